@@ -1,0 +1,1 @@
+"""Loupe's Python: core (pure), engine (DuckDB adapters), ui (MicroPython DOM)."""

@@ -1,0 +1,73 @@
+"""Loading and describing tables, written once for every engine.
+
+The functions here are *step generators*: each yields ``(sql, params)``
+requests and receives the engine's result (``{"columns", "rows"}``) back,
+so the same logic runs against native DuckDB synchronously (``run``) and
+against DuckDB-WASM asynchronously (``app.engine.wasm.run``). An engine error
+is thrown into the generator, which may reword it.
+
+Runs under MicroPython and CPython (see README.md).
+"""
+
+from app.core import errors, sql, types
+
+
+def load_csv(table: str, file_name: str, display_name: str):
+    """Steps: create ``table`` from the registered CSV ``file_name``; return its description."""
+    try:
+        yield sql.create_table_from_csv(table, file_name)
+    except errors.QueryError as error:
+        raise errors.OpenError(_csv_failure(display_name, str(error)))
+    info = yield from describe(table)
+    if not info["columns"]:
+        yield sql.drop_table(table)
+        raise errors.OpenError("'" + display_name + "' has no columns. Check that it is a CSV file with a header line.")
+    return info
+
+
+def describe(table: str):
+    """Steps: ``{table, rows, columns: [{name, type, kind}]}`` for ``table``."""
+    counted = yield sql.count_rows(table)
+    listed = yield sql.table_columns(table)
+    columns = [{"name": row[0], "type": row[1]} for row in listed["rows"]]
+    return {"table": table, "rows": counted["rows"][0][0], "columns": types.describe_columns(columns)}
+
+
+def drop(table: str):
+    """Steps: drop ``table``."""
+    yield sql.drop_table(table)
+
+
+def run(steps, execute):
+    """Drive ``steps`` with a synchronous ``execute(sql, params)``; return its result."""
+    result = None
+    error = None
+    while True:
+        try:
+            request = steps.throw(error) if error is not None else steps.send(result)
+        except StopIteration as stop:
+            return stop.value
+        error = None
+        try:
+            result = execute(request[0], request[1])
+        except errors.QueryError as failure:
+            error = failure
+
+
+def _csv_failure(name: str, engine_message: str) -> str:
+    """DuckDB's CSV error (many lines of sniffer settings) cut to what a person needs."""
+    kept = []
+    for line in engine_message.split("\n"):
+        line = line.strip()
+        if not line or line.startswith("Original Line") or line.startswith("Possible Solution"):
+            continue
+        if "=" in line or line.startswith("LINE "):
+            break  # the sniffer's settings dump and the SQL excerpt follow
+        kept.append(line.rstrip("."))
+    detail = ". ".join(kept).replace("Invalid Input Error: ", "")
+    if "not utf-8" in engine_message.lower():
+        advice = " Save the file as UTF-8 and open it again."
+    else:
+        advice = (" Check that the file is comma-, semicolon-, tab- or pipe-separated text"
+                  " with a header line.")
+    return "Could not read '" + name + "' as CSV: " + detail + "." + advice

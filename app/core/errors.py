@@ -1,0 +1,70 @@
+"""Every error Loupe shows a person, and how engine errors are worded.
+
+    LoupeError                 base: ``str(error)`` is the message for a person
+    +-- OpenError              a file or URL could not be opened
+    |   +-- EmptyFileError     nothing to read
+    |   +-- BinaryFileError    bytes that are not text in a text format
+    |   +-- FetchError         a URL could not be downloaded
+    +-- QueryError             SQL the engine rejected
+    +-- StateError             a view state that cannot be read
+
+Runs under MicroPython and CPython (see README.md).
+"""
+
+
+class LoupeError(Exception):
+    """Base class: the message says what happened and what to do next."""
+
+
+class OpenError(LoupeError):
+    """A file or URL could not be opened."""
+
+
+class EmptyFileError(OpenError):
+    """The file has no content."""
+
+
+class BinaryFileError(OpenError):
+    """The file holds binary bytes where text was expected."""
+
+
+class FetchError(OpenError):
+    """A URL could not be downloaded."""
+
+
+class QueryError(LoupeError):
+    """The engine rejected a query."""
+
+
+class StateError(LoupeError):
+    """A serialised view state is malformed or from an unknown version."""
+
+
+# (prefix of DuckDB's message, advice appended for a person)
+_ENGINE_ADVICE = [
+    ("Parser Error", "Check the SQL syntax near the position shown."),
+    ("Catalog Error", "Check the table and column names; loupe.tables() lists what is loaded."),
+    ("Binder Error", "Check the column names and types used in the query."),
+    ("Conversion Error", "A value does not fit the type asked for; try TRY_CAST to turn it into NULL."),
+    ("Invalid Input Error", "The input could not be read as asked; check the file's format."),
+    ("Out of Memory Error", "The data is too large for this browser tab; open a sample or a Parquet file instead."),
+    ("Interrupt", "The query was cancelled."),
+]
+
+
+def query_error(message: str) -> QueryError:
+    """A QueryError whose text is DuckDB's message plus advice on what to do."""
+    text = _strip_engine_noise(str(message))
+    for prefix, advice in _ENGINE_ADVICE:
+        if text.startswith(prefix):
+            return QueryError(text + " — " + advice)
+    return QueryError(text)
+
+
+def _strip_engine_noise(message: str) -> str:
+    """Drop JS wrapper prefixes such as 'Error: ' that say nothing to a person."""
+    text = message.strip()
+    for noise in ("Error: ", "RuntimeError: "):
+        if text.startswith(noise):
+            text = text[len(noise):]
+    return text or "The query failed without a message from the engine."

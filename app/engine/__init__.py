@@ -1,0 +1,1 @@
+"""DuckDB adapters: `native` (CPython duckdb, for tests and scripts) and `wasm` (browser)."""

@@ -1,0 +1,49 @@
+"""Native DuckDB (CPython ``duckdb``) behind the engine interface, for tests and scripts.
+
+``execute(sql, params)`` returns ``{"columns": [{name, type}], "rows": [[...]]}``
+like the browser engine, and raises ``QueryError`` with the same wording.
+Files are registered by writing them to a private temporary folder.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from app.core import errors
+
+
+class NativeEngine:
+    """An in-memory DuckDB database with the browser engine's interface."""
+
+    def __init__(self) -> None:
+        self.connection = duckdb.connect(":memory:")
+        self._folder = tempfile.TemporaryDirectory(prefix="loupe-")
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> dict[str, Any]:
+        """Run one statement; rows come back as lists."""
+        try:
+            cursor = self.connection.execute(sql, params or [])
+        except duckdb.Error as error:
+            raise errors.query_error(str(error)) from error
+        if cursor.description is None:
+            return {"columns": [], "rows": []}
+        columns = [{"name": d[0], "type": str(d[1])} for d in cursor.description]
+        return {"columns": columns, "rows": [list(row) for row in cursor.fetchall()]}
+
+    def register_text(self, name: str, text: str) -> str:
+        """Make ``text`` readable as a file; return the name to use in SQL."""
+        return self.register_bytes(name, text.encode("utf-8"))
+
+    def register_bytes(self, name: str, data: bytes) -> str:
+        """Make ``data`` readable as a file; return the name to use in SQL."""
+        path = Path(self._folder.name) / name
+        path.write_bytes(data)
+        return str(path)
+
+    def close(self) -> None:
+        self.connection.close()
+        self._folder.cleanup()

@@ -1,0 +1,1 @@
+"""MicroPython-side DOM code: renders state and dispatches events."""

@@ -1,0 +1,55 @@
+"""``window.loupe``: the behaviour behind the public API's JavaScript shell.
+
+assets/js/loupe.mjs defines ``window.loupe`` and turns each call into
+``handler(args..., resolve, reject)``; these handlers run the session's
+action and settle the promise with JSON or with a message a person can act on.
+"""
+
+import asyncio
+import json
+
+from app.core import errors
+from pyscript.ffi import create_proxy
+
+
+def attach(api, session) -> None:
+    """Give ``window.loupe`` its handlers; queued calls start running now."""
+    handlers = {
+        "open": create_proxy(_settled(lambda source: session.open(_source(source)))),
+        "query": create_proxy(_settled(session.query)),
+    }
+    api._attach(handlers["open"], handlers["query"])
+
+
+def _settled(action):
+    def handler(*args):
+        resolve, reject = args[-2], args[-1]
+        asyncio.create_task(_run(action(*args[:-2]), resolve, reject))
+    return handler
+
+
+async def _run(coroutine, resolve, reject) -> None:
+    try:
+        result = await coroutine
+    except errors.LoupeError as failure:
+        reject(str(failure))
+        return
+    except Exception as failure:
+        reject("Loupe failed unexpectedly: " + str(failure) + ". The tables already open are unchanged.")
+        return
+    resolve(json.dumps(result))
+
+
+def _source(source) -> dict:
+    """The JS source descriptor as a dict; the File object stays a JS proxy."""
+    kind = str(source.kind)
+    out = {"kind": kind, "what": str(source.what or "")}
+    if kind == "text":
+        out["name"] = str(source.name or "pasted.csv")
+        out["text"] = source.text if isinstance(source.text, str) else None
+    elif kind == "url":
+        out["url"] = str(source.url)
+    elif kind == "file":
+        out["name"] = str(source.name or "data.csv")
+        out["file"] = source.file
+    return out

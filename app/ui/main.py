@@ -1,0 +1,39 @@
+"""Loupe's main thread (MicroPython): boot, load the sample, wire the page.
+
+Nothing here waits on Pyodide: the first table appears as soon as DuckDB is
+up; the CPython worker starts afterwards, in the background.
+"""
+
+import asyncio
+
+from pyscript import window
+
+from app.engine.wasm import WasmEngine
+from app.ui import api, feedback, pages, worker_link
+from app.ui.session import SAMPLE_URL, Session
+
+
+async def main():
+    boot = window.loupeBoot
+    boot.step("ui", "done")
+    engine = WasmEngine(window.loupeEngine)
+    try:
+        version = await engine.start()
+    except Exception as error:
+        boot.fail("The query engine could not start: " + str(error)
+                  + ". Reload the page; if it keeps failing, use a current Chrome, Edge, Firefox or Safari.")
+        return
+    boot.step("engine", "done")
+    session = Session(engine, window.loupe)
+    pages.wire(session)
+    api.attach(window.loupe, session)
+    await feedback.guarded(session._open_url({"url": SAMPLE_URL}, "sample"))
+    await feedback.guarded(session.render())
+    boot.step("sample", "done")
+    boot.finish()
+    window.loupe._ready(version)
+    feedback.status("DuckDB " + version + " ready · Python loading in the background…")
+    await worker_link.start(version)
+
+
+await main()

@@ -1,0 +1,267 @@
+// DuckDB-WASM glue: start the engine in its own worker as soon as the page
+// loads (in parallel with MicroPython), and give Python a small surface that
+// crosses the JS/Python boundary once per call with a JSON string.
+//
+// Everything Arrow-specific lives here, in one converter table (ARROW_TO_JSON),
+// because the Python side only ever sees JSON values. Behaviour (what to
+// query, how to name tables, what to show) lives in Python: app/engine/wasm.py.
+
+import * as duckdb from "duckdb";
+
+const { arrow } = duckdb;
+const BASE = new URL("../vendor/duckdb-wasm-1.32.0/", import.meta.url).href;
+
+let connection = null;
+let database = null;
+
+async function start() {
+  const worker = new Worker(`${BASE}duckdb-browser-eh.worker.js`);
+  database = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await database.instantiate(`${BASE}duckdb-eh.wasm`);
+  await database.open({ query: { castBigIntToDouble: false } });
+  connection = await database.connect();
+  // Extensions are downloaded on first use, which an offline app cannot do;
+  // without this, a Parquet or JSON call would hang or fail obscurely.
+  await connection.query("SET autoinstall_known_extensions = false");
+  await connection.query("SET autoload_known_extensions = false");
+  return version();
+}
+
+async function version() {
+  const table = await connection.query("SELECT version() AS v");
+  return table.getChild("v").get(0);
+}
+
+// query(sql, paramsJson) -> JSON string {columns: [{name, type}], rows: [[...]]}
+// Parameters are bound by a prepared statement: values never enter SQL text.
+async function query(sql, paramsJson) {
+  const params = paramsJson ? JSON.parse(paramsJson) : [];
+  let table;
+  if (params.length) {
+    const statement = await connection.prepare(sql);
+    try {
+      table = await statement.query(...params);
+    } finally {
+      await statement.close();
+    }
+  } else {
+    table = await connection.query(sql);
+  }
+  return JSON.stringify(tableToJson(table));
+}
+
+// Register text (for example a pasted or API-given CSV) as a virtual file.
+async function registerText(name, text) {
+  await database.registerFileText(name, text);
+}
+
+// Register a browser File by handle: DuckDB reads it lazily, no copy in memory.
+// Returns JSON {size, head} with the first bytes, for Python's checks.
+async function registerFile(name, file) {
+  const head = Array.from(new Uint8Array(await file.slice(0, 4096).arrayBuffer()));
+  await database.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+  return JSON.stringify({ size: file.size, head });
+}
+
+async function registerBuffer(name, buffer) {
+  await database.registerFileBuffer(name, new Uint8Array(buffer));
+}
+
+async function dropFile(name) {
+  await database.dropFile(name);
+}
+
+// Fetch a URL for DuckDB. Returns JSON {ok, status, statusText, size} and
+// registers the body under `name` when ok; network/CORS failures come back as
+// {ok: false, status: 0} so Python can word the message.
+async function fetchInto(name, url) {
+  let response;
+  try {
+    response = await fetch(url, { credentials: "omit" });
+  } catch (error) {
+    return JSON.stringify({ ok: false, status: 0, statusText: String(error.message || error) });
+  }
+  if (!response.ok) {
+    return JSON.stringify({ ok: false, status: response.status, statusText: response.statusText });
+  }
+  const buffer = new Uint8Array(await response.arrayBuffer());
+  // Read the head first: registering transfers (detaches) the buffer.
+  const head = Array.from(buffer.subarray(0, 4096));
+  const size = buffer.byteLength;
+  await database.registerFileBuffer(name, buffer);
+  return JSON.stringify({ ok: true, status: response.status, size, head });
+}
+
+// --- Arrow → JSON, one converter per Arrow type --------------------------
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function bigToJson(value) {
+  // BIGINT/UBIGINT: a JS number when exact, else the decimal string.
+  return value <= MAX_SAFE && value >= -MAX_SAFE ? Number(value) : value.toString();
+}
+
+function wordsToBigInt(words) {
+  // DECIMAL and HUGEINT arrive as little-endian 32-bit words, two's complement.
+  let result = 0n;
+  for (let i = words.length - 1; i >= 0; i--) result = (result << 32n) | BigInt(words[i] >>> 0);
+  const bits = BigInt(words.length * 32);
+  if (words[words.length - 1] & 0x80000000) result -= 1n << bits;
+  return result;
+}
+
+function decimalToJson(words, scale) {
+  const whole = wordsToBigInt(words);
+  if (scale === 0) return bigToJson(whole);
+  const negative = whole < 0n;
+  const digits = (negative ? -whole : whole).toString().padStart(scale + 1, "0");
+  const text = `${negative ? "-" : ""}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  // A number when a double holds every digit, else the exact string.
+  return digits.length <= 15 ? Number(text) : text;
+}
+
+const pad = (n, width = 2) => String(n).padStart(width, "0");
+
+function isoDate(ms) {
+  const d = new Date(ms);
+  const year = d.getUTCFullYear();
+  const y = year < 0 ? `-${pad(-year, 4)}` : pad(year, 4);
+  return `${y}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+function isoTimestamp(micros, withZone) {
+  const ms = Number(micros / 1000n) - (micros % 1000n < 0n ? 1 : 0);
+  const frac = ((micros % 1000000n) + 1000000n) % 1000000n;
+  const d = new Date(ms);
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const fraction = frac ? `.${pad(frac, 6).replace(/0+$/, "")}` : "";
+  return `${isoDate(ms)} ${time}${fraction}${withZone ? "Z" : ""}`;
+}
+
+const TIME_UNIT_TO_MICROS = { 0: 1000000n, 1: 1000n, 2: 1n, 3: null }; // s, ms, µs, ns
+
+function toMicros(raw, unit) {
+  const value = typeof raw === "bigint" ? raw : BigInt(Math.round(Number(raw)));
+  return unit === 3 ? value / 1000n : value * TIME_UNIT_TO_MICROS[unit];
+}
+
+function timestampMicros(value, unit) {
+  // apache-arrow hands out BigInts in the column's unit, or milliseconds as a
+  // (fractional) number or Date, depending on the unit and version.
+  if (typeof value === "bigint") return toMicros(value, unit);
+  const ms = value instanceof Date ? value.getTime() : value;
+  return BigInt(Math.round(ms * 1000));
+}
+
+function timeOfDay(micros) {
+  const total = Number(micros / 1000n);
+  const frac = Number(micros % 1000000n);
+  const text = `${pad(Math.floor(total / 3600000))}:${pad(Math.floor(total / 60000) % 60)}:${pad(Math.floor(total / 1000) % 60)}`;
+  return frac ? `${text}.${pad(frac, 6).replace(/0+$/, "")}` : text;
+}
+
+function intervalToJson(value) {
+  // MONTH_DAY_NANO: {months, days, nanoseconds}
+  if (value && typeof value === "object" && "months" in value) {
+    return { months: value.months, days: value.days, microseconds: bigToJson(BigInt(value.nanoseconds) / 1000n) };
+  }
+  if (value instanceof Int32Array) return { months: value[0], days: value[1], microseconds: 0 };
+  return String(value);
+}
+
+function floatToJson(value) {
+  // JSON has no NaN or Infinity; keep them visible as strings.
+  return Number.isFinite(value) ? value : String(value);
+}
+
+function binaryToJson(bytes) {
+  let hex = "";
+  for (const b of bytes) hex += `\\x${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  return hex;
+}
+
+const T = arrow.Type;
+// typeId -> (value, arrowType) => JSON value. Nulls never reach a converter.
+const ARROW_TO_JSON = {
+  [T.Bool]: (v) => Boolean(v),
+  [T.Int]: (v) => (typeof v === "bigint" ? bigToJson(v) : v),
+  [T.Float]: floatToJson,
+  [T.Utf8]: (v) => v,
+  [T.LargeUtf8]: (v) => v,
+  [T.Binary]: binaryToJson,
+  [T.LargeBinary]: binaryToJson,
+  [T.FixedSizeBinary]: binaryToJson,
+  [T.Decimal]: (v, type) => decimalToJson(v, type.scale),
+  [T.Date]: (v) => isoDate(v instanceof Date ? v.getTime() : Number(v)),
+  [T.Timestamp]: (v, type) => isoTimestamp(timestampMicros(v, type.unit), Boolean(type.timezone)),
+  [T.Time]: (v, type) => timeOfDay(toMicros(v, type.unit)),
+  [T.Interval]: intervalToJson,
+  [T.Duration]: (v, type) => bigToJson(toMicros(v, type.unit)),
+  [T.Dictionary]: (v, type) => convert(v, type.dictionary),
+  [T.List]: (v, type) => listToJson(v, type.children[0].type),
+  [T.LargeList]: (v, type) => listToJson(v, type.children[0].type),
+  [T.FixedSizeList]: (v, type) => listToJson(v, type.children[0].type),
+  [T.Struct]: (v, type) => Object.fromEntries(type.children.map((f) => [f.name, convert(v[f.name], f.type)])),
+  [T.Map]: (v, type) => mapToJson(v, type),
+  [T.Null]: () => null,
+};
+
+function convert(value, type) {
+  if (value === null || value === undefined) return null;
+  const converter = ARROW_TO_JSON[type.typeId];
+  if (!converter) return String(value);
+  return converter(value, type);
+}
+
+function listToJson(vector, childType) {
+  const out = [];
+  for (let i = 0; i < vector.length; i++) out.push(convert(vector.get(i), childType));
+  return out;
+}
+
+function mapToJson(value, type) {
+  const [keyField, valueField] = type.children[0].type.children;
+  const out = {};
+  for (const [k, v] of value) out[String(convert(k, keyField.type))] = convert(v, valueField.type);
+  return out;
+}
+
+// Arrow type → DuckDB-style type name for query results.
+function typeName(type) {
+  switch (type.typeId) {
+    case T.Bool: return "BOOLEAN";
+    case T.Int: return `${type.isSigned ? "" : "U"}${{ 8: "TINYINT", 16: "SMALLINT", 32: "INTEGER", 64: "BIGINT" }[type.bitWidth]}`;
+    case T.Float: return type.precision === 2 ? "DOUBLE" : "FLOAT";
+    case T.Decimal: return `DECIMAL(${type.precision},${type.scale})`;
+    case T.Utf8: case T.LargeUtf8: return "VARCHAR";
+    case T.Binary: case T.LargeBinary: case T.FixedSizeBinary: return "BLOB";
+    case T.Date: return "DATE";
+    case T.Timestamp: return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP";
+    case T.Time: return "TIME";
+    case T.Interval: return "INTERVAL";
+    case T.Dictionary: return typeName(type.dictionary);
+    case T.List: case T.LargeList: case T.FixedSizeList: return `${typeName(type.children[0].type)}[]`;
+    case T.Struct: return `STRUCT(${type.children.map((f) => `${f.name} ${typeName(f.type)}`).join(", ")})`;
+    case T.Map: return "MAP";
+    case T.Null: return "NULL";
+    default: return String(type);
+  }
+}
+
+function tableToJson(table) {
+  const fields = table.schema.fields;
+  const columns = fields.map((f) => ({ name: f.name, type: typeName(f.type) }));
+  const vectors = fields.map((f, i) => table.getChildAt(i));
+  const rows = new Array(table.numRows);
+  for (let r = 0; r < table.numRows; r++) {
+    const row = new Array(fields.length);
+    for (let c = 0; c < fields.length; c++) row[c] = convert(vectors[c].get(r), fields[c].type);
+    rows[r] = row;
+  }
+  return { columns, rows };
+}
+
+const ready = start();
+ready.catch(() => {}); // reported through loupeEngine.ready by the UI
+
+window.loupeEngine = { ready, query, registerText, registerFile, registerBuffer, dropFile, fetchInto };

@@ -1,0 +1,81 @@
+// window.loupe — the public API's JavaScript shell, plus start-up progress.
+//
+// The behaviour is Python's (app/ui/api.py): once MicroPython is up it calls
+// loupe._attach(open, query). Calls made earlier wait for that. Each call
+// hands Python (args..., resolve, reject); Python settles with a JSON string
+// or with a message for a person, which becomes an Error here.
+
+const settle = () => {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  return { promise, resolve, reject };
+};
+
+const attached = settle();
+const ready = settle();
+const python = settle();
+python.promise.catch(() => {});
+let tablesJson = "[]";
+
+// Classify what loupe.open() was given, so Python gets one plain descriptor.
+function describeSource(source) {
+  if (typeof source === "string") {
+    return { kind: "url", url: new URL(source, location.href).href };
+  }
+  if (typeof File !== "undefined" && source instanceof File) {
+    return { kind: "file", file: source, name: source.name };
+  }
+  if (typeof Blob !== "undefined" && source instanceof Blob) {
+    return { kind: "file", file: source, name: "data.csv" };
+  }
+  if (source && typeof source === "object" && "text" in source) {
+    return { kind: "text", name: source.name == null ? "pasted.csv" : String(source.name), text: source.text };
+  }
+  return { kind: "invalid", what: source === null ? "null" : typeof source };
+}
+
+function call(name, ...args) {
+  return attached.promise.then((handlers) => new Promise((resolve, reject) => {
+    handlers[name](...args,
+      (json) => resolve(JSON.parse(json)),
+      (message) => reject(new Error(message)));
+  }));
+}
+
+window.loupe = {
+  ready: ready.promise,
+  pythonReady: python.promise,
+  open: (source, options = {}) => call("open", describeSource(source), JSON.stringify(options)),
+  query: (sql) => call("query", String(sql ?? "")),
+  tables: () => JSON.parse(tablesJson),
+  // Called by Python only.
+  _attach: (open, query) => attached.resolve({ open, query }),
+  _setTables: (json) => { tablesJson = json; },
+  _ready: (version) => ready.resolve({ duckdb: version }),
+  _pythonReady: (version) => python.resolve(version),
+  _pythonFailed: (message) => python.reject(new Error(message)),
+};
+
+// Start-up progress: each step of #boot is marked as it finishes.
+window.loupeBoot = {
+  started: performance.now(),
+  step(name, state) {
+    const item = document.querySelector(`#boot [data-step="${name}"]`);
+    if (item) item.dataset.state = state;
+  },
+  finish() {
+    document.getElementById("boot").hidden = true;
+    document.getElementById("table-view").hidden = false;
+    performance.mark("loupe:table-visible");
+  },
+  fail(message) {
+    document.getElementById("boot-error").textContent = message;
+    ready.reject(new Error(message));
+  },
+};
+window.loupe.ready.catch(() => {});
+
+window.loupeEngine?.ready.then(
+  () => window.loupeBoot.step("engine", "done"),
+  (error) => window.loupeBoot.fail(`The query engine could not start: ${error.message}. Reload the page.`),
+);

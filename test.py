@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Run every Loupe test: ``python3 test.py [pytest args]``.
+
+Installs what the tests need when it is missing, then runs pytest:
+- a virtual environment in .venv with requirements-dev.txt (duckdb, pytest,
+  playwright — the Python package only; it drives Debian's Chromium);
+- Debian's ``chromium`` through apt-get when /usr/bin/chromium is absent;
+- the app's vendored dependencies (``serve.py --setup-only``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+REQUIREMENTS = ROOT / "requirements-dev.txt"
+STAMP = VENV / ".requirements-dev.sha256"
+CHROMIUM = Path(os.environ.get("LOUPE_CHROMIUM", "/usr/bin/chromium"))
+
+
+def main(argv: list[str]) -> int:
+    _ensure_venv()
+    _ensure_chromium()
+    setup = subprocess.run([sys.executable, str(ROOT / "serve.py"), "--setup-only"], cwd=ROOT)
+    if setup.returncode != 0:
+        return setup.returncode
+    args = argv or ["tests"]
+    return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
+
+
+def _ensure_venv() -> None:
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == digest:
+        return
+    print("Installing test dependencies into .venv ...", flush=True)
+    if not PYTHON.exists():
+        venv.create(VENV, with_pip=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-r", str(REQUIREMENTS)], check=True)
+    STAMP.write_text(digest)
+
+
+def _ensure_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        sys.exit(f"Chromium is missing at {CHROMIUM} and apt-get is not available: "
+                 "install Chromium, or set LOUPE_CHROMIUM to its path.")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    print("Installing Debian's chromium for the browser tests ...", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run([*sudo, apt, "update", "-qq"], check=True, env=env)
+    subprocess.run([*sudo, apt, "install", "-y", "-qq", "chromium"], check=True, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,27 @@
+"""Cell and caption text."""
+
+import pytest
+
+from app.core import fmt
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, "NULL"), ("", ""), (True, "true"), (False, "false"), (0, "0"), (-12, "-12"),
+    (8.300000000000001, "8.3"), (1 / 3, "0.333333333333333"), (1e20, "1e+20"), (12.0, "12.0"),
+    ("NaN", "NaN"), ([1, None], "[1, null]"), ({"a": [1]}, '{"a": [1]}'),
+    ("<b>bold</b>", "<b>bold</b>"),
+])
+def test_cell_text(value, text):
+    assert fmt.cell_text(value) == text
+
+
+@pytest.mark.parametrize("n, text", [(0, "0"), (999, "999"), (1000, "1,000"), (-1234567, "-1,234,567")])
+def test_thousands(n, text):
+    assert fmt.thousands(n) == text
+
+
+def test_captions():
+    assert fmt.rows_caption(1461, 6) == "1,461 rows × 6 columns"
+    assert fmt.rows_caption(1, 1) == "1 row × 1 column"
+    assert fmt.range_caption(200, 200, 1461) == "Rows 201–400 of 1,461"
+    assert fmt.range_caption(0, 0, 0) == "No rows"

@@ -1,0 +1,100 @@
+"""The dev server and the static build: MIME types, gzip, caching, what is never served."""
+
+import gzip
+import http.client
+import json
+import threading
+
+import pytest
+
+from tools import httpd, site, vendor
+
+
+@pytest.fixture(scope="module")
+def server():
+    vendor.ensure_vendor(log=lambda *a: None)
+    server = httpd.make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def get(port, path, headers=None, method="GET"):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(method, path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+@pytest.mark.parametrize("path, mime", [
+    ("/", "text/html; charset=utf-8"),
+    ("/assets/js/engine.mjs", "text/javascript; charset=utf-8"),
+    ("/assets/vendor/duckdb-wasm-1.32.0/duckdb-eh.wasm", "application/wasm"),
+    ("/assets/vendor/micropython-1.28.0-6/micropython.wasm", "application/wasm"),
+    ("/assets/manifest.webmanifest", "application/manifest+json"),
+    ("/sw.js", "text/javascript; charset=utf-8"),
+])
+def test_mime_types(server, path, mime):
+    response, _ = get(server, path, method="HEAD")
+    assert response.status == 200 and response.getheader("Content-Type") == mime
+
+
+def test_vendored_files_are_cached_long_and_precompressed(server):
+    path = "/assets/vendor/duckdb-wasm-1.32.0/duckdb-eh.wasm"
+    response, body = get(server, path, {"Accept-Encoding": "gzip, br"})
+    assert response.getheader("Cache-Control") == httpd.LONG_CACHE
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert gzip.decompress(body)[:4] == b"\0asm"
+    plain, raw = get(server, path)
+    assert plain.getheader("Content-Encoding") is None and len(raw) > 2 * len(body)
+
+
+def test_app_files_revalidate_with_etags(server):
+    response, body = get(server, "/index.html", {"Accept-Encoding": "gzip"})
+    assert response.getheader("Cache-Control") == "no-cache"
+    assert b"<html" in gzip.decompress(body)
+    again, _ = get(server, "/index.html", {"If-None-Match": response.getheader("ETag")})
+    assert again.status == 304
+
+
+@pytest.mark.parametrize("path", [
+    "/.git/config", "/serve.py", "/tools/httpd.py", "/node_modules/pyodide/package.json",
+    "/tests/conftest.py", "/assets/../serve.py", "/%2e%2e/serve.py", "/assets/vendor/.stamp",
+    "/app/core/README.md", "/assets/js/sw.js", "/nope.csv", "/assets/%00x",
+])
+def test_only_site_files_are_served(server, path):
+    response, _ = get(server, path)
+    assert response.status in (400, 404)
+
+
+def test_service_worker_lists_every_site_file_and_a_version(server):
+    _, body = get(server, "/sw.js")
+    text = body.decode()
+    assert "__LOUPE" not in text
+    precache = json.loads(text.split("const PRECACHE = ", 1)[1].split(";\n", 1)[0])
+    assert set(precache) == {"./", *site.site_files()}
+    assert "assets/vendor/pyodide-314.0.7/pyodide.asm.wasm" in precache
+    assert not [p for p in precache if p.endswith((".gz", ".map", ".md"))]
+
+
+def test_version_changes_with_any_file(tmp_path):
+    root = tmp_path / "site"
+    (root / "app").mkdir(parents=True)
+    (root / "index.html").write_text("<html>1</html>")
+    (root / "app" / "a.py").write_text("x = 1")
+    first = site.site_version(root)
+    (root / "app" / "a.py").write_text("x = 2")
+    assert site.site_version(root) != first
+
+
+def test_static_build_is_self_contained(tmp_path):
+    out = tmp_path / "dist"
+    count = site.build(out)
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert count == len(files) - 1  # plus _headers
+    assert {"index.html", "sw.js", "_headers", "mpy.toml", "app/ui/main.py"} <= files
+    assert "assets/vendor/duckdb-wasm-1.32.0/duckdb-eh.wasm" in files
+    assert not [f for f in files if f.startswith(("tests/", "tools/", "node_modules/", ".git"))]

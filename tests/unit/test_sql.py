@@ -1,0 +1,70 @@
+"""SQL builders: identifiers quoted by one function, values only as parameters."""
+
+import pytest
+
+from app.core import sql
+from app.engine.native import NativeEngine
+
+
+@pytest.mark.parametrize("name, quoted", [
+    ("plain", '"plain"'),
+    ('with "quotes"', '"with ""quotes"""'),
+    ("Robert'); DROP TABLE x;--", '"Robert\'); DROP TABLE x;--"'),
+    ("", '""'),
+    ("ünï cødé", '"ünï cødé"'),
+])
+def test_quote_ident(name, quoted):
+    assert sql.quote_ident(name) == quoted
+
+
+def test_quote_ident_rejects_nul():
+    with pytest.raises(ValueError):
+        sql.quote_ident("a\x00b")
+
+
+@pytest.fixture
+def engine():
+    engine = NativeEngine()
+    engine.execute('CREATE TABLE "odd ""name""" (id INTEGER, "we""ird" VARCHAR)')
+    engine.execute('INSERT INTO "odd ""name""" VALUES (3, \'c\'), (1, NULL), (2, \'b\')')
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("sort, offset, limit, expected", [
+    ([], 0, 10, [3, 1, 2]),
+    ([["id", "asc"]], 0, 10, [1, 2, 3]),
+    ([["id", "desc"]], 1, 1, [2]),
+    ([['we"ird', "asc"]], 0, 10, [2, 3, 1]),  # NULLS LAST
+    ([['we"ird', "desc"]], 0, 10, [3, 2, 1]),
+])
+def test_page_runs_on_duckdb(engine, sort, offset, limit, expected):
+    rows = engine.execute(*sql.page('odd "name"', sort, offset, limit))["rows"]
+    assert [row[0] for row in rows] == expected
+
+
+@pytest.mark.parametrize("sort", [[["id", "sideways"]], [["id", "asc; DROP TABLE t"]]])
+def test_page_rejects_unknown_directions(sort):
+    with pytest.raises(ValueError):
+        sql.page("t", sort, 0)
+
+
+def test_page_rejects_negative_offsets():
+    with pytest.raises(ValueError):
+        sql.page("t", [], -1)
+
+
+def test_values_are_parameters_not_text():
+    text, params = sql.page("t", [], 40, 20)
+    assert "40" not in text and params == [20, 40]
+    text, params = sql.table_columns("x'; --")
+    assert "x'" not in text and params == ["x'; --"]
+
+
+def test_columns_and_count(engine):
+    assert engine.execute(*sql.count_rows('odd "name"'))["rows"] == [[3]]
+    columns = engine.execute(*sql.table_columns('odd "name"'))["rows"]
+    assert columns == [["id", "INTEGER"], ['we"ird', "VARCHAR"]]
+    assert engine.execute(*sql.list_tables())["rows"] == [['odd "name"']]
+    engine.execute(*sql.drop_table('odd "name"'))
+    assert engine.execute(*sql.list_tables())["rows"] == []

@@ -1,0 +1,106 @@
+"""What the static site is: its files, its service worker, and the static build.
+
+The same list of files is served by the dev server, precached by the service
+worker and copied by ``serve.py --build``, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Top-level files and folders that make up the site; everything else in the
+# repository (tests, tools, node_modules, .git) is never served.
+SITE_FILES = ("index.html", "mpy.toml", "pyscript.toml")
+SITE_DIRS = ("app", "assets")
+SKIP_SUFFIXES = (".gz", ".map", ".pyc", ".md")
+SKIP_NAMES = (".stamp", "sw.js")
+SERVICE_WORKER = "sw.js"
+SW_TEMPLATE = ROOT / "assets" / "js" / "sw.js"
+
+
+def site_files(root: Path = ROOT) -> list[str]:
+    """Paths (relative, with '/') of every file the site serves, sorted."""
+    paths = [name for name in SITE_FILES if (root / name).is_file()]
+    for folder in SITE_DIRS:
+        for path in (root / folder).rglob("*"):
+            if path.is_file() and _is_site_file(path.relative_to(root)):
+                paths.append(path.relative_to(root).as_posix())
+    return sorted(paths)
+
+
+def is_site_path(relative: str) -> bool:
+    """True if a request path (relative, '/'-separated) names a site file."""
+    parts = Path(relative).parts
+    if not parts:
+        return False
+    if len(parts) == 1:
+        return parts[0] in SITE_FILES
+    return parts[0] in SITE_DIRS and _is_site_file(Path(relative))
+
+
+def site_version(root: Path = ROOT, files: list[str] | None = None) -> str:
+    """A digest of every site file's path and content: a new deploy, a new version."""
+    digest = hashlib.sha256()
+    for name in files if files is not None else site_files(root):
+        digest.update(name.encode())
+        digest.update(_file_digest(root / name))
+    return digest.hexdigest()[:16]
+
+
+def service_worker_source(root: Path = ROOT) -> str:
+    """The service worker with this build's version and precache list filled in."""
+    files = site_files(root)
+    precache = ["./"] + files
+    return (SW_TEMPLATE.read_text()
+            .replace("__LOUPE_VERSION__", site_version(root, files))
+            .replace("__LOUPE_PRECACHE__", json.dumps(precache, indent=0)))
+
+
+def build(dest: Path, root: Path = ROOT) -> int:
+    """Write a self-contained static site to ``dest``; return the number of files."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    files = site_files(root)
+    for name in files:
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, target)
+    (dest / SERVICE_WORKER).write_text(service_worker_source(root))
+    (dest / "_headers").write_text(HEADERS_FILE)
+    return len(files) + 1
+
+
+# Cache rules for hosts that read a _headers file (Netlify, Cloudflare Pages);
+# README explains the same rules for other hosts.
+HEADERS_FILE = """\
+/assets/vendor/*
+  Cache-Control: public, max-age=31536000, immutable
+/sw.js
+  Cache-Control: no-cache
+/*
+  Cache-Control: no-cache
+  X-Content-Type-Options: nosniff
+"""
+
+_digests: dict[Path, tuple[float, int, bytes]] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """sha256 of a file, remembered by (mtime, size) so restarts stay fast."""
+    stat = path.stat()
+    known = _digests.get(path)
+    if known and known[:2] == (stat.st_mtime, stat.st_size):
+        return known[2]
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    _digests[path] = (stat.st_mtime, stat.st_size, digest)
+    return digest
+
+
+def _is_site_file(relative: Path) -> bool:
+    if any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
+        return False
+    return relative.suffix not in SKIP_SUFFIXES and relative.name not in SKIP_NAMES
