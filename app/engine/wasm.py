@@ -34,10 +34,9 @@ class WasmEngine:
         await self.glue.registerText(name, text)
         return name
 
-    async def register_file(self, name: str, file) -> str:
-        """Register a browser File for lazy reading; return the name to use."""
-        await self.glue.registerFile(name, file)
-        return name
+    async def register_file(self, name: str, file) -> dict:
+        """Register a browser File for lazy reading as ``name``: ``{size, head}``."""
+        return json.loads(await self.glue.registerFile(name, file))
 
     async def fetch_into(self, name: str, url: str) -> dict:
         """Download ``url`` as file ``name``: ``{ok, status, statusText, size, head}``."""

@@ -15,7 +15,7 @@ from pyscript.ffi import create_proxy
 def attach(api, session) -> None:
     """Give ``window.loupe`` its handlers; queued calls start running now."""
     handlers = {
-        "open": create_proxy(_settled(lambda source: session.open(_source(source)))),
+        "open": create_proxy(_settled(lambda source, options: session.open(_source(source), _options(options)))),
         "query": create_proxy(_settled(session.query)),
     }
     api._attach(handlers["open"], handlers["query"])
@@ -24,13 +24,13 @@ def attach(api, session) -> None:
 def _settled(action):
     def handler(*args):
         resolve, reject = args[-2], args[-1]
-        asyncio.create_task(_run(action(*args[:-2]), resolve, reject))
+        asyncio.create_task(_run(action, args[:-2], resolve, reject))
     return handler
 
 
-async def _run(coroutine, resolve, reject) -> None:
+async def _run(action, args, resolve, reject) -> None:
     try:
-        result = await coroutine
+        result = await action(*args)
     except errors.LoupeError as failure:
         reject(str(failure))
         return
@@ -40,10 +40,18 @@ async def _run(coroutine, resolve, reject) -> None:
     resolve(json.dumps(result))
 
 
+def _options(options_json) -> dict:
+    """loupe.open()'s options object (``{table}`` names the new table)."""
+    options = json.loads(str(options_json or "{}"))
+    if not isinstance(options, dict):
+        raise errors.OpenError("loupe.open()'s options must be an object such as {table: 'sales'}.")
+    return options
+
+
 def _source(source) -> dict:
     """The JS source descriptor as a dict; the File object stays a JS proxy."""
     kind = str(source.kind)
-    out = {"kind": kind, "what": str(source.what or "")}
+    out = {"kind": kind, "what": str(source.what) if source.what else None}
     if kind == "text":
         out["name"] = str(source.name or "pasted.csv")
         out["text"] = source.text if isinstance(source.text, str) else None

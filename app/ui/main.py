@@ -27,7 +27,7 @@ async def main():
     session = Session(engine, window.loupe)
     pages.wire(session)
     api.attach(window.loupe, session)
-    await feedback.guarded(session._open_url({"url": SAMPLE_URL}, "sample"))
+    await feedback.guarded(session.open({"kind": "sample", "url": SAMPLE_URL}))
     await feedback.guarded(session.render())
     boot.step("sample", "done")
     boot.finish()

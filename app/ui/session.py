@@ -29,15 +29,28 @@ class Session:
 
     # --- actions ---------------------------------------------------------
 
-    async def open(self, source: dict) -> dict:
-        """Open a source descriptor (see assets/js/loupe.mjs); return the table info."""
+    async def open(self, source: dict, options=None) -> dict:
+        """Open a source descriptor (see assets/js/loupe.mjs); return the table info.
+
+        ``options["table"]`` asks for a table name (made unique if taken).
+        """
         kind = source.get("kind")
-        opener = _OPENERS.get(kind)
-        if opener is None:
+        register = _REGISTER.get(kind)
+        if register is None:
             raise errors.OpenError(
                 "loupe.open() takes a URL string, a File or Blob, or {name, text}; got "
-                + str(source.get("what", "something else")) + ".")
-        info = await opener(self, source)
+                + str(source.get("what") or "something else") + ".")
+        name, file_name, url = await register(self, source)
+        wanted = str((options or {}).get("table") or name)
+        table = naming.table_name_for(wanted, list(self.tables))
+        try:
+            info = await wasm.run(catalog.load_csv(table, file_name, name), self.engine)
+        except errors.LoupeError:
+            await self.engine.forget_file(file_name)
+            raise
+        self.tables[table] = info
+        self.view = view.add_source(self.view, table, kind, name, url)
+        self._publish()
         await self.render()
         return info
 
@@ -75,49 +88,40 @@ class Session:
 
     # --- opening ---------------------------------------------------------
 
-    async def _open_text(self, source: dict) -> dict:
+    # Each _register_* checks a source, registers it with DuckDB as a virtual
+    # file and returns (display name, virtual file name, url or None).
+
+    async def _register_text(self, source: dict) -> tuple:
         name = source.get("name") or "pasted.csv"
         text = source.get("text")
         if not isinstance(text, str):
             raise errors.OpenError("{name, text} needs text as a string of CSV; got " + str(type(text)) + ".")
         sniff.check_text(name, text)
-        file_name = await self.engine.register_text(self._file_name(name), text)
-        return await self._load(file_name, name, "text", None)
+        return name, await self.engine.register_text(self._file_name(name), text), None
 
-    async def _open_url(self, source: dict, kind="url") -> dict:
+    async def _register_url(self, source: dict) -> tuple:
         url = source["url"]
         name = naming.file_name_from_url(url)
         file_name = self._file_name(name)
         fetched = await self.engine.fetch_into(file_name, url)
         if not fetched["ok"]:
             raise errors.FetchError(_fetch_message(url, fetched))
-        return await self._load_checked(file_name, name, kind, url, fetched["head"])
+        await self._check_head(file_name, name, fetched["head"])
+        return name, file_name, url
 
-    async def _open_file(self, source: dict) -> dict:
+    async def _register_file(self, source: dict) -> tuple:
         name = source.get("name") or "data.csv"
         file_name = self._file_name(name)
-        head = json.loads(await self.engine.glue.registerFile(file_name, source["file"]))
-        return await self._load_checked(file_name, name, "file", None, head["head"])
+        registered = await self.engine.register_file(file_name, source["file"])
+        await self._check_head(file_name, name, registered["head"])
+        return name, file_name, None
 
-    async def _load_checked(self, file_name, name, kind, url, head) -> dict:
+    async def _check_head(self, file_name: str, name: str, head: list) -> None:
         try:
             sniff.check_text_sample(name, bytes(head))
         except errors.LoupeError:
             await self.engine.forget_file(file_name)
             raise
-        return await self._load(file_name, name, kind, url)
-
-    async def _load(self, file_name: str, name: str, kind: str, url) -> dict:
-        table = naming.table_name_for(name, list(self.tables))
-        try:
-            info = await wasm.run(catalog.load_csv(table, file_name, name), self.engine)
-        except errors.LoupeError:
-            await self.engine.forget_file(file_name)
-            raise
-        self.tables[table] = info
-        self.view = view.add_source(self.view, table, kind, name, url)
-        self._publish()
-        return info
 
     def _file_name(self, name: str) -> str:
         self._file_counter += 1
@@ -186,10 +190,11 @@ class Session:
         _spawn(self.sort(column, direction))
 
 
-_OPENERS = {
-    "text": Session._open_text,
-    "url": Session._open_url,
-    "file": Session._open_file,
+_REGISTER = {
+    "text": Session._register_text,
+    "url": Session._register_url,
+    "sample": Session._register_url,
+    "file": Session._register_file,
 }
 
 

@@ -18,6 +18,7 @@ async def start(duckdb_version: str):
         window.loupe._pythonFailed(str(error))
         feedback.status("DuckDB " + duckdb_version + " ready · Python unavailable: " + str(error))
         return None
+    window.loupe._worker = worker  # for the console and tests: await loupe._worker.python_version()
     window.loupe._pythonReady(version)
     feedback.status("DuckDB " + duckdb_version + " ready · Python " + version.split(" ")[0] + " ready")
     return worker

@@ -17,28 +17,33 @@ const python = settle();
 python.promise.catch(() => {});
 let tablesJson = "[]";
 
-// Classify what loupe.open() was given, so Python gets one plain descriptor.
+// Classify what loupe.open() was given, so Python gets one plain descriptor
+// with every field present (null where it does not apply).
 function describeSource(source) {
+  const descriptor = { kind: "invalid", what: null, name: null, text: null, url: null, file: null };
   if (typeof source === "string") {
-    return { kind: "url", url: new URL(source, location.href).href };
-  }
-  if (typeof File !== "undefined" && source instanceof File) {
-    return { kind: "file", file: source, name: source.name };
+    return { ...descriptor, kind: "url", url: new URL(source, location.href).href };
   }
   if (typeof Blob !== "undefined" && source instanceof Blob) {
-    return { kind: "file", file: source, name: "data.csv" };
+    const name = typeof File !== "undefined" && source instanceof File ? source.name : "data.csv";
+    return { ...descriptor, kind: "file", file: source, name };
   }
   if (source && typeof source === "object" && "text" in source) {
-    return { kind: "text", name: source.name == null ? "pasted.csv" : String(source.name), text: source.text };
+    return { ...descriptor, kind: "text", name: source.name == null ? "pasted.csv" : String(source.name),
+             text: source.text };
   }
-  return { kind: "invalid", what: source === null ? "null" : typeof source };
+  return { ...descriptor, what: source === null ? "null" : typeof source };
 }
 
 function call(name, ...args) {
   return attached.promise.then((handlers) => new Promise((resolve, reject) => {
-    handlers[name](...args,
-      (json) => resolve(JSON.parse(json)),
-      (message) => reject(new Error(message)));
+    try {
+      handlers[name](...args,
+        (json) => resolve(JSON.parse(json)),
+        (message) => reject(new Error(message)));
+    } catch (error) {
+      reject(new Error(`Loupe failed unexpectedly: ${error.message}`));
+    }
   }));
 }
 
