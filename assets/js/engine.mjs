@@ -160,13 +160,26 @@ function timeOfDay(micros) {
   return frac ? `${text}.${pad(frac, 6).replace(/0+$/, "")}` : text;
 }
 
-function intervalToJson(value) {
-  // MONTH_DAY_NANO: {months, days, nanoseconds}
-  if (value && typeof value === "object" && "months" in value) {
-    return { months: value.months, days: value.days, microseconds: bigToJson(BigInt(value.nanoseconds) / 1000n) };
-  }
-  if (value instanceof Int32Array) return { months: value[0], days: value[1], microseconds: 0 };
-  return String(value);
+function intervalToJson(words) {
+  // MONTH_DAY_NANO as 32-bit words: months, days, nanoseconds (low, high).
+  const nanos = (BigInt(words[3]) << 32n) | BigInt(words[2] >>> 0);
+  return { months: words[0], days: words[1], microseconds: bigToJson(nanos / 1000n) };
+}
+
+// apache-arrow 21's get() garbles MONTH_DAY_NANO intervals (it returns
+// [0, months]), so interval columns are read from their raw buffers.
+function intervalColumn(vector) {
+  const starts = [];
+  let start = 0;
+  for (const chunk of vector.data) { starts.push(start); start += chunk.length; }
+  return (row) => {
+    let c = starts.length - 1;
+    while (starts[c] > row) c--;
+    const chunk = vector.data[c];
+    const i = row - starts[c] + chunk.offset;
+    if (chunk.nullCount && !vector.isValid(row)) return null;
+    return intervalToJson(chunk.values.subarray(4 * i, 4 * i + 4));
+  };
 }
 
 function floatToJson(value) {
@@ -195,7 +208,7 @@ const ARROW_TO_JSON = {
   [T.Date]: (v) => isoDate(v instanceof Date ? v.getTime() : Number(v)),
   [T.Timestamp]: (v, type) => isoTimestamp(timestampMicros(v, type.unit), Boolean(type.timezone)),
   [T.Time]: (v, type) => timeOfDay(toMicros(v, type.unit)),
-  [T.Interval]: intervalToJson,
+  [T.Interval]: (v) => String(v), // top-level intervals: see intervalColumn
   [T.Duration]: (v, type) => bigToJson(toMicros(v, type.unit)),
   [T.Dictionary]: (v, type) => convert(v, type.dictionary),
   [T.List]: (v, type) => listToJson(v, type.children[0].type),
@@ -251,11 +264,17 @@ function typeName(type) {
 function tableToJson(table) {
   const fields = table.schema.fields;
   const columns = fields.map((f) => ({ name: f.name, type: typeName(f.type) }));
-  const vectors = fields.map((f, i) => table.getChildAt(i));
+  const readers = fields.map((field, i) => {
+    const vector = table.getChildAt(i);
+    if (field.type.typeId === T.Interval && field.type.unit === arrow.IntervalUnit.MONTH_DAY_NANO) {
+      return intervalColumn(vector);
+    }
+    return (row) => convert(vector.get(row), field.type);
+  });
   const rows = new Array(table.numRows);
   for (let r = 0; r < table.numRows; r++) {
     const row = new Array(fields.length);
-    for (let c = 0; c < fields.length; c++) row[c] = convert(vectors[c].get(r), fields[c].type);
+    for (let c = 0; c < fields.length; c++) row[c] = readers[c](r);
     rows[r] = row;
   }
   return { columns, rows };

@@ -86,3 +86,13 @@ def open_app(page, url):
 @pytest.fixture
 def app(page, base_url):
     return open_app(page, base_url)
+
+
+@pytest.fixture(scope="module")
+def shared_app(browser, base_url):
+    """One booted page for a whole module of read-only checks (much faster)."""
+    context = browser.new_context()
+    context.set_default_timeout(BOOT_TIMEOUT_MS)
+    page = context.new_page()
+    yield open_app(page, base_url)
+    context.close()
