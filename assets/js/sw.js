@@ -16,9 +16,14 @@ const PRECACHE = __LOUPE_PRECACHE__;
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // cache: "reload" bypasses the HTTP cache so a new version never stores
-    // a stale copy of an unversioned file.
-    await cache.addAll(PRECACHE.map((path) => new Request(path, { cache: "reload" })));
+    try {
+      // cache: "reload" bypasses the HTTP cache so a new version never stores
+      // a stale copy of an unversioned file.
+      await cache.addAll(PRECACHE.map((path) => new Request(path, { cache: "reload" })));
+    } catch (error) {
+      await caches.delete(CACHE); // leave no half-filled version behind
+      throw error;
+    }
   })());
 });
 

@@ -1,0 +1,85 @@
+"""What a person does on the page: sort, page, open files, read errors — all rendered as text."""
+
+import os
+from pathlib import Path
+
+XSS_HEADER = '<img src=x onerror="window.__pwned=1">'
+XSS_CSV = ('"<img src=x onerror=""window.__pwned=1"">",b\n"<script>window.__pwned=2</script>",2\n'
+           '"<b onmouseover=window.__pwned=3>bold</b>",3\n')
+
+
+def test_click_header_sorts_and_pager_moves(app):
+    header = app.locator("#grid thead th").nth(3)  # temp_max
+    header.locator("button").click()
+    app.wait_for_function("document.querySelector('#grid thead th:nth-child(4)').getAttribute('aria-sort') === 'ascending'")
+    assert app.locator("#grid tbody tr").first.locator("td").nth(2).inner_text() == "-1.6"
+    header.locator("button").click()
+    app.wait_for_function("document.querySelector('#grid thead th:nth-child(4)').getAttribute('aria-sort') === 'descending'")
+    assert app.locator("#grid tbody tr").first.locator("td").nth(2).inner_text() == "35.6"
+    app.locator("#page-next").click()
+    app.wait_for_function("document.getElementById('pager-range').textContent === 'Rows 201–400 of 1,461'")
+    assert app.locator("#grid tbody tr").first.locator("th").inner_text() == "201"
+    assert app.locator("#page-prev").is_enabled()
+    for _ in range(6):
+        app.locator("#page-next").click()
+    app.wait_for_function("document.getElementById('pager-range').textContent === 'Rows 1,401–1,461 of 1,461'")
+    assert app.locator("#page-next").is_disabled()
+
+
+def test_open_file_from_the_picker(app, tmp_path):
+    path = tmp_path / "my measurements.tsv"
+    path.write_text("site\tvalue\nA\t1.5\nB\t\n")
+    app.set_input_files("#file-input", str(path))
+    app.wait_for_function("document.getElementById('table-title').textContent === 'my_measurements'")
+    assert app.locator("#table-meta").inner_text() == "2 rows × 2 columns"
+    null_cell = app.locator("#grid tbody tr").nth(1).locator("td").nth(1)
+    assert null_cell.inner_text() == "NULL" and "null" in null_cell.get_attribute("class")
+    app.locator("#tables .tab-name", has_text="seattle_weather").click()
+    app.wait_for_function("document.getElementById('table-title').textContent === 'seattle_weather'")
+    app.locator("#tables .tab-close[aria-label='Close my_measurements']").click()
+    app.wait_for_function("document.querySelectorAll('#tables .tab').length === 1")
+
+
+def test_bad_file_shows_an_error_and_keeps_the_table(app, tmp_path):
+    path = tmp_path / "photo.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    app.set_input_files("#file-input", str(path))
+    alert = app.locator("#error")
+    alert.wait_for(state="visible")
+    assert "'photo.csv' looks like a PNG image" in alert.inner_text()
+    assert app.locator("#table-title").inner_text() == "seattle_weather"
+    assert app.locator("#grid tbody tr").count() == 200
+    app.locator("#error-close").click()
+    alert.wait_for(state="hidden")
+
+
+def test_markup_in_names_and_cells_stays_text(app, tmp_path):
+    path = tmp_path / '<svg onload="window.__pwned=4">.csv'
+    path.write_text(XSS_CSV)
+    app.set_input_files("#file-input", str(path))
+    app.wait_for_function("document.querySelectorAll('#tables .tab').length === 2")
+    app.evaluate(f"loupe.open({{name: '<img src=y onerror=window.__pwned=5>.csv', text: {XSS_CSV!r}}})")
+    app.wait_for_function("document.querySelectorAll('#tables .tab').length === 3")
+    assert app.evaluate("window.__pwned") is None
+    assert app.locator("#grid img, #grid script, #grid b, #grid svg, #tables img").count() == 0
+    assert app.locator("#grid thead .colname").first.inner_text() == XSS_HEADER
+    assert app.locator("#grid tbody td").first.inner_text() == "<script>window.__pwned=2</script>"
+
+
+def test_keyboard_reaches_every_control(app):
+    app.keyboard.press("Tab")
+    assert app.evaluate("document.activeElement.className") == "skip"
+    seen = set()
+    for _ in range(12):
+        app.keyboard.press("Tab")
+        seen.add(app.evaluate("document.activeElement.id || document.activeElement.className"))
+    assert {"file-input", "tab-name", "tab-close", "grid-wrap", "colhead"} <= seen
+
+
+def test_phone_width_screenshot(browser, base_url, tmp_path):
+    from conftest import open_app
+    context = browser.new_context(viewport={"width": 390, "height": 800}, device_scale_factor=1)
+    page = open_app(context.new_page(), base_url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(Path(os.environ.get("LOUPE_SHOTS", tmp_path)) / "phone.png"))
+    context.close()
