@@ -28,5 +28,8 @@ if ("serviceWorker" in navigator) {
       }
     });
   };
-  register().catch((error) => console.warn("Loupe works online only: service worker failed:", error));
+  // Register once the first table is up, so precaching never competes with
+  // start-up; most files then come straight from the HTTP cache.
+  const start = () => register().catch((error) => console.warn("Loupe works online only: service worker failed:", error));
+  window.loupe.ready.then(start, start);
 }

@@ -17,9 +17,12 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     try {
-      // cache: "reload" bypasses the HTTP cache so a new version never stores
-      // a stale copy of an unversioned file.
-      await cache.addAll(PRECACHE.map((path) => new Request(path, { cache: "reload" })));
+      // Vendored files live in versioned folders, so the HTTP cache's copy
+      // (from the visit that registered us) is right and costs no download;
+      // everything else is revalidated so no stale copy enters this version.
+      await cache.addAll(PRECACHE.map((path) => new Request(path, {
+        cache: path.startsWith("assets/vendor/") ? "default" : "no-cache",
+      })));
     } catch (error) {
       await caches.delete(CACHE); // leave no half-filled version behind
       throw error;
