@@ -71,6 +71,7 @@ window.loupeBoot = {
   finish() {
     document.getElementById("boot").hidden = true;
     document.getElementById("table-view").hidden = false;
+    document.getElementById("file-input").disabled = false;
     performance.mark("loupe:table-visible");
   },
   fail(message) {

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from helpers import BOOT_TIMEOUT_MS, open_app
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("LOUPE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
-BOOT_TIMEOUT_MS = 60_000
 
 
 def start_server(*args):
@@ -72,15 +73,6 @@ def page(context):
     page.errors = errors
     yield page
     assert not errors, f"uncaught errors in the page: {errors}"
-
-
-def open_app(page, url):
-    """Navigate to Loupe and wait until the sample table is on screen."""
-    page.goto(url)
-    page.wait_for_function("window.loupe !== undefined")
-    page.evaluate("loupe.ready")
-    page.wait_for_selector("#grid tbody tr")
-    return page
 
 
 @pytest.fixture

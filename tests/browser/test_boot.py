@@ -1,6 +1,6 @@
 """Boot: the shell paints, the sample table appears before Python, Python loads behind."""
 
-from conftest import open_app
+from helpers import open_app
 
 
 def test_sample_table_with_row_count_and_types(app):

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from conftest import open_app
+from helpers import open_app
 from tools import httpd, site
 
 WAIT_FOR_CONTROL = """async () => {

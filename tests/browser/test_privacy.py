@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from conftest import open_app
+from helpers import open_app
 
 
 def test_no_request_leaves_the_origin(context, base_url):

@@ -77,9 +77,29 @@ def test_keyboard_reaches_every_control(app):
 
 
 def test_phone_width_screenshot(browser, base_url, tmp_path):
-    from conftest import open_app
+    from helpers import open_app
     context = browser.new_context(viewport={"width": 390, "height": 800}, device_scale_factor=1)
     page = open_app(context.new_page(), base_url)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(Path(os.environ.get("LOUPE_SHOTS", tmp_path)) / "phone.png"))
     context.close()
+
+
+def test_accessibility_of_each_screen(app, tmp_path):
+    from helpers import axe_violations
+    assert axe_violations(app) == []  # the sample table
+    app.evaluate("loupe.open({name: 'x.csv', text: 'a\\n1\\n'})")
+    path = tmp_path / "bad.csv"
+    path.write_bytes(bytes(range(256)))
+    app.set_input_files("#file-input", str(path))
+    app.locator("#error").wait_for(state="visible")
+    assert axe_violations(app) == []  # two tables and an error message
+    app.emulate_media(color_scheme="dark")
+    assert axe_violations(app) == []  # dark theme contrast
+
+
+def test_boot_screen_accessibility(page, base_url):
+    from helpers import axe_violations
+    page.route("**/micropython.wasm", lambda route: None)
+    page.goto(base_url, wait_until="domcontentloaded")
+    assert axe_violations(page) == []

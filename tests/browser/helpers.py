@@ -1,0 +1,26 @@
+"""Helpers shared by the browser tests."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOT_TIMEOUT_MS = 60_000
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def open_app(page, url):
+    """Navigate to Loupe and wait until the sample table is on screen."""
+    page.goto(url)
+    page.wait_for_function("window.loupe !== undefined")
+    page.evaluate("loupe.ready")
+    page.wait_for_selector("#grid tbody tr")
+    return page
+
+
+def axe_violations(page) -> list:
+    """axe-core's WCAG 2.1 AA violations on the page as it is now, as readable strings."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']});
+        return result.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+    }""")
+    return list(found)
