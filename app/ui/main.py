@@ -15,6 +15,7 @@ from app.ui.session import SAMPLE_URL, Session
 
 async def main():
     boot = window.loupeBoot
+    window.performance.mark("loupe:ui-running")
     boot.step("ui", "done")
     engine = WasmEngine(window.loupeEngine)
     try:
@@ -24,11 +25,11 @@ async def main():
                   + ". Reload the page; if it keeps failing, use a current Chrome, Edge, Firefox or Safari.")
         return
     boot.step("engine", "done")
+    window.performance.mark("loupe:engine-ready")
     session = Session(engine, window.loupe)
     pages.wire(session)
     api.attach(window.loupe, session)
     await feedback.guarded(session.open({"kind": "sample", "url": SAMPLE_URL}))
-    await feedback.guarded(session.render())
     boot.step("sample", "done")
     boot.finish()
     window.loupe._ready(version)

@@ -10,7 +10,7 @@ import json
 from app.core import catalog, errors, fmt, naming, sniff, sql, view
 from app.engine import wasm
 from app.ui import grid
-from app.ui.dom import by_id, clear, el, on, show
+from app.ui.dom import by_id, clear, el, on
 
 SAMPLE_URL = "./assets/vendor/vega-datasets-3.2.1/seattle-weather.csv"
 SAMPLE_NAME = "seattle-weather.csv"

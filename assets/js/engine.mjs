@@ -20,6 +20,7 @@ async function start() {
   await database.instantiate(`${BASE}duckdb-eh.wasm`);
   await database.open({ query: { castBigIntToDouble: false } });
   connection = await database.connect();
+  performance.mark("loupe:engine-instantiated");
   // Extensions are downloaded on first use, which an offline app cannot do;
   // without this, a Parquet or JSON call would hang or fail obscurely.
   await connection.query("SET autoinstall_known_extensions = false");
