@@ -29,7 +29,7 @@ VENDOR = ROOT / "assets" / "vendor"
 NODE_MODULES = ROOT / "node_modules"
 STAMP = VENDOR / ".stamp"
 # Bump when the copy rules below change, so existing vendor folders are redone.
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 
 # (npm package, files or globs inside it, folder name under assets/vendor)
 NPM_FILES: list[tuple[str, list[str], str]] = [
@@ -40,6 +40,7 @@ NPM_FILES: list[tuple[str, list[str], str]] = [
                  "python_stdlib.zip"], "pyodide"),
     ("@duckdb/duckdb-wasm",
      ["dist/duckdb-browser-eh.worker.js", "dist/duckdb-eh.wasm"], "duckdb-wasm"),
+    ("parquet-wasm", ["esm/parquet_wasm.js", "esm/parquet_wasm_bg.wasm"], "parquet-wasm"),
     ("vega-datasets", ["data/seattle-weather.csv"],
      "vega-datasets"),
 ]

@@ -1,10 +1,17 @@
 """Pure Python core of Loupe: naming, types, SQL building, view state, errors.
 
 Public modules:
+    catalog -- loading and describing tables as engine-independent steps
+    fmt     -- values and counts as the text shown on screen
     errors  -- the LoupeError tree and wording of engine errors
     naming  -- table names from file names
-    sniff   -- cheap checks on the first bytes of a file
+    formats -- format, compression and encoding from a name and first bytes
     sql     -- quote_ident and the SQL builders (SQL + parameters)
+    tabular -- Excel sheets and SQLite tables as CSV (CPython only)
     types   -- DuckDB type names to kinds shown in the UI
     view    -- the serialisable, versioned view state
 """
+
+# Modules that also run on the main thread under MicroPython (mpy.toml lists
+# them; tests/unit/test_purity.py holds them to the common subset).
+SHARED = ("catalog", "errors", "fmt", "formats", "naming", "sql", "types", "view")

@@ -12,12 +12,14 @@ Runs under MicroPython and CPython (see README.md).
 from app.core import errors, sql, types
 
 
-def load_csv(table: str, file_name: str, display_name: str):
+def load_csv(table: str, file_name: str, display_name: str, options=None):
     """Steps: create ``table`` from the registered CSV ``file_name``; return its description."""
     try:
-        yield sql.create_table_from_csv(table, file_name)
+        yield sql.create_table_from_csv(table, file_name, options)
     except errors.QueryError as error:
-        raise errors.OpenError(_csv_failure(display_name, str(error)))
+        if "interrupt" in str(error).lower():
+            raise errors.OpenError("Loading '" + display_name + "' was cancelled; nothing was kept.")
+        raise errors.OpenError(csv_failure(display_name, str(error)))
     info = yield from describe(table)
     if not info["columns"]:
         yield sql.drop_table(table)
@@ -54,7 +56,7 @@ def run(steps, execute):
             error = failure
 
 
-def _csv_failure(name: str, engine_message: str) -> str:
+def csv_failure(name: str, engine_message: str) -> str:
     """DuckDB's CSV error (many lines of sniffer settings) cut to what a person needs."""
     kept = []
     for line in engine_message.split("\n"):
@@ -63,10 +65,13 @@ def _csv_failure(name: str, engine_message: str) -> str:
             continue
         if "=" in line or line.startswith("LINE "):
             break  # the sniffer's settings dump and the SQL excerpt follow
-        kept.append(line.rstrip("."))
+        kept.append(line.rstrip(".")[:300])
     detail = ". ".join(kept).replace("Invalid Input Error: ", "")
     if "not utf-8" in engine_message.lower():
         advice = " Save the file as UTF-8 and open it again."
+    elif "Maximum line size" in engine_message:
+        advice = (" A single line that long usually means the file is not line-based CSV"
+                  " or has an unclosed quote; check the file, or split it into lines.")
     else:
         advice = (" Check that the file is comma-, semicolon-, tab- or pipe-separated text"
                   " with a header line.")

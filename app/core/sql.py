@@ -18,11 +18,33 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def create_table_from_csv(table: str, file_name: str) -> tuple:
-    """Create ``table`` from a registered CSV/TSV file with DuckDB's sniffer."""
-    sql = ("CREATE TABLE " + quote_ident(table)
-           + " AS SELECT * FROM read_csv(?, auto_detect = true, sample_size = 20480)")
-    return sql, [file_name]
+# read_csv options a person can set, as (option key, DuckDB parameter name).
+CSV_OPTIONS = [("delimiter", "delim"), ("header", "header"), ("encoding", "encoding"),
+               ("skip", "skip")]
+
+
+def read_csv(file_name: str, options=None) -> tuple:
+    """``read_csv(?, ...)`` for a registered file; unset options are sniffed by DuckDB."""
+    parts = ["?"]
+    params = [file_name]
+    options = options or {}
+    for key, parameter in CSV_OPTIONS:
+        if options.get(key) is not None:
+            parts.append(parameter + " = ?")
+            params.append(options[key])
+    return "read_csv(" + ", ".join(parts) + ")", params
+
+
+def create_table_from_csv(table: str, file_name: str, options=None) -> tuple:
+    """Create ``table`` from a registered CSV/TSV file (DuckDB sniffs what is not set)."""
+    reader, params = read_csv(file_name, options)
+    return "CREATE TABLE " + quote_ident(table) + " AS SELECT * FROM " + reader, params
+
+
+def preview_csv(file_name: str, options=None, limit: int = DEFAULT_PAGE_SIZE) -> tuple:
+    """The first ``limit`` rows of a registered CSV file, before it is loaded whole."""
+    reader, params = read_csv(file_name, options)
+    return "SELECT * FROM " + reader + " LIMIT ?", params + [int(limit)]
 
 
 def drop_table(table: str) -> tuple:
@@ -49,15 +71,17 @@ def list_tables() -> tuple:
     return sql, []
 
 
-def page(table: str, sort: list, offset: int, limit: int = DEFAULT_PAGE_SIZE) -> tuple:
+def page(table: str, sort: list, offset: int, limit: int = DEFAULT_PAGE_SIZE, columns=None) -> tuple:
     """One page of rows of ``table`` in the order of ``sort``.
 
     ``sort`` is a list of ``[column, "asc"|"desc"]``. Without a sort the
     table's own order is kept (DuckDB preserves insertion order).
+    ``columns`` limits the page to those columns (all when None).
     """
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
-    sql = "SELECT * FROM " + quote_ident(table) + order_by(sort) + " LIMIT ? OFFSET ?"
+    selected = ", ".join(quote_ident(c) for c in columns) if columns else "*"
+    sql = "SELECT " + selected + " FROM " + quote_ident(table) + order_by(sort) + " LIMIT ? OFFSET ?"
     return sql, [int(limit), int(offset)]
 
 

@@ -25,17 +25,20 @@ def new_view() -> dict:
     return {"version": VERSION, "sources": [], "active": None, "tables": {}}
 
 
-def add_source(view: dict, table: str, kind: str, name: str, url=None) -> dict:
+def add_source(view: dict, table: str, kind: str, name: str, url=None, details=None) -> dict:
     """``view`` with a new source loaded as ``table`` and made active.
 
     Local files and pasted text carry no data in the state, only their
     name: a shared view asks the recipient to open the same file.
+    ``details`` records how it was read (format, encoding, delimiter, sheet).
     """
     if kind not in SOURCE_KINDS:
         raise ValueError("unknown source kind " + repr(kind))
     source = {"table": table, "kind": kind, "name": name}
     if url is not None:
         source["url"] = url
+    if details:
+        source["read"] = dict(details)
     out = _copy(view)
     out["sources"] = [s for s in out["sources"] if s["table"] != table] + [source]
     out["tables"][table] = {"sort": [], "offset": 0}

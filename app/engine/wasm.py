@@ -29,18 +29,13 @@ class WasmEngine:
             raise errors.query_error(js_message(error))
         return json.loads(text)
 
-    async def register_text(self, name: str, text: str) -> str:
-        """Make ``text`` readable as a file called ``name``; return that name."""
-        await self.glue.registerText(name, text)
-        return name
-
-    async def register_file(self, name: str, file) -> dict:
-        """Register a browser File for lazy reading as ``name``: ``{size, head}``."""
-        return json.loads(await self.glue.registerFile(name, file))
-
-    async def fetch_into(self, name: str, url: str) -> dict:
-        """Download ``url`` as file ``name``: ``{ok, status, statusText, size, head}``."""
-        return json.loads(await self.glue.fetchInto(name, url))
+    async def execute_cancellable(self, sql: str, params=None) -> dict:
+        """Like ``execute``, but the glue's ``cancel()`` interrupts it."""
+        try:
+            text = await self.glue.queryCancellable(sql, json.dumps(params or []))
+        except Exception as error:
+            raise errors.query_error(js_message(error))
+        return json.loads(text)
 
     async def forget_file(self, name: str) -> None:
         """Release a registered file."""
@@ -50,8 +45,9 @@ class WasmEngine:
             pass  # already gone: nothing to release
 
 
-async def run(steps, engine):
+async def run(steps, engine, cancellable=False):
     """Drive a step generator (see app.core.catalog) with the async engine."""
+    execute = engine.execute_cancellable if cancellable else engine.execute
     result = None
     error = None
     while True:
@@ -61,7 +57,7 @@ async def run(steps, engine):
             return stop.value
         error = None
         try:
-            result = await engine.execute(request[0], request[1])
+            result = await execute(request[0], request[1])
         except errors.QueryError as failure:
             error = failure
 

@@ -29,7 +29,12 @@ async def main():
     session = Session(engine, window.loupe)
     pages.wire(session)
     api.attach(window.loupe, session)
-    await feedback.guarded(session.open({"kind": "sample", "url": SAMPLE_URL}))
+    from_address = pages.open_from_query(session)
+    if from_address:
+        for opening in from_address:  # ?url= (repeatable): those instead of the sample
+            await feedback.guarded(opening)
+    if not session.tables:
+        await feedback.guarded(session.open({"kind": "sample", "url": SAMPLE_URL}))
     boot.step("sample", "done")
     boot.finish()
     window.loupe._ready(version)

@@ -1,19 +1,21 @@
 """The running app: the view state, the loaded tables, and what happens on each action.
 
-Opening goes: check the source -> register it with DuckDB -> load it with
-``app.core.catalog`` -> record it in the view -> render. A failure at any
-step leaves every table already open as it was.
+Opening is done by ``app.ui.loader``; this module records what was opened
+in the view state and renders from it. A failed action leaves every table
+already open as it was.
 """
 
+import asyncio
 import json
 
-from app.core import catalog, errors, fmt, naming, sniff, sql, view
+from app.core import catalog, errors, fmt, sql, view
 from app.engine import wasm
-from app.ui import grid
+from app.ui import feedback, grid, progress
 from app.ui.dom import by_id, clear, el, on
+from app.ui.loader import Load
 
 SAMPLE_URL = "./assets/vendor/vega-datasets-3.2.1/seattle-weather.csv"
-SAMPLE_NAME = "seattle-weather.csv"
+PUBLIC_KEYS = ("table", "rows", "columns")
 
 
 class Session:
@@ -24,35 +26,35 @@ class Session:
         self.api = api  # window.loupe, to publish the table list
         self.view = view.new_view()
         self.tables = {}  # table name -> {table, rows, columns}
+        self.files = {}  # table name -> virtual files its source registered
         self._file_counter = 0
-        self._busy_page = None
+        self._loading = False
 
     # --- actions ---------------------------------------------------------
 
     async def open(self, source: dict, options=None) -> dict:
-        """Open a source descriptor (see assets/js/loupe.mjs); return the table info.
+        """Open a source descriptor (see assets/js/loupe.mjs); return the first table's info.
 
-        ``options["table"]`` asks for a table name (made unique if taken).
+        Sources with several tables (Excel sheets, SQLite tables) also return
+        ``tables``: the info of each. ``options`` may set ``table`` (a name),
+        ``format``, ``encoding``, ``delimiter`` and ``header``.
         """
-        kind = source.get("kind")
-        register = _REGISTER.get(kind)
-        if register is None:
-            raise errors.OpenError(
-                "loupe.open() takes a URL string, a File or Blob, or {name, text}; got "
-                + str(source.get("what") or "something else") + ".")
-        name, file_name, url = await register(self, source)
-        wanted = str((options or {}).get("table") or name)
-        table = naming.table_name_for(wanted, list(self.tables))
+        while self._loading:  # one load at a time keeps progress and cancel unambiguous
+            await asyncio.sleep(0.05)
+        self._loading = True
         try:
-            info = await wasm.run(catalog.load_csv(table, file_name, name), self.engine)
-        except errors.LoupeError:
-            await self.engine.forget_file(file_name)
-            raise
-        self.tables[table] = info
-        self.view = view.add_source(self.view, table, kind, name, url)
+            loaded = await Load(self, source, options or {}).run()
+        finally:
+            self._loading = False
+            progress.done()
+        for info in loaded:
+            self._record(info)
         self._publish()
         await self.render()
-        return info
+        first = _public(loaded[0])
+        if len(loaded) > 1:
+            first["tables"] = [_public(info) for info in loaded]
+        return first
 
     async def query(self, text: str) -> dict:
         """Run SQL; return ``{columns, rows}``."""
@@ -65,6 +67,8 @@ class Session:
     async def close_table(self, table: str) -> None:
         """Close ``table`` and show the one opened before it."""
         await wasm.run(catalog.drop(table), self.engine)
+        for file_name in self.files.pop(table, []):
+            await self.engine.forget_file(file_name)
         self.tables.pop(table, None)
         self.view = view.remove_source(self.view, table)
         self._publish()
@@ -86,47 +90,46 @@ class Session:
             self.view = view.with_offset(self.view, offset)
             await self.render()
 
-    # --- opening ---------------------------------------------------------
-
-    # Each _register_* checks a source, registers it with DuckDB as a virtual
-    # file and returns (display name, virtual file name, url or None).
-
-    async def _register_text(self, source: dict) -> tuple:
-        name = source.get("name") or "pasted.csv"
-        text = source.get("text")
-        if not isinstance(text, str):
-            raise errors.OpenError("{name, text} needs text as a string of CSV; got " + str(type(text)) + ".")
-        sniff.check_text(name, text)
-        return name, await self.engine.register_text(self._file_name(name), text), None
-
-    async def _register_url(self, source: dict) -> tuple:
-        url = source["url"]
-        name = naming.file_name_from_url(url)
-        file_name = self._file_name(name)
-        fetched = await self.engine.fetch_into(file_name, url)
-        if not fetched["ok"]:
-            raise errors.FetchError(_fetch_message(url, fetched))
-        await self._check_head(file_name, name, fetched["head"])
-        return name, file_name, url
-
-    async def _register_file(self, source: dict) -> tuple:
-        name = source.get("name") or "data.csv"
-        file_name = self._file_name(name)
-        registered = await self.engine.register_file(file_name, source["file"])
-        await self._check_head(file_name, name, registered["head"])
-        return name, file_name, None
-
-    async def _check_head(self, file_name: str, name: str, head: list) -> None:
-        try:
-            sniff.check_text_sample(name, bytes(head))
-        except errors.LoupeError:
-            await self.engine.forget_file(file_name)
-            raise
-
-    def _file_name(self, name: str) -> str:
+    def next_file_name(self, suffix: str) -> str:
+        """A fresh virtual file name for the engine (never derived from user text)."""
         self._file_counter += 1
-        suffix = ".tsv" if name.lower().endswith(".tsv") else ".csv"
         return "loupe-" + str(self._file_counter) + suffix
+
+    def spawn(self, coroutine) -> None:
+        """Run ``coroutine`` in the background; errors become on-screen messages."""
+        asyncio.create_task(feedback.guarded(coroutine))
+
+    # --- while a file loads ----------------------------------------------
+
+    async def show_preview(self, table: str, name: str, preview: dict) -> None:
+        """Show the first rows of a file that is still being read."""
+        columns = [{"name": c["name"], "type": c["type"]} for c in preview["columns"]]
+        info = {"table": table, "rows": len(preview["rows"]), "columns": _kinds(columns)}
+        self._draw(table, info, preview["rows"], 0, [], name + " — reading the whole file…")
+
+    async def show_partial(self, table: str, name: str) -> None:
+        """Show the first page of a table that is still being filled."""
+        try:
+            info = await wasm.run(catalog.describe(table), self.engine)
+            result = await self.engine.execute(*sql.page(table, [], 0))
+        except errors.LoupeError:
+            return  # the load failed or was cancelled meanwhile; it reports itself
+        if self._loading:
+            self._draw(table, info, result["rows"], 0, [], name + " — reading the rest…")
+
+    # --- bookkeeping -----------------------------------------------------
+
+    def _record(self, info: dict) -> None:
+        source = info["source"]
+        table = info["table"]
+        self.tables[table] = _public(info)
+        self.files[table] = source.pop("files", [])
+        details = {}
+        for key in ("format", "encoding", "gzip", "delimiter", "part"):
+            if source.get(key) is not None:
+                details[key] = source[key]
+        kind = source["kind"] if source["kind"] in view.SOURCE_KINDS else "file"
+        self.view = view.add_source(self.view, table, kind, source["name"], source.get("url"), details)
 
     async def _refresh_tables(self) -> None:
         """Re-describe tables after SQL that may have changed them."""
@@ -137,7 +140,7 @@ class Session:
                 self.tables.pop(table)
                 self.view = view.remove_source(self.view, table)
         for table in self.tables:
-            self.tables[table] = await wasm.run(catalog.describe(table), self.engine)
+            self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
         self._publish()
         await self.render()
 
@@ -150,25 +153,34 @@ class Session:
         """Draw the table list and the active table from the view state."""
         self._render_tabs()
         active = self.view["active"]
-        table_node = by_id("grid")
         if active is None:
-            grid.clear_table(table_node)
+            grid.clear_table(by_id("grid"))
             by_id("table-title").textContent = "No table open"
-            by_id("table-meta").textContent = "Open a CSV file to begin."
+            by_id("table-meta").textContent = "Open a file to begin: CSV, TSV, JSON, Parquet, Excel or SQLite."
             by_id("pager-range").textContent = ""
             return
         info = self.tables[active]
         state = view.table_state(self.view)
-        result = await self.engine.execute(*sql.page(active, state["sort"], state["offset"]))
+        result = await self.engine.execute(*sql.page(active, state["sort"], state["offset"], columns=_shown(info)))
         if self.view["active"] != active:
             return  # another action took over while the page loaded
-        by_id("table-title").textContent = active
-        by_id("table-meta").textContent = fmt.rows_caption(info["rows"], len(info["columns"]))
-        grid.render_header(table_node, info, state["sort"], self._sort_callback)
-        grid.render_rows(table_node, info, result["rows"], state["offset"])
-        by_id("pager-range").textContent = fmt.range_caption(state["offset"], len(result["rows"]), info["rows"])
-        by_id("page-prev").disabled = state["offset"] == 0
-        by_id("page-next").disabled = state["offset"] + len(result["rows"]) >= info["rows"]
+        self._draw(active, info, result["rows"], state["offset"], state["sort"], None)
+
+    def _draw(self, table: str, info: dict, rows: list, offset: int, sort: list, note) -> None:
+        shown = _shown(info)
+        columns = info["columns"][: len(shown)] if shown else info["columns"]
+        drawn = {"table": table, "rows": info["rows"], "columns": columns}
+        by_id("table-title").textContent = table
+        meta = note or fmt.rows_caption(info["rows"], len(info["columns"]))
+        if shown:
+            meta += " · showing the first " + fmt.thousands(len(shown)) + " columns"
+        by_id("table-meta").textContent = meta
+        table_node = by_id("grid")
+        grid.render_header(table_node, drawn, sort, self._sort_callback)
+        grid.render_rows(table_node, drawn, rows, offset)
+        by_id("pager-range").textContent = fmt.range_caption(offset, len(rows), info["rows"])
+        by_id("page-prev").disabled = note is not None or offset == 0
+        by_id("page-next").disabled = note is not None or offset + len(rows) >= info["rows"]
 
     def _render_tabs(self) -> None:
         tabs = by_id("tables")
@@ -178,46 +190,44 @@ class Session:
             current = table == self.view["active"]
             button = el("button", table, "tab-name", {"type": "button",
                                                       "aria-current": "true" if current else "false"})
-            on(button, "click", _task(self.show_table, table))
+            on(button, "click", _task(self, self.show_table, table))
             close = el("button", "×", "tab-close", {"type": "button", "aria-label": "Close " + table,
                                                     "title": "Close " + table})
-            on(close, "click", _task(self.close_table, table))
+            on(close, "click", _task(self, self.close_table, table))
             item.append(button)
             item.append(close)
             tabs.append(item)
 
     def _sort_callback(self, column, direction):
-        _spawn(self.sort(column, direction))
+        self.spawn(self.sort(column, direction))
 
 
-_REGISTER = {
-    "text": Session._register_text,
-    "url": Session._register_url,
-    "sample": Session._register_url,
-    "file": Session._register_file,
-}
+# Wide tables (thousands of columns) would make a page of DOM too big to
+# build; the grid shows this many and says so.
+MAX_SHOWN_COLUMNS = 100
+
+
+def _shown(info: dict):
+    """Names of the columns the grid shows, or None when it shows them all."""
+    if len(info["columns"]) <= MAX_SHOWN_COLUMNS:
+        return None
+    return [c["name"] for c in info["columns"][:MAX_SHOWN_COLUMNS]]
+
+
+def _public(info: dict) -> dict:
+    return {key: info[key] for key in PUBLIC_KEYS}
+
+
+def _kinds(columns: list) -> list:
+    from app.core import types
+    return types.describe_columns(columns)
 
 
 def _ordered(state: dict, tables: dict) -> list:
     return [s["table"] for s in state["sources"] if s["table"] in tables]
 
 
-def _fetch_message(url: str, fetched: dict) -> str:
-    status = fetched.get("status", 0)
-    if status == 0:
-        return ("Could not download " + url + ": the server could not be reached, or it does not let "
-                "other sites read the file (CORS). Download the file and open it from your computer instead.")
-    return ("Could not download " + url + ": the server answered " + str(status) + " "
-            + str(fetched.get("statusText") or "") + ". Check the address and try again.")
-
-
-def _task(method, *args):
+def _task(session, method, *args):
     def handler(event):
-        _spawn(method(*args))
+        session.spawn(method(*args))
     return handler
-
-
-def _spawn(coroutine):
-    import asyncio
-    from app.ui import feedback
-    asyncio.create_task(feedback.guarded(coroutine))

@@ -1,18 +1,22 @@
 // DuckDB-WASM glue: start the engine in its own worker as soon as the page
 // loads (in parallel with MicroPython), and give Python a small surface that
-// crosses the JS/Python boundary once per call with a JSON string.
+// crosses the JS/Python boundary once per call, with JSON strings.
 //
-// Everything Arrow-specific lives here, in one converter table (ARROW_TO_JSON),
-// because the Python side only ever sees JSON values. Behaviour (what to
-// query, how to name tables, what to show) lives in Python: app/engine/wasm.py.
+// Behaviour (which format, which reader, what to show, what to say) lives in
+// Python: app/ui/loader.py and app/core. Here are only the browser
+// primitives Python cannot do itself: DuckDB calls, Blob streams, gzip and
+// text decoding, Parquet decoding (in its own worker), and cancellation.
 
 import * as duckdb from "duckdb";
 
-const { arrow } = duckdb;
+import { tableToJson } from "./arrow-json.mjs";
+import { ParquetReader } from "./parquet.mjs";
+
 const BASE = new URL("../vendor/duckdb-wasm-1.32.0/", import.meta.url).href;
 
 let connection = null;
 let database = null;
+const cancellers = new Set(); // callbacks that stop the running load
 
 async function start() {
   const worker = new Worker(`${BASE}duckdb-browser-eh.worker.js`);
@@ -25,263 +29,208 @@ async function start() {
   // without this, a Parquet or JSON call would hang or fail obscurely.
   await connection.query("SET autoinstall_known_extensions = false");
   await connection.query("SET autoload_known_extensions = false");
-  return version();
-}
-
-async function version() {
   const table = await connection.query("SELECT version() AS v");
   return table.getChild("v").get(0);
 }
 
-// query(sql, paramsJson) -> JSON string {columns: [{name, type}], rows: [[...]]}
-// Parameters are bound by a prepared statement: values never enter SQL text.
+// query(sql, paramsJson) -> JSON {columns: [{name, type}], rows: [[...]]}.
+// Values are bound by a prepared statement: they never enter SQL text.
 async function query(sql, paramsJson) {
   const params = paramsJson ? JSON.parse(paramsJson) : [];
-  let table;
-  if (params.length) {
-    const statement = await connection.prepare(sql);
-    try {
-      table = await statement.query(...params);
-    } finally {
-      await statement.close();
-    }
-  } else {
-    table = await connection.query(sql);
+  if (!params.length) return JSON.stringify(tableToJson(await connection.query(sql)));
+  const statement = await connection.prepare(sql);
+  try {
+    return JSON.stringify(tableToJson(await statement.query(...params)));
+  } finally {
+    await statement.close();
   }
-  return JSON.stringify(tableToJson(table));
 }
 
-// Register text (for example a pasted or API-given CSV) as a virtual file.
-async function registerText(name, text) {
-  await database.registerFileText(name, text);
+// Like query, but run as a pending query that cancel() can interrupt.
+async function queryCancellable(sql, paramsJson) {
+  const params = paramsJson ? JSON.parse(paramsJson) : [];
+  const statement = await connection.prepare(sql);
+  const stop = () => connection.cancelSent();
+  cancellers.add(stop);
+  try {
+    const reader = await statement.send(...params);
+    const batches = [];
+    for await (const batch of reader) batches.push(batch);
+    if (!batches.length) return JSON.stringify({ columns: [], rows: [] });
+    return JSON.stringify(tableToJson(new duckdb.arrow.Table(batches)));
+  } finally {
+    cancellers.delete(stop);
+    await statement.close();
+  }
 }
 
-// Register a browser File by handle: DuckDB reads it lazily, no copy in memory.
-// Returns JSON {size, head} with the first bytes, for Python's checks.
-async function registerFile(name, file) {
-  const head = Array.from(new Uint8Array(await file.slice(0, 4096).arrayBuffer()));
-  await database.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
-  return JSON.stringify({ size: file.size, head });
+function cancel() {
+  for (const stop of [...cancellers]) stop();
 }
 
-async function registerBuffer(name, buffer) {
-  await database.registerFileBuffer(name, new Uint8Array(buffer));
+// --- sources as Blobs -------------------------------------------------------
+
+function textBlob(text) {
+  return new Blob([text], { type: "text/plain" });
+}
+
+// Download a URL with progress. Resolves to {ok, status, statusText, blob};
+// network and CORS failures resolve with status 0 so Python can word them.
+async function fetchBlob(url, onProgress) {
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  cancellers.add(stop);
+  try {
+    let response;
+    try {
+      response = await fetch(url, { credentials: "omit", signal: abort.signal });
+    } catch (error) {
+      return { ok: false, status: 0, statusText: abort.signal.aborted ? "cancelled" : String(error.message || error) };
+    }
+    if (!response.ok) return { ok: false, status: response.status, statusText: response.statusText };
+    const total = Number(response.headers.get("Content-Length")) || 0;
+    const chunks = [];
+    let loaded = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onProgress?.(loaded, total);
+    }
+    return { ok: true, status: response.status, statusText: "", blob: new Blob(chunks) };
+  } catch (error) {
+    return { ok: false, status: 0, statusText: abort.signal.aborted ? "cancelled" : String(error.message || error) };
+  } finally {
+    cancellers.delete(stop);
+  }
+}
+
+// The first `count` bytes of a blob (after gunzip when `gzip`), as JSON.
+async function head(blob, count, gzip) {
+  if (!gzip) return JSON.stringify(Array.from(new Uint8Array(await blob.slice(0, count).arrayBuffer())));
+  const reader = blob.stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+  const out = [];
+  try {
+    while (out.length < count) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      out.push(...value.subarray(0, count - out.length));
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return JSON.stringify(out);
+}
+
+// Bytes of a blob, gunzipped and/or re-encoded to UTF-8 on the way.
+async function decodedBytes(blob, gzip, encoding) {
+  let stream = blob.stream();
+  if (gzip) stream = stream.pipeThrough(new DecompressionStream("gzip"));
+  if (encoding) stream = stream.pipeThrough(new TextDecoderStream(encoding)).pipeThrough(new TextEncoderStream());
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  cancellers.add(stop);
+  try {
+    const chunks = [];
+    let size = 0;
+    const reader = stream.getReader();
+    for (;;) {
+      if (abort.signal.aborted) { reader.cancel(); throw new Error("Interrupted: the load was cancelled."); }
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const chunk of chunks) { bytes.set(chunk, at); at += chunk.byteLength; }
+    return bytes;
+  } finally {
+    cancellers.delete(stop);
+  }
+}
+
+// Register a blob as DuckDB file `name`. Plain files stay lazy (DuckDB reads
+// them in place); gzip or a re-encoding from `encoding` is done here first.
+// Resolves to JSON {size}: the bytes DuckDB will read.
+async function registerBlob(name, blob, gzip, encoding) {
+  if (!gzip && !encoding) {
+    await database.registerFileHandle(name, blob, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    return JSON.stringify({ size: blob.size });
+  }
+  const bytes = await decodedBytes(blob, gzip, encoding);
+  const size = bytes.byteLength;
+  await database.registerFileBuffer(name, bytes);
+  return JSON.stringify({ size });
+}
+
+// JSON Lines become one JSON array (DuckDB-WASM's built-in reader takes arrays).
+async function registerJsonLines(name, blob, gzip, encoding) {
+  const text = new TextDecoder().decode(await decodedBytes(blob, gzip, encoding));
+  const lines = text.split(/\r?\n/).filter((line) => line.trim());
+  await database.registerFileText(name, `[${lines.join(",\n")}]`);
+  return JSON.stringify({ size: text.length, lines: lines.length });
+}
+
+// Load a registered JSON array of objects as a new table.
+async function insertJson(table, fileName) {
+  await connection.insertJSONFromPath(fileName, { name: table });
+}
+
+// Why a JSON blob does not parse, in the browser's words ("" if it does).
+async function jsonProblem(blob, gzip, encoding, lines) {
+  const text = new TextDecoder().decode(await decodedBytes(blob, gzip, encoding));
+  const parts = lines ? text.split(/\r?\n/).filter((line) => line.trim()) : [text];
+  for (let i = 0; i < parts.length; i++) {
+    try {
+      JSON.parse(parts[i]);
+    } catch (error) {
+      return lines ? `line ${i + 1}: ${error.message}` : error.message;
+    }
+  }
+  return "";
+}
+
+// Stream a Parquet blob into a new table, about a row group at a time, decoded
+// in a worker. onProgress(rows, totalRows) after each batch.
+async function insertParquet(table, blob, onProgress) {
+  const reader = new ParquetReader();
+  const stop = () => reader.cancel();
+  cancellers.add(stop);
+  try {
+    let rows = 0;
+    const meta = await reader.open(blob);
+    for (let first = true; ; first = false) {
+      const batch = await reader.next();
+      if (!batch.ipc) {
+        if (first) throw new Error("the file has no rows to read");
+        break;
+      }
+      await connection.insertArrowFromIPCStream(batch.ipc, { name: table, create: first });
+      rows += batch.rows;
+      onProgress?.(rows, meta.rows);
+    }
+    return JSON.stringify({ rows, groups: meta.groups });
+  } finally {
+    cancellers.delete(stop);
+    reader.close();
+  }
+}
+
+async function arrayBuffer(blob) {
+  return blob.arrayBuffer();
 }
 
 async function dropFile(name) {
   await database.dropFile(name);
 }
 
-// Fetch a URL for DuckDB. Returns JSON {ok, status, statusText, size} and
-// registers the body under `name` when ok; network/CORS failures come back as
-// {ok: false, status: 0} so Python can word the message.
-async function fetchInto(name, url) {
-  let response;
-  try {
-    response = await fetch(url, { credentials: "omit" });
-  } catch (error) {
-    return JSON.stringify({ ok: false, status: 0, statusText: String(error.message || error) });
-  }
-  if (!response.ok) {
-    return JSON.stringify({ ok: false, status: response.status, statusText: response.statusText });
-  }
-  const buffer = new Uint8Array(await response.arrayBuffer());
-  // Read the head first: registering transfers (detaches) the buffer.
-  const head = Array.from(buffer.subarray(0, 4096));
-  const size = buffer.byteLength;
-  await database.registerFileBuffer(name, buffer);
-  return JSON.stringify({ ok: true, status: response.status, size, head });
-}
-
-// --- Arrow → JSON, one converter per Arrow type --------------------------
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-function bigToJson(value) {
-  // BIGINT/UBIGINT: a JS number when exact, else the decimal string.
-  return value <= MAX_SAFE && value >= -MAX_SAFE ? Number(value) : value.toString();
-}
-
-function wordsToBigInt(words) {
-  // DECIMAL and HUGEINT arrive as little-endian 32-bit words, two's complement.
-  let result = 0n;
-  for (let i = words.length - 1; i >= 0; i--) result = (result << 32n) | BigInt(words[i] >>> 0);
-  const bits = BigInt(words.length * 32);
-  if (words[words.length - 1] & 0x80000000) result -= 1n << bits;
-  return result;
-}
-
-function decimalToJson(words, scale) {
-  const whole = wordsToBigInt(words);
-  if (scale === 0) return bigToJson(whole);
-  const negative = whole < 0n;
-  const digits = (negative ? -whole : whole).toString().padStart(scale + 1, "0");
-  const text = `${negative ? "-" : ""}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  // A number when a double holds every digit, else the exact string.
-  return digits.length <= 15 ? Number(text) : text;
-}
-
-const pad = (n, width = 2) => String(n).padStart(width, "0");
-
-function isoDate(ms) {
-  const d = new Date(ms);
-  const year = d.getUTCFullYear();
-  const y = year < 0 ? `-${pad(-year, 4)}` : pad(year, 4);
-  return `${y}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-
-function isoTimestamp(micros, withZone) {
-  const ms = Number(micros / 1000n) - (micros % 1000n < 0n ? 1 : 0);
-  const frac = ((micros % 1000000n) + 1000000n) % 1000000n;
-  const d = new Date(ms);
-  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  const fraction = frac ? `.${pad(frac, 6).replace(/0+$/, "")}` : "";
-  return `${isoDate(ms)} ${time}${fraction}${withZone ? "Z" : ""}`;
-}
-
-const TIME_UNIT_TO_MICROS = { 0: 1000000n, 1: 1000n, 2: 1n, 3: null }; // s, ms, µs, ns
-
-function toMicros(raw, unit) {
-  const value = typeof raw === "bigint" ? raw : BigInt(Math.round(Number(raw)));
-  return unit === 3 ? value / 1000n : value * TIME_UNIT_TO_MICROS[unit];
-}
-
-function timestampMicros(value, unit) {
-  // apache-arrow hands out BigInts in the column's unit, or milliseconds as a
-  // (fractional) number or Date, depending on the unit and version.
-  if (typeof value === "bigint") return toMicros(value, unit);
-  const ms = value instanceof Date ? value.getTime() : value;
-  return BigInt(Math.round(ms * 1000));
-}
-
-function timeOfDay(micros) {
-  const total = Number(micros / 1000n);
-  const frac = Number(micros % 1000000n);
-  const text = `${pad(Math.floor(total / 3600000))}:${pad(Math.floor(total / 60000) % 60)}:${pad(Math.floor(total / 1000) % 60)}`;
-  return frac ? `${text}.${pad(frac, 6).replace(/0+$/, "")}` : text;
-}
-
-function intervalToJson(words) {
-  // MONTH_DAY_NANO as 32-bit words: months, days, nanoseconds (low, high).
-  const nanos = (BigInt(words[3]) << 32n) | BigInt(words[2] >>> 0);
-  return { months: words[0], days: words[1], microseconds: bigToJson(nanos / 1000n) };
-}
-
-// apache-arrow 21's get() garbles MONTH_DAY_NANO intervals (it returns
-// [0, months]), so interval columns are read from their raw buffers.
-function intervalColumn(vector) {
-  const starts = [];
-  let start = 0;
-  for (const chunk of vector.data) { starts.push(start); start += chunk.length; }
-  return (row) => {
-    let c = starts.length - 1;
-    while (starts[c] > row) c--;
-    const chunk = vector.data[c];
-    const i = row - starts[c] + chunk.offset;
-    if (chunk.nullCount && !vector.isValid(row)) return null;
-    return intervalToJson(chunk.values.subarray(4 * i, 4 * i + 4));
-  };
-}
-
-function floatToJson(value) {
-  // JSON has no NaN or Infinity; keep them visible as strings.
-  return Number.isFinite(value) ? value : String(value);
-}
-
-function binaryToJson(bytes) {
-  let hex = "";
-  for (const b of bytes) hex += `\\x${b.toString(16).toUpperCase().padStart(2, "0")}`;
-  return hex;
-}
-
-const T = arrow.Type;
-// typeId -> (value, arrowType) => JSON value. Nulls never reach a converter.
-const ARROW_TO_JSON = {
-  [T.Bool]: (v) => Boolean(v),
-  [T.Int]: (v) => (typeof v === "bigint" ? bigToJson(v) : v),
-  [T.Float]: floatToJson,
-  [T.Utf8]: (v) => v,
-  [T.LargeUtf8]: (v) => v,
-  [T.Binary]: binaryToJson,
-  [T.LargeBinary]: binaryToJson,
-  [T.FixedSizeBinary]: binaryToJson,
-  [T.Decimal]: (v, type) => decimalToJson(v, type.scale),
-  [T.Date]: (v) => isoDate(v instanceof Date ? v.getTime() : Number(v)),
-  [T.Timestamp]: (v, type) => isoTimestamp(timestampMicros(v, type.unit), Boolean(type.timezone)),
-  [T.Time]: (v, type) => timeOfDay(toMicros(v, type.unit)),
-  [T.Interval]: (v) => String(v), // top-level intervals: see intervalColumn
-  [T.Duration]: (v, type) => bigToJson(toMicros(v, type.unit)),
-  [T.Dictionary]: (v, type) => convert(v, type.dictionary),
-  [T.List]: (v, type) => listToJson(v, type.children[0].type),
-  [T.LargeList]: (v, type) => listToJson(v, type.children[0].type),
-  [T.FixedSizeList]: (v, type) => listToJson(v, type.children[0].type),
-  [T.Struct]: (v, type) => Object.fromEntries(type.children.map((f) => [f.name, convert(v[f.name], f.type)])),
-  [T.Map]: (v, type) => mapToJson(v, type),
-  [T.Null]: () => null,
-};
-
-function convert(value, type) {
-  if (value === null || value === undefined) return null;
-  const converter = ARROW_TO_JSON[type.typeId];
-  if (!converter) return String(value);
-  return converter(value, type);
-}
-
-function listToJson(vector, childType) {
-  const out = [];
-  for (let i = 0; i < vector.length; i++) out.push(convert(vector.get(i), childType));
-  return out;
-}
-
-function mapToJson(value, type) {
-  const [keyField, valueField] = type.children[0].type.children;
-  const out = {};
-  for (const [k, v] of value) out[String(convert(k, keyField.type))] = convert(v, valueField.type);
-  return out;
-}
-
-// Arrow type → DuckDB-style type name for query results.
-function typeName(type) {
-  switch (type.typeId) {
-    case T.Bool: return "BOOLEAN";
-    case T.Int: return `${type.isSigned ? "" : "U"}${{ 8: "TINYINT", 16: "SMALLINT", 32: "INTEGER", 64: "BIGINT" }[type.bitWidth]}`;
-    case T.Float: return type.precision === 2 ? "DOUBLE" : "FLOAT";
-    case T.Decimal: return `DECIMAL(${type.precision},${type.scale})`;
-    case T.Utf8: case T.LargeUtf8: return "VARCHAR";
-    case T.Binary: case T.LargeBinary: case T.FixedSizeBinary: return "BLOB";
-    case T.Date: return "DATE";
-    case T.Timestamp: return type.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP";
-    case T.Time: return "TIME";
-    case T.Interval: return "INTERVAL";
-    case T.Dictionary: return typeName(type.dictionary);
-    case T.List: case T.LargeList: case T.FixedSizeList: return `${typeName(type.children[0].type)}[]`;
-    case T.Struct: return `STRUCT(${type.children.map((f) => `${f.name} ${typeName(f.type)}`).join(", ")})`;
-    case T.Map: return "MAP";
-    case T.Null: return "NULL";
-    default: return String(type);
-  }
-}
-
-function tableToJson(table) {
-  const fields = table.schema.fields;
-  const columns = fields.map((f) => ({ name: f.name, type: typeName(f.type) }));
-  const readers = fields.map((field, i) => {
-    const vector = table.getChildAt(i);
-    if (field.type.typeId === T.Interval && field.type.unit === arrow.IntervalUnit.MONTH_DAY_NANO) {
-      return intervalColumn(vector);
-    }
-    return (row) => convert(vector.get(row), field.type);
-  });
-  const rows = new Array(table.numRows);
-  for (let r = 0; r < table.numRows; r++) {
-    const row = new Array(fields.length);
-    for (let c = 0; c < fields.length; c++) row[c] = readers[c](r);
-    rows[r] = row;
-  }
-  return { columns, rows };
-}
-
 const ready = start();
-ready.catch(() => {}); // reported through loupeEngine.ready by the UI
+ready.catch(() => {}); // reported through loupeBoot by assets/js/loupe.mjs
 
-window.loupeEngine = { ready, query, registerText, registerFile, registerBuffer, dropFile, fetchInto };
+window.loupeEngine = {
+  ready, query, queryCancellable, cancel, textBlob, fetchBlob, head, registerBlob,
+  registerJsonLines, insertJson, jsonProblem, insertParquet, arrayBuffer, dropFile,
+};

@@ -30,8 +30,8 @@ def test_open_file_from_the_picker(app, tmp_path):
     path = tmp_path / "my measurements.tsv"
     path.write_text("site\tvalue\nA\t1.5\nB\t\n")
     app.set_input_files("#file-input", str(path))
-    app.wait_for_function("document.getElementById('table-title').textContent === 'my_measurements'")
-    assert app.locator("#table-meta").inner_text() == "2 rows × 2 columns"
+    app.wait_for_function("document.getElementById('table-meta').textContent === '2 rows × 2 columns'")
+    assert app.locator("#table-title").inner_text() == "my_measurements"
     null_cell = app.locator("#grid tbody tr").nth(1).locator("td").nth(1)
     assert null_cell.inner_text() == "NULL" and "null" in null_cell.get_attribute("class")
     app.locator("#tables .tab-name", has_text="seattle_weather").click()

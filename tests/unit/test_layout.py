@@ -22,8 +22,10 @@ def _python_files(*folders):
 
 def test_micropython_gets_core_engine_adapter_and_ui():
     listed = {k.removeprefix("./") for k in _toml("mpy.toml")["files"]}
-    expected = _python_files("app/core", "app/ui") - {"app/ui/main.py"} | {"app/__init__.py", "app/engine/__init__.py",
-                                                      "app/engine/wasm.py"}
+    from app.core import SHARED
+    shared = {f"app/core/{name}.py" for name in SHARED} | {"app/core/__init__.py"}
+    expected = shared | _python_files("app/ui") - {"app/ui/main.py"} | {
+        "app/__init__.py", "app/engine/__init__.py", "app/engine/wasm.py"}
     assert listed == expected
 
 

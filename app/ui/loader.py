@@ -1,0 +1,245 @@
+"""Opening a source: bytes in, tables out, with progress, cancel and clear errors.
+
+    acquire (text | URL | File) -> Blob
+    -> first bytes (gunzipped) -> app.core.formats.detect -> a reader per format
+    -> tables described by app.core.catalog
+
+Readers by format: CSV, JSON and JSON Lines by DuckDB-WASM, Parquet by
+parquet-wasm in a worker streaming row groups into DuckDB, Excel and SQLite
+by CPython in the Pyodide worker. A failure anywhere drops what this load
+registered and leaves every table already open untouched.
+"""
+
+import json
+
+from app.core import catalog, errors, formats, naming, sql
+from app.engine import wasm
+from app.ui import progress, worker_link
+from pyscript.ffi import create_proxy
+
+HEAD_BYTES = 8192
+
+
+class Load:
+    """One source being opened; ``await run()`` returns the new tables' infos."""
+
+    def __init__(self, session, source: dict, options: dict):
+        self.session = session
+        self.engine = session.engine
+        self.glue = session.engine.glue
+        self.source = source
+        self.options = options or {}
+        self.files = []  # virtual files registered by this load
+
+    async def run(self) -> list:
+        name, blob, url = await self._acquire()
+        self.name = name
+        self.url = url
+        gzip = formats.is_gzip(await self._head(blob, 4, False))
+        head = await self._head(blob, HEAD_BYTES, gzip)
+        detected = formats.detect(name, head)
+        fmt = self.options.get("format") or detected["format"]
+        if fmt not in formats.FORMATS:
+            raise errors.OpenError("Unknown format " + repr(fmt) + "; choose one of " + ", ".join(formats.FORMATS) + ".")
+        encoding = self.options.get("encoding") or detected["encoding"]
+        self.detected = {"format": fmt, "encoding": encoding, "gzip": gzip}
+        wanted = str(self.options.get("table") or formats.strip_gzip_suffix(name))
+        table = naming.table_name_for(wanted, list(self.session.tables))
+        reader = _READERS[fmt]
+        try:
+            return await reader(self, table, blob, formats.read_plan(fmt, encoding, gzip))
+        except errors.LoupeError:
+            await self._cleanup()
+            raise
+        except Exception as failure:
+            await self._cleanup()
+            raise errors.OpenError(_interrupted_or(str(failure), name))
+
+    # --- acquiring bytes ---------------------------------------------------
+
+    async def _acquire(self) -> tuple:
+        kind = self.source.get("kind")
+        if kind == "text":
+            name = self.source.get("name") or "pasted.csv"
+            text = self.source.get("text")
+            if not isinstance(text, str):
+                raise errors.OpenError("{name, text} needs text as a string; got " + str(type(text)) + ".")
+            formats.check_text(name, text)
+            return name, self.glue.textBlob(text), None
+        if kind in ("url", "sample"):
+            url = self.source["url"]
+            name = naming.file_name_from_url(url)
+            progress.start("Downloading " + name + "…")
+            fetched = await self.glue.fetchBlob(url, create_proxy(progress.bytes_callback("Downloading " + name)))
+            if not fetched.ok:
+                raise errors.FetchError(_fetch_message(url, fetched.status, fetched.statusText))
+            return name, fetched.blob, url
+        if kind == "file":
+            return self.source.get("name") or "data.csv", self.source["file"], None
+        raise errors.OpenError(
+            "loupe.open() takes a URL string, a File or Blob, or {name, text}; got "
+            + str(self.source.get("what") or "something else") + ".")
+
+    async def _head(self, blob, count: int, gzip: bool) -> bytes:
+        try:
+            return bytes(json.loads(await self.glue.head(blob, count, gzip)))
+        except Exception as failure:
+            raise errors.OpenError(
+                "'" + self.name + "' is not a valid gzip file (" + wasm.js_message(failure)
+                + "). It may be damaged or only partly downloaded; download it again.")
+
+    # --- readers -----------------------------------------------------------
+
+    async def _read_csv(self, table: str, blob, plan: dict) -> list:
+        file_name = await self._register(blob, plan, ".csv")
+        options = _csv_options(self.options, plan)
+        progress.start("Reading " + self.name + "…")
+        try:
+            preview = await self.engine.execute(*sql.preview_csv(file_name, options))
+        except errors.QueryError as failure:
+            raise errors.OpenError(catalog.csv_failure(self.name, str(failure)))
+        await self.session.show_preview(table, self.name, preview)
+        info = await wasm.run(catalog.load_csv(table, file_name, self.name, options),
+                              self.engine, cancellable=True)
+        return [self._loaded(table, info, {"delimiter": options.get("delimiter")})]
+
+    async def _read_json(self, table: str, blob, plan: dict, lines: bool = False) -> list:
+        file_name = self._file_name(".json")
+        progress.start("Reading " + self.name + "…")
+        if lines:
+            await self.glue.registerJsonLines(file_name, blob, plan["gzip"], plan["transcode"])
+            self.files.append(file_name)
+        else:
+            await self._register(blob, plan, ".json", file_name)
+        try:
+            await self.glue.insertJson(table, file_name)
+        except Exception as failure:
+            problem = await self.glue.jsonProblem(blob, plan["gzip"], plan["transcode"], lines)
+            raise errors.OpenError(_json_message(self.name, str(problem), wasm.js_message(failure), lines))
+        info = await wasm.run(catalog.describe(table), self.engine)
+        return [self._loaded(table, info, {})]
+
+    async def _read_json_lines(self, table: str, blob, plan: dict) -> list:
+        return await self._read_json(table, blob, plan, lines=True)
+
+    async def _read_parquet(self, table: str, blob, plan: dict) -> list:
+        progress.start("Reading " + self.name + "…")
+        shown = []
+
+        def on_group(rows, total):
+            progress.rows(self.name, rows, total)
+            if not shown:
+                shown.append(True)
+                self.session.spawn(self.session.show_partial(table, self.name))
+
+        try:
+            await self.glue.insertParquet(table, blob, create_proxy(on_group))
+        except Exception as failure:
+            await self.engine.execute(*sql.drop_table(table))
+            message = wasm.js_message(failure)
+            if message.startswith("Interrupted"):
+                raise errors.OpenError("Loading '" + self.name + "' was cancelled; nothing was kept.")
+            raise errors.OpenError("Could not read '" + self.name + "' as Parquet: " + message
+                                   + ". The file may be damaged or use a feature Loupe cannot read; "
+                                   "try exporting it again.")
+        info = await wasm.run(catalog.describe(table), self.engine)
+        return [self._loaded(table, info, {})]
+
+    async def _read_with_python(self, table: str, blob, plan: dict) -> list:
+        fmt = self.detected["format"]
+        progress.start("Starting Python to read " + self.name + "…")
+        worker = await worker_link.ready()
+        if worker is None:
+            raise errors.OpenError("Python could not start, so '" + self.name + "' cannot be read. Reload the page and try again.")
+        progress.start("Reading " + self.name + " with Python…")
+        buffer = await self.glue.arrayBuffer(blob)
+        answer = json.loads(await worker.read_tables(fmt, buffer))
+        if answer.get("error"):
+            raise errors.OpenError("'" + self.name + "': " + answer["error"])
+        parts = answer["tables"]
+        if not parts:
+            raise errors.OpenError("'" + self.name + "' has no tables with data in it.")
+        loaded = []
+        for part in parts:
+            name = table if len(parts) == 1 else table + "_" + part["name"]
+            part_table = naming.table_name_for(name, list(self.session.tables) + [i["table"] for i in loaded])
+            file_name = self._file_name(".csv")
+            await self.glue.registerBlob(file_name, self.glue.textBlob(part["csv"]), False, None)
+            self.files.append(file_name)
+            info = await wasm.run(catalog.load_csv(part_table, file_name, self.name + " › " + part["name"],
+                                                   {"header": True, "delimiter": ","}), self.engine)
+            loaded.append(self._loaded(part_table, info, {"part": part["name"]}))
+        return loaded
+
+    # --- helpers -------------------------------------------------------------
+
+    async def _register(self, blob, plan: dict, suffix: str, file_name=None) -> str:
+        file_name = file_name or self._file_name(suffix)
+        try:
+            await self.glue.registerBlob(file_name, blob, plan["gzip"], plan["transcode"])
+        except Exception as failure:
+            raise errors.OpenError(_interrupted_or(wasm.js_message(failure), self.name))
+        self.files.append(file_name)
+        return file_name
+
+    def _file_name(self, suffix: str) -> str:
+        return self.session.next_file_name(suffix)
+
+    def _loaded(self, table: str, info: dict, extra: dict) -> dict:
+        source = {"kind": self.source.get("kind"), "name": self.name, "url": self.url,
+                  "format": self.detected["format"], "encoding": self.detected["encoding"],
+                  "gzip": self.detected["gzip"], "files": list(self.files)}
+        source.update(extra)
+        info = dict(info)
+        info["source"] = source
+        return info
+
+    async def _cleanup(self) -> None:
+        for file_name in self.files:
+            await self.engine.forget_file(file_name)
+
+
+def _csv_options(options: dict, plan: dict) -> dict:
+    out = {}
+    for key, _ in sql.CSV_OPTIONS:
+        if options.get(key) is not None:
+            out[key] = options[key]
+    if plan["duckdb_encoding"] and plan["duckdb_encoding"] != "utf-8":
+        out["encoding"] = plan["duckdb_encoding"]
+    else:
+        out.pop("encoding", None)
+    return out
+
+
+_READERS = {
+    formats.CSV: Load._read_csv,
+    formats.JSON: Load._read_json,
+    formats.JSON_LINES: Load._read_json_lines,
+    formats.PARQUET: Load._read_parquet,
+    formats.XLSX: Load._read_with_python,
+    formats.SQLITE: Load._read_with_python,
+}
+
+
+def _fetch_message(url: str, status, status_text) -> str:
+    if status == 0 and str(status_text) == "cancelled":
+        return "Downloading " + url + " was cancelled."
+    if status == 0:
+        return ("Could not download " + url + ": the server could not be reached, or it does not let "
+                "other sites read the file (CORS). Download the file and open it from your computer instead.")
+    return ("Could not download " + url + ": the server answered " + str(status) + " "
+            + str(status_text or "") + ". Check the address and try again.")
+
+
+def _json_message(name: str, problem: str, engine_message: str, lines: bool) -> str:
+    if problem:
+        return ("'" + name + "' is not valid JSON" + (" Lines" if lines else "") + " (" + problem + "). "
+                "Check that the file is complete; save it again or fix it in a text editor.")
+    return ("Could not read '" + name + "' as a table: " + engine_message + ". Loupe reads JSON as an array "
+            "of objects ([{...}, {...}]) or as JSON Lines (one object per line).")
+
+
+def _interrupted_or(message: str, name: str) -> str:
+    if message.startswith("Interrupted") or "cancel" in message.lower():
+        return "Loading '" + name + "' was cancelled; nothing was kept."
+    return "Could not open '" + name + "': " + message
