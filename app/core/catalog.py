@@ -12,10 +12,19 @@ Runs under MicroPython and CPython (see README.md).
 from app.core import errors, sql, types
 
 
+REJECTS = "loupe_rejects"
+
+
 def load_csv(table: str, file_name: str, display_name: str, options=None):
-    """Steps: create ``table`` from the registered CSV ``file_name``; return its description."""
+    """Steps: create ``table`` from the registered CSV ``file_name``; return its description.
+
+    Rows that do not fit (wrong number of fields, a value of the wrong type)
+    are left out and reported in ``info["rejected"]``: ``{count, examples}``.
+    """
+    for statement in sql.drop_rejects(REJECTS):
+        yield statement
     try:
-        yield sql.create_table_from_csv(table, file_name, options)
+        yield sql.create_table_from_csv(table, file_name, options, REJECTS)
     except errors.QueryError as error:
         if "interrupt" in str(error).lower():
             raise errors.OpenError("Loading '" + display_name + "' was cancelled; nothing was kept.")
@@ -24,7 +33,41 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     if not info["columns"]:
         yield sql.drop_table(table)
         raise errors.OpenError("'" + display_name + "' has no columns. Check that it is a CSV file with a header line.")
+    rejected = yield sql.rejected_rows(REJECTS)
+    if rejected["rows"]:
+        info["rejected"] = {
+            "count": rejected["rows"][0][0],
+            "examples": [{"line": r[1], "problem": r[2], "text": r[3]} for r in rejected["rows"]],
+        }
     return info
+
+
+_PROBLEMS = {
+    "CAST": "a value of the wrong type",
+    "MISSING COLUMNS": "too few fields",
+    "TOO MANY COLUMNS": "too many fields",
+    "UNQUOTED VALUE": "a stray quote",
+    "LINE SIZE OVER MAXIMUM": "a line over 2 MB",
+    "INVALID UNICODE": "bytes that are not text",
+    "INVALID ENCODING": "text that is not UTF-8",
+    "INVALID STATE": "unreadable quoting",
+}
+
+
+def rejected_message(name: str, rejected: dict) -> str:
+    """A notice saying which rows of ``name`` were left out and why."""
+    count = rejected["count"]
+    parts = []
+    for example in rejected["examples"]:
+        text = str(example["text"] or "")
+        if len(text) > 60:
+            text = text[:57] + "..."
+        problem = _PROBLEMS.get(str(example["problem"]), str(example["problem"]).lower())
+        parts.append("line " + str(example["line"]) + " (" + problem + ": " + text + ")")
+    more = ", …" if count > len(parts) else ""
+    return (str(count) + (" row" if count == 1 else " rows") + " of '" + name + "' did not fit the columns and "
+            + ("was" if count == 1 else "were") + " left out: " + ", ".join(parts) + more
+            + ". Check those lines; if whole columns look wrong, choose the delimiter or encoding by hand.")
 
 
 def describe(table: str):

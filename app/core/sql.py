@@ -23,8 +23,16 @@ CSV_OPTIONS = [("delimiter", "delim"), ("header", "header"), ("encoding", "encod
                ("skip", "skip")]
 
 
-def read_csv(file_name: str, options=None) -> tuple:
-    """``read_csv(?, ...)`` for a registered file; unset options are sniffed by DuckDB."""
+PREVIEW_ROWS = 50
+
+
+def read_csv(file_name: str, options=None, rejects=None) -> tuple:
+    """``read_csv(?, ...)`` for a registered file; unset options are sniffed by DuckDB.
+
+    With ``rejects`` (a temporary table name), rows that do not fit — too
+    many or too few fields, a value of the wrong type — are left out and
+    recorded there instead of failing the whole load (see ``rejected_rows``).
+    """
     parts = ["?"]
     params = [file_name]
     options = options or {}
@@ -32,19 +40,36 @@ def read_csv(file_name: str, options=None) -> tuple:
         if options.get(key) is not None:
             parts.append(parameter + " = ?")
             params.append(options[key])
+    if rejects:
+        parts.append("store_rejects = true, rejects_table = ?, rejects_scan = ?")
+        params.extend([rejects, rejects + "_scans"])
     return "read_csv(" + ", ".join(parts) + ")", params
 
 
-def create_table_from_csv(table: str, file_name: str, options=None) -> tuple:
+def create_table_from_csv(table: str, file_name: str, options=None, rejects=None) -> tuple:
     """Create ``table`` from a registered CSV/TSV file (DuckDB sniffs what is not set)."""
-    reader, params = read_csv(file_name, options)
+    reader, params = read_csv(file_name, options, rejects)
     return "CREATE TABLE " + quote_ident(table) + " AS SELECT * FROM " + reader, params
 
 
-def preview_csv(file_name: str, options=None, limit: int = DEFAULT_PAGE_SIZE) -> tuple:
+def preview_csv(file_name: str, options=None, rejects=None, limit: int = PREVIEW_ROWS) -> tuple:
     """The first ``limit`` rows of a registered CSV file, before it is loaded whole."""
-    reader, params = read_csv(file_name, options)
+    reader, params = read_csv(file_name, options, rejects)
     return "SELECT * FROM " + reader + " LIMIT ?", params + [int(limit)]
+
+
+def drop_rejects(rejects: str) -> list:
+    """Statements dropping a rejects table and its scans table."""
+    return [("DROP TABLE IF EXISTS temp." + quote_ident(name), []) for name in (rejects, rejects + "_scans")]
+
+
+def rejected_rows(rejects: str, limit: int = 3) -> tuple:
+    """How many lines were rejected, and the first few: (n, line, error_type, csv_line) rows."""
+    table = "temp." + quote_ident(rejects)
+    sql = ("SELECT (SELECT count(DISTINCT line) FROM " + table + ") AS n, line, error_type, csv_line FROM "
+           "(SELECT line, first(error_type) AS error_type, first(csv_line) AS csv_line FROM " + table
+           + " GROUP BY line ORDER BY line LIMIT ?)")
+    return sql, [int(limit)]
 
 
 def drop_table(table: str) -> tuple:

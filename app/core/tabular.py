@@ -68,8 +68,8 @@ def sqlite_tables(data: bytes) -> list[dict[str, Any]]:
             rows = [header] + [list(row) for row in cursor]
             tables.append({"name": name, "csv": _csv(rows), "rows": len(rows) - 1})
         return tables
-    except sqlite3.DatabaseError as error:
-        raise TabularError(f"this is not a readable SQLite database ({error}). "
+    except (sqlite3.DatabaseError, MemoryError) as error:
+        raise TabularError(f"this is not a readable SQLite database ({str(error) or 'damaged header'}). "
                            "The file may be damaged or encrypted; check it with the sqlite3 tool.") from None
     finally:
         connection.close()
@@ -105,6 +105,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime.datetime):
+        # Excel has no date type: a date is a datetime at midnight.
+        if value.time() == datetime.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
         return value.isoformat(sep=" ")
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()

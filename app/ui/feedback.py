@@ -8,6 +8,15 @@ def error(message: str) -> None:
     """Show ``message`` in the alert region (screen readers announce it)."""
     box = by_id("error")
     by_id("error-text").textContent = message
+    box.classList.remove("warning")
+    show(box, True)
+
+
+def notice(message: str) -> None:
+    """Show a warning that is not a failure (the action went through)."""
+    box = by_id("error")
+    by_id("error-text").textContent = message
+    box.classList.add("warning")
     show(box, True)
 
 

@@ -14,7 +14,7 @@ import json
 
 from app.core import catalog, errors, formats, naming, sql
 from app.engine import wasm
-from app.ui import progress, worker_link
+from app.ui import feedback, progress, worker_link
 from pyscript.ffi import create_proxy
 
 HEAD_BYTES = 8192
@@ -95,12 +95,16 @@ class Load:
         options = _csv_options(self.options, plan)
         progress.start("Reading " + self.name + "…")
         try:
-            preview = await self.engine.execute(*sql.preview_csv(file_name, options))
+            preview = await self.engine.execute(*sql.preview_csv(file_name, options, catalog.REJECTS))
         except errors.QueryError as failure:
             raise errors.OpenError(catalog.csv_failure(self.name, str(failure)))
+        if not preview["columns"]:
+            raise errors.OpenError("'" + self.name + "' has no columns. Check that it is a CSV file with a header line.")
         await self.session.show_preview(table, self.name, preview)
         info = await wasm.run(catalog.load_csv(table, file_name, self.name, options),
                               self.engine, cancellable=True)
+        if info.get("rejected"):
+            feedback.notice(catalog.rejected_message(self.name, info["rejected"]))
         return [self._loaded(table, info, {"delimiter": options.get("delimiter")})]
 
     async def _read_json(self, table: str, blob, plan: dict, lines: bool = False) -> list:

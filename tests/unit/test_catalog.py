@@ -46,21 +46,24 @@ def test_csv_dialects(engine, text, rows, columns):
     assert [c["name"] for c in info["columns"]] == columns
 
 
-def test_latin1_is_an_error_with_advice(engine):
-    with pytest.raises(errors.OpenError) as raised:
-        load(engine, "t", "latin.csv", "name,city\nJosé,Zürich\n".encode("latin-1") * 3)
-    message = str(raised.value)
-    assert message.startswith("Could not read 'latin.csv' as CSV: CSV Error on Line")
-    assert "not utf-8 encoded" in message and "Save the file as UTF-8" in message
-    assert "sample_size" not in message  # the sniffer's settings dump is cut
-    assert engine.execute("SELECT count(*) FROM information_schema.tables")["rows"] == [[0]]
+def test_latin1_read_as_utf8_is_reported_and_read_right_with_its_encoding(engine):
+    data = "name,city\nJosé,Zürich\nAnn,Oslo\n".encode("latin-1")
+    info = load(engine, "t", "latin.csv", data)
+    assert info["rows"] == 1 and info["rejected"]["count"] == 1
+    assert "text that is not UTF-8" in catalog.rejected_message("latin.csv", info["rejected"])
+    path = engine.register_bytes("latin2.csv", data)
+    fixed = catalog.run(catalog.load_csv("u", path, "latin2.csv", {"encoding": "latin-1"}), engine.execute)
+    assert fixed["rows"] == 2 and "rejected" not in fixed
+    assert engine.execute('SELECT city FROM "u" ORDER BY city')["rows"] == [["Oslo"], ["Zürich"]]
 
 
 def test_failure_leaves_other_tables_intact(engine):
     load(engine, "good", "good.csv", "x\n1\n2\n")
     with pytest.raises(errors.OpenError):
-        load(engine, "bad", "bad.csv", "a,b\nJosé,1\n".encode("latin-1"))
+        load(engine, "bad", "bad.csv", "a," + "x" * 2_100_000 + "\n")
     assert engine.execute('SELECT sum(x) FROM "good"')["rows"] == [[3]]
+    assert [r[0] for r in engine.execute("SELECT table_name FROM information_schema.tables "
+                                          "WHERE table_schema = 'main'")["rows"]] == ["good"]
 
 
 def test_describe_and_drop(engine):
@@ -69,3 +72,36 @@ def test_describe_and_drop(engine):
     catalog.run(catalog.drop("t"), engine.execute)
     with pytest.raises(errors.QueryError):
         catalog.run(catalog.describe("t"), engine.execute)
+
+
+@pytest.mark.parametrize("text, rows, count, phrase", [
+    ("a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n", 2, 2, "line 3 (too few fields: 4,5), line 4 (too many fields: 6,7,8,9)"),
+    ("id,v\n" + "".join(f"{i},{i}\n" for i in range(30000)) + "x,N/A\n", 30000, 1, "line 30002 (a value of the wrong type: x,N/A)"),
+])
+def test_rows_that_do_not_fit_are_counted_and_shown(engine, text, rows, count, phrase):
+    info = load(engine, "t", "t.csv", text)
+    assert info["rows"] == rows and info["rejected"]["count"] == count
+    message = catalog.rejected_message("t.csv", info["rejected"])
+    assert phrase in message and f"{count} row" in message
+
+
+def test_clean_files_report_no_rejects_even_after_a_ragged_one(engine):
+    load(engine, "t", "t.csv", "a,b\n1,2\n3\n")
+    assert "rejected" not in load(engine, "u", "u.csv", "a,b\n1,2\n")
+
+
+@pytest.mark.parametrize("options, first", [
+    ({"delimiter": ";"}, ["a,b", "c"]),
+    ({"header": False}, ["column0", "column1"]),
+    ({"delimiter": ";", "header": False}, ["column0", "column1"]),
+])
+def test_csv_options_override_the_sniffer(engine, options, first):
+    path = engine.register_bytes("o.csv", b"a,b;c\n1,2;3\n")
+    info = catalog.run(catalog.load_csv("o", path, "o.csv", options), engine.execute)
+    assert [c["name"] for c in info["columns"]] == first
+
+
+def test_a_line_over_the_limit_is_explained(engine):
+    with pytest.raises(errors.OpenError) as raised:
+        load(engine, "t", "long.csv", "a," + "x" * 2_100_000 + "\n")
+    assert "not line-based CSV" in str(raised.value) and len(str(raised.value)) < 600

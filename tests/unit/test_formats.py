@@ -1,0 +1,102 @@
+"""Format, compression and encoding detection from a file name and its first bytes."""
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from app.core import errors, formats
+
+DATA = Path(__file__).resolve().parents[2] / "node_modules" / "vega-datasets" / "data"
+
+
+@pytest.mark.parametrize("name, head, fmt, encoding", [
+    ("seattle-weather.csv", (DATA / "seattle-weather.csv").read_bytes()[:8192], "csv", "utf-8"),
+    ("unemployment.tsv", (DATA / "unemployment.tsv").read_bytes()[:8192], "csv", "utf-8"),
+    ("movies.json", (DATA / "movies.json").read_bytes()[:8192], "json", "utf-8"),
+    ("flights-3m.parquet", (DATA / "flights-3m.parquet").read_bytes()[:8192], "parquet", None),
+    ("export", b'[{"a": 1}]', "json", "utf-8"),
+    ("export", b'{"a": 1}\n{"a": 2}\n', "jsonl", "utf-8"),
+    ("data.json", b'{"a": 1}\n{"a": 2}\n', "jsonl", "utf-8"),
+    ("data.json", b'{"rows": [1, 2]}', "json", "utf-8"),
+    ("log.ndjson", b'{"a": 1}', "jsonl", "utf-8"),
+    ("mislabelled.csv", b"PAR1\x15\x04", "parquet", None),
+    ("book.xlsx", b"PK\x03\x04\x14\x00", "xlsx", None),
+    ("shop.db", b"SQLite format 3\x00\x10\x00", "sqlite", None),
+    ("x.csv", "naïve;café\n1;2\n".encode("utf-8"), "csv", "utf-8"),
+    ("x.csv", b"\xef\xbb\xbfa,b\n", "csv", "utf-8"),
+    ("x.csv", "a,b\nJosé,1\n".encode("cp1252"), "csv", "windows-1252"),
+    ("x.csv", "a,b\n€5,1\n".encode("cp1252"), "csv", "windows-1252"),
+    ("x.csv", "a,b\nJosé,1\n".encode("utf-16"), "csv", "utf-16le"),
+    ("x.csv", "a,b\nJosé,1\n".encode("utf-16-le"), "csv", "utf-16le"),
+    ("x.csv", b"\xfe\xff" + "a,b\nJosé,1\n".encode("utf-16-be"), "csv", "utf-16be"),
+    ("x.csv", "a,b\nJosé,1\n".encode("utf-16-be"), "csv", "utf-16be"),
+    ("x.json", "[{\"a\": \"é\"}]".encode("utf-16"), "json", "utf-16le"),
+    ("x.csv", "a,b\nJos\u00e9".encode("utf-8")[:-1], "csv", "utf-8"),  # a character cut by the sample's end
+])
+def test_detect(name, head, fmt, encoding):
+    assert formats.detect(name, head) == {"format": fmt, "encoding": encoding}
+
+
+@pytest.mark.parametrize("name, head, error, phrase", [
+    ("empty.csv", b"", errors.EmptyFileError, "is empty"),
+    ("photo.csv", b"\x89PNG\r\n\x1a\n", errors.BinaryFileError, "PNG image"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1", errors.BinaryFileError, "save it as .xlsx"),
+    ("noise.csv", bytes(range(256)) * 4, errors.BinaryFileError, "binary data"),
+    ("nul.csv", b"a,b\x00\n1,2\x00\x00\x01", errors.BinaryFileError, "binary data"),
+    ("notzip.xlsx", b"hello, this is text", errors.OpenError, "named like an Excel file"),
+    ("fake.parquet", b"a,b\n1,2\n", errors.OpenError, "named like a Parquet file"),
+    ("fake.sqlite", b"CREATE TABLE", errors.OpenError, "named like an SQLite file"),
+])
+def test_unreadable_files_are_explained(name, head, error, phrase):
+    with pytest.raises(error) as raised:
+        formats.detect(name, head)
+    assert phrase in str(raised.value) and f"'{name}'" in str(raised.value)
+
+
+@pytest.mark.parametrize("fmt, encoding, gzip_, plan", [
+    ("csv", "utf-8", False, {"gzip": False, "transcode": None, "duckdb_encoding": "utf-8"}),
+    ("csv", "windows-1252", False, {"gzip": False, "transcode": None, "duckdb_encoding": "latin-1"}),
+    ("csv", "utf-16le", False, {"gzip": False, "transcode": None, "duckdb_encoding": "utf-16"}),
+    ("csv", "utf-16be", False, {"gzip": False, "transcode": "utf-16be", "duckdb_encoding": "utf-8"}),
+    ("csv", "windows-1252", True, {"gzip": True, "transcode": "windows-1252", "duckdb_encoding": "utf-8"}),
+    ("json", "utf-16le", False, {"gzip": False, "transcode": "utf-16le", "duckdb_encoding": "utf-8"}),
+    ("parquet", None, False, {"gzip": False, "transcode": None, "duckdb_encoding": None}),
+])
+def test_read_plan(fmt, encoding, gzip_, plan):
+    assert formats.read_plan(fmt, encoding, gzip_) == plan
+
+
+def test_read_plan_rejects_unknown_encodings():
+    with pytest.raises(errors.OpenError, match="choose one of"):
+        formats.read_plan("csv", "ebcdic", False)
+
+
+def test_gzip_helpers():
+    assert formats.is_gzip(gzip.compress(b"a,b\n"))
+    assert not formats.is_gzip(b"a,b\n")
+    assert formats.strip_gzip_suffix("Data.CSV.GZ") == "Data.CSV"
+    assert formats.strip_gzip_suffix("data.csv") == "data.csv"
+
+
+@pytest.mark.parametrize("data, valid", [
+    (b"plain", True), ("é€😀".encode(), True), ("é".encode()[:1], True),
+    (b"\xc3\x28", False), (b"\xe2\x82", True), (b"\xe2\x28\xa1", False), (b"\xff", False), (b"\xc0\xaf", False),
+])
+def test_valid_utf8_matches_cpython(data, valid):
+    assert formats.valid_utf8(data) is valid
+    if valid and not data.endswith((b"\xc3", b"\xe2\x82")):
+        data.decode("utf-8")
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "a,b\x00\n"])
+def test_unreadable_text_is_rejected(text):
+    with pytest.raises(errors.OpenError):
+        formats.check_text("x.csv", text)
+
+
+def test_every_format_has_a_name_or_a_magic():
+    named = {fmt for _, fmt in formats._EXTENSIONS}
+    assert named == set(formats.FORMATS)
+    assert json.loads(json.dumps(formats.FORMATS)) == list(formats.FORMATS)
