@@ -13,6 +13,39 @@ from app.core import errors, sql, types
 
 
 REJECTS = "loupe_rejects"
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def sniff_dialect(file_name: str, display_name: str, options=None):
+    """Steps: ``{delimiter, header, skip}`` to read ``file_name`` with, options given first.
+
+    DuckDB's sniffer reads one column from a file with ragged rows; when it
+    does, each common delimiter is tried leniently and the one giving the
+    most columns wins, so the rows that do not fit can be counted instead.
+    """
+    options = options or {}
+    try:
+        found = yield sql.sniff_csv(file_name, options)
+    except errors.QueryError as error:
+        raise errors.OpenError(csv_failure(display_name, str(error)))
+    delimiter, header, skip, width = found["rows"][0]
+    if width == 1 and options.get("delimiter") is None:
+        for candidate in DELIMITERS:
+            tried = dict(options)
+            tried["delimiter"] = candidate
+            try:
+                other = yield sql.sniff_csv(file_name, tried, lenient=True)
+            except errors.QueryError:
+                continue
+            if other["rows"][0][3] > width:
+                delimiter, header, skip, width = other["rows"][0]
+    dialect = {"delimiter": delimiter, "header": header, "skip": skip}
+    for key in dialect:
+        if options.get(key) is not None:
+            dialect[key] = options[key]
+    if options.get("encoding"):
+        dialect["encoding"] = options["encoding"]
+    return dialect
 
 
 def load_csv(table: str, file_name: str, display_name: str, options=None):
@@ -111,7 +144,8 @@ def csv_failure(name: str, engine_message: str) -> str:
         kept.append(line.rstrip(".")[:300])
     detail = ". ".join(kept).replace("Invalid Input Error: ", "")
     if "not utf-8" in engine_message.lower():
-        advice = " Save the file as UTF-8 and open it again."
+        advice = (" The file is not UTF-8: choose its encoding (for example Windows-1252) when opening it,"
+                  " or save it as UTF-8.")
     elif "Maximum line size" in engine_message:
         advice = (" A single line that long usually means the file is not line-based CSV"
                   " or has an unclosed quote; check the file, or split it into lines.")

@@ -46,6 +46,18 @@ def read_csv(file_name: str, options=None, rejects=None) -> tuple:
     return "read_csv(" + ", ".join(parts) + ")", params
 
 
+def sniff_csv(file_name: str, options=None, lenient: bool = False) -> tuple:
+    """DuckDB's guess of a CSV dialect: one row (delimiter, has header, skip rows, columns).
+
+    ``lenient`` lets lines that disagree with the dialect through, to test a
+    delimiter on a file with ragged rows.
+    """
+    reader, params = read_csv(file_name, options)
+    arguments = reader[len("read_csv("):-1] + (", ignore_errors = true" if lenient else "")
+    sql = "SELECT Delimiter, HasHeader, SkipRows, len(Columns) FROM sniff_csv(" + arguments + ")"
+    return sql, params
+
+
 def create_table_from_csv(table: str, file_name: str, options=None, rejects=None) -> tuple:
     """Create ``table`` from a registered CSV/TSV file (DuckDB sniffs what is not set)."""
     reader, params = read_csv(file_name, options, rejects)
@@ -67,7 +79,7 @@ def rejected_rows(rejects: str, limit: int = 3) -> tuple:
     """How many lines were rejected, and the first few: (n, line, error_type, csv_line) rows."""
     table = "temp." + quote_ident(rejects)
     sql = ("SELECT (SELECT count(DISTINCT line) FROM " + table + ") AS n, line, error_type, csv_line FROM "
-           "(SELECT line, first(error_type) AS error_type, first(csv_line) AS csv_line FROM " + table
+           "(SELECT line, first(error_type::VARCHAR) AS error_type, first(csv_line) AS csv_line FROM " + table
            + " GROUP BY line ORDER BY line LIMIT ?)")
     return sql, [int(limit)]
 
@@ -83,16 +95,17 @@ def count_rows(table: str) -> tuple:
 
 
 def table_columns(table: str) -> tuple:
-    """``(name, type)`` of each column of a table of the main schema, in order."""
+    """``(name, type)`` of each column of a table of the main schema, in order (temp tables left out)."""
     sql = ("SELECT column_name AS name, data_type AS type FROM information_schema.columns "
-           "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position")
+           "WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = ? "
+           "ORDER BY ordinal_position")
     return sql, [table]
 
 
 def list_tables() -> tuple:
     """The name of every user table, sorted."""
     sql = ("SELECT table_name AS name FROM information_schema.tables "
-           "WHERE table_schema = 'main' ORDER BY table_name")
+           "WHERE table_catalog = current_database() AND table_schema = 'main' ORDER BY table_name")
     return sql, []
 
 

@@ -27,12 +27,13 @@ class NativeEngine:
         """Run one statement; rows come back as lists."""
         try:
             cursor = self.connection.execute(sql, params or [])
+            if cursor.description is None:
+                return {"columns": [], "rows": []}
+            rows = [list(row) for row in cursor.fetchall()]
         except duckdb.Error as error:
             raise errors.query_error(str(error)) from error
-        if cursor.description is None:
-            return {"columns": [], "rows": []}
         columns = [{"name": d[0], "type": str(d[1])} for d in cursor.description]
-        return {"columns": columns, "rows": [list(row) for row in cursor.fetchall()]}
+        return {"columns": columns, "rows": rows}
 
     def register_text(self, name: str, text: str) -> str:
         """Make ``text`` readable as a file; return the name to use in SQL."""

@@ -84,16 +84,15 @@ class Load:
         try:
             return bytes(json.loads(await self.glue.head(blob, count, gzip)))
         except Exception as failure:
-            raise errors.OpenError(
-                "'" + self.name + "' is not a valid gzip file (" + wasm.js_message(failure)
-                + "). It may be damaged or only partly downloaded; download it again.")
+            raise errors.OpenError(_gzip_message(self.name, wasm.js_message(failure)))
 
     # --- readers -----------------------------------------------------------
 
     async def _read_csv(self, table: str, blob, plan: dict) -> list:
         file_name = await self._register(blob, plan, ".csv")
-        options = _csv_options(self.options, plan)
         progress.start("Reading " + self.name + "…")
+        options = await wasm.run(catalog.sniff_dialect(file_name, self.name, _csv_options(self.options, plan)),
+                                 self.engine)
         try:
             preview = await self.engine.execute(*sql.preview_csv(file_name, options, catalog.REJECTS))
         except errors.QueryError as failure:
@@ -182,7 +181,10 @@ class Load:
         try:
             await self.glue.registerBlob(file_name, blob, plan["gzip"], plan["transcode"])
         except Exception as failure:
-            raise errors.OpenError(_interrupted_or(wasm.js_message(failure), self.name))
+            message = wasm.js_message(failure)
+            if plan["gzip"] and not message.startswith("Interrupted"):
+                raise errors.OpenError(_gzip_message(self.name, message))
+            raise errors.OpenError(_interrupted_or(message, self.name))
         self.files.append(file_name)
         return file_name
 
@@ -241,6 +243,11 @@ def _json_message(name: str, problem: str, engine_message: str, lines: bool) -> 
                 "Check that the file is complete; save it again or fix it in a text editor.")
     return ("Could not read '" + name + "' as a table: " + engine_message + ". Loupe reads JSON as an array "
             "of objects ([{...}, {...}]) or as JSON Lines (one object per line).")
+
+
+def _gzip_message(name: str, detail: str) -> str:
+    return ("'" + name + "' is not a complete gzip file (" + detail.rstrip(".") + "). "
+            "It may be damaged or only partly downloaded; download it again.")
 
 
 def _interrupted_or(message: str, name: str) -> str:

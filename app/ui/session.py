@@ -47,6 +47,7 @@ class Session:
         finally:
             self._loading = False
             progress.done()
+            _count_load()
         for info in loaded:
             self._record(info)
         self._publish()
@@ -169,6 +170,8 @@ class Session:
     def _draw(self, table: str, info: dict, rows: list, offset: int, sort: list, note) -> None:
         shown = _shown(info)
         columns = info["columns"][: len(shown)] if shown else info["columns"]
+        if shown:
+            rows = [row[: len(shown)] for row in rows]
         drawn = {"table": table, "rows": info["rows"], "columns": columns}
         by_id("table-title").textContent = table
         meta = note or fmt.rows_caption(info["rows"], len(info["columns"]))
@@ -225,6 +228,14 @@ def _kinds(columns: list) -> list:
 
 def _ordered(state: dict, tables: dict) -> list:
     return [s["table"] for s in state["sources"] if s["table"] in tables]
+
+
+def _count_load() -> None:
+    """``<body data-loads>``: loads finished so far, ok or not (tests and embedders wait on it)."""
+    from pyscript import document
+    body = document.body
+    done = body.getAttribute("data-loads")  # getAttribute: a missing JS property raises on MicroPython
+    body.setAttribute("data-loads", str(int(str(done or "0")) + 1))
 
 
 def _task(session, method, *args):

@@ -33,7 +33,7 @@ def test_reload_and_new_tab_work_offline(context, base_url, tmp_path):
     path = tmp_path / "offline.csv"
     path.write_text("city,visits\nOslo,3\nLima,5\n")
     tab.set_input_files("#file-input", str(path))
-    tab.wait_for_function("document.getElementById('table-title').textContent === 'offline'")
+    tab.wait_for_function("loupe.tables().some(t => t.table === 'offline')")
     assert tab.evaluate("loupe.query('SELECT sum(visits) FROM offline')")["rows"] == [[8]]
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import catalog, errors
+from app.core import catalog, errors, sql
 from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,9 +18,11 @@ def engine():
     engine.close()
 
 
-def load(engine, table, name, data):
+def load(engine, table, name, data, options=None):
+    """Sniff, then load, as the browser does."""
     path = engine.register_bytes(name, data if isinstance(data, bytes) else data.encode())
-    return catalog.run(catalog.load_csv(table, path, name), engine.execute)
+    dialect = catalog.run(catalog.sniff_dialect(path, name, options), engine.execute)
+    return catalog.run(catalog.load_csv(table, path, name, dialect), engine.execute)
 
 
 def test_sample_loads_with_types(engine):
@@ -39,6 +41,8 @@ def test_sample_loads_with_types(engine):
     ('name,quote\n"Smith, J","He said ""hi""\nand left"\n', 1, ["name", "quote"]),
     ("a,b\n", 0, ["a", "b"]),  # header only: an empty table, not an error
     ("\ufeffa,b\n1,2\n", 1, ["a", "b"]),  # UTF-8 byte-order mark
+    ("Report 2024\nSource: x\n\na,b\n1,2\n3,4\n", 2, ["a", "b"]),  # a preamble
+    ("# comment\na;b\n1;2\n", 1, ["a", "b"]),
 ])
 def test_csv_dialects(engine, text, rows, columns):
     info = load(engine, "t", "t.csv", text)
@@ -46,13 +50,14 @@ def test_csv_dialects(engine, text, rows, columns):
     assert [c["name"] for c in info["columns"]] == columns
 
 
-def test_latin1_read_as_utf8_is_reported_and_read_right_with_its_encoding(engine):
+def test_latin1_read_as_utf8_is_explained_and_read_right_with_its_encoding(engine):
     data = "name,city\nJosé,Zürich\nAnn,Oslo\n".encode("latin-1")
-    info = load(engine, "t", "latin.csv", data)
-    assert info["rows"] == 1 and info["rejected"]["count"] == 1
-    assert "text that is not UTF-8" in catalog.rejected_message("latin.csv", info["rejected"])
-    path = engine.register_bytes("latin2.csv", data)
-    fixed = catalog.run(catalog.load_csv("u", path, "latin2.csv", {"encoding": "latin-1"}), engine.execute)
+    with pytest.raises(errors.OpenError) as raised:
+        load(engine, "t", "latin.csv", data)
+    message = str(raised.value)
+    assert message.startswith("Could not read 'latin.csv' as CSV: CSV Error on Line")
+    assert "The file is not UTF-8: choose its encoding" in message and "sample_size" not in message
+    fixed = load(engine, "u", "latin2.csv", data, {"encoding": "latin-1"})
     assert fixed["rows"] == 2 and "rejected" not in fixed
     assert engine.execute('SELECT city FROM "u" ORDER BY city')["rows"] == [["Oslo"], ["Zürich"]]
 
@@ -62,8 +67,7 @@ def test_failure_leaves_other_tables_intact(engine):
     with pytest.raises(errors.OpenError):
         load(engine, "bad", "bad.csv", "a," + "x" * 2_100_000 + "\n")
     assert engine.execute('SELECT sum(x) FROM "good"')["rows"] == [[3]]
-    assert [r[0] for r in engine.execute("SELECT table_name FROM information_schema.tables "
-                                          "WHERE table_schema = 'main'")["rows"]] == ["good"]
+    assert engine.execute(*sql.list_tables())["rows"] == [["good"]]
 
 
 def test_describe_and_drop(engine):
@@ -96,8 +100,7 @@ def test_clean_files_report_no_rejects_even_after_a_ragged_one(engine):
     ({"delimiter": ";", "header": False}, ["column0", "column1"]),
 ])
 def test_csv_options_override_the_sniffer(engine, options, first):
-    path = engine.register_bytes("o.csv", b"a,b;c\n1,2;3\n")
-    info = catalog.run(catalog.load_csv("o", path, "o.csv", options), engine.execute)
+    info = load(engine, "o", "o.csv", b"a,b;c\n1,2;3\n", options)
     assert [c["name"] for c in info["columns"]] == first
 
 
