@@ -89,6 +89,11 @@ def drop_table(table: str) -> tuple:
     return "DROP TABLE IF EXISTS " + quote_ident(table), []
 
 
+def rename_table(table: str, new_name: str) -> tuple:
+    """Rename ``table`` to ``new_name``."""
+    return "ALTER TABLE " + quote_ident(table) + " RENAME TO " + quote_ident(new_name), []
+
+
 def count_rows(table: str) -> tuple:
     """The number of rows of ``table`` as one value ``n``."""
     return "SELECT count(*) AS n FROM " + quote_ident(table), []

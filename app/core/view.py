@@ -56,6 +56,28 @@ def remove_source(view: dict, table: str) -> dict:
     return out
 
 
+def rename_source(view: dict, table: str, new_name: str) -> dict:
+    """``view`` with ``table`` known as ``new_name`` everywhere."""
+    out = _copy(view)
+    for source in out["sources"]:
+        if source["table"] == table:
+            source["table"] = new_name
+    if table in out["tables"]:
+        out["tables"][new_name] = out["tables"].pop(table)
+    if out["active"] == table:
+        out["active"] = new_name
+    return out
+
+
+def with_type(view: dict, table: str, column: str, duckdb_type: str) -> dict:
+    """``view`` recording that the person set ``column`` of ``table`` to ``duckdb_type``."""
+    out = _copy(view)
+    state = out["tables"].setdefault(table, {"sort": [], "offset": 0})
+    types = state.setdefault("types", {})
+    types[column] = duckdb_type
+    return out
+
+
 def activate(view: dict, table: str) -> dict:
     """``view`` with ``table`` shown."""
     if table not in view["tables"]:

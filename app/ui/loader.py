@@ -12,7 +12,7 @@ registered and leaves every table already open untouched.
 
 import json
 
-from app.core import catalog, errors, formats, naming, sql
+from app.core import catalog, errors, formats, naming, refine, sql
 from app.engine import wasm
 from app.ui import feedback, progress, worker_link
 from pyscript.ffi import create_proxy
@@ -35,6 +35,7 @@ class Load:
         name, blob, url = await self._acquire()
         self.name = name
         self.url = url
+        self.blob = blob  # kept by the session, so the file can be read again another way
         gzip = formats.is_gzip(await self._head(blob, 4, False))
         head = await self._head(blob, HEAD_BYTES, gzip)
         detected = formats.detect(name, head)
@@ -102,9 +103,24 @@ class Load:
         await self.session.show_preview(table, self.name, preview)
         info = await wasm.run(catalog.load_csv(table, file_name, self.name, options),
                               self.engine, cancellable=True)
+        info = await self._refined(table, info)
+        read = {"delimiter": options.get("delimiter"), "header": options.get("header")}
+        return [self._loaded(table, info, read)]
+
+    async def _refined(self, table: str, info: dict) -> dict:
+        """Numbers with separators and dates DuckDB left as text get their types; say what happened."""
+        changes = await wasm.run(refine.refine_types(table, info["columns"]), self.engine)
+        notes = []
         if info.get("rejected"):
-            feedback.notice(catalog.rejected_message(self.name, info["rejected"]))
-        return [self._loaded(table, info, {"delimiter": options.get("delimiter")})]
+            notes.append(catalog.rejected_message(self.name, info["rejected"]))
+        if changes:
+            notes.append(refine.changes_message(self.name, changes))
+            described = await wasm.run(catalog.describe(table), self.engine)
+            described["rejected"] = info.get("rejected")
+            info = described
+        if notes:
+            feedback.notice(" ".join(n for n in notes if n))
+        return info
 
     async def _read_json(self, table: str, blob, plan: dict, lines: bool = False) -> list:
         file_name = self._file_name(".json")
@@ -171,6 +187,7 @@ class Load:
             self.files.append(file_name)
             info = await wasm.run(catalog.load_csv(part_table, file_name, self.name + " › " + part["name"],
                                                    {"header": True, "delimiter": ","}), self.engine)
+            info = await self._refined(part_table, info)
             loaded.append(self._loaded(part_table, info, {"part": part["name"]}))
         return loaded
 
@@ -194,7 +211,7 @@ class Load:
     def _loaded(self, table: str, info: dict, extra: dict) -> dict:
         source = {"kind": self.source.get("kind"), "name": self.name, "url": self.url,
                   "format": self.detected["format"], "encoding": self.detected["encoding"],
-                  "gzip": self.detected["gzip"], "files": list(self.files)}
+                  "gzip": self.detected["gzip"], "files": list(self.files), "blob": self.blob}
         source.update(extra)
         info = dict(info)
         info["source"] = source

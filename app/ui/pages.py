@@ -1,7 +1,7 @@
 """Wires the page's static controls to the session: pager, file picker, URL box,
 drag-and-drop anywhere, paste of CSV/TSV text, and the loading strip's Cancel."""
 
-from app.ui import feedback, progress
+from app.ui import feedback, progress, source_bar
 from app.ui.dom import by_id, on
 from pyscript import document, window
 
@@ -18,6 +18,7 @@ def wire(session) -> None:
     on(by_id("file-input"), "change", lambda e: _open_files(session, e.target.files, e.target))
     on(by_id("url-form"), "submit", lambda e: _open_url(session, e))
     progress.wire(session.engine.glue, on)
+    source_bar.wire(session)
     _wire_drop(session)
     on(document, "paste", lambda e: _paste(session, e))
 

@@ -10,7 +10,7 @@ import json
 
 from app.core import catalog, errors, fmt, sql, view
 from app.engine import wasm
-from app.ui import feedback, grid, progress
+from app.ui import feedback, grid, progress, source_bar
 from app.ui.dom import by_id, clear, el, on
 from app.ui.loader import Load
 
@@ -27,6 +27,7 @@ class Session:
         self.view = view.new_view()
         self.tables = {}  # table name -> {table, rows, columns}
         self.files = {}  # table name -> virtual files its source registered
+        self.blobs = {}  # table name -> the Blob it was read from (to read it again)
         self._file_counter = 0
         self._loading = False
 
@@ -39,6 +40,12 @@ class Session:
         ``tables``: the info of each. ``options`` may set ``table`` (a name),
         ``format``, ``encoding``, ``delimiter`` and ``header``.
         """
+        try:
+            return await self._open(source, options)
+        finally:
+            _count_load()
+
+    async def _open(self, source: dict, options=None) -> dict:
         while self._loading:  # one load at a time keeps progress and cancel unambiguous
             await asyncio.sleep(0.05)
         self._loading = True
@@ -47,7 +54,6 @@ class Session:
         finally:
             self._loading = False
             progress.done()
-            _count_load()
         for info in loaded:
             self._record(info)
         self._publish()
@@ -70,6 +76,7 @@ class Session:
         await wasm.run(catalog.drop(table), self.engine)
         for file_name in self.files.pop(table, []):
             await self.engine.forget_file(file_name)
+        self.blobs.pop(table, None)
         self.tables.pop(table, None)
         self.view = view.remove_source(self.view, table)
         self._publish()
@@ -90,6 +97,62 @@ class Session:
         if 0 <= offset < max(info["rows"], 1):
             self.view = view.with_offset(self.view, offset)
             await self.render()
+
+    async def read_again(self, table: str, options: dict) -> dict:
+        """Read ``table``'s file again with other options; the old table stays until this succeeds."""
+        try:
+            return await self._read_again(table, options)
+        finally:
+            _count_load()
+
+    async def _read_again(self, table: str, options: dict) -> dict:
+        source = self.source_of(table)
+        blob = self.blobs.get(table)
+        if source is None or blob is None:
+            raise errors.OpenError("'" + table + "' did not come from a file Loupe can read again; open the file once more.")
+        wanted = dict(options)
+        wanted["table"] = table + "__reading"
+        fresh = await self._open({"kind": "file", "file": blob, "name": source["name"]}, wanted)
+        await self.engine.execute(*sql.drop_table(table))
+        await self.engine.execute(*sql.rename_table(fresh["table"], table))
+        old_files = self.files.pop(table, [])
+        for file_name in old_files:
+            await self.engine.forget_file(file_name)
+        self.files[table] = self.files.pop(fresh["table"], [])
+        self.blobs[table] = self.blobs.pop(fresh["table"])
+        self.tables.pop(fresh["table"])
+        self.view = view.rename_source(view.remove_source(self.view, table), fresh["table"], table)
+        self.view["sources"][-1]["kind"] = source["kind"]
+        if source.get("url"):
+            self.view["sources"][-1]["url"] = source["url"]
+        self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
+        self._publish()
+        await self.render()
+        return self.tables[table]
+
+    async def change_type(self, table: str, column: str, target: str) -> dict:
+        """Give ``column`` of ``table`` the type ``target``; values that do not fit become NULL."""
+        from app.core import refine
+        info = self.tables[table]
+        current = [c["type"] for c in info["columns"] if c["name"] == column]
+        if not current:
+            raise errors.QueryError("'" + table + "' has no column named '" + column + "'.")
+        change = await wasm.run(refine.retype(table, column, current[0], target), self.engine)
+        self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
+        self.view = view.with_type(self.view, table, column, target)
+        message = refine.changes_message(table, [change])
+        if message:
+            feedback.notice(message)
+        self._publish()
+        await self.render()
+        return change
+
+    def source_of(self, table: str):
+        """The view's record of where ``table`` came from (None if unknown)."""
+        for source in self.view["sources"]:
+            if source["table"] == table:
+                return source
+        return None
 
     def next_file_name(self, suffix: str) -> str:
         """A fresh virtual file name for the engine (never derived from user text)."""
@@ -125,8 +188,9 @@ class Session:
         table = info["table"]
         self.tables[table] = _public(info)
         self.files[table] = source.pop("files", [])
+        self.blobs[table] = source.pop("blob", None)
         details = {}
-        for key in ("format", "encoding", "gzip", "delimiter", "part"):
+        for key in ("format", "encoding", "gzip", "delimiter", "header", "part"):
             if source.get(key) is not None:
                 details[key] = source[key]
         kind = source["kind"] if source["kind"] in view.SOURCE_KINDS else "file"
@@ -155,6 +219,7 @@ class Session:
         self._render_tabs()
         active = self.view["active"]
         if active is None:
+            source_bar.render(self, None)
             grid.clear_table(by_id("grid"))
             by_id("table-title").textContent = "No table open"
             by_id("table-meta").textContent = "Open a file to begin: CSV, TSV, JSON, Parquet, Excel or SQLite."
@@ -166,6 +231,7 @@ class Session:
         if self.view["active"] != active:
             return  # another action took over while the page loaded
         self._draw(active, info, result["rows"], state["offset"], state["sort"], None)
+        source_bar.render(self, active)
 
     def _draw(self, table: str, info: dict, rows: list, offset: int, sort: list, note) -> None:
         shown = _shown(info)

@@ -1,0 +1,146 @@
+"""Column types after loading: what DuckDB's sniffer leaves as text, and the person's overrides.
+
+DuckDB reads ISO dates, US dates and plain numbers itself; it leaves as
+text numbers with thousands separators ("1,234.50") and dates such as
+"15.03.2024" or "15 Mar 2024". ``refine_types`` looks at a sample of every
+text column, converts the columns whose values all fit one of the rules
+below, and counts the values elsewhere in the table that did not fit (they
+become NULL, and the person is told).
+
+``retype`` is the same conversion for a type the person chooses.
+
+Runs under MicroPython and CPython (see README.md).
+"""
+
+from app.core import errors, sql
+
+SAMPLE_ROWS = 10000
+# Types a person can choose for a column, with what each is called on screen.
+TYPE_CHOICES = [
+    ("VARCHAR", "text"), ("BIGINT", "integer"), ("DOUBLE", "decimal"), ("BOOLEAN", "true/false"),
+    ("DATE", "date"), ("TIMESTAMP", "date and time"),
+]
+_THOUSANDS = "^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?$|^[+-]?[0-9]+([.][0-9]+)?$"
+_INTEGER = "^[+-]?[0-9]{1,3}(,[0-9]{3})*$|^[+-]?[0-9]+$"
+# (strptime format, how it is named to a person); tried in this order.
+DATE_FORMATS = [
+    ("%d.%m.%Y", "DD.MM.YYYY"), ("%d/%m/%Y", "DD/MM/YYYY"), ("%d-%m-%Y", "DD-MM-YYYY"),
+    ("%Y.%m.%d", "YYYY.MM.DD"), ("%d %b %Y", "D Mon YYYY"), ("%d %B %Y", "D Month YYYY"),
+    ("%b %d, %Y", "Mon D, YYYY"), ("%B %d, %Y", "Month D, YYYY"),
+]
+
+
+def refine_types(table: str, columns: list):
+    """Steps: convert text columns that hold numbers or dates; return the changes made.
+
+    Each change is ``{column, type, rule, nulls}``; ``nulls`` counts values
+    that did not fit the new type and became NULL.
+    """
+    text = [c["name"] for c in columns if c["type"] == "VARCHAR"]
+    if not text:
+        return []
+    checks, params = _check_query(table, text)
+    counted = yield checks, params
+    row = counted["rows"][0]
+    width = 4 + len(DATE_FORMATS)
+    changes = []
+    for i, column in enumerate(text):
+        decided = _decide(row[i * width: (i + 1) * width])
+        if decided is not None:
+            target, expression, rule = decided
+            nulls = yield from _convert(table, column, target, expression)
+            changes.append({"column": column, "type": target, "rule": rule, "nulls": nulls})
+    return changes
+
+
+def retype(table: str, column: str, current: str, target: str):
+    """Steps: give ``column`` the type ``target``; return ``{column, type, rule, nulls}``."""
+    if target not in [t for t, _ in TYPE_CHOICES]:
+        raise errors.QueryError("Choose one of these types: " + ", ".join(t for t, _ in TYPE_CHOICES) + ".")
+    expression = _cast(column, target, current)
+    nulls = yield from _convert(table, column, target, expression)
+    return {"column": column, "type": target, "rule": "chosen", "nulls": nulls}
+
+
+def changes_message(name: str, changes: list) -> str:
+    """What ``refine_types``/``retype`` did, for a person; '' when nothing needs saying."""
+    said = []
+    for change in changes:
+        if change["rule"] == "thousands":
+            said.append("'" + change["column"] + "' as numbers with thousands separators")
+        elif change["rule"] != "chosen":
+            said.append("'" + change["column"] + "' as dates (" + change["rule"] + ")")
+    lost = [c for c in changes if c["nulls"]]
+    parts = []
+    if said:
+        parts.append("Read " + ", ".join(said) + " in '" + name + "'.")
+    for change in lost:
+        n = change["nulls"]
+        parts.append(str(n) + (" value" if n == 1 else " values") + " of '" + change["column"] + "' did not fit "
+                     + change["type"] + " and became NULL.")
+    return " ".join(parts)
+
+
+def _check_query(table: str, text: list) -> tuple:
+    parts = []
+    params = []
+    for column in text:
+        c = sql.quote_ident(column)
+        parts.append("count(" + c + ")")
+        parts.append("count(*) FILTER (WHERE regexp_full_match(trim(" + c + "), ?))")
+        parts.append("count(*) FILTER (WHERE regexp_full_match(trim(" + c + "), ?))")
+        parts.append("count(*) FILTER (WHERE contains(" + c + ", ','))")
+        params.extend([_THOUSANDS, _INTEGER])
+        for fmt, _ in DATE_FORMATS:
+            parts.append("count(TRY_STRPTIME(trim(" + c + "), ?))")
+            params.append(fmt)
+    sample = "(SELECT * FROM " + sql.quote_ident(table) + " LIMIT ?)"
+    return "SELECT " + ", ".join(parts) + " FROM " + sample, params + [SAMPLE_ROWS]
+
+
+def _decide(counts: list):
+    """(type, expression-maker, rule) for one column's counts, or None to leave it as text."""
+    filled, numbers, integers, commas = counts[0], counts[1], counts[2], counts[3]
+    if filled == 0:
+        return None
+    # Without a separator, digits left as text are codes (zip codes, "007"): keep them.
+    if numbers == filled and commas > 0:
+        target = "BIGINT" if integers == filled else "DOUBLE"
+        return target, "thousands", "thousands"
+    for i, (fmt, label) in enumerate(DATE_FORMATS):
+        if counts[4 + i] == filled:
+            return "DATE", fmt, label
+    return None
+
+
+def _cast(column: str, target: str, current: str) -> tuple:
+    """(SQL expression, params) turning ``column`` into ``target``; failures become NULL."""
+    c = sql.quote_ident(column)
+    if current == "VARCHAR" and target in ("BIGINT", "DOUBLE"):
+        return "TRY_CAST(replace(trim(" + c + "), ',', '') AS " + target + ")", []
+    return "TRY_CAST(" + c + " AS " + target + ")", []
+
+
+def _expression(column: str, target: str, how: str) -> tuple:
+    c = sql.quote_ident(column)
+    if how == "thousands":
+        return "TRY_CAST(replace(trim(" + c + "), ',', '') AS " + target + ")", []
+    return "TRY_STRPTIME(trim(" + c + "), ?)::DATE", [how]
+
+
+def _convert(table: str, column: str, target: str, expression):
+    """Steps: rebuild the column with ``expression``; return how many values became NULL.
+
+    (ALTER TABLE ... USING cannot take parameters; SELECT * REPLACE can, and
+    keeps the column order.)
+    """
+    if isinstance(expression, str):
+        expression = _expression(column, target, expression)
+    c = sql.quote_ident(column)
+    t = sql.quote_ident(table)
+    before = yield "SELECT count(" + c + ") FROM " + t, []
+    text, params = expression
+    yield ("CREATE OR REPLACE TABLE " + t + " AS SELECT * REPLACE (CAST(" + text + " AS " + target + ") AS "
+           + c + ") FROM " + t), params
+    after = yield "SELECT count(" + c + ") FROM " + t, []
+    return before["rows"][0][0] - after["rows"][0][0]
