@@ -14,7 +14,7 @@ Runs under MicroPython and CPython (see README.md).
 
 from app.core import errors, sql
 
-SAMPLE_ROWS = 10000
+SAMPLE_ROWS = 1000
 # Types a person can choose for a column, with what each is called on screen.
 TYPE_CHOICES = [
     ("VARCHAR", "text"), ("BIGINT", "integer"), ("DOUBLE", "decimal"), ("BOOLEAN", "true/false"),

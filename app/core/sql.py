@@ -24,9 +24,12 @@ CSV_OPTIONS = [("delimiter", "delim"), ("header", "header"), ("encoding", "encod
 
 
 PREVIEW_ROWS = 50
+# Rows the dialect sniff and the preview look at: enough to tell the
+# delimiter and header, small enough to show the first rows at once.
+QUICK_SAMPLE = 2048
 
 
-def read_csv(file_name: str, options=None, rejects=None) -> tuple:
+def read_csv(file_name: str, options=None, rejects=None, sample=None) -> tuple:
     """``read_csv(?, ...)`` for a registered file; unset options are sniffed by DuckDB.
 
     With ``rejects`` (a temporary table name), rows that do not fit — too
@@ -43,6 +46,9 @@ def read_csv(file_name: str, options=None, rejects=None) -> tuple:
     if rejects:
         parts.append("store_rejects = true, rejects_table = ?, rejects_scan = ?")
         params.extend([rejects, rejects + "_scans"])
+    if sample:
+        parts.append("sample_size = ?")
+        params.append(int(sample))
     return "read_csv(" + ", ".join(parts) + ")", params
 
 
@@ -52,7 +58,7 @@ def sniff_csv(file_name: str, options=None, lenient: bool = False) -> tuple:
     ``lenient`` lets lines that disagree with the dialect through, to test a
     delimiter on a file with ragged rows.
     """
-    reader, params = read_csv(file_name, options)
+    reader, params = read_csv(file_name, options, sample=QUICK_SAMPLE)
     arguments = reader[len("read_csv("):-1] + (", ignore_errors = true" if lenient else "")
     sql = "SELECT Delimiter, HasHeader, SkipRows, len(Columns) FROM sniff_csv(" + arguments + ")"
     return sql, params
@@ -66,7 +72,7 @@ def create_table_from_csv(table: str, file_name: str, options=None, rejects=None
 
 def preview_csv(file_name: str, options=None, rejects=None, limit: int = PREVIEW_ROWS) -> tuple:
     """The first ``limit`` rows of a registered CSV file, before it is loaded whole."""
-    reader, params = read_csv(file_name, options, rejects)
+    reader, params = read_csv(file_name, options, rejects, sample=QUICK_SAMPLE)
     return "SELECT * FROM " + reader + " LIMIT ?", params + [int(limit)]
 
 

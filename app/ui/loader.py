@@ -91,16 +91,18 @@ class Load:
 
     async def _read_csv(self, table: str, blob, plan: dict) -> list:
         file_name = await self._register(blob, plan, ".csv")
+        given = _csv_options(self.options, plan)
         progress.start("Reading " + self.name + "…")
-        options = await wasm.run(catalog.sniff_dialect(file_name, self.name, _csv_options(self.options, plan)),
-                                 self.engine)
+        # First rows first: DuckDB's own guess on a small sample, shown while
+        # the dialect is settled and the whole file is read.
         try:
-            preview = await self.engine.execute(*sql.preview_csv(file_name, options, catalog.REJECTS))
+            preview = await self.engine.execute(*sql.preview_csv(file_name, given))
         except errors.QueryError as failure:
             raise errors.OpenError(catalog.csv_failure(self.name, str(failure)))
         if not preview["columns"]:
             raise errors.OpenError("'" + self.name + "' has no columns. Check that it is a CSV file with a header line.")
         await self.session.show_preview(table, self.name, preview)
+        options = await wasm.run(catalog.sniff_dialect(file_name, self.name, given), self.engine)
         info = await wasm.run(catalog.load_csv(table, file_name, self.name, options),
                               self.engine, cancellable=True)
         info = await self._refined(table, info)
@@ -155,12 +157,14 @@ class Load:
             await self.glue.insertParquet(table, blob, create_proxy(on_group))
         except Exception as failure:
             await self.engine.execute(*sql.drop_table(table))
+            self.glue.prewarmParquet()
             message = wasm.js_message(failure)
             if message.startswith("Interrupted"):
                 raise errors.OpenError("Loading '" + self.name + "' was cancelled; nothing was kept.")
             raise errors.OpenError("Could not read '" + self.name + "' as Parquet: " + message
                                    + ". The file may be damaged or use a feature Loupe cannot read; "
                                    "try exporting it again.")
+        self.glue.prewarmParquet()  # ready for the next Parquet file
         info = await wasm.run(catalog.describe(table), self.engine)
         return [self._loaded(table, info, {})]
 

@@ -38,6 +38,7 @@ async def start(duckdb_version: str):
         return None
     window.loupe._worker = worker  # for the console and tests: await loupe._worker.python_version()
     _state["worker"] = worker
+    window.loupeEngine.prewarmParquet()  # start-up is over: compile the Parquet reader while idle
     window.loupe._pythonReady(version)
     feedback.status("DuckDB " + _state["duckdb"] + " ready · Python " + version.split(" ")[0] + " ready")
     return worker

@@ -10,7 +10,7 @@
 import * as duckdb from "duckdb";
 
 import { tableToJson } from "./arrow-json.mjs";
-import { ParquetReader } from "./parquet.mjs";
+import { ParquetReader, prewarm as prewarmParquet } from "./parquet.mjs";
 
 const BASE = new URL("../vendor/duckdb-wasm-1.32.0/", import.meta.url).href;
 
@@ -232,5 +232,5 @@ ready.catch(() => {}); // reported through loupeBoot by assets/js/loupe.mjs
 
 window.loupeEngine = {
   ready, query, queryCancellable, cancel, textBlob, fetchBlob, head, registerBlob,
-  registerJsonLines, insertJson, jsonProblem, insertParquet, arrayBuffer, dropFile,
+  registerJsonLines, insertJson, jsonProblem, insertParquet, prewarmParquet, arrayBuffer, dropFile,
 };

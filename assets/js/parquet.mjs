@@ -4,10 +4,25 @@
 // batch ahead, so memory stays at about two row groups).
 
 const WORKER_URL = new URL("./parquet-worker.mjs", import.meta.url);
+let spare = null; // a worker with parquet-wasm already compiled, for the next file
+
+function spawn() {
+  return new Worker(WORKER_URL, { type: "module" });
+}
+
+// Start a worker and compile parquet-wasm (5 MB) now, while nothing else runs,
+// so opening a Parquet file does not wait for it.
+export function prewarm() {
+  if (!spare) {
+    spare = spawn();
+    spare.postMessage({ type: "warm" });
+  }
+}
 
 export class ParquetReader {
   constructor() {
-    this.worker = new Worker(WORKER_URL, { type: "module" });
+    this.worker = spare || spawn();
+    spare = null;
     this.waiting = null;
     this.cancelled = false;
     this.worker.onmessage = ({ data }) => this._settle(data);

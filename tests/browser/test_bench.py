@@ -14,7 +14,7 @@ def test_bench_quick_run_writes_the_documented_json(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--json", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "| cold start: table visible |" in done.stdout
+    assert "| cold start: table visible |" in done.stdout and "| open 1M-row CSV (45 MB): fully queryable |" in done.stdout
     rows = json.loads(out.read_text())
     scenarios = {row["scenario"]: row for row in rows}
     table = scenarios["cold start: table visible"]

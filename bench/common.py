@@ -1,0 +1,77 @@
+"""What every benchmark scenario shares: the server, the browser, page probes, medians."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools import httpd  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+# Records long main-thread tasks (PerformanceObserver "longtask") from the very start of each page.
+LONGTASK_SCRIPT = """
+window.__longtasks = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
+  }).observe({ type: "longtask", buffered: true });
+} catch (e) {}
+"""
+LONGEST_SINCE = "(t0) => Math.max(0, ...window.__longtasks.filter(([s]) => s >= t0).map(([, d]) => d))"
+MARK = "performance.getEntriesByName(%r)[0]?.startTime ?? null"
+
+
+class BenchHandler(httpd.SiteHandler):
+    """The site plus bench/peers/ (never served by serve.py)."""
+
+    def _respond(self, send_body: bool) -> None:
+        path = urlsplit(self.path).path.lstrip("/")
+        if path.startswith("bench/peers/") and "/." not in path and ".." not in path:
+            target = ROOT / path
+            if target.is_file():
+                return self._send(target.read_bytes(), httpd.MIME_TYPES.get(target.suffix, "text/plain"),
+                                  httpd.REVALIDATE, None, send_body)
+        return super()._respond(send_body)
+
+
+def serve() -> tuple[httpd.ThreadingHTTPServer, str]:
+    server = httpd.ThreadingHTTPServer(("127.0.0.1", 0), BenchHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+class Samples:
+    """Measurements by scenario and by who (``loupe`` or a peer's name)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, list[float]]] = {}
+        self.targets: dict[str, float] = {}
+
+    def add(self, scenario: str, who: str, value: float | None, target: float | None = None) -> None:
+        if value is not None:
+            self.values.setdefault(scenario, {}).setdefault(who, []).append(float(value))
+        if target is not None:
+            self.targets[scenario] = target
+
+    def rows(self, only: str | None = None) -> list[dict]:
+        out = []
+        for scenario, by_who in self.values.items():
+            if only and only not in scenario:
+                continue
+            loupe = by_who.get("loupe", [])
+            out.append({
+                "scenario": scenario,
+                "loupe_ms": round(statistics.median(loupe)) if loupe else None,
+                "peers": {name: round(statistics.median(v)) for name, v in sorted(by_who.items()) if name != "loupe"},
+                "target_ms": self.targets.get(scenario),
+            })
+        return out
