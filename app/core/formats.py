@@ -119,6 +119,33 @@ def read_plan(fmt: str, encoding, gzip: bool) -> dict:
     return {"gzip": gzip, "transcode": transcode, "duckdb_encoding": duckdb_encoding}
 
 
+# Bytes the browser can hold while it decompresses, re-encodes or hands a whole
+# file to Python. DuckDB reads plain CSV in place, so that has no limit here.
+MAX_IN_MEMORY = 1_500_000_000
+MAX_FOR_PYTHON = 300_000_000
+GB = 1_000_000_000
+
+
+def size_problem(name: str, fmt: str, plan: dict, size: int):
+    """A message when ``name`` is too big to read the way ``plan`` says; else None."""
+    whole = plan["gzip"] or plan["transcode"] or fmt in (JSON, JSON_LINES)
+    if fmt in PYTHON_FORMATS and size > MAX_FOR_PYTHON:
+        return ("'" + name + "' is " + _size(size) + ", too large to read in the browser as " + fmt
+                + ". Export the sheet or table you need as CSV or Parquet and open that.")
+    if whole and size > MAX_IN_MEMORY:
+        how = "decompressed" if plan["gzip"] else ("re-encoded" if plan["transcode"] else "parsed as JSON")
+        return ("'" + name + "' is " + _size(size) + "; it would have to be " + how + " in memory, which is more "
+                "than a browser tab can hold. Open a sample of it, or convert it to Parquet (or uncompressed "
+                "UTF-8 CSV, which Loupe reads in place) first.")
+    return None
+
+
+def _size(size: int) -> str:
+    if size >= GB:
+        return str(round(size / GB, 1)) + " GB"
+    return str(round(size / 1_000_000)) + " MB"
+
+
 def is_gzip(head: bytes) -> bool:
     """True if ``head`` starts a gzip stream."""
     return head[:2] == b"\x1f\x8b"

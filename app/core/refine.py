@@ -62,6 +62,30 @@ def retype(table: str, column: str, current: str, target: str):
     return {"column": column, "type": target, "rule": "chosen", "nulls": nulls}
 
 
+def flatten_structs(table: str, columns: list):
+    """Steps: give each field of each STRUCT column a column of its own ("who.name"); return their names.
+
+    One level at a time; run again for structs within structs.
+    """
+    structs = [c["name"] for c in columns if c["type"].upper().startswith("STRUCT")]
+    if not structs:
+        return []
+    t = sql.quote_ident(table)
+    replaced = []
+    made = []
+    for column in structs:
+        c = sql.quote_ident(column)
+        fields = yield "DESCRIBE SELECT " + c + ".* FROM " + t, []
+        for row in fields["rows"]:
+            name = column + "." + row[0]
+            replaced.append(c + "." + sql.quote_ident(row[0]) + " AS " + sql.quote_ident(name))
+            made.append(name)
+    excluded = ", ".join(sql.quote_ident(c) for c in structs)
+    yield ("CREATE OR REPLACE TABLE " + t + " AS SELECT * EXCLUDE (" + excluded + "), "
+           + ", ".join(replaced) + " FROM " + t), []
+    return made
+
+
 def changes_message(name: str, changes: list) -> str:
     """What ``refine_types``/``retype`` did, for a person; '' when nothing needs saying."""
     said = []

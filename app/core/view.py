@@ -78,6 +78,14 @@ def with_type(view: dict, table: str, column: str, duckdb_type: str) -> dict:
     return out
 
 
+def with_step(view: dict, table: str, step: dict) -> dict:
+    """``view`` with ``step`` (a JSON-compatible record of a change) appended to ``table``'s steps."""
+    out = _copy(view)
+    state = out["tables"].setdefault(table, {"sort": [], "offset": 0})
+    state.setdefault("steps", []).append(dict(step))
+    return out
+
+
 def activate(view: dict, table: str) -> dict:
     """``view`` with ``table`` shown."""
     if table not in view["tables"]:

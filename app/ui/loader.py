@@ -47,8 +47,12 @@ class Load:
         wanted = str(self.options.get("table") or formats.strip_gzip_suffix(name))
         table = naming.table_name_for(wanted, list(self.session.tables))
         reader = _READERS[fmt]
+        plan = formats.read_plan(fmt, encoding, gzip)
+        too_big = formats.size_problem(name, fmt, plan, int(blob.size))
+        if too_big:
+            raise errors.OpenError(too_big)
         try:
-            return await reader(self, table, blob, formats.read_plan(fmt, encoding, gzip))
+            return await reader(self, table, blob, plan)
         except errors.LoupeError:
             await self._cleanup()
             raise

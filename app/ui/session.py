@@ -147,6 +147,16 @@ class Session:
         await self.render()
         return change
 
+    async def flatten(self, table: str) -> list:
+        """Give each field of ``table``'s STRUCT columns a column of its own; return the new names."""
+        from app.core import refine
+        made = await wasm.run(refine.flatten_structs(table, self.tables[table]["columns"]), self.engine)
+        self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
+        self.view = view.with_step(self.view, table, {"flatten": made})
+        self._publish()
+        await self.render()
+        return made
+
     def source_of(self, table: str):
         """The view's record of where ``table`` came from (None if unknown)."""
         for source in self.view["sources"]:

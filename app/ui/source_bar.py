@@ -20,6 +20,7 @@ def wire(session) -> None:
     _fill(by_id("retype-type"), refine.TYPE_CHOICES)
     on(by_id("read-as-form"), "submit", _read_again)
     on(by_id("retype-form"), "submit", _retype)
+    on(by_id("flatten"), "click", _flatten)
 
 
 def render(session, table) -> None:
@@ -40,6 +41,8 @@ def render(session, table) -> None:
         by_id("read-delimiter").value = read.get("delimiter") or ","
         by_id("read-header").value = "false" if read.get("header") is False else "true"
         by_id("read-csv-only").hidden = fmt != formats.CSV
+    by_id("flatten").hidden = not any(c["kind"] == "struct" and c["type"].upper().startswith("STRUCT")
+                                      for c in session.tables[table]["columns"])
     columns = by_id("retype-column")
     clear(columns)
     for column in session.tables[table]["columns"]:
@@ -75,6 +78,11 @@ def _read_again(event) -> None:
         options["delimiter"] = str(by_id("read-delimiter").value)
         options["header"] = str(by_id("read-header").value) == "true"
     session.spawn(session.read_again(table, options))
+
+
+def _flatten(event) -> None:
+    session, table = _state["session"], _state["table"]
+    session.spawn(session.flatten(table))
 
 
 def _retype(event) -> None:

@@ -64,3 +64,14 @@ def test_a_wrong_choice_can_be_undone_by_reading_again(app, tmp_path):
         wait_loads(app, before + 1)
         assert [t["table"] for t in app.evaluate("loupe.tables()")] == ["seattle_weather", "plain"]
     assert app.evaluate("loupe.query('SELECT a + b FROM plain')")["rows"] == [[3]]
+
+
+def test_nested_json_can_be_flattened(app, tmp_path):
+    pick_text(app, tmp_path, "people.json", b'[{"id": 1, "who": {"name": "Ada", "city": "Oslo"}}, {"id": 2, "who": {"name": "Bo", "city": null}}]')
+    flatten = app.locator("#flatten")
+    assert flatten.is_visible()
+    flatten.click()
+    app.wait_for_function("loupe.tables()[1].columns.length === 3")
+    assert [c["name"] for c in app.evaluate("loupe.tables()")[1]["columns"]] == ["id", "who.city", "who.name"]
+    assert app.locator("#flatten").is_hidden()
+    assert app.locator("#grid thead .colname").all_inner_texts() == ["id", "who.city", "who.name"]

@@ -108,3 +108,17 @@ def test_a_line_over_the_limit_is_explained(engine):
     with pytest.raises(errors.OpenError) as raised:
         load(engine, "t", "long.csv", "a," + "x" * 2_100_000 + "\n")
     assert "not line-based CSV" in str(raised.value) and len(str(raised.value)) < 600
+
+
+def test_flatten_structs_one_level_at_a_time(engine):
+    from app.core import refine
+    engine.execute("""CREATE TABLE n AS SELECT 1 AS id, {'name': 'Ada', 'where': {'city': 'Oslo'}} AS who,
+                      {'x': 1} AS "odd ""col\"""")
+    info = catalog.run(catalog.describe("n"), engine.execute)
+    made = catalog.run(refine.flatten_structs("n", info["columns"]), engine.execute)
+    assert made == ["who.name", "who.where", 'odd "col.x']
+    assert engine.execute('SELECT "who.name", "odd ""col.x" FROM n')["rows"] == [["Ada", 1]]
+    again = catalog.run(refine.flatten_structs("n", catalog.run(catalog.describe("n"), engine.execute)["columns"]),
+                        engine.execute)
+    assert again == ["who.where.city"]
+    assert catalog.run(refine.flatten_structs("n", [{"name": "id", "type": "INTEGER"}]), engine.execute) == []

@@ -100,3 +100,19 @@ def test_every_format_has_a_name_or_a_magic():
     named = {fmt for _, fmt in formats._EXTENSIONS}
     assert named == set(formats.FORMATS)
     assert json.loads(json.dumps(formats.FORMATS)) == list(formats.FORMATS)
+
+
+@pytest.mark.parametrize("name, fmt, gzip_, encoding, size, phrase", [
+    ("big.csv", "csv", False, "utf-8", 40 * 10**9, None),  # read in place by DuckDB
+    ("big.csv.gz", "csv", True, "utf-8", 2 * 10**9, "decompressed in memory"),
+    ("big.csv", "csv", False, "utf-16be", 2 * 10**9, "re-encoded in memory"),
+    ("big.json", "json", False, "utf-8", 2 * 10**9, "parsed as JSON"),
+    ("book.xlsx", "xlsx", False, None, 400 * 10**6, "too large to read in the browser as xlsx"),
+    ("small.json", "json", False, "utf-8", 10**6, None),
+])
+def test_size_limits(name, fmt, gzip_, encoding, size, phrase):
+    problem = formats.size_problem(name, fmt, formats.read_plan(fmt, encoding, gzip_), size)
+    if phrase is None:
+        assert problem is None
+    else:
+        assert phrase in problem and f"'{name}'" in problem and ("Parquet" in problem or "CSV" in problem)

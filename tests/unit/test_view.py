@@ -56,3 +56,14 @@ def test_unknown_source_kind_and_table():
         view.add_source(view.new_view(), "a", "carrier-pigeon", "a.csv")
     with pytest.raises(ValueError):
         view.activate(view.new_view(), "missing")
+
+
+def test_types_and_steps_are_recorded_per_table():
+    state = view.add_source(view.new_view(), "a", "file", "a.csv")
+    state = view.with_type(state, "a", "score", "BIGINT")
+    state = view.with_step(state, "a", {"flatten": ["who.name"]})
+    assert view.table_state(state, "a")["types"] == {"score": "BIGINT"}
+    assert view.table_state(state, "a")["steps"] == [{"flatten": ["who.name"]}]
+    renamed = view.rename_source(state, "a", "b")
+    assert renamed["active"] == "b" and view.table_state(renamed, "b")["types"] == {"score": "BIGINT"}
+    assert view.loads(view.dumps(renamed)) == renamed
