@@ -18,6 +18,7 @@ from app.ui import feedback, progress, worker_link
 from pyscript.ffi import create_proxy
 
 HEAD_BYTES = 8192
+PREVIEW_FROM_BYTES = 2_000_000
 
 
 class Load:
@@ -32,6 +33,7 @@ class Load:
         self.files = []  # virtual files registered by this load
 
     async def run(self) -> list:
+        self.glue.beginLoad()
         name, blob, url = await self._acquire()
         self.name = name
         self.url = url
@@ -53,8 +55,10 @@ class Load:
             raise errors.OpenError(too_big)
         try:
             return await reader(self, table, blob, plan)
-        except errors.LoupeError:
+        except errors.LoupeError as failure:
             await self._cleanup()
+            if isinstance(failure, errors.QueryError) and "interrupt" in str(failure).lower():
+                raise errors.OpenError("Loading '" + name + "' was cancelled; nothing was kept.")
             raise
         except Exception as failure:
             await self._cleanup()
@@ -98,15 +102,18 @@ class Load:
         given = _csv_options(self.options, plan)
         progress.start("Reading " + self.name + "…")
         # First rows first: DuckDB's own guess on a small sample, shown while
-        # the dialect is settled and the whole file is read.
-        try:
-            preview = await self.engine.execute(*sql.preview_csv(file_name, given))
-        except errors.QueryError as failure:
-            raise errors.OpenError(catalog.csv_failure(self.name, str(failure)))
-        if not preview["columns"]:
-            raise errors.OpenError("'" + self.name + "' has no columns. Check that it is a CSV file with a header line.")
-        await self.session.show_preview(table, self.name, preview)
+        # the dialect is settled and the whole file is read (small files are
+        # read whole sooner than a preview would pay off).
+        if int(blob.size) > PREVIEW_FROM_BYTES:
+            try:
+                preview = await self.engine.execute(*sql.preview_csv(file_name, given))
+            except errors.QueryError as failure:
+                raise errors.OpenError(catalog.csv_failure(self.name, str(failure)))
+            if not preview["columns"]:
+                raise errors.OpenError("'" + self.name + "' has no columns. Check that it is a CSV file with a header line.")
+            await self.session.show_preview(table, self.name, preview)
         options = await wasm.run(catalog.sniff_dialect(file_name, self.name, given), self.engine)
+        progress.timed("Reading " + self.name + "…", blob.size)
         info = await wasm.run(catalog.load_csv(table, file_name, self.name, options),
                               self.engine, cancellable=True)
         info = await self._refined(table, info)

@@ -1,9 +1,11 @@
 """The loading strip: what is being read, how far along, and a Cancel button."""
 
+import asyncio
+
 from app.core import fmt
 from app.ui.dom import by_id, show
 
-_state = {"glue": None}
+_state = {"glue": None, "generation": 0}
 
 
 def wire(glue, on) -> None:
@@ -14,6 +16,7 @@ def wire(glue, on) -> None:
 
 def start(text: str) -> None:
     """Show the strip with ``text`` and an indeterminate bar."""
+    _state["generation"] += 1
     by_id("loading-text").textContent = text
     bar = by_id("loading-bar")
     bar.removeAttribute("value")
@@ -46,8 +49,28 @@ def rows(name: str, done, total) -> None:
     fraction(text, done, total)
 
 
+def timed(text: str, size) -> None:
+    """Show ``text``, the size being read and the seconds elapsed, ticking until the next update.
+
+    For work the engine reports no progress for (DuckDB reading a CSV).
+    """
+    start(text)
+    generation = _state["generation"]
+    label = text.rstrip("…") + " (" + _megabytes(size) + ")"
+
+    async def tick():
+        tenths = 0
+        while _state["generation"] == generation:
+            by_id("loading-text").textContent = label + " — " + str(tenths // 10) + "." + str(tenths % 10) + " s"
+            await asyncio.sleep(0.2)
+            tenths += 2
+
+    asyncio.create_task(tick())
+
+
 def done() -> None:
     """Hide the strip."""
+    _state["generation"] += 1
     show(by_id("loading"), False)
 
 

@@ -17,6 +17,11 @@ const BASE = new URL("../vendor/duckdb-wasm-1.32.0/", import.meta.url).href;
 let connection = null;
 let database = null;
 const cancellers = new Set(); // callbacks that stop the running load
+let cancelled = false; // set by cancel() until the next load begins: later steps refuse to start
+
+function checkCancelled() {
+  if (cancelled) throw new Error("Interrupted: the load was cancelled.");
+}
 
 async function start() {
   const worker = new Worker(`${BASE}duckdb-browser-eh.worker.js`);
@@ -48,6 +53,7 @@ async function query(sql, paramsJson) {
 
 // Like query, but run as a pending query that cancel() can interrupt.
 async function queryCancellable(sql, paramsJson) {
+  checkCancelled();
   const params = paramsJson ? JSON.parse(paramsJson) : [];
   const statement = await connection.prepare(sql);
   const stop = () => connection.cancelSent();
@@ -65,7 +71,12 @@ async function queryCancellable(sql, paramsJson) {
 }
 
 function cancel() {
+  cancelled = true;
   for (const stop of [...cancellers]) stop();
+}
+
+function beginLoad() {
+  cancelled = false;
 }
 
 // --- sources as Blobs -------------------------------------------------------
@@ -156,6 +167,7 @@ async function decodedBytes(blob, gzip, encoding) {
 // them in place); gzip or a re-encoding from `encoding` is done here first.
 // Resolves to JSON {size}: the bytes DuckDB will read.
 async function registerBlob(name, blob, gzip, encoding) {
+  checkCancelled();
   if (!gzip && !encoding) {
     await database.registerFileHandle(name, blob, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
     return JSON.stringify({ size: blob.size });
@@ -168,6 +180,7 @@ async function registerBlob(name, blob, gzip, encoding) {
 
 // JSON Lines become one JSON array (DuckDB-WASM's built-in reader takes arrays).
 async function registerJsonLines(name, blob, gzip, encoding) {
+  checkCancelled();
   const text = new TextDecoder().decode(await decodedBytes(blob, gzip, encoding));
   const lines = text.split(/\r?\n/).filter((line) => line.trim());
   await database.registerFileText(name, `[${lines.join(",\n")}]`);
@@ -176,6 +189,7 @@ async function registerJsonLines(name, blob, gzip, encoding) {
 
 // Load a registered JSON array of objects as a new table.
 async function insertJson(table, fileName) {
+  checkCancelled();
   await connection.insertJSONFromPath(fileName, { name: table });
 }
 
@@ -196,6 +210,7 @@ async function jsonProblem(blob, gzip, encoding, lines) {
 // Stream a Parquet blob into a new table, about a row group at a time, decoded
 // in a worker. onProgress(rows, totalRows) after each batch.
 async function insertParquet(table, blob, onProgress) {
+  checkCancelled();
   const reader = new ParquetReader();
   const stop = () => reader.cancel();
   cancellers.add(stop);
@@ -231,6 +246,6 @@ const ready = start();
 ready.catch(() => {}); // reported through loupeBoot by assets/js/loupe.mjs
 
 window.loupeEngine = {
-  ready, query, queryCancellable, cancel, textBlob, fetchBlob, head, registerBlob,
+  ready, query, queryCancellable, cancel, beginLoad, textBlob, fetchBlob, head, registerBlob,
   registerJsonLines, insertJson, jsonProblem, insertParquet, prewarmParquet, arrayBuffer, dropFile,
 };

@@ -99,3 +99,30 @@ def test_cancel_stops_a_long_load_and_keeps_nothing(app):
     app.set_input_files("#file-input", flights)
     wait_loads(app, before + 2)
     assert app.evaluate("loupe.tables()")[-1]["rows"] == 3_000_000
+
+
+def test_cancel_stops_reading_a_big_csv(app, tmp_path):
+    import duckdb
+    path = tmp_path / "big.csv"
+    duckdb.connect().execute(f"COPY (SELECT range AS id, 'row ' || range AS label, range * 0.5 AS v "
+                             f"FROM range(3000000)) TO '{path}' (HEADER)")
+    before = loads(app)
+    app.set_input_files("#file-input", str(path))
+    app.wait_for_function("/MB\\) — \\d/.test(document.getElementById('loading-text').textContent)")
+    app.locator("#loading-cancel").click()
+    wait_loads(app, before + 1)
+    assert "was cancelled; nothing was kept" in app.locator("#error-text").inner_text()
+    assert [t["table"] for t in app.evaluate("loupe.tables()")] == ["seattle_weather"]
+    assert app.evaluate("loupe.query('SELECT count(*) FROM seattle_weather')")["rows"] == [[1461]]
+
+
+def test_manifest_and_icons_make_it_installable(app, base_url):
+    manifest = app.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert manifest["name"] == "Loupe" and manifest["display"] == "standalone"
+    sizes = app.evaluate("""async (icons) => Promise.all(icons.map(icon => new Promise((resolve) => {
+        const image = new Image();
+        image.onload = () => resolve([icon.sizes, image.naturalWidth]);
+        image.onerror = () => resolve([icon.sizes, 0]);
+        image.src = new URL(icon.src, new URL('assets/', location.href)).href;
+    })))""", manifest["icons"])
+    assert ["192x192", 192] in sizes and ["512x512", 512] in sizes and all(w > 0 for _, w in sizes)
