@@ -32,21 +32,22 @@ def start_server(*args):
     raise RuntimeError("serve.py exited without serving: " + (process.stdout.read() or ""))
 
 
-@pytest.fixture(scope="session")
-def base_url():
+def _served():
     process, url = start_server()
     yield url
     process.terminate()
     process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    yield from _served()
 
 
 @pytest.fixture(scope="session")
 def other_origin():
     """A second server (another port, so another origin) that sends no CORS headers."""
-    process, url = start_server()
-    yield url
-    process.terminate()
-    process.wait(10)
+    yield from _served()
 
 
 @pytest.fixture(scope="session")
