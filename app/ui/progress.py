@@ -71,6 +71,7 @@ def timed(text: str, size) -> None:
 def done() -> None:
     """Hide the strip."""
     _state["generation"] += 1
+    by_id("loading-text").textContent = ""
     show(by_id("loading"), False)
 
 

@@ -257,7 +257,11 @@ class Session:
         table_node = by_id("grid")
         grid.render_header(table_node, drawn, sort, self._sort_callback)
         grid.render_rows(table_node, drawn, rows, offset)
-        by_id("pager-range").textContent = fmt.range_caption(offset, len(rows), info["rows"])
+        if note is None:
+            by_id("pager-range").textContent = fmt.range_caption(offset, len(rows), info["rows"])
+        else:  # a preview of a file still being read: no source line, no row total yet
+            by_id("source-bar").hidden = True
+            by_id("pager-range").textContent = "First " + fmt.thousands(len(rows)) + " rows"
         by_id("page-prev").disabled = note is not None or offset == 0
         by_id("page-next").disabled = note is not None or offset + len(rows) >= info["rows"]
 
