@@ -47,8 +47,8 @@ def refine_types(table: str, columns: list):
     for i, column in enumerate(text):
         decided = _decide(row[i * width: (i + 1) * width])
         if decided is not None:
-            target, expression, rule = decided
-            nulls = yield from _convert(table, column, target, expression)
+            target, how, rule = decided
+            nulls = yield from _convert(table, column, target, _expression(column, target, how))
             changes.append({"column": column, "type": target, "rule": rule, "nulls": nulls})
     return changes
 
@@ -123,7 +123,7 @@ def _check_query(table: str, text: list) -> tuple:
 
 
 def _decide(counts: list):
-    """(type, expression-maker, rule) for one column's counts, or None to leave it as text."""
+    """(type, how to convert for ``_expression``, rule) for one column's counts, or None to leave it as text."""
     filled, numbers, integers, commas = counts[0], counts[1], counts[2], counts[3]
     if filled == 0:
         return None
@@ -138,28 +138,27 @@ def _decide(counts: list):
 
 
 def _cast(column: str, target: str, current: str) -> tuple:
-    """(SQL expression, params) turning ``column`` into ``target``; failures become NULL."""
-    c = sql.quote_ident(column)
-    if current == "VARCHAR" and target in ("BIGINT", "DOUBLE"):
-        return "TRY_CAST(replace(trim(" + c + "), ',', '') AS " + target + ")", []
-    return "TRY_CAST(" + c + " AS " + target + ")", []
+    """(SQL expression, params) turning ``column`` into the chosen ``target``; failures become NULL."""
+    numbers_from_text = current == "VARCHAR" and target in ("BIGINT", "DOUBLE")
+    return _expression(column, target, "thousands" if numbers_from_text else "cast")
 
 
 def _expression(column: str, target: str, how: str) -> tuple:
+    """(SQL expression, params): ``how`` is "thousands", "cast" or a strptime date format."""
     c = sql.quote_ident(column)
     if how == "thousands":
         return "TRY_CAST(replace(trim(" + c + "), ',', '') AS " + target + ")", []
+    if how == "cast":
+        return "TRY_CAST(" + c + " AS " + target + ")", []
     return "TRY_STRPTIME(trim(" + c + "), ?)::DATE", [how]
 
 
-def _convert(table: str, column: str, target: str, expression):
-    """Steps: rebuild the column with ``expression``; return how many values became NULL.
+def _convert(table: str, column: str, target: str, expression: tuple):
+    """Steps: rebuild the column with ``expression`` (SQL, params); return how many values became NULL.
 
     (ALTER TABLE ... USING cannot take parameters; SELECT * REPLACE can, and
     keeps the column order.)
     """
-    if isinstance(expression, str):
-        expression = _expression(column, target, expression)
     c = sql.quote_ident(column)
     t = sql.quote_ident(table)
     before = yield "SELECT count(" + c + ") FROM " + t, []

@@ -36,6 +36,24 @@ def read_csv(file_name: str, options=None, rejects=None, sample=None) -> tuple:
     many or too few fields, a value of the wrong type — are left out and
     recorded there instead of failing the whole load (see ``rejected_rows``).
     """
+    arguments, params = _csv_arguments(file_name, options, rejects, sample)
+    return "read_csv(" + arguments + ")", params
+
+
+def sniff_csv(file_name: str, options=None, lenient: bool = False) -> tuple:
+    """DuckDB's guess of a CSV dialect: one row (delimiter, has header, skip rows, columns).
+
+    ``lenient`` lets lines that disagree with the dialect through, to test a
+    delimiter on a file with ragged rows.
+    """
+    arguments, params = _csv_arguments(file_name, options, None, QUICK_SAMPLE)
+    if lenient:
+        arguments += ", ignore_errors = true"
+    return "SELECT Delimiter, HasHeader, SkipRows, len(Columns) FROM sniff_csv(" + arguments + ")", params
+
+
+def _csv_arguments(file_name: str, options, rejects, sample) -> tuple:
+    """The arguments shared by read_csv and sniff_csv, with their parameters."""
     parts = ["?"]
     params = [file_name]
     options = options or {}
@@ -49,19 +67,7 @@ def read_csv(file_name: str, options=None, rejects=None, sample=None) -> tuple:
     if sample:
         parts.append("sample_size = ?")
         params.append(int(sample))
-    return "read_csv(" + ", ".join(parts) + ")", params
-
-
-def sniff_csv(file_name: str, options=None, lenient: bool = False) -> tuple:
-    """DuckDB's guess of a CSV dialect: one row (delimiter, has header, skip rows, columns).
-
-    ``lenient`` lets lines that disagree with the dialect through, to test a
-    delimiter on a file with ragged rows.
-    """
-    reader, params = read_csv(file_name, options, sample=QUICK_SAMPLE)
-    arguments = reader[len("read_csv("):-1] + (", ignore_errors = true" if lenient else "")
-    sql = "SELECT Delimiter, HasHeader, SkipRows, len(Columns) FROM sniff_csv(" + arguments + ")"
-    return sql, params
+    return ", ".join(parts), params
 
 
 def create_table_from_csv(table: str, file_name: str, options=None, rejects=None) -> tuple:

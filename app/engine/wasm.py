@@ -23,19 +23,11 @@ class WasmEngine:
 
     async def execute(self, sql: str, params=None) -> dict:
         """Run one statement with bound parameters."""
-        try:
-            text = await self.glue.query(sql, json.dumps(params or []))
-        except Exception as error:  # a rejected JS promise
-            raise errors.query_error(js_message(error))
-        return json.loads(text)
+        return await _call(self.glue.query, sql, params)
 
     async def execute_cancellable(self, sql: str, params=None) -> dict:
         """Like ``execute``, but the glue's ``cancel()`` interrupts it."""
-        try:
-            text = await self.glue.queryCancellable(sql, json.dumps(params or []))
-        except Exception as error:
-            raise errors.query_error(js_message(error))
-        return json.loads(text)
+        return await _call(self.glue.queryCancellable, sql, params)
 
     async def forget_file(self, name: str) -> None:
         """Release a registered file."""
@@ -60,6 +52,14 @@ async def run(steps, engine, cancellable=False):
             result = await execute(request[0], request[1])
         except errors.QueryError as failure:
             error = failure
+
+
+async def _call(glue_query, sql: str, params) -> dict:
+    try:
+        text = await glue_query(sql, json.dumps(params or []))
+    except Exception as error:  # a rejected JS promise
+        raise errors.query_error(js_message(error))
+    return json.loads(text)
 
 
 def js_message(error) -> str:

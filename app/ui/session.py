@@ -8,7 +8,7 @@ already open as it was.
 import asyncio
 import json
 
-from app.core import catalog, errors, fmt, sql, view
+from app.core import catalog, errors, fmt, refine, sql, types, view
 from app.engine import wasm
 from app.ui import feedback, grid, progress, source_bar
 from app.ui.dom import by_id, clear, el, on
@@ -125,36 +125,28 @@ class Session:
         self.view["sources"][-1]["kind"] = source["kind"]
         if source.get("url"):
             self.view["sources"][-1]["url"] = source["url"]
-        self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
-        self._publish()
-        await self.render()
+        await self._changed(table)
         return self.tables[table]
 
     async def change_type(self, table: str, column: str, target: str) -> dict:
         """Give ``column`` of ``table`` the type ``target``; values that do not fit become NULL."""
-        from app.core import refine
         info = self.tables[table]
         current = [c["type"] for c in info["columns"] if c["name"] == column]
         if not current:
             raise errors.QueryError("'" + table + "' has no column named '" + column + "'.")
         change = await wasm.run(refine.retype(table, column, current[0], target), self.engine)
-        self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
         self.view = view.with_type(self.view, table, column, target)
         message = refine.changes_message(table, [change])
         if message:
             feedback.notice(message)
-        self._publish()
-        await self.render()
+        await self._changed(table)
         return change
 
     async def flatten(self, table: str) -> list:
         """Give each field of ``table``'s STRUCT columns a column of its own; return the new names."""
-        from app.core import refine
         made = await wasm.run(refine.flatten_structs(table, self.tables[table]["columns"]), self.engine)
-        self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
         self.view = view.with_step(self.view, table, {"flatten": made})
-        self._publish()
-        await self.render()
+        await self._changed(table)
         return made
 
     def source_of(self, table: str):
@@ -178,7 +170,7 @@ class Session:
     async def show_preview(self, table: str, name: str, preview: dict) -> None:
         """Show the first rows of a file that is still being read."""
         columns = [{"name": c["name"], "type": c["type"]} for c in preview["columns"]]
-        info = {"table": table, "rows": len(preview["rows"]), "columns": _kinds(columns)}
+        info = {"table": table, "rows": len(preview["rows"]), "columns": types.describe_columns(columns)}
         self._draw(table, info, preview["rows"], 0, [], name + " — reading the whole file…")
 
     async def show_partial(self, table: str, name: str) -> None:
@@ -192,6 +184,12 @@ class Session:
             self._draw(table, info, result["rows"], 0, [], name + " — reading the rest…")
 
     # --- bookkeeping -----------------------------------------------------
+
+    async def _changed(self, table: str) -> None:
+        """After ``table`` changed in the engine: describe it again, publish and redraw."""
+        self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
+        self._publish()
+        await self.render()
 
     def _record(self, info: dict) -> None:
         source = info["source"]
@@ -299,11 +297,6 @@ def _shown(info: dict):
 
 def _public(info: dict) -> dict:
     return {key: info[key] for key in PUBLIC_KEYS}
-
-
-def _kinds(columns: list) -> list:
-    from app.core import types
-    return types.describe_columns(columns)
 
 
 def _ordered(state: dict, tables: dict) -> list:
