@@ -7,7 +7,14 @@ change a state in place; each returns a new one.
     {"version": 1,
      "sources": [{"table": "seattle_weather", "kind": "url", "name": "...", "url": "..."}],
      "active": "seattle_weather",
-     "tables": {"seattle_weather": {"sort": [["date", "desc"]], "offset": 0}}}
+     "tables": {"seattle_weather": {
+         "sort": [["date", "desc"]], "offset": 0,
+         "filters": [{"column": "weather", "op": "in", "value": ["rain"]}],
+         "search": "", "group": None,      # or {"by": [...], "aggs": [{"fn", "column"}], "sort": [...]}
+         "hidden": [], "order": [], "widths": {}}}}
+
+A table's state may omit any key but ``sort`` and ``offset``;
+``table_state`` fills in the defaults.
 
 Runs under MicroPython and CPython (see README.md).
 """
@@ -41,7 +48,7 @@ def add_source(view: dict, table: str, kind: str, name: str, url=None, details=N
         source["read"] = dict(details)
     out = _copy(view)
     out["sources"] = [s for s in out["sources"] if s["table"] != table] + [source]
-    out["tables"][table] = {"sort": [], "offset": 0}
+    out["tables"][table] = _fresh_table()
     out["active"] = table
     return out
 
@@ -72,7 +79,7 @@ def rename_source(view: dict, table: str, new_name: str) -> dict:
 def with_type(view: dict, table: str, column: str, duckdb_type: str) -> dict:
     """``view`` recording that the person set ``column`` of ``table`` to ``duckdb_type``."""
     out = _copy(view)
-    state = out["tables"].setdefault(table, {"sort": [], "offset": 0})
+    state = out["tables"].setdefault(table, _fresh_table())
     types = state.setdefault("types", {})
     types[column] = duckdb_type
     return out
@@ -81,7 +88,7 @@ def with_type(view: dict, table: str, column: str, duckdb_type: str) -> dict:
 def with_step(view: dict, table: str, step: dict) -> dict:
     """``view`` with ``step`` (a JSON-compatible record of a change) appended to ``table``'s steps."""
     out = _copy(view)
-    state = out["tables"].setdefault(table, {"sort": [], "offset": 0})
+    state = out["tables"].setdefault(table, _fresh_table())
     state.setdefault("steps", []).append(dict(step))
     return out
 
@@ -96,24 +103,141 @@ def activate(view: dict, table: str) -> dict:
 
 
 def table_state(view: dict, table=None) -> dict:
-    """The per-table state (sort, offset) of ``table`` or of the active table."""
+    """The per-table state of ``table`` or of the active table, with every default filled in."""
     name = table if table is not None else view["active"]
-    return view["tables"].get(name) or {"sort": [], "offset": 0}
+    state = _copy(_DEFAULTS)
+    state.update(view["tables"].get(name) or {})
+    return state
 
 
-def with_sort(view: dict, column: str, direction) -> dict:
-    """``view`` with the active table sorted by ``column`` only (None: unsorted)."""
-    out = _copy(view)
-    state = out["tables"][out["active"]]
-    state["sort"] = [[column, direction]] if direction else []
-    state["offset"] = 0
-    return out
+def with_sort(view: dict, column: str, direction, add: bool = False) -> dict:
+    """``view`` with the active table sorted by ``column`` (None: not by it).
+
+    Without ``add`` the table is sorted by ``column`` only; with it, ``column``
+    is added to (or changed or dropped in) the columns already sorted by.
+    """
+    if direction not in (None, "asc", "desc"):
+        raise ValueError("sort direction must be 'asc' or 'desc', not " + repr(direction))
+
+    def change(state):
+        kept = [pair for pair in state.get("sort", []) if pair[0] != column] if add else []
+        if direction:
+            kept.append([column, direction])
+        state["sort"] = kept
+    return _with_table(view, change)
 
 
 def with_offset(view: dict, offset: int) -> dict:
     """``view`` with the active table scrolled to row ``offset`` (0-based)."""
     out = _copy(view)
     out["tables"][out["active"]]["offset"] = max(0, int(offset))
+    return out
+
+
+def with_filter(view: dict, column: str, op: str, value=None) -> dict:
+    """``view`` with a filter on the active table; it replaces one on the same column and operator."""
+    def change(state):
+        kept = [f for f in state.get("filters", []) if not (f["column"] == column and f["op"] == op)]
+        kept.append({"column": column, "op": op, "value": value})
+        state["filters"] = kept
+    return _with_table(view, change)
+
+
+def without_filter(view: dict, index=None) -> dict:
+    """``view`` without the active table's filter number ``index`` (all of them when None)."""
+    def change(state):
+        filters = list(state.get("filters", []))
+        if index is None:
+            filters = []
+        elif 0 <= index < len(filters):
+            filters.pop(index)
+        state["filters"] = filters
+    return _with_table(view, change)
+
+
+def with_search(view: dict, text) -> dict:
+    """``view`` with the active table searched for ``text`` in every column ('' for none)."""
+    def change(state):
+        state["search"] = (text or "").strip()
+    return _with_table(view, change)
+
+
+def with_group(view: dict, by, aggs=None) -> dict:
+    """``view`` with the active table grouped by the columns ``by`` (empty or None: not grouped).
+
+    ``aggs`` is a list of ``{"fn": "sum"|"avg"|"min"|"max"|"count_distinct", "column"}``;
+    every group also has its row count.
+    """
+    def change(state):
+        if by:
+            state["group"] = {"by": list(by), "aggs": [dict(a) for a in (aggs or [])], "sort": []}
+        else:
+            state["group"] = None
+    return _with_table(view, change)
+
+
+def with_group_sort(view: dict, column: str, direction) -> dict:
+    """``view`` with the active table's grouped result sorted by one of its columns."""
+    def change(state):
+        if state.get("group"):
+            state["group"]["sort"] = [[column, direction]] if direction else []
+    return _with_table(view, change)
+
+
+def drill_down(view: dict, values: dict) -> dict:
+    """``view`` leaving the grouping for the rows of one group: ``values`` maps key column to value."""
+    def change(state):
+        filters = [f for f in state.get("filters", []) if f["column"] not in values]
+        for column in values:
+            value = values[column]
+            if value is None:
+                filters.append({"column": column, "op": "null", "value": None})
+            else:
+                filters.append({"column": column, "op": "in", "value": [value]})
+        state["filters"] = filters
+        state["group"] = None
+    return _with_table(view, change)
+
+
+def with_hidden(view: dict, column: str, hidden: bool = True) -> dict:
+    """``view`` with ``column`` of the active table hidden (or shown again)."""
+    def change(state):
+        names = [c for c in state.get("hidden", []) if c != column]
+        if hidden:
+            names.append(column)
+        state["hidden"] = names
+    return _with_table(view, change, keep_offset=True)
+
+
+def with_order(view: dict, order: list) -> dict:
+    """``view`` with the active table's columns shown in ``order`` (names; others follow)."""
+    def change(state):
+        state["order"] = list(order)
+    return _with_table(view, change, keep_offset=True)
+
+
+def with_width(view: dict, column: str, width) -> dict:
+    """``view`` with ``column`` drawn ``width`` pixels wide (None: automatic)."""
+    def change(state):
+        widths = dict(state.get("widths", {}))
+        if width:
+            widths[column] = max(MIN_WIDTH, min(MAX_WIDTH, int(width)))
+        else:
+            widths.pop(column, None)
+        state["widths"] = widths
+    return _with_table(view, change, keep_offset=True)
+
+
+def with_table_state(view: dict, table: str, state: dict) -> dict:
+    """``view`` with ``table``'s whole state replaced (a restored or shared view)."""
+    if table not in view["tables"]:
+        raise ValueError("no table named " + repr(table) + " in this view")
+    out = _copy(view)
+    fresh = _copy(_DEFAULTS)
+    for key in _DEFAULTS:
+        if key in state:
+            fresh[key] = _copy(state[key])
+    out["tables"][table].update(fresh)
     return out
 
 
@@ -135,6 +259,26 @@ def loads(text: str) -> dict:
         if key not in data:
             raise errors.StateError("This view link is incomplete (no " + key + "). Ask for the link again.")
     return data
+
+
+MIN_WIDTH = 40
+MAX_WIDTH = 2000
+_DEFAULTS = {"sort": [], "offset": 0, "filters": [], "search": "", "group": None,
+             "hidden": [], "order": [], "widths": {}}
+
+
+def _fresh_table() -> dict:
+    return {"sort": [], "offset": 0}
+
+
+def _with_table(view: dict, change, keep_offset: bool = False) -> dict:
+    """A copy of ``view`` with ``change(state)`` applied to the active table's state."""
+    out = _copy(view)
+    state = out["tables"].setdefault(out["active"], _fresh_table())
+    change(state)
+    if not keep_offset:
+        state["offset"] = 0
+    return out
 
 
 def _copy(view: dict) -> dict:

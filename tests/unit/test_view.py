@@ -32,7 +32,8 @@ def test_transitions_never_mutate_their_input():
 def test_sort_resets_offset():
     state = view.with_offset(view.add_source(view.new_view(), "a", "file", "a.csv"), 400)
     state = view.with_sort(state, "x", "desc")
-    assert view.table_state(state) == {"sort": [["x", "desc"]], "offset": 0}
+    assert view.table_state(state)["sort"] == [["x", "desc"]]
+    assert view.table_state(state)["offset"] == 0
     assert view.table_state(view.with_sort(state, "x", None))["sort"] == []
 
 

@@ -1,0 +1,414 @@
+"""The SQL behind what the grid shows: filters, search, sort, grouping, paging and facets.
+
+Filters are a registry of operators, as in Datasette's filters: each one
+builds a WHERE clause with parameters and a label for the chip that shows
+it. Every builder returns ``(sql, params)``; values are always parameters.
+
+Paging a sorted or filtered view of millions of rows with OFFSET re-sorts
+or re-scans the whole table for every page (about 1 s for a far page of a
+3M-row table in DuckDB-WASM). So the first page is read directly (a top-N
+query, ~80 ms) and, behind it, the view's row order is stored once as row
+ids in a temporary table (``materialize``); every later page picks its
+rows by their row ids (``page_in_order``, ~10 ms wherever it is).
+
+Runs under MicroPython and CPython (see README.md).
+"""
+
+from app.core import errors, fmt, sql, types
+
+AGGREGATES = {
+    # fn -> (SQL function, label, kinds it applies to; None: every kind)
+    "sum": ("sum", "sum", ("integer", "decimal", "interval")),
+    "avg": ("avg", "avg", ("integer", "decimal")),
+    "min": ("min", "min", None),
+    "max": ("max", "max", None),
+    "count_distinct": ("count", "distinct", None),
+}
+COUNT_COLUMN = "count"
+FACET_LIMIT = 50
+
+
+# --- filters ---------------------------------------------------------------
+
+def _as_text(column: dict) -> str:
+    ident = sql.quote_ident(column["name"])
+    return ident if column["kind"] == "text" else "CAST(" + ident + " AS VARCHAR)"
+
+
+def _in_clause(column: dict, value) -> tuple:
+    values = value if isinstance(value, list) else [value]
+    present = [v for v in values if v is not None]
+    ident = sql.quote_ident(column["name"])
+    parts = []
+    if present:
+        parts.append(ident + " IN (" + ", ".join("?" for _ in present) + ")")
+    if len(present) < len(values):
+        parts.append(ident + " IS NULL")
+    if not parts:
+        return "false", []
+    return "(" + " OR ".join(parts) + ")", present
+
+
+def _in_label(column: dict, value) -> str:
+    values = value if isinstance(value, list) else [value]
+    shown = [fmt.cell_text(v) for v in values[:3]]
+    more = len(values) - len(shown)
+    return column["name"] + ": " + ", ".join(shown) + ((" +" + str(more)) if more > 0 else "")
+
+
+def _range_clause(column: dict, value) -> tuple:
+    low, high = _bounds(value)
+    ident = sql.quote_ident(column["name"])
+    parts = []
+    params = []
+    if low is not None:
+        parts.append(ident + " >= ?")
+        params.append(low)
+    if high is not None:
+        parts.append(ident + " <= ?")
+        params.append(high)
+    if not parts:
+        return "true", []
+    return "(" + " AND ".join(parts) + ")", params
+
+
+def _range_label(column: dict, value) -> str:
+    low, high = _bounds(value)
+    if low is not None and high is not None:
+        return column["name"] + ": " + fmt.cell_text(low) + " – " + fmt.cell_text(high)
+    if low is not None:
+        return column["name"] + " ≥ " + fmt.cell_text(low)
+    return column["name"] + " ≤ " + fmt.cell_text(high)
+
+
+def _bounds(value) -> tuple:
+    if not isinstance(value, list) or len(value) != 2:
+        raise errors.QueryError("A range filter needs [lowest, highest]; leave one empty for no bound.")
+    return value[0], value[1]
+
+
+def _contains_clause(column: dict, value) -> tuple:
+    return "contains(lower(" + _as_text(column) + "), lower(?))", [str(value)]
+
+
+def _contains_label(column: dict, value) -> str:
+    return column["name"] + " contains “" + str(value) + "”"
+
+
+def _regex_clause(column: dict, value) -> tuple:
+    return "regexp_matches(" + _as_text(column) + ", ?)", [str(value)]
+
+
+def _regex_label(column: dict, value) -> str:
+    return column["name"] + " matches /" + str(value) + "/"
+
+
+def _null_clause(column: dict, value) -> tuple:
+    return sql.quote_ident(column["name"]) + " IS NULL", []
+
+
+def _null_label(column: dict, value) -> str:
+    return column["name"] + " is empty (NULL)"
+
+
+def _not_null_clause(column: dict, value) -> tuple:
+    return sql.quote_ident(column["name"]) + " IS NOT NULL", []
+
+
+def _not_null_label(column: dict, value) -> str:
+    return column["name"] + " is not empty"
+
+
+def _not_in_clause(column: dict, value) -> tuple:
+    clause, params = _in_clause(column, value)
+    return "(" + clause + ") IS NOT TRUE", params
+
+
+def _not_in_label(column: dict, value) -> str:
+    return "not " + _in_label(column, value)
+
+
+# op -> (clause builder, chip label)
+OPERATORS = {
+    "in": (_in_clause, _in_label),
+    "not_in": (_not_in_clause, _not_in_label),
+    "range": (_range_clause, _range_label),
+    "contains": (_contains_clause, _contains_label),
+    "regex": (_regex_clause, _regex_label),
+    "null": (_null_clause, _null_label),
+    "notnull": (_not_null_clause, _not_null_label),
+}
+
+
+def filter_label(columns: list, flt: dict) -> str:
+    """The text of the chip that shows filter ``flt``."""
+    return _operator(flt)[1](_column(columns, flt["column"]), flt.get("value"))
+
+
+def where(state: dict, columns: list, skip_column=None) -> tuple:
+    """`` WHERE ...`` for a table state's filters and search (``''`` when there are none).
+
+    ``skip_column`` leaves out the filters on one column (a facet counts
+    the values of its own column under the other filters).
+    """
+    parts = []
+    params = []
+    for flt in state.get("filters") or []:
+        if flt["column"] == skip_column:
+            continue
+        clause, values = _operator(flt)[0](_column(columns, flt["column"]), flt.get("value"))
+        parts.append(clause)
+        params.extend(values)
+    text = state.get("search") or ""
+    if text:
+        clause, values = search_clause(columns, text)
+        parts.append(clause)
+        params.extend(values)
+    if not parts:
+        return "", []
+    return " WHERE " + " AND ".join(parts), params
+
+
+def search_clause(columns: list, text: str) -> tuple:
+    """Rows where any column contains ``text`` (any case).
+
+    Only text columns are searched for words; numbers, dates and the rest
+    join in when the text has a digit, since only then can they match.
+    """
+    digits = False
+    for ch in text:
+        if "0" <= ch <= "9":
+            digits = True
+            break
+    parts = []
+    params = []
+    for column in columns:
+        if column["kind"] == "text" or (digits and column["kind"] != "binary"):
+            parts.append("contains(lower(" + _as_text(column) + "), lower(?))")
+            params.append(text)
+    if not parts:
+        return "false", []
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def is_filtered(state: dict) -> bool:
+    """True when some rows may be left out: a filter or a search is set."""
+    return bool(state.get("filters") or state.get("search"))
+
+
+# --- columns ----------------------------------------------------------------
+
+def visible(columns: list, state: dict) -> list:
+    """The columns the grid shows, in the order the person arranged them, hidden ones left out."""
+    by_name = {}
+    for column in columns:
+        by_name[column["name"]] = column
+    hidden = state.get("hidden") or []
+    out = []
+    for name in state.get("order") or []:
+        if name in by_name and name not in hidden and by_name[name] not in out:
+            out.append(by_name[name])
+    for column in columns:
+        if column["name"] not in hidden and column not in out:
+            out.append(column)
+    return out
+
+
+def group_columns(columns: list, state: dict) -> list:
+    """``[{name, type, kind}]`` of a grouped view's result (keys, count, aggregates)."""
+    group = state["group"]
+    out = [_column(columns, name) for name in group["by"]]
+    out.append({"name": COUNT_COLUMN, "type": "BIGINT", "kind": "integer"})
+    for agg in group.get("aggs") or []:
+        source = _column(columns, agg["column"])
+        out.append({"name": aggregate_name(agg), "type": _aggregate_type(agg["fn"], source),
+                    "kind": _aggregate_kind(agg["fn"], source)})
+    return out
+
+
+def aggregate_name(agg: dict) -> str:
+    """The result column of an aggregate: ``'sum(amount)'``."""
+    return _aggregate(agg)[1] + "(" + agg["column"] + ")"
+
+
+def aggregates_for(column: dict) -> list:
+    """The aggregate functions that apply to ``column``'s kind."""
+    out = []
+    for fn in AGGREGATES:
+        kinds = AGGREGATES[fn][2]
+        if kinds is None or column["kind"] in kinds:
+            out.append(fn)
+    return out
+
+
+# --- queries -----------------------------------------------------------------
+
+def page(table: str, state: dict, columns: list, offset: int, limit: int) -> tuple:
+    """Rows ``offset`` .. ``offset + limit`` of the view, read straight from the table.
+
+    Fast for the first pages whatever the sort (DuckDB keeps only the top
+    rows); use ``page_in_order`` once the order is materialised.
+    """
+    shown = ", ".join(sql.quote_ident(c["name"]) for c in visible(columns, state)) or "NULL AS none"
+    clause, params = where(state, columns)
+    text = "SELECT " + shown + " FROM " + sql.quote_ident(table) + clause + _order(state, columns)
+    return text + " LIMIT ? OFFSET ?", params + [int(limit), _offset(offset)]
+
+
+def materialize(order_table: str, table: str, state: dict, columns: list) -> tuple:
+    """Store the row ids of the view, in order, in the temporary table ``order_table``."""
+    clause, params = where(state, columns)
+    text = ("CREATE OR REPLACE TEMP TABLE " + sql.quote_ident(order_table) + " AS SELECT rowid AS r FROM "
+            + sql.quote_ident(table) + clause + (_order(state, columns) or " ORDER BY rowid"))
+    return text, params
+
+
+def page_in_order(order_table: str, table: str, state: dict, columns: list, offset: int, limit: int) -> tuple:
+    """Rows ``offset`` .. ``offset + limit`` of a view whose order ``materialize`` stored."""
+    shown = ", ".join(sql.quote_ident(c["name"]) for c in visible(columns, state)) or "NULL AS none"
+    text = ("SELECT " + shown + " FROM " + sql.quote_ident(table) + " WHERE rowid IN (SELECT r FROM temp."
+            + sql.quote_ident(order_table) + " WHERE rowid >= ? AND rowid < ?)"
+            + (_order(state, columns) or " ORDER BY rowid"))
+    start = _offset(offset)
+    return text, [start, start + int(limit)]
+
+
+def count(table: str, state: dict, columns: list) -> tuple:
+    """The number of rows in the view as one value ``n``."""
+    clause, params = where(state, columns)
+    return "SELECT count(*) AS n FROM " + sql.quote_ident(table) + clause, params
+
+
+def count_stored(order_table: str) -> tuple:
+    """The number of rows ``materialize`` or ``materialize_group`` stored."""
+    return "SELECT count(*) AS n FROM temp." + sql.quote_ident(order_table), []
+
+
+def materialize_group(group_table: str, table: str, state: dict, columns: list) -> tuple:
+    """Store a grouped view (keys, count, aggregates), in its order, in ``group_table``."""
+    text, params = grouped(table, state, columns)
+    return "CREATE OR REPLACE TEMP TABLE " + sql.quote_ident(group_table) + " AS " + text, params
+
+
+def page_stored(stored: str, offset: int, limit: int) -> tuple:
+    """Rows ``offset`` .. ``offset + limit`` of a stored grouped view."""
+    start = _offset(offset)
+    return ("SELECT * FROM temp." + sql.quote_ident(stored) + " WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+            [start, start + int(limit)])
+
+
+def grouped(table: str, state: dict, columns: list) -> tuple:
+    """``SELECT keys, count(*), aggregates ... GROUP BY keys`` for a grouped view, in its order."""
+    group = state["group"]
+    keys = [sql.quote_ident(_column(columns, name)["name"]) for name in group["by"]]
+    parts = list(keys) + ["count(*) AS " + sql.quote_ident(COUNT_COLUMN)]
+    for agg in group.get("aggs") or []:
+        source = _column(columns, agg["column"])
+        function = _aggregate(agg)[0]
+        kinds = AGGREGATES[agg["fn"]][2]
+        if kinds is not None and source["kind"] not in kinds:
+            raise errors.QueryError("Cannot take the " + agg["fn"] + " of '" + source["name"] + "' ("
+                                    + source["type"] + "); choose a number column.")
+        inner = ("DISTINCT " if agg["fn"] == "count_distinct" else "") + sql.quote_ident(source["name"])
+        parts.append(function + "(" + inner + ") AS " + sql.quote_ident(aggregate_name(agg)))
+    clause, params = where(state, columns)
+    result = group_columns(columns, state)
+    order = group.get("sort") or [[COUNT_COLUMN, "desc"]]
+    names = [c["name"] for c in result]
+    for name, direction in order:
+        if name not in names:
+            raise errors.QueryError("The grouped view has no column '" + name + "' to sort by.")
+    # Ties broken by every key so that the order (and paging) is stable.
+    text = ("SELECT " + ", ".join(parts) + " FROM " + sql.quote_ident(table) + clause
+            + " GROUP BY " + ", ".join(keys) + sql.order_by(order)
+            + ", " + ", ".join(k + " NULLS LAST" for k in keys))
+    return text, params
+
+
+def facet(table: str, state: dict, columns: list, column: str, limit: int = FACET_LIMIT) -> tuple:
+    """The most frequent values of ``column`` under the view's other filters.
+
+    Rows: ``(value, n, values)`` where ``values`` is how many distinct
+    values there are in all (the list is cut at ``limit``).
+    """
+    target = _column(columns, column)
+    ident = sql.quote_ident(target["name"])
+    clause, params = where(state, columns, skip_column=column)
+    text = ("SELECT " + ident + " AS value, count(*) AS n, count(*) OVER () AS \"values\" FROM "
+            + sql.quote_ident(table) + clause + " GROUP BY " + ident
+            + " ORDER BY n DESC, " + ident + " NULLS LAST LIMIT ?")
+    return text, params + [int(limit)]
+
+
+def view_select(table: str, state: dict, columns: list) -> tuple:
+    """The whole view as one SELECT (filters, sort, grouping, visible columns): for export and SQL."""
+    if state.get("group"):
+        return grouped(table, state, columns)
+    shown = ", ".join(sql.quote_ident(c["name"]) for c in visible(columns, state)) or "NULL AS none"
+    clause, params = where(state, columns)
+    return "SELECT " + shown + " FROM " + sql.quote_ident(table) + clause + _order(state, columns), params
+
+
+def check(state: dict, columns: list) -> None:
+    """Raise QueryError if the state names a column or operator the table does not have."""
+    for flt in state.get("filters") or []:
+        _column(columns, flt["column"])
+        _operator(flt)
+    for name, direction in state.get("sort") or []:
+        _column(columns, name)
+    if state.get("group"):
+        grouped("t", state, columns)
+
+
+# --- helpers -----------------------------------------------------------------
+
+def _order(state: dict, columns: list) -> str:
+    """`` ORDER BY ...`` of the sort, ties broken by row id so every page agrees."""
+    pairs = state.get("sort") or []
+    for name, direction in pairs:
+        _column(columns, name)
+    if not pairs:
+        return ""
+    return sql.order_by(pairs) + ", rowid"
+
+
+def _offset(offset) -> int:
+    offset = int(offset)
+    if offset < 0:
+        raise ValueError("offset must not be negative")
+    return offset
+
+
+def _column(columns: list, name: str) -> dict:
+    for column in columns:
+        if column["name"] == name:
+            return column
+    raise errors.QueryError("This table has no column named '" + str(name) + "'; remove the step that uses it.")
+
+
+def _operator(flt: dict):
+    found = OPERATORS.get(flt.get("op"))
+    if found is None:
+        raise errors.QueryError("Unknown filter '" + str(flt.get("op")) + "'; remove it and filter again.")
+    return found
+
+
+def _aggregate(agg: dict):
+    found = AGGREGATES.get(agg.get("fn"))
+    if found is None:
+        raise errors.QueryError("Unknown summary '" + str(agg.get("fn")) + "'; choose sum, avg, min, max or distinct.")
+    return found
+
+
+def _aggregate_type(fn: str, column: dict) -> str:
+    if fn == "count_distinct":
+        return "BIGINT"
+    if fn == "avg":
+        return "DOUBLE"
+    if fn == "sum" and column["kind"] == "integer":
+        return "HUGEINT"
+    return column["type"]
+
+
+def _aggregate_kind(fn: str, column: dict) -> str:
+    return types.kind_of(_aggregate_type(fn, column))
