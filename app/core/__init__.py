@@ -6,6 +6,7 @@ Public modules:
     errors  -- the LoupeError tree and wording of engine errors
     naming  -- table names from file names
     formats -- format, compression and encoding from a name and first bytes
+    query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
     refine  -- text columns holding numbers or dates get their types; type overrides
     sql     -- quote_ident and the SQL builders (SQL + parameters)
     tabular -- Excel sheets and SQLite tables as CSV (CPython only)
@@ -15,4 +16,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "errors", "fmt", "formats", "naming", "refine", "sql", "types", "view")
+SHARED = ("catalog", "errors", "fmt", "formats", "naming", "query", "refine", "sql", "types", "view")

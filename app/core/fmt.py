@@ -36,6 +36,24 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def tsv(rows: list) -> str:
+    """Rows as tab-separated text that pastes into a spreadsheet: NULL is an empty cell.
+
+    A value holding a tab, a line break or a double quote is quoted, its
+    quotes doubled, as spreadsheets expect.
+    """
+    lines = []
+    for row in rows:
+        cells = []
+        for value in row:
+            text = "" if value is None else cell_text(value)
+            if "\t" in text or "\n" in text or "\r" in text or '"' in text:
+                text = '"' + text.replace('"', '""') + '"'
+            cells.append(text)
+        lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
 def _float_text(value: float) -> str:
     """15 significant digits: 8.3 stays '8.3' (MicroPython's str() would say 8.300000000000001)."""
     text = "%.15g" % value

@@ -237,8 +237,42 @@ def with_table_state(view: dict, table: str, state: dict) -> dict:
     for key in _DEFAULTS:
         if key in state:
             fresh[key] = _copy(state[key])
+    problem = _shape_problem(fresh)
+    if problem:
+        raise errors.StateError("This table state cannot be used: " + problem + ".")
     out["tables"][table].update(fresh)
     return out
+
+
+def _shape_problem(state: dict):
+    """What is wrong with the shape of a table state (None when nothing is)."""
+    if not isinstance(state["sort"], list) or not all(
+            isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and p[1] in ("asc", "desc")
+            for p in state["sort"]):
+        return "sort must be a list of [column, 'asc' or 'desc']"
+    if not isinstance(state["filters"], list) or not all(
+            isinstance(f, dict) and isinstance(f.get("column"), str) and isinstance(f.get("op"), str)
+            for f in state["filters"]):
+        return "filters must be a list of {column, op, value}"
+    if not isinstance(state["search"], str):
+        return "search must be text"
+    group = state["group"]
+    if group is not None and not (isinstance(group, dict) and isinstance(group.get("by"), list) and group["by"]
+                                  and all(isinstance(c, str) for c in group["by"])):
+        return "group must be null or {by: [columns], aggs: [{fn, column}]}"
+    if group is not None:
+        group.setdefault("aggs", [])
+        group.setdefault("sort", [])
+        if not isinstance(group["aggs"], list) or not all(isinstance(a, dict) for a in group["aggs"]):
+            return "group aggs must be a list of {fn, column}"
+    for key in ("hidden", "order"):
+        if not isinstance(state[key], list) or not all(isinstance(c, str) for c in state[key]):
+            return key + " must be a list of column names"
+    if not isinstance(state["widths"], dict):
+        return "widths must map column names to pixels"
+    if not isinstance(state["offset"], int) or state["offset"] < 0:
+        return "offset must be a row number from 0"
+    return None
 
 
 def dumps(view: dict) -> str:

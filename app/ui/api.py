@@ -17,8 +17,9 @@ def attach(api, session) -> None:
     handlers = {
         "open": create_proxy(_settled(lambda source, options: session.open(_source(source), _options(options)))),
         "query": create_proxy(_settled(session.query)),
+        "state": create_proxy(_settled(lambda table, state: session.set_table_state(str(table), _state(state)))),
     }
-    api._attach(handlers["open"], handlers["query"])
+    api._attach(handlers["open"], handlers["query"], handlers["state"])
 
 
 def _settled(action):
@@ -46,6 +47,17 @@ def _options(options_json) -> dict:
     if not isinstance(options, dict):
         raise errors.OpenError("loupe.open()'s options must be an object such as {table: 'sales'}.")
     return options
+
+
+def _state(state_json) -> dict:
+    """loupe.setTableState()'s state object."""
+    try:
+        state = json.loads(str(state_json or "{}"))
+    except ValueError:
+        state = None
+    if not isinstance(state, dict):
+        raise errors.StateError("loupe.setTableState()'s state must be an object such as {sort: [['x', 'desc']]}.")
+    return state
 
 
 def _source(source) -> dict:

@@ -1,4 +1,4 @@
-"""Wires the page's static controls to the session: pager, file picker, URL box,
+"""Wires the page's static controls to the session: file picker, URL box,
 drag-and-drop anywhere, paste of CSV/TSV text, and the loading strip's Cancel."""
 
 from app.ui import feedback, progress, source_bar
@@ -11,9 +11,6 @@ _TEXT_INPUTS = ("INPUT", "TEXTAREA")
 
 def wire(session) -> None:
     """Connect every static control of index.html to ``session``."""
-    spawn = _spawner(session)
-    on(by_id("page-prev"), "click", lambda e: spawn(session.page_by(-1)))
-    on(by_id("page-next"), "click", lambda e: spawn(session.page_by(1)))
     on(by_id("error-close"), "click", feedback.dismiss)
     on(by_id("file-input"), "change", lambda e: _open_files(session, e.target.files, e.target))
     on(by_id("url-form"), "submit", lambda e: _open_url(session, e))

@@ -8,11 +8,16 @@ already open as it was.
 import asyncio
 import json
 
-from app.core import catalog, errors, fmt, refine, sql, types, view
+from app.core import catalog, errors, fmt, query, refine, sql, types, view
 from app.engine import wasm
-from app.ui import feedback, grid, progress, source_bar
+from app.ui import feedback, progress, source_bar
+from app.ui.column_panel import ColumnPanel
 from app.ui.dom import by_id, clear, el, on
+from app.ui.explorer import Explorer
+from app.ui.grid import Grid
 from app.ui.loader import Load
+from app.ui.selection import Selection
+from app.ui.toolbar import Toolbar
 
 SAMPLE_URL = "./assets/vendor/vega-datasets-3.2.1/seattle-weather.csv"
 PUBLIC_KEYS = ("table", "rows", "columns")
@@ -30,6 +35,11 @@ class Session:
         self.blobs = {}  # table name -> the Blob it was read from (to read it again)
         self._file_counter = 0
         self._loading = False
+        self.grid = Grid(by_id("grid-wrap"), by_id("grid"), self)
+        self.selection = Selection(self.grid, self.spawn)
+        self.explorer = Explorer(engine, self.grid, self._counted)
+        self.toolbar = Toolbar(self)
+        self.panel = ColumnPanel(self)
 
     # --- actions ---------------------------------------------------------
 
@@ -78,25 +88,138 @@ class Session:
             await self.engine.forget_file(file_name)
         self.blobs.pop(table, None)
         self.tables.pop(table, None)
+        self.explorer.forget(table)
+        self.panel.close()
         self.view = view.remove_source(self.view, table)
         self._publish()
         await self.render()
 
     async def show_table(self, table: str) -> None:
+        self.panel.close()
         self.view = view.activate(self.view, table)
         await self.render()
 
-    async def sort(self, column: str, direction) -> None:
-        self.view = view.with_sort(self.view, column, direction)
-        await self.render()
+    # --- exploring: each action is a new view state, drawn or refused whole -----
 
-    async def page_by(self, step: int) -> None:
-        state = view.table_state(self.view)
-        info = self.tables[self.view["active"]]
-        offset = state["offset"] + step * sql.DEFAULT_PAGE_SIZE
-        if 0 <= offset < max(info["rows"], 1):
-            self.view = view.with_offset(self.view, offset)
-            await self.render()
+    def state(self) -> dict:
+        """The active table's state, defaults filled in."""
+        return view.table_state(self.view)
+
+    def active_info(self):
+        """``{table, rows, columns}`` of the active table (None when none is open)."""
+        return self.tables.get(self.view["active"]) if self.view["active"] else None
+
+    async def change(self, new_view: dict, keep_scroll: bool = False) -> None:
+        """Show ``new_view``; if the engine refuses it, put the old view back and say why."""
+        old = self.view
+        self.view = new_view
+        try:
+            await self.render(keep_scroll)
+        except errors.LoupeError:
+            self.view = old
+            await self.render(True)
+            raise
+        if self.panel.column is not None and self.panel.column in [
+                c["name"] for c in self.active_info()["columns"]]:
+            await self.panel.open(self.panel.column)
+
+    async def sort(self, column: str, direction, add: bool = False) -> None:
+        if self.state().get("group"):
+            await self.change(view.with_group_sort(self.view, column, direction))
+        else:
+            await self.change(view.with_sort(self.view, column, direction, add))
+
+    async def filter(self, column: str, op: str, value=None) -> None:
+        await self.change(view.with_filter(self.view, column, op, value))
+
+    async def unfilter(self, index: int) -> None:
+        await self.change(view.without_filter(self.view, index))
+
+    async def search(self, text: str) -> None:
+        await self.change(view.with_search(self.view, text))
+
+    async def clear_all(self) -> None:
+        cleared = view.with_group(view.with_search(view.without_filter(self.view), ""), None)
+        await self.change(cleared)
+
+    async def group(self, by, aggs) -> None:
+        await self.change(view.with_group(self.view, by, aggs))
+
+    async def hide(self, column: str, hidden: bool = True) -> None:
+        await self.change(view.with_hidden(self.view, column, hidden), keep_scroll=True)
+
+    async def show_all_columns(self) -> None:
+        shown = self.view
+        for name in list(self.state().get("hidden") or []):
+            shown = view.with_hidden(shown, name, False)
+        await self.change(shown, keep_scroll=True)
+
+    async def move_by(self, column: str, step: int) -> None:
+        names = [c["name"] for c in query.visible(self.active_info()["columns"], self.state())]
+        if column not in names:
+            return
+        at = names.index(column)
+        to = max(0, min(len(names) - 1, at + step))
+        names.pop(at)
+        names.insert(to, column)
+        await self.change(view.with_order(self.view, names), keep_scroll=True)
+
+    async def set_table_state(self, table: str, state: dict) -> dict:
+        """Show ``table`` with ``state`` (filters, sort, ...); return the table's state as applied."""
+        if table not in self.tables:
+            raise errors.StateError("No table named '" + table + "' is open; loupe.tables() lists them.")
+        await self.change(view.activate(view.with_table_state(self.view, table, state), table))
+        return view.table_state(self.view, table)
+
+    def jump(self, row: int) -> None:
+        """Scroll to ``row`` (0-based) and select its first cell."""
+        self.grid.scroll_to_row(row)
+        self.selection.select(max(0, min(row, self.grid.total - 1)), 0)
+
+    def view_query(self) -> dict:
+        """The current view as one SELECT: ``{table, sql, params, columns}`` (for export)."""
+        table = self.view["active"]
+        if table is None:
+            raise errors.QueryError("Open a table first; there is nothing to export.")
+        state = self.state()
+        columns = self.tables[table]["columns"]
+        text, params = query.view_select(table, state, columns)
+        shown = query.group_columns(columns, state) if state.get("group") else query.visible(columns, state)
+        return {"table": table, "sql": text, "params": params, "columns": shown}
+
+    # Grid callbacks (app.ui.grid calls these with what the person did).
+
+    def on_sort(self, column: str, add: bool) -> None:
+        state = self.state()
+        pairs = state["group"].get("sort") if state.get("group") else state.get("sort")
+        current = None
+        for name, direction in pairs or []:
+            if name == column:
+                current = direction
+        following = {None: "asc", "asc": "desc", "desc": None}[current]
+        self.spawn(self.sort(column, following, add))
+
+    def on_column(self, column: str) -> None:
+        self.spawn(self.panel.open(column))
+
+    def on_width(self, column: str, width: int) -> None:
+        self.view = view.with_width(self.view, column, width)
+
+    def on_move(self, column: str, before: str) -> None:
+        names = [c["name"] for c in query.visible(self.active_info()["columns"], self.state())]
+        names.remove(column)
+        names.insert(names.index(before), column)
+        self.spawn(self.change(view.with_order(self.view, names), keep_scroll=True))
+
+    def on_drill(self, values: list) -> None:
+        keys = self.state()["group"]["by"]
+        picked = {}
+        for i, name in enumerate(keys):
+            picked[name] = values[i]
+        self.spawn(self.change(view.drill_down(self.view, picked)))
+
+    def _counted(self, shown: int, total: int, exact: bool, grouped: bool) -> None:
+        self.toolbar.counted(shown, total, exact, grouped)
 
     async def read_again(self, table: str, options: dict) -> dict:
         """Read ``table``'s file again with other options; the old table stays until this succeeds."""
@@ -169,24 +292,33 @@ class Session:
 
     async def show_preview(self, table: str, name: str, preview: dict) -> None:
         """Show the first rows of a file that is still being read."""
-        columns = [{"name": c["name"], "type": c["type"]} for c in preview["columns"]]
-        info = {"table": table, "rows": len(preview["rows"]), "columns": types.describe_columns(columns)}
-        self._draw(table, info, preview["rows"], 0, [], name + " — reading the whole file…")
+        columns = types.describe_columns([{"name": c["name"], "type": c["type"]} for c in preview["columns"]])
+        self._draw_partial(table, columns, preview["rows"], name + " — reading the whole file…")
 
     async def show_partial(self, table: str, name: str) -> None:
         """Show the first page of a table that is still being filled."""
         try:
             info = await wasm.run(catalog.describe(table), self.engine)
-            result = await self.engine.execute(*sql.page(table, [], 0))
+            result = await self.engine.execute(*query.page(table, {}, info["columns"], 0, 200))
         except errors.LoupeError:
             return  # the load failed or was cancelled meanwhile; it reports itself
         if self._loading:
-            self._draw(table, info, result["rows"], 0, [], name + " — reading the rest…")
+            self._draw_partial(table, info["columns"], result["rows"], name + " — reading the rest…")
+
+    def _draw_partial(self, table: str, columns: list, rows: list, note: str) -> None:
+        shown = columns[:MAX_SHOWN_COLUMNS]
+        self.explorer.show_rows(table, shown, [row[: len(shown)] for row in rows])
+        by_id("table-title").textContent = table
+        by_id("table-meta").textContent = note
+        by_id("source-bar").hidden = True
+        self.toolbar.render(None, None)
+        by_id("view-count").textContent = "First " + fmt.thousands(len(rows)) + " rows"
 
     # --- bookkeeping -----------------------------------------------------
 
     async def _changed(self, table: str) -> None:
         """After ``table`` changed in the engine: describe it again, publish and redraw."""
+        self.explorer.forget(table)
         self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
         self._publish()
         await self.render()
@@ -222,46 +354,36 @@ class Session:
 
     # --- rendering -------------------------------------------------------
 
-    async def render(self) -> None:
+    async def render(self, keep_scroll: bool = False) -> None:
         """Draw the table list and the active table from the view state."""
         self._render_tabs()
         active = self.view["active"]
         if active is None:
+            self.panel.close()
             source_bar.render(self, None)
-            grid.clear_table(by_id("grid"))
+            self.toolbar.render(None, None)
+            self.explorer.show_rows("", [], [])
             by_id("table-title").textContent = "No table open"
             by_id("table-meta").textContent = "Open a file to begin: CSV, TSV, JSON, Parquet, Excel or SQLite."
-            by_id("pager-range").textContent = ""
             return
-        info = self.tables[active]
-        state = view.table_state(self.view)
-        result = await self.engine.execute(*sql.page(active, state["sort"], state["offset"], columns=_shown(info)))
+        info = self._shown_info(self.tables[active])
+        state = self.state()
+        await self.explorer.show(active, info, state, keep_scroll)
         if self.view["active"] != active:
             return  # another action took over while the page loaded
-        self._draw(active, info, result["rows"], state["offset"], state["sort"], None)
-        source_bar.render(self, active)
-
-    def _draw(self, table: str, info: dict, rows: list, offset: int, sort: list, note) -> None:
-        shown = _shown(info)
-        columns = info["columns"][: len(shown)] if shown else info["columns"]
-        if shown:
-            rows = [row[: len(shown)] for row in rows]
-        drawn = {"table": table, "rows": info["rows"], "columns": columns}
-        by_id("table-title").textContent = table
-        meta = note or fmt.rows_caption(info["rows"], len(info["columns"]))
-        if shown:
-            meta += " · showing the first " + fmt.thousands(len(shown)) + " columns"
+        by_id("table-title").textContent = active
+        meta = fmt.rows_caption(info["rows"], len(self.tables[active]["columns"]))
+        if len(info["columns"]) < len(self.tables[active]["columns"]):
+            meta += " · showing the first " + fmt.thousands(len(info["columns"])) + " columns"
         by_id("table-meta").textContent = meta
-        table_node = by_id("grid")
-        grid.render_header(table_node, drawn, sort, self._sort_callback)
-        grid.render_rows(table_node, drawn, rows, offset)
-        if note is None:
-            by_id("pager-range").textContent = fmt.range_caption(offset, len(rows), info["rows"])
-        else:  # a preview of a file still being read: no source line, no row total yet
-            by_id("source-bar").hidden = True
-            by_id("pager-range").textContent = "First " + fmt.thousands(len(rows)) + " rows"
-        by_id("page-prev").disabled = note is not None or offset == 0
-        by_id("page-next").disabled = note is not None or offset + len(rows) >= info["rows"]
+        self.toolbar.render(info, state)
+        source_bar.render(self, active)
+        self.api._setView(view.dumps(self.view))
+
+    def _shown_info(self, info: dict) -> dict:
+        """``info`` with kinds, cut to the columns the grid can draw."""
+        columns = types.describe_columns([{"name": c["name"], "type": c["type"]} for c in info["columns"]])
+        return {"table": info["table"], "rows": info["rows"], "columns": columns[:MAX_SHOWN_COLUMNS]}
 
     def _render_tabs(self) -> None:
         tabs = by_id("tables")
@@ -279,20 +401,10 @@ class Session:
             item.append(close)
             tabs.append(item)
 
-    def _sort_callback(self, column, direction):
-        self.spawn(self.sort(column, direction))
-
 
 # Wide tables (thousands of columns) would make a page of DOM too big to
 # build; the grid shows this many and says so.
 MAX_SHOWN_COLUMNS = 100
-
-
-def _shown(info: dict):
-    """Names of the columns the grid shows, or None when it shows them all."""
-    if len(info["columns"]) <= MAX_SHOWN_COLUMNS:
-        return None
-    return [c["name"] for c in info["columns"][:MAX_SHOWN_COLUMNS]]
 
 
 def _public(info: dict) -> dict:

@@ -1,7 +1,7 @@
 // window.loupe — the public API's JavaScript shell, plus start-up progress.
 //
 // The behaviour is Python's (app/ui/api.py): once MicroPython is up it calls
-// loupe._attach(open, query). Calls made earlier wait for that. Each call
+// loupe._attach(open, query, setTableState). Calls made earlier wait for that. Each call
 // hands Python (args..., resolve, reject); Python settles with a JSON string
 // or with a message for a person, which becomes an Error here.
 
@@ -16,6 +16,7 @@ const ready = settle();
 const python = settle();
 python.promise.catch(() => {});
 let tablesJson = "[]";
+let viewJson = "null";
 
 // Classify what loupe.open() was given, so Python gets one plain descriptor
 // with every field present (null where it does not apply).
@@ -53,9 +54,18 @@ window.loupe = {
   open: (source, options = {}) => call("open", describeSource(source), JSON.stringify(options)),
   query: (sql) => call("query", String(sql ?? "")),
   tables: () => JSON.parse(tablesJson),
+  // The view state (sources, and per table its filters, sort, grouping, columns).
+  view: () => JSON.parse(viewJson),
+  // Apply a table's state ({filters, search, sort, group, hidden, order, widths}) and show it.
+  setTableState: (table, state) => call("setTableState", String(table ?? ""), JSON.stringify(state ?? {})),
   // Called by Python only.
-  _attach: (open, query) => attached.resolve({ open, query }),
+  _attach: (open, query, setTableState) => attached.resolve({ open, query, setTableState }),
   _setTables: (json) => { tablesJson = json; },
+  // Each change of view is also announced as a "loupe:view" event (embedders listen for it).
+  _setView: (json) => {
+    viewJson = json;
+    window.dispatchEvent(new CustomEvent("loupe:view", { detail: JSON.parse(json) }));
+  },
   _ready: (version) => ready.resolve({ duckdb: version }),
   _pythonReady: (version) => python.resolve(version),
   _pythonFailed: (message) => python.reject(new Error(message)),

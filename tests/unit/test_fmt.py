@@ -25,3 +25,13 @@ def test_captions():
     assert fmt.rows_caption(1, 1) == "1 row × 1 column"
     assert fmt.range_caption(200, 200, 1461) == "Rows 201–400 of 1,461"
     assert fmt.range_caption(0, 0, 0) == "No rows"
+
+
+@pytest.mark.parametrize("rows, text", [
+    ([[1, "a"], [None, 2.5]], "1\ta\n\t2.5"),
+    ([["tab\there", 'say "hi"']], '"tab\there"\t"say ""hi"""'),
+    ([["two\nlines", True]], '"two\nlines"\ttrue'),
+    ([], ""),
+])
+def test_tsv_pastes_into_a_spreadsheet(rows, text):
+    assert fmt.tsv(rows) == text

@@ -68,3 +68,89 @@ def test_types_and_steps_are_recorded_per_table():
     renamed = view.rename_source(state, "a", "b")
     assert renamed["active"] == "b" and view.table_state(renamed, "b")["types"] == {"score": "BIGINT"}
     assert view.loads(view.dumps(renamed)) == renamed
+
+
+def explored():
+    return view.add_source(view.new_view(), "t", "file", "t.csv")
+
+
+def test_filters_replace_their_own_kind_and_reset_the_scroll():
+    state = view.with_offset(explored(), 500)
+    state = view.with_filter(state, "a", "in", ["x"])
+    state = view.with_filter(state, "a", "in", ["y"])
+    state = view.with_filter(state, "a", "contains", "z")
+    table = view.table_state(state)
+    assert table["filters"] == [{"column": "a", "op": "in", "value": ["y"]},
+                                {"column": "a", "op": "contains", "value": "z"}]
+    assert table["offset"] == 0
+    assert view.table_state(view.without_filter(state, 0))["filters"] == [table["filters"][1]]
+    assert view.table_state(view.without_filter(state, 9))["filters"] == table["filters"]
+    assert view.table_state(view.without_filter(state))["filters"] == []
+
+
+def test_multi_sort_adds_changes_and_drops_columns():
+    state = view.with_sort(explored(), "a", "asc")
+    state = view.with_sort(state, "b", "desc", add=True)
+    assert view.table_state(state)["sort"] == [["a", "asc"], ["b", "desc"]]
+    state = view.with_sort(state, "a", None, add=True)
+    assert view.table_state(state)["sort"] == [["b", "desc"]]
+    assert view.table_state(view.with_sort(state, "c", "asc"))["sort"] == [["c", "asc"]]
+    with pytest.raises(ValueError):
+        view.with_sort(state, "a", "sideways")
+
+
+def test_grouping_and_drilling_down_into_a_group():
+    state = view.with_filter(explored(), "region", "in", ["north", "south"])
+    state = view.with_group(state, ["region", "year"], [{"fn": "sum", "column": "amount"}])
+    group = view.table_state(state)["group"]
+    assert group == {"by": ["region", "year"], "aggs": [{"fn": "sum", "column": "amount"}], "sort": []}
+    drilled = view.table_state(view.drill_down(state, {"region": "north", "year": None}))
+    assert drilled["group"] is None
+    assert drilled["filters"] == [{"column": "region", "op": "in", "value": ["north"]},
+                                  {"column": "year", "op": "null", "value": None}]
+    assert view.table_state(view.with_group(state, []))["group"] is None
+
+
+def test_columns_hidden_ordered_and_sized_keep_the_scroll():
+    state = view.with_offset(explored(), 300)
+    state = view.with_hidden(state, "b")
+    state = view.with_order(state, ["c", "a"])
+    state = view.with_width(state, "a", 10)
+    state = view.with_width(state, "c", 99999)
+    table = view.table_state(state)
+    assert (table["hidden"], table["order"], table["offset"]) == (["b"], ["c", "a"], 300)
+    assert table["widths"] == {"a": view.MIN_WIDTH, "c": view.MAX_WIDTH}
+    assert view.table_state(view.with_hidden(state, "b", False))["hidden"] == []
+    assert view.table_state(view.with_width(state, "a", None))["widths"] == {"c": view.MAX_WIDTH}
+
+
+def test_search_is_trimmed_and_round_trips():
+    state = view.with_search(explored(), "  rain ")
+    assert view.table_state(state)["search"] == "rain"
+    assert view.loads(view.dumps(state)) == state
+
+
+@pytest.mark.parametrize("given, problem", [
+    ({"sort": "a"}, "sort must be"),
+    ({"sort": [["a", "up"]]}, "sort must be"),
+    ({"filters": [{"column": "a"}]}, "filters must be"),
+    ({"filters": {"a": 1}}, "filters must be"),
+    ({"search": 5}, "search must be"),
+    ({"group": {"by": []}}, "group must be"),
+    ({"group": {"by": ["a"], "aggs": "sum"}}, "aggs must be"),
+    ({"hidden": "a"}, "hidden must be"),
+    ({"widths": []}, "widths must"),
+    ({"offset": -1}, "offset must"),
+])
+def test_malformed_table_states_are_refused_with_what_is_wrong(given, problem):
+    with pytest.raises(errors.StateError) as raised:
+        view.with_table_state(explored(), "t", given)
+    assert problem in str(raised.value)
+
+
+def test_a_table_state_is_applied_whole_with_defaults():
+    state = view.with_filter(explored(), "a", "null")
+    applied = view.table_state(view.with_table_state(state, "t", {"sort": [["b", "desc"]]}), "t")
+    assert applied["sort"] == [["b", "desc"]] and applied["filters"] == []
+    with pytest.raises(ValueError):
+        view.with_table_state(state, "missing", {})

@@ -1,0 +1,189 @@
+"""What the grid shows for a table's state: which queries, in which order, and what follows in the background.
+
+A change of sort or filter repaints from one direct query (the first page,
+a top-N query for a sort); the view's order is then stored as row ids so
+that every later page, near or far, is one cheap query, and the rows are
+counted. Grouped views are stored whole (they are small). Column profiles
+for the header strips are computed last, one column at a time, and stop as
+soon as the view changes.
+"""
+
+import asyncio
+import json
+
+from app.core import errors, fmt, query
+from app.ui import feedback
+from app.ui.grid import BLOCK
+
+ORDER_TABLE = "loupe_view_order"
+GROUP_TABLE = "loupe_view_groups"
+MAX_PROFILED = 40  # header strips are computed for at most this many columns
+
+
+class Explorer:
+    """Feeds one grid from the engine; keeps the counts and profiles of the current view."""
+
+    def __init__(self, engine, grid, on_counted):
+        self.engine = engine
+        self.grid = grid
+        self.on_counted = on_counted  # on_counted(shown, total, exact, grouped)
+        self.generation = 0
+        self.profiles = {}  # (table, filter key) -> {column name: profile}
+        self.current = None  # {table, state, columns}
+
+    def stale(self, generation: int) -> bool:
+        return generation != self.generation
+
+    async def show(self, table: str, info: dict, state: dict, keep_scroll: bool = False) -> None:
+        """Show ``table`` as ``state`` says; raises QueryError (and shows nothing new) if the state does not fit."""
+        columns = info["columns"]
+        query.check(state, columns)
+        self.generation += 1
+        generation = self.generation
+        key = table + "#" + str(generation)
+        self.current = {"table": table, "state": state, "columns": columns}
+        engine = self.engine
+        if state.get("group"):
+            await engine.execute(*query.materialize_group(GROUP_TABLE, table, state, columns))
+            total = (await engine.execute(*query.count_stored(GROUP_TABLE)))["rows"][0][0]
+            first = (await engine.execute(*query.page_stored(GROUP_TABLE, 0, BLOCK)))["rows"]
+            if self.stale(generation):
+                return
+            shown = query.group_columns(columns, state)
+            self.grid.show(key, shown, total, _stored_pages(engine), first_rows=first,
+                           sort=state["group"].get("sort") or [[query.COUNT_COLUMN, "desc"]],
+                           widths=state.get("widths"), grouped=True, keep_scroll=keep_scroll)
+            self.on_counted(total, info["rows"], True, True)
+            return
+        shown = query.visible(columns, state)
+        direct = _direct_pages(engine, table, state, columns)
+        first = await direct(0, BLOCK)
+        if self.stale(generation):
+            return
+        ordered = bool(state.get("sort")) or query.is_filtered(state)
+        exact = not ordered or len(first) < BLOCK
+        total = len(first) if ordered and exact else info["rows"]
+        self.grid.show(key, shown, total, direct, first_rows=first, sort=state.get("sort"),
+                       widths=state.get("widths"), keep_scroll=keep_scroll, exact=exact)
+        self.on_counted(total, info["rows"], exact, False)
+        if ordered:
+            asyncio.create_task(self._store_order(generation, table, state, columns, info["rows"]))
+        asyncio.create_task(self._profile_headers(generation, table, state, shown, columns))
+
+    def show_rows(self, table: str, columns: list, rows: list) -> None:
+        """Show a fixed set of rows (the first rows of a file still being read)."""
+        self.generation += 1
+        self.current = None
+
+        async def fetch(offset, limit):
+            return rows[offset: offset + limit]
+        self.grid.show(table + "#" + str(self.generation), columns, len(rows), fetch, first_rows=rows[:BLOCK])
+
+    async def profile(self, table: str, state: dict, columns: list, name: str):
+        """The full profile of column ``name`` under the view's filters (cached per filter set)."""
+        store = self.profiles.setdefault((table, _filter_key(state)), {})
+        if name in store:
+            return store[name]
+        from app.core import profile
+        column = None
+        for candidate in columns:
+            if candidate["name"] == name:
+                column = candidate
+        if column is None:
+            raise errors.QueryError("This table has no column named '" + name + "'.")
+        found = await _run(profile.column_profile(_source(table, state, columns), column), self.engine)
+        store[name] = found
+        return found
+
+    def forget(self, table: str) -> None:
+        """Drop the cached profiles of ``table`` (it was closed or changed)."""
+        for key in list(self.profiles):
+            if key[0] == table:
+                self.profiles.pop(key)
+
+    async def facet(self, table: str, state: dict, columns: list, name: str) -> dict:
+        """``{values: [(value, count)], distinct}``: the commonest values of ``name`` under the other filters."""
+        result = await self.engine.execute(*query.facet(table, state, columns, name))
+        rows = result["rows"]
+        return {"values": [(row[0], row[1]) for row in rows], "distinct": rows[0][2] if rows else 0}
+
+    # --- background ------------------------------------------------------
+
+    async def _store_order(self, generation, table, state, columns, table_rows) -> None:
+        try:
+            await self.engine.execute(*query.materialize(ORDER_TABLE, table, state, columns))
+            if self.stale(generation):
+                return
+            total = (await self.engine.execute(*query.count_stored(ORDER_TABLE)))["rows"][0][0]
+        except errors.LoupeError as failure:
+            if not self.stale(generation):
+                feedback.error(str(failure))
+            return
+        if self.stale(generation):
+            return
+        self.grid.switch_source(_ordered_pages(self.engine, table, state, columns), total)
+        self.on_counted(total, table_rows, True, False)
+
+    async def _profile_headers(self, generation, table, state, shown, columns) -> None:
+        try:
+            from app.core import profile
+            from app.ui import profiles
+        except ImportError:
+            return  # profiles are not part of this build
+        await asyncio.sleep(0.05)  # let the page paint and the order be stored first
+        for column in shown[:MAX_PROFILED]:
+            if self.stale(generation):
+                return
+            try:
+                found = await self.profile(table, state, columns, column["name"])
+            except errors.LoupeError:
+                continue  # a strip is a nicety; the panel reports failures
+            if self.stale(generation):
+                return
+            self.grid.set_spark(column["name"], profiles.spark(found))
+
+
+def _direct_pages(engine, table, state, columns):
+    async def fetch(offset, limit):
+        return (await engine.execute(*query.page(table, state, columns, offset, limit)))["rows"]
+    return fetch
+
+
+def _ordered_pages(engine, table, state, columns):
+    async def fetch(offset, limit):
+        return (await engine.execute(*query.page_in_order(ORDER_TABLE, table, state, columns, offset, limit)))["rows"]
+    return fetch
+
+
+def _stored_pages(engine):
+    async def fetch(offset, limit):
+        return (await engine.execute(*query.page_stored(GROUP_TABLE, offset, limit)))["rows"]
+    return fetch
+
+
+def _source(table: str, state: dict, columns: list) -> tuple:
+    """``(from_sql, params)`` of the rows the view keeps, for profiles."""
+    from app.core import sql
+    clause, params = query.where(state, columns)
+    return sql.quote_ident(table) + clause, params
+
+
+def _filter_key(state: dict) -> str:
+    return json.dumps([state.get("filters") or [], state.get("search") or ""])
+
+
+async def _run(steps, engine):
+    from app.engine import wasm
+    return await wasm.run(steps, engine)
+
+
+def count_caption(shown: int, total: int, exact: bool, grouped: bool) -> str:
+    """``'Showing 1,204 of 3,000,000 rows'`` (or groups, or a plain total)."""
+    if grouped:
+        return fmt.thousands(shown) + (" group" if shown == 1 else " groups") + " of " + fmt.thousands(total) + " rows"
+    if not exact:
+        return "Counting matching rows (of " + fmt.thousands(total) + ")…"
+    if shown == total:
+        return fmt.thousands(total) + (" row" if total == 1 else " rows")
+    return "Showing " + fmt.thousands(shown) + " of " + fmt.thousands(total) + " rows"
+
