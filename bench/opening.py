@@ -20,7 +20,7 @@ WATCH = """(name) => {
   const done = Number(document.body.getAttribute('data-loads') || '0');
   new MutationObserver((_, observer) => {
     if (!state.first && document.getElementById('table-title').textContent === name
-        && document.querySelector('#grid tbody tr')) state.first = performance.now();
+        && document.querySelector('#grid tbody tr[data-row]:not(.waiting)')) state.first = performance.now();
   }).observe(document.getElementById('table-view'), { subtree: true, childList: true, characterData: true });
   new MutationObserver((_, observer) => {
     if (Number(document.body.getAttribute('data-loads')) > done) { state.full = performance.now(); observer.disconnect(); }

@@ -4,7 +4,9 @@ Public modules:
     catalog -- loading and describing tables as engine-independent steps
     fmt     -- values and counts as the text shown on screen
     errors  -- the LoupeError tree and wording of engine errors
+    export  -- export formats, the SQL feeding a file, Markdown tables, Excel writing
     naming  -- table names from file names
+    profile -- column profiles: counts, statistics, histograms, top values
     formats -- format, compression and encoding from a name and first bytes
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
     refine  -- text columns holding numbers or dates get their types; type overrides
@@ -16,4 +18,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "errors", "fmt", "formats", "naming", "query", "refine", "sql", "types", "view")
+SHARED = ("catalog", "errors", "export", "fmt", "formats", "naming", "profile", "query", "refine", "sql", "types", "view")

@@ -203,13 +203,15 @@ def visible(columns: list, state: dict) -> list:
     by_name = {}
     for column in columns:
         by_name[column["name"]] = column
-    hidden = state.get("hidden") or []
+    hidden = set(state.get("hidden") or [])
+    placed = set()
     out = []
     for name in state.get("order") or []:
-        if name in by_name and name not in hidden and by_name[name] not in out:
+        if name in by_name and name not in hidden and name not in placed:
             out.append(by_name[name])
+            placed.add(name)
     for column in columns:
-        if column["name"] not in hidden and column not in out:
+        if column["name"] not in hidden and column["name"] not in placed:
             out.append(column)
     return out
 

@@ -6,6 +6,7 @@ crosses the boundary once per statement and rewords failures through
 ``app.core.errors``.
 """
 
+import asyncio
 import json
 
 from app.core import errors
@@ -25,9 +26,36 @@ class WasmEngine:
         """Run one statement with bound parameters."""
         return await _call(self.glue.query, sql, params)
 
+    async def execute_background(self, sql: str, params=None) -> dict:
+        """Like ``execute``, but only when no foreground statement waits (see ``_Gate``)."""
+        return await _call(self.glue.query, sql, params, background=True)
+
+    def background(self):
+        """This engine as seen by background work: ``execute`` yields to the person's statements."""
+        return _Background(self)
+
     async def execute_cancellable(self, sql: str, params=None) -> dict:
         """Like ``execute``, but the glue's ``cancel()`` interrupts it."""
         return await _call(self.glue.queryCancellable, sql, params)
+
+    # Exports (see app/core/export.py): each resolves to ``(blob, rows)``; the
+    # Blob stays in JavaScript. ``on_progress(rows)`` must be a JS proxy.
+
+    async def export_copy(self, sql: str, params, file_name: str, mime: str) -> tuple:
+        """Run a ``COPY ... TO file_name`` and take the file DuckDB wrote."""
+        return _written(await _glue(self.glue.exportCopy, sql, json.dumps(params or []), file_name, mime))
+
+    async def export_json(self, sql: str, params, on_progress) -> tuple:
+        """The rows of ``sql`` as a JSON array of objects."""
+        return _written(await _glue(self.glue.exportJson, sql, json.dumps(params or []), on_progress))
+
+    async def export_parquet(self, sql: str, params, on_progress) -> tuple:
+        """The rows of ``sql`` as a Parquet file (written in the Parquet worker)."""
+        return _written(await _glue(self.glue.exportParquet, sql, json.dumps(params or []), on_progress))
+
+    async def export_rows(self, sql: str, params, sink, on_progress) -> int:
+        """Hand the rows of ``sql`` to ``sink(json)`` (a JS function) in chunks; return how many."""
+        return int(await _glue(self.glue.exportRows, sql, json.dumps(params or []), sink, on_progress))
 
     async def forget_file(self, name: str) -> None:
         """Release a registered file."""
@@ -35,6 +63,13 @@ class WasmEngine:
             await self.glue.dropFile(name)
         except Exception:
             pass  # already gone: nothing to release
+
+
+class _Background:
+    """An engine whose ``execute`` is ``execute_background`` (for step generators)."""
+
+    def __init__(self, engine):
+        self.execute = engine.execute_background
 
 
 async def run(steps, engine, cancellable=False):
@@ -54,12 +89,56 @@ async def run(steps, engine, cancellable=False):
             error = failure
 
 
-async def _call(glue_query, sql: str, params) -> dict:
+async def _call(glue_query, sql: str, params, background=False) -> dict:
+    return json.loads(await _glue(glue_query, sql, json.dumps(params or []), background=background))
+
+
+async def _glue(function, *args, background=False):
+    """Await a glue function; a rejection becomes a QueryError worded for a person."""
+    await _gate.enter(background)
     try:
-        text = await glue_query(sql, json.dumps(params or []))
+        return await function(*args)
     except Exception as error:  # a rejected JS promise
         raise errors.query_error(js_message(error))
-    return json.loads(text)
+    finally:
+        _gate.leave()
+
+
+class _Gate:
+    """One statement at a time on DuckDB's one connection, the person's first.
+
+    A streamed (cancellable) result is invalidated by any other statement on
+    the same connection, and DuckDB runs one statement at a time anyway; so
+    callers take turns here. Background work (profiles, storing a view's
+    order) only starts when no foreground statement is waiting.
+    """
+
+    def __init__(self):
+        self.busy = False
+        self.waiting = 0  # foreground callers waiting for their turn
+
+    async def enter(self, background: bool) -> None:
+        if background:
+            while self.busy or self.waiting:
+                await asyncio.sleep(0.01)
+        else:
+            self.waiting += 1
+            try:
+                while self.busy:
+                    await asyncio.sleep(0.002)
+            finally:
+                self.waiting -= 1
+        self.busy = True
+
+    def leave(self) -> None:
+        self.busy = False
+
+
+_gate = _Gate()
+
+
+def _written(result) -> tuple:
+    return result.blob, int(result.rows)
 
 
 def js_message(error) -> str:

@@ -11,7 +11,7 @@ soon as the view changes.
 import asyncio
 import json
 
-from app.core import errors, fmt, query
+from app.core import errors, fmt, query, sql
 from app.ui import feedback
 from app.ui.grid import BLOCK
 
@@ -30,6 +30,7 @@ class Explorer:
         self.generation = 0
         self.profiles = {}  # (table, filter key) -> {column name: profile}
         self.current = None  # {table, state, columns}
+        self._stored = []  # temporary tables holding a view's order
 
     def stale(self, generation: int) -> bool:
         return generation != self.generation
@@ -79,7 +80,7 @@ class Explorer:
             return rows[offset: offset + limit]
         self.grid.show(table + "#" + str(self.generation), columns, len(rows), fetch, first_rows=rows[:BLOCK])
 
-    async def profile(self, table: str, state: dict, columns: list, name: str):
+    async def profile(self, table: str, state: dict, columns: list, name: str, background: bool = False):
         """The full profile of column ``name`` under the view's filters (cached per filter set)."""
         store = self.profiles.setdefault((table, _filter_key(state)), {})
         if name in store:
@@ -91,7 +92,8 @@ class Explorer:
                 column = candidate
         if column is None:
             raise errors.QueryError("This table has no column named '" + name + "'.")
-        found = await _run(profile.column_profile(_source(table, state, columns), column), self.engine)
+        engine = self.engine.background() if background else self.engine
+        found = await _run(profile.column_profile(_source(table, state, columns), column), engine)
         store[name] = found
         return found
 
@@ -110,19 +112,29 @@ class Explorer:
     # --- background ------------------------------------------------------
 
     async def _store_order(self, generation, table, state, columns, table_rows) -> None:
+        # A table per view: background statements may run out of order, and a
+        # late one must not overwrite the order of a newer view.
+        stored = ORDER_TABLE + "_" + str(generation)
         try:
-            await self.engine.execute(*query.materialize(ORDER_TABLE, table, state, columns))
             if self.stale(generation):
                 return
-            total = (await self.engine.execute(*query.count_stored(ORDER_TABLE)))["rows"][0][0]
+            await self.engine.execute_background(*query.materialize(stored, table, state, columns))
+            self._stored.append(stored)
+            if self.stale(generation):
+                return
+            total = (await self.engine.execute_background(*query.count_stored(stored)))["rows"][0][0]
         except errors.LoupeError as failure:
             if not self.stale(generation):
                 feedback.error(str(failure))
             return
         if self.stale(generation):
             return
-        self.grid.switch_source(_ordered_pages(self.engine, table, state, columns), total)
+        self.grid.switch_source(_ordered_pages(self.engine, stored, table, state, columns), total)
         self.on_counted(total, table_rows, True, False)
+        for old in self._stored[:-1]:
+            if old != stored:
+                await self.engine.execute_background("DROP TABLE IF EXISTS temp." + sql.quote_ident(old), [])
+        self._stored = [stored]
 
     async def _profile_headers(self, generation, table, state, shown, columns) -> None:
         try:
@@ -135,7 +147,7 @@ class Explorer:
             if self.stale(generation):
                 return
             try:
-                found = await self.profile(table, state, columns, column["name"])
+                found = await self.profile(table, state, columns, column["name"], background=True)
             except errors.LoupeError:
                 continue  # a strip is a nicety; the panel reports failures
             if self.stale(generation):
@@ -149,9 +161,9 @@ def _direct_pages(engine, table, state, columns):
     return fetch
 
 
-def _ordered_pages(engine, table, state, columns):
+def _ordered_pages(engine, stored, table, state, columns):
     async def fetch(offset, limit):
-        return (await engine.execute(*query.page_in_order(ORDER_TABLE, table, state, columns, offset, limit)))["rows"]
+        return (await engine.execute(*query.page_in_order(stored, table, state, columns, offset, limit)))["rows"]
     return fetch
 
 
@@ -163,7 +175,6 @@ def _stored_pages(engine):
 
 def _source(table: str, state: dict, columns: list) -> tuple:
     """``(from_sql, params)`` of the rows the view keeps, for profiles."""
-    from app.core import sql
     clause, params = query.where(state, columns)
     return sql.quote_ident(table) + clause, params
 

@@ -188,7 +188,7 @@ class Grid:
                 "type": "button", "data-sort": str(index),
                 "title": name + " (" + column["type"] + ") — click to sort, Shift+click to add to the sort"})
             button.append(el("span", types.label_of(column["kind"]), "coltype kind-" + column["kind"],
-                             {"aria-label": "type " + column["type"] + ","}))
+                             {"aria-label": "type " + column["type"]}))
             button.append(el("span", name, "colname"))
             if direction:
                 mark = ("▲" if direction == "asc" else "▼") + (str(order[name]) if len(self.sort) > 1 else "")

@@ -12,7 +12,7 @@ def open_app(page, url):
     page.goto(url)
     page.wait_for_function("window.loupe !== undefined")
     page.evaluate("loupe.ready")
-    page.wait_for_selector("#grid tbody tr")
+    page.wait_for_selector("#grid tbody tr[data-row]")
     return page
 
 

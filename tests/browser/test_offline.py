@@ -24,7 +24,7 @@ def test_reload_and_new_tab_work_offline(context, base_url, tmp_path):
     page.evaluate("loupe.pythonReady")
     context.set_offline(True)
     page.reload()
-    page.wait_for_selector("#grid tbody tr")
+    page.wait_for_selector("#grid tbody tr[data-row]")
     assert page.locator("#table-meta").inner_text() == "1,461 rows × 6 columns"
     assert page.evaluate("loupe.pythonReady").startswith("3.14")
 
@@ -82,7 +82,7 @@ def test_new_deploy_waits_then_replaces_the_old_version(context, deployed):
 
     with page.expect_navigation():
         page.locator("#update-reload").click()
-    page.wait_for_selector("#grid tbody tr")
+    page.wait_for_selector("#grid tbody tr[data-row]")
     assert page.locator('meta[name="loupe-deploy"]').count() == 1
     new_caches = page.evaluate("caches.keys()")
     assert len(new_caches) == 1 and new_caches != old_caches
@@ -101,5 +101,5 @@ def test_failed_precache_keeps_the_old_version(context, deployed):
     assert page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.waiting)") is None
     assert page.evaluate("caches.keys()") == old_caches
     page.reload()
-    page.wait_for_selector("#grid tbody tr")
+    page.wait_for_selector("#grid tbody tr[data-row]")
     assert page.evaluate("getComputedStyle(document.body).display") == "grid"  # the old version's CSS
