@@ -191,6 +191,20 @@ def search_clause(columns: list, text: str) -> tuple:
     return "(" + " OR ".join(parts) + ")", params
 
 
+def regex_check(pattern: str) -> tuple:
+    """A statement that fails when ``pattern`` is not a regular expression DuckDB accepts."""
+    return "SELECT regexp_matches('', ?) AS ok", [str(pattern)]
+
+
+def regex_message(pattern: str, engine_message: str) -> str:
+    """Why a regular expression was refused, and what to do."""
+    reason = engine_message.split(" — ")[0]
+    if ":" in reason:
+        reason = reason.split(":", 1)[1].strip()
+    return ("“" + pattern + "” is not a valid regular expression (" + reason + "). Fix it, or untick "
+            "'regular expression' to find the text as it is.")
+
+
 def is_filtered(state: dict) -> bool:
     """True when some rows may be left out: a filter or a search is set."""
     return bool(state.get("filters") or state.get("search"))

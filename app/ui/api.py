@@ -66,7 +66,8 @@ def _source(source) -> dict:
     out = {"kind": kind, "what": str(source.what) if source.what else None}
     if kind == "text":
         out["name"] = str(source.name or "pasted.csv")
-        out["text"] = source.text if isinstance(source.text, str) else None
+        out["text"] = source.text if isinstance(source.text, str) else None  # the first characters
+        out["file"] = source.file  # the whole text as a Blob
     elif kind == "url":
         out["url"] = str(source.url)
     elif kind == "file":

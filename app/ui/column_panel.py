@@ -217,12 +217,12 @@ def _typed(column: dict, text):
     if not text:
         return None
     if column["kind"] in ("integer", "decimal"):
-        try:
-            number = float(text)
-        except ValueError:
-            return text  # the engine says what is wrong with it
-        return int(number) if column["kind"] == "integer" and number == int(number) else number
-    return text
+        for parse in (int, float):
+            try:
+                return parse(text)
+            except ValueError:
+                pass
+    return text  # dates and times as typed; the engine says if one does not fit
 
 
 def _submit(action):

@@ -55,6 +55,8 @@ class Explorer:
                            sort=state["group"].get("sort") or [[query.COUNT_COLUMN, "desc"]],
                            widths=state.get("widths"), grouped=True, keep_scroll=keep_scroll)
             self.on_counted(total, info["rows"], True, True)
+            _mark("data-views")
+            _mark("data-settled")
             return
         shown = query.visible(columns, state)
         direct = _direct_pages(engine, table, state, columns)
@@ -67,8 +69,11 @@ class Explorer:
         self.grid.show(key, shown, total, direct, first_rows=first, sort=state.get("sort"),
                        widths=state.get("widths"), keep_scroll=keep_scroll, exact=exact)
         self.on_counted(total, info["rows"], exact, False)
+        _mark("data-views")
         if ordered:
             asyncio.create_task(self._store_order(generation, table, state, columns, info["rows"]))
+        else:
+            _mark("data-settled")
         asyncio.create_task(self._profile_headers(generation, table, state, shown, columns))
 
     def show_rows(self, table: str, columns: list, rows: list) -> None:
@@ -131,6 +136,7 @@ class Explorer:
             return
         self.grid.switch_source(_ordered_pages(self.engine, stored, table, state, columns), total)
         self.on_counted(total, table_rows, True, False)
+        _mark("data-settled")
         for old in self._stored[:-1]:
             if old != stored:
                 await self.engine.execute_background("DROP TABLE IF EXISTS temp." + sql.quote_ident(old), [])
@@ -153,6 +159,16 @@ class Explorer:
             if self.stale(generation):
                 return
             self.grid.set_spark(column["name"], profiles.spark(found))
+
+
+def _mark(counter: str) -> None:
+    """Count a view drawn (``data-views``) or settled, its rows counted (``data-settled``), on ``<body>``.
+
+    Tests, benchmarks and embedders wait on these instead of guessing.
+    """
+    from pyscript import document
+    body = document.body
+    body.setAttribute(counter, str(int(str(body.getAttribute(counter) or "0")) + 1))
 
 
 def _direct_pages(engine, table, state, columns):

@@ -72,9 +72,15 @@ class Load:
             name = self.source.get("name") or "pasted.csv"
             text = self.source.get("text")
             if not isinstance(text, str):
-                raise errors.OpenError("{name, text} needs text as a string; got " + str(type(text)) + ".")
-            formats.check_text(name, text)
-            return name, self.glue.textBlob(text), None
+                raise errors.OpenError("{name, text} needs text as a string; got "
+                                       + str(self.source.get("what") or type(text)) + ".")
+            blob = self.source.get("file")
+            if blob is None:  # pasted here, so already in Python
+                formats.check_text(name, text)
+                return name, self.glue.textBlob(text), None
+            whole = int(blob.size) <= len(text.encode())  # the first characters are all of it
+            formats.check_text(name, text if whole or text.strip() else text + "…")
+            return name, blob, None
         if kind in ("url", "sample"):
             url = self.source["url"]
             name = naming.file_name_from_url(url)

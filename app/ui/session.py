@@ -130,6 +130,11 @@ class Session:
             await self.change(view.with_sort(self.view, column, direction, add))
 
     async def filter(self, column: str, op: str, value=None) -> None:
+        if op == "regex":
+            try:
+                await self.engine.execute(*query.regex_check(value))
+            except errors.QueryError as failure:
+                raise errors.QueryError(query.regex_message(str(value), str(failure)))
         await self.change(view.with_filter(self.view, column, op, value))
 
     async def unfilter(self, index: int) -> None:
@@ -204,6 +209,7 @@ class Session:
 
     def on_width(self, column: str, width: int) -> None:
         self.view = view.with_width(self.view, column, width)
+        self.api._setView(view.dumps(self.view))
 
     def on_move(self, column: str, before: str) -> None:
         names = [c["name"] for c in query.visible(self.active_info()["columns"], self.state())]

@@ -30,8 +30,11 @@ function describeSource(source) {
     return { ...descriptor, kind: "file", file: source, name };
   }
   if (source && typeof source === "object" && "text" in source) {
-    return { ...descriptor, kind: "text", name: source.name == null ? "pasted.csv" : String(source.name),
-             text: source.text };
+    const name = source.name == null ? "pasted.csv" : String(source.name);
+    if (typeof source.text !== "string") return { ...descriptor, kind: "text", name, what: typeof source.text };
+    // The text itself stays here as a Blob (copying megabytes into MicroPython's
+    // heap would fail); Python checks its first characters.
+    return { ...descriptor, kind: "text", name, text: source.text.slice(0, 4096), file: new Blob([source.text]) };
   }
   return { ...descriptor, what: source === null ? "null" : typeof source };
 }

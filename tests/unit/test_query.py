@@ -202,3 +202,15 @@ def test_aggregates_offered_by_kind(engine):
     columns = {c["name"]: c for c in columns_of(engine, "weather")}
     assert query.aggregates_for(columns["temp_max"]) == ["sum", "avg", "min", "max", "count_distinct"]
     assert query.aggregates_for(columns["weather"]) == ["min", "max", "count_distinct"]
+
+
+@pytest.mark.parametrize("pattern, ok", [("^s(u|n)", True), ("(unclosed", False), ("[a-", False), ("a{2,1}", False)])
+def test_regular_expressions_are_checked_before_they_filter(engine, pattern, ok):
+    if ok:
+        engine.execute(*query.regex_check(pattern))
+        return
+    with pytest.raises(errors.QueryError) as raised:
+        engine.execute(*query.regex_check(pattern))
+    message = query.regex_message(pattern, str(raised.value))
+    assert message.startswith("“" + pattern + "” is not a valid regular expression (")
+    assert "untick" in message
