@@ -8,8 +8,11 @@ Paging a sorted or filtered view of millions of rows with OFFSET re-sorts
 or re-scans the whole table for every page (about 1 s for a far page of a
 3M-row table in DuckDB-WASM). So the first page is read directly (a top-N
 query, ~80 ms) and, behind it, the view's row order is stored once as row
-ids in a temporary table (``materialize``); every later page picks its
-rows by their row ids (``page_in_order``, ~10 ms wherever it is).
+ids in a temporary table (``materialize``); every later page joins its
+slice of row ids back to the table (``page_in_order``, ~30 ms wherever it
+is). Rows that tie on every sort key may come in another order in the two
+(no tie-breaker: one costs the top-N query up to twice its time), so the
+grid drops its first page once the order is stored.
 
 Runs under MicroPython and CPython (see README.md).
 """
@@ -272,7 +275,10 @@ def page(table: str, state: dict, columns: list, offset: int, limit: int) -> tup
 
 
 def materialize(order_table: str, table: str, state: dict, columns: list) -> tuple:
-    """Store the row ids of the view, in order, in the temporary table ``order_table``."""
+    """Store the row ids of the view, in order, in the temporary table ``order_table``.
+
+    The statement's result is one row: how many rows the view has.
+    """
     clause, params = where(state, columns)
     text = ("CREATE OR REPLACE TEMP TABLE " + sql.quote_ident(order_table) + " AS SELECT rowid AS r FROM "
             + sql.quote_ident(table) + clause + (_order(state, columns) or " ORDER BY rowid"))
@@ -281,10 +287,9 @@ def materialize(order_table: str, table: str, state: dict, columns: list) -> tup
 
 def page_in_order(order_table: str, table: str, state: dict, columns: list, offset: int, limit: int) -> tuple:
     """Rows ``offset`` .. ``offset + limit`` of a view whose order ``materialize`` stored."""
-    shown = ", ".join(sql.quote_ident(c["name"]) for c in visible(columns, state)) or "NULL AS none"
-    text = ("SELECT " + shown + " FROM " + sql.quote_ident(table) + " WHERE rowid IN (SELECT r FROM temp."
-            + sql.quote_ident(order_table) + " WHERE rowid >= ? AND rowid < ?)"
-            + (_order(state, columns) or " ORDER BY rowid"))
+    shown = ", ".join("t." + sql.quote_ident(c["name"]) for c in visible(columns, state)) or "NULL AS none"
+    text = ("SELECT " + shown + " FROM temp." + sql.quote_ident(order_table) + " AS o JOIN "
+            + sql.quote_ident(table) + " AS t ON t.rowid = o.r WHERE o.rowid >= ? AND o.rowid < ? ORDER BY o.rowid")
     start = _offset(offset)
     return text, [start, start + int(limit)]
 
@@ -301,7 +306,10 @@ def count_stored(order_table: str) -> tuple:
 
 
 def materialize_group(group_table: str, table: str, state: dict, columns: list) -> tuple:
-    """Store a grouped view (keys, count, aggregates), in its order, in ``group_table``."""
+    """Store a grouped view (keys, count, aggregates), in its order, in ``group_table``.
+
+    The statement's result is one row: how many groups there are.
+    """
     text, params = grouped(table, state, columns)
     return "CREATE OR REPLACE TEMP TABLE " + sql.quote_ident(group_table) + " AS " + text, params
 
@@ -342,18 +350,16 @@ def grouped(table: str, state: dict, columns: list) -> tuple:
 
 
 def facet(table: str, state: dict, columns: list, column: str, limit: int = FACET_LIMIT) -> tuple:
-    """The most frequent values of ``column`` under the view's other filters.
+    """The most frequent values of ``column`` under the view's other filters: rows ``(value, n)``.
 
-    Rows: ``(value, n, values)`` where ``values`` is how many distinct
-    values there are in all (the list is cut at ``limit``).
+    One row more than ``limit`` is asked for: when it comes, there are more values than shown.
     """
     target = _column(columns, column)
     ident = sql.quote_ident(target["name"])
     clause, params = where(state, columns, skip_column=column)
-    text = ("SELECT " + ident + " AS value, count(*) AS n, count(*) OVER () AS \"values\" FROM "
-            + sql.quote_ident(table) + clause + " GROUP BY " + ident
-            + " ORDER BY n DESC, " + ident + " NULLS LAST LIMIT ?")
-    return text, params + [int(limit)]
+    text = ("SELECT " + ident + " AS value, count(*) AS n FROM " + sql.quote_ident(table) + clause
+            + " GROUP BY " + ident + " ORDER BY n DESC, " + ident + " NULLS LAST LIMIT ?")
+    return text, params + [int(limit) + 1]
 
 
 def view_select(table: str, state: dict, columns: list) -> tuple:
@@ -362,7 +368,7 @@ def view_select(table: str, state: dict, columns: list) -> tuple:
         return grouped(table, state, columns)
     shown = ", ".join(sql.quote_ident(c["name"]) for c in visible(columns, state)) or "NULL AS none"
     clause, params = where(state, columns)
-    return "SELECT " + shown + " FROM " + sql.quote_ident(table) + clause + _order(state, columns), params
+    return "SELECT " + shown + " FROM " + sql.quote_ident(table) + clause + _order(state, columns, True), params
 
 
 def check(state: dict, columns: list) -> None:
@@ -378,14 +384,14 @@ def check(state: dict, columns: list) -> None:
 
 # --- helpers -----------------------------------------------------------------
 
-def _order(state: dict, columns: list) -> str:
-    """`` ORDER BY ...`` of the sort, ties broken by row id so every page agrees."""
+def _order(state: dict, columns: list, stable: bool = False) -> str:
+    """`` ORDER BY ...`` of the sort; ``stable`` breaks ties by row id (for exports)."""
     pairs = state.get("sort") or []
     for name, direction in pairs:
         _column(columns, name)
     if not pairs:
         return ""
-    return sql.order_by(pairs) + ", rowid"
+    return sql.order_by(pairs) + (", rowid" if stable else "")
 
 
 def _offset(offset) -> int:

@@ -153,11 +153,11 @@ class ColumnPanel:
         name = column["name"]
         chosen = _current(state, name, "in", [])
         form = el("form", None, "facets")
-        distinct = found["distinct"]
         shown = len(found["values"])
-        title = fmt.thousands(distinct) + (" value" if distinct == 1 else " values")
-        if distinct > shown:
-            title += " — the " + str(shown) + " most common"
+        if found["more"]:
+            title = "The " + str(shown) + " most common values"
+        else:
+            title = fmt.thousands(shown) + (" value" if shown == 1 else " values")
         form.append(el("h3", title))
         items = el("ul", None, "facet-list")
         boxes = []

@@ -45,8 +45,8 @@ class Explorer:
         self.current = {"table": table, "state": state, "columns": columns}
         engine = self.engine
         if state.get("group"):
-            await engine.execute(*query.materialize_group(GROUP_TABLE, table, state, columns))
-            total = (await engine.execute(*query.count_stored(GROUP_TABLE)))["rows"][0][0]
+            made = await engine.execute(*query.materialize_group(GROUP_TABLE, table, state, columns))
+            total = await _stored_count(engine, made, GROUP_TABLE)
             first = (await engine.execute(*query.page_stored(GROUP_TABLE, 0, BLOCK)))["rows"]
             if self.stale(generation):
                 return
@@ -109,10 +109,10 @@ class Explorer:
                 self.profiles.pop(key)
 
     async def facet(self, table: str, state: dict, columns: list, name: str) -> dict:
-        """``{values: [(value, count)], distinct}``: the commonest values of ``name`` under the other filters."""
-        result = await self.engine.execute(*query.facet(table, state, columns, name))
-        rows = result["rows"]
-        return {"values": [(row[0], row[1]) for row in rows], "distinct": rows[0][2] if rows else 0}
+        """``{values: [(value, count)], more}``: the commonest values of ``name`` under the other filters."""
+        rows = (await self.engine.execute(*query.facet(table, state, columns, name)))["rows"]
+        more = len(rows) > query.FACET_LIMIT
+        return {"values": [(row[0], row[1]) for row in rows[: query.FACET_LIMIT]], "more": more}
 
     # --- background ------------------------------------------------------
 
@@ -123,11 +123,11 @@ class Explorer:
         try:
             if self.stale(generation):
                 return
-            await self.engine.execute_background(*query.materialize(stored, table, state, columns))
+            made = await self.engine.execute_background(*query.materialize(stored, table, state, columns))
             self._stored.append(stored)
             if self.stale(generation):
                 return
-            total = (await self.engine.execute_background(*query.count_stored(stored)))["rows"][0][0]
+            total = await _stored_count(self.engine, made, stored)
         except errors.LoupeError as failure:
             if not self.stale(generation):
                 feedback.error(str(failure))
@@ -159,6 +159,13 @@ class Explorer:
             if self.stale(generation):
                 return
             self.grid.set_spark(column["name"], profiles.spark(found))
+
+
+async def _stored_count(engine, made: dict, stored: str) -> int:
+    """Rows stored by a CREATE TABLE ... AS (DuckDB answers with the count; ask if it did not)."""
+    if made["rows"] and made["columns"] and made["columns"][0]["name"] == "Count":
+        return int(made["rows"][0][0])
+    return (await engine.execute(*query.count_stored(stored)))["rows"][0][0]
 
 
 def _mark(counter: str) -> None:

@@ -43,6 +43,7 @@ class Grid:
         self.widths = {}
         self.grouped = False
         self.blocks = {}
+        self._previous = {}  # blocks of the same rows fetched another way, shown until refetched
         self.pending = set()
         self.first = 0  # first drawn row
         self.pool = []
@@ -85,6 +86,7 @@ class Grid:
         self.widths = widths or {}
         self.grouped = grouped
         self.blocks = {}
+        self._previous = {}
         self.pending = set()
         if first_rows is not None:
             self.blocks[0] = first_rows
@@ -100,6 +102,11 @@ class Grid:
         self.fetch = fetch
         self.total = total
         self.exact = True
+        # Rows that tie on the sort keys may be stored in another order than
+        # the first page came in: fetch again, showing the old rows meanwhile.
+        self._previous = self.blocks
+        self.blocks = {}
+        self.key = str(self.key) + "+"
         self._size()
         self.draw()
 
@@ -125,6 +132,8 @@ class Grid:
     def cached(self, row: int):
         """The values of ``row`` if its block is here, else None."""
         block = self.blocks.get(row // BLOCK)
+        if block is None:
+            block = self._previous.get(row // BLOCK)
         if block is None or row % BLOCK >= len(block):
             return None
         return block[row % BLOCK]
@@ -254,7 +263,7 @@ class Grid:
                     entry[2] = -1
                 continue
             values = self.cached(row)
-            if values is None and (row // BLOCK) not in missing:
+            if (row // BLOCK) not in self.blocks and (row // BLOCK) not in missing:
                 missing.append(row // BLOCK)
             self._fill(entry, row, values)
         self._top.style.height = str(top) + "px"
