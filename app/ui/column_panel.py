@@ -49,8 +49,10 @@ class ColumnPanel:
         facets = el("section", None, "side-section", {"aria-label": "Values of " + name})
         profile_slot = el("section", None, "side-section", {"aria-label": "Profile of " + name})
         profile_slot.append(el("p", "Profiling…", "meta"))
-        body.append(facets)
-        body.append(profile_slot)
+        # Numbers and dates are understood from their distribution, text from its values.
+        first, second = (profile_slot, facets) if column["kind"] in _RANGE_KINDS else (facets, profile_slot)
+        body.append(first)
+        body.append(second)
         show(by_id("side"), True)
         by_id("side-close").focus()
         explorer = session.explorer
