@@ -13,7 +13,7 @@ def thousands(n) -> str:
     text = str(int(n))
     sign = "-" if text.startswith("-") else ""
     digits = text.lstrip("-")
-    groups = []
+    groups = []  # type: list
     while len(digits) > 3:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -409,14 +409,14 @@ def _column(columns: list, name: str) -> dict:
 
 
 def _operator(flt: dict):
-    found = OPERATORS.get(flt.get("op"))
+    found = OPERATORS.get(str(flt.get("op")))
     if found is None:
         raise errors.QueryError("Unknown filter '" + str(flt.get("op")) + "'; remove it and filter again.")
     return found
 
 
 def _aggregate(agg: dict):
-    found = AGGREGATES.get(agg.get("fn"))
+    found = AGGREGATES.get(str(agg.get("fn")))
     if found is None:
         raise errors.QueryError("Unknown summary '" + str(agg.get("fn")) + "'; choose sum, avg, min, max or distinct.")
     return found

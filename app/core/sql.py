@@ -55,7 +55,7 @@ def sniff_csv(file_name: str, options=None, lenient: bool = False) -> tuple:
 def _csv_arguments(file_name: str, options, rejects, sample) -> tuple:
     """The arguments shared by read_csv and sniff_csv, with their parameters."""
     parts = ["?"]
-    params = [file_name]
+    params = [file_name]  # type: list
     options = options or {}
     for key, parameter in CSV_OPTIONS:
         if options.get(key) is not None:

@@ -41,7 +41,7 @@ def add_source(view: dict, table: str, kind: str, name: str, url=None, details=N
     """
     if kind not in SOURCE_KINDS:
         raise ValueError("unknown source kind " + repr(kind))
-    source = {"table": table, "kind": kind, "name": name}
+    source = {"table": table, "kind": kind, "name": name}  # type: dict
     if url is not None:
         source["url"] = url
     if details:
