@@ -11,6 +11,7 @@ Public modules:
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
     refine  -- text columns holding numbers or dates get their types; type overrides
     sql     -- quote_ident and the SQL builders (SQL + parameters)
+    statements -- SQL scripts split into statements; where an engine error points
     tabular -- Excel sheets and SQLite tables as CSV (CPython only)
     types   -- DuckDB type names to kinds shown in the UI
     view    -- the serialisable, versioned view state
@@ -18,4 +19,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "errors", "export", "fmt", "formats", "naming", "profile", "query", "refine", "sql", "types", "view")
+SHARED = ("catalog", "errors", "export", "fmt", "formats", "naming", "profile", "query", "refine", "sql", "statements", "types", "view")
