@@ -73,14 +73,28 @@ def test_filters_combine_with_search_and_values_never_enter_the_sql(engine):
         "SELECT DATE '2024-03-04'")["rows"][0][0]]]
 
 
-def test_search_reaches_numbers_only_when_the_text_has_a_digit(engine):
+@pytest.mark.parametrize("text, searched", [
+    ("sun", ["weather"]),                     # words: text columns only
+    ("2012-01", ["date", "weather"]),         # a date fragment: dates too
+    ("12.8", ["date", "precipitation", "temp_max", "temp_min", "wind", "weather"]),  # numbers equal to it
+    ("nan", ["weather"]),
+])
+def test_search_looks_where_the_text_can_be(engine, text, searched):
     columns = columns_of(engine, "weather")
-    by_word = query.search_clause(columns, "sun")
-    by_digit = query.search_clause(columns, "2012-01")
-    assert len(by_word[1]) == 1  # only the text column
-    assert len(by_digit[1]) == len(columns)
-    state = state_of("weather", (view.with_search, ("2012-01-0",)))
-    assert rows(engine, query.count("weather", state, columns)) == [[9]]
+    clause, params = query.search_clause(columns, text)
+    assert [c["name"] for c in columns if '"' + c["name"] + '"' in clause] == searched
+    state = state_of("weather", (view.with_search, (text,)))
+    want = engine.execute("SELECT count(*) FROM weather WHERE " + {
+        "sun": "weather ILIKE '%sun%'", "2012-01": "strftime(date, '%Y-%m-%d') LIKE '%2012-01%'",
+        "12.8": "12.8 IN (precipitation, temp_max, temp_min, wind)", "nan": "weather ILIKE '%nan%'"}[text])
+    assert rows(engine, query.count("weather", state, columns)) == want["rows"]
+
+
+@pytest.mark.parametrize("text, n", [("50%", 1), ("a_b", 1), ("a\\b", 1), ("%", 1), ("_", 1)])
+def test_search_wildcards_are_literal(engine, text, n):
+    engine.execute("CREATE OR REPLACE TABLE wild AS SELECT * FROM (VALUES ('50%'), ('5000'), ('a_b'), ('axb'), ('a\\b')) t(s)")
+    columns = columns_of(engine, "wild")
+    assert rows(engine, query.count("wild", state_of("wild", (view.with_search, (text,))), columns)) == [[n]]
 
 
 @pytest.mark.parametrize("sort", [
