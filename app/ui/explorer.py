@@ -74,7 +74,7 @@ class Explorer:
             asyncio.create_task(self._store_order(generation, table, state, columns, info["rows"]))
         else:
             _mark("data-settled")
-        asyncio.create_task(self._profile_headers(generation, table, state, shown, columns))
+        asyncio.create_task(self._profile_headers(generation, table, shown, columns))
 
     def show_rows(self, table: str, columns: list, rows: list) -> None:
         """Show a fixed set of rows (the first rows of a file still being read)."""
@@ -142,7 +142,12 @@ class Explorer:
                 await self.engine.execute_background("DROP TABLE IF EXISTS temp." + sql.quote_ident(old), [])
         self._stored = [stored]
 
-    async def _profile_headers(self, generation, table, state, shown, columns) -> None:
+    async def _profile_headers(self, generation, table, shown, columns) -> None:
+        """Header strips show each column of the whole table, computed once per table.
+
+        Profiling again under every filter kept the engine busy for seconds
+        on a million rows, and the person's next action waited behind it;
+        the column panel profiles the filtered rows on demand instead."""
         try:
             from app.core import profile
             from app.ui import profiles
@@ -153,7 +158,7 @@ class Explorer:
             if self.stale(generation):
                 return
             try:
-                found = await self.profile(table, state, columns, column["name"], background=True)
+                found = await self.profile(table, {}, columns, column["name"], background=True)
             except errors.LoupeError:
                 continue  # a strip is a nicety; the panel reports failures
             if self.stale(generation):

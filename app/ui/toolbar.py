@@ -17,7 +17,7 @@ class Toolbar:
     def __init__(self, session):
         self.session = session
         on(by_id("search-form"), "submit", self._searched)
-        on(by_id("search-input"), "search", self._searched)  # the clear (×) button of a search field
+        on(by_id("search-input"), "search", self._cleared)  # the clear (×) button of a search field
         on(by_id("jump-form"), "submit", self._jumped)
         on(by_id("group-form"), "submit", self._grouped)
         on(by_id("group-add"), "click", self._add_aggregate)
@@ -101,6 +101,11 @@ class Toolbar:
         text = str(by_id("search-input").value)
         if text.strip() != self.session.state().get("search", ""):
             self.session.spawn(self.session.search(text))
+
+    def _cleared(self, event) -> None:
+        # Enter fires "search" as well as "submit"; only the × (an empty box) is handled here.
+        if not str(by_id("search-input").value) and self.session.state().get("search"):
+            self.session.spawn(self.session.search(""))
 
     def _jumped(self, event) -> None:
         event.preventDefault()
