@@ -3,8 +3,10 @@
 The vendor folder is build output (ignored by git). It is made from:
 
 - ``package-lock.json`` through ``npm ci`` (PyScript, MicroPython, Pyodide,
-  DuckDB-WASM, apache-arrow, vega-datasets, esbuild), then the files the app
-  needs are copied to ``assets/vendor/<package>-<version>/``;
+  DuckDB-WASM, apache-arrow, parquet-wasm, Vega, Vega-Lite, vega-embed,
+  CodeMirror, vega-datasets, esbuild), then the files the app needs are
+  copied to ``assets/vendor/<package>-<version>/`` and the ES-module
+  libraries are bundled into one file each;
 - ``wheels.lock`` through ``pip download --require-hashes`` (pure-Python
   wheels for the Pyodide worker), placed beside Pyodide with a
   ``pyodide-lock.json`` rewritten to list exactly those wheels and hashes.
@@ -29,7 +31,7 @@ VENDOR = ROOT / "assets" / "vendor"
 NODE_MODULES = ROOT / "node_modules"
 STAMP = VENDOR / ".stamp"
 # Bump when the copy rules below change, so existing vendor folders are redone.
-LAYOUT_VERSION = "4"
+LAYOUT_VERSION = "6"
 
 # (npm package, files or globs inside it, folder name under assets/vendor)
 NPM_FILES: list[tuple[str, list[str], str]] = [
@@ -44,12 +46,30 @@ NPM_FILES: list[tuple[str, list[str], str]] = [
     ("vega-datasets", ["data/seattle-weather.csv"],
      "vega-datasets"),
 ]
-# Bundled with esbuild: duckdb-wasm's browser module imports apache-arrow by
-# bare name and arrow itself is 150 ES modules; one file loads faster.
-DUCKDB_BUNDLE_ENTRY = (
-    "export * from '@duckdb/duckdb-wasm';\n"
-    "export * as arrow from 'apache-arrow';\n"
-)
+# Bundled with esbuild, one file per library: duckdb-wasm's browser module
+# imports apache-arrow by bare name and arrow itself is 150 ES modules;
+# Vega and CodeMirror are hundreds of small modules too. One file loads faster.
+# (package whose version names the folder, file name, entry module)
+BUNDLES: list[tuple[str, str, str]] = [
+    ("@duckdb/duckdb-wasm", "duckdb.mjs",
+     "export * from '@duckdb/duckdb-wasm';\n"
+     "export * as arrow from 'apache-arrow';\n"),
+    ("vega-embed", "vega.mjs",
+     "export { default as vegaEmbed } from 'vega-embed';\n"
+     "export * as vega from 'vega';\n"
+     "export * as vegaLite from 'vega-lite';\n"),
+    ("@codemirror/view", "codemirror.mjs",
+     "export { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, placeholder }"
+     " from '@codemirror/view';\n"
+     "export { EditorState, EditorSelection, Compartment } from '@codemirror/state';\n"
+     "export { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';\n"
+     "export { syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput, HighlightStyle }"
+     " from '@codemirror/language';\n"
+     "export { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';\n"
+     "export { sql, PostgreSQL, StandardSQL, SQLDialect } from '@codemirror/lang-sql';\n"
+     "export { setDiagnostics, lintGutter } from '@codemirror/lint';\n"),
+]
+BUNDLE_FOLDERS = {"@duckdb/duckdb-wasm": "duckdb-wasm", "vega-embed": "vega-embed", "@codemirror/view": "codemirror"}
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".css", ".json", ".csv")
 
 
@@ -70,7 +90,8 @@ def ensure_vendor(log=print) -> bool:
     versions = npm_versions()
     for package, patterns, name in NPM_FILES:
         _copy_package_files(package, patterns, VENDOR / f"{name}-{versions[package]}")
-    _bundle_duckdb(VENDOR / f"duckdb-wasm-{versions['@duckdb/duckdb-wasm']}" / "duckdb.mjs")
+    for package, file_name, entry in BUNDLES:
+        _bundle(entry, VENDOR / f"{BUNDLE_FOLDERS[package]}-{versions[package]}" / file_name)
     pyodide_dir = VENDOR / f"pyodide-{versions['pyodide']}"
     _download_wheels(pyodide_dir, log)
     _write_pyodide_lock(pyodide_dir)
@@ -140,10 +161,11 @@ def _copy_package_files(package: str, patterns: list[str], dest: Path) -> None:
             shutil.copy2(path, dest / path.name)
 
 
-def _bundle_duckdb(out: Path) -> None:
-    entry = NODE_MODULES / ".loupe-duckdb-entry.mjs"
-    entry.write_text(DUCKDB_BUNDLE_ENTRY)
+def _bundle(entry_text: str, out: Path) -> None:
+    entry = NODE_MODULES / f".loupe-entry-{out.stem}.mjs"
+    entry.write_text(entry_text)
     esbuild = NODE_MODULES / ".bin" / "esbuild"
+    out.parent.mkdir(parents=True, exist_ok=True)
     _run([str(esbuild), str(entry), "--bundle", "--format=esm", "--platform=browser",
           "--minify", "--log-level=warning", f"--outfile={out}"], "esbuild")
 
