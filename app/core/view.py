@@ -11,7 +11,8 @@ change a state in place; each returns a new one.
          "sort": [["date", "desc"]], "offset": 0,
          "filters": [{"column": "weather", "op": "in", "value": ["rain"]}],
          "search": "", "group": None,      # or {"by": [...], "aggs": [{"fn", "column"}], "sort": [...]}
-         "hidden": [], "order": [], "widths": {}}}}
+         "hidden": [], "order": [], "widths": {},
+         "chart": None}}}                  # or {"kind", "x", "y", "color", "aggregate"}
 
 A table's state may omit any key but ``sort`` and ``offset``;
 ``table_state`` fills in the defaults.
@@ -24,7 +25,7 @@ import json
 from app.core import errors
 
 VERSION = 1
-SOURCE_KINDS = ("url", "file", "text", "sample")
+SOURCE_KINDS = ("url", "file", "text", "sample", "query")
 
 
 def new_view() -> dict:
@@ -270,9 +271,25 @@ def _shape_problem(state: dict):
             return key + " must be a list of column names"
     if not isinstance(state["widths"], dict):
         return "widths must map column names to pixels"
+    if state["chart"] is not None and not isinstance(state["chart"], dict):
+        return "chart must be null or an object"
     if not isinstance(state["offset"], int) or state["offset"] < 0:
         return "offset must be a row number from 0"
     return None
+
+
+def with_chart(view: dict, chart) -> dict:
+    """``view`` with the active table charted as ``chart`` (a chart description; None: no chart)."""
+    def change(state):
+        state["chart"] = dict(chart) if chart else None
+    return _with_table(view, change, keep_offset=True)
+
+
+def with_sql(view: dict, text: str) -> dict:
+    """``view`` remembering the SQL in the editor."""
+    out = _copy(view)
+    out["sql"] = text
+    return out
 
 
 def dumps(view: dict) -> str:
@@ -298,7 +315,7 @@ def loads(text: str) -> dict:
 MIN_WIDTH = 40
 MAX_WIDTH = 2000
 _DEFAULTS = {"sort": [], "offset": 0, "filters": [], "search": "", "group": None,
-             "hidden": [], "order": [], "widths": {}}
+             "hidden": [], "order": [], "widths": {}, "chart": None}
 
 
 def _fresh_table() -> dict:

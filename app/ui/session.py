@@ -176,6 +176,18 @@ class Session:
         await self.change(view.activate(view.with_table_state(self.view, table, state), table))
         return view.table_state(self.view, table)
 
+    async def adopt(self, table: str, text: str) -> dict:
+        """Show ``table``, made by the SQL ``text``, as a tab of its own (a query result); return its info."""
+        info = _public(await wasm.run(catalog.describe(table), self.engine))
+        self.tables[table] = info
+        self.files[table] = []
+        self.blobs[table] = None
+        self.explorer.forget(table)
+        self.view = view.add_source(self.view, table, "query", table, None, {"sql": text})
+        self._publish()
+        await self.render()
+        return info
+
     def jump(self, row: int) -> None:
         """Scroll to ``row`` (0-based) and select its first cell."""
         self.grid.scroll_to_row(row)

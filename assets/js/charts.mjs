@@ -1,0 +1,1 @@
+// Chart glue (Vega-Lite via vega-embed): filled in by the chart work.

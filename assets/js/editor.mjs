@@ -1,0 +1,1 @@
+// SQL editor glue (CodeMirror 6): filled in by the SQL editor work.
