@@ -37,7 +37,7 @@ class Dataset(NamedTuple):
     number: str  # a number column: sort, range filter, summary of groups
     text: str  # a text column: sort, facet counts
     search: str
-    searched: list[str]  # the columns Loupe's search looks in for that text (see app/core/query.search_clause)
+    searched: list[str]  # the columns Loupe's search looks in for that text (see app/core/filters.search_clause)
     low: float
     high: float
     group: str

@@ -2,6 +2,7 @@
 
 Public modules:
     catalog -- loading and describing tables as engine-independent steps
+    filters -- filter operators (a registry), the search box, their chips' labels
     fmt     -- values and counts as the text shown on screen
     errors  -- the LoupeError tree and wording of engine errors
     export  -- export formats, the SQL feeding a file, Markdown tables, Excel writing
@@ -19,4 +20,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "errors", "export", "fmt", "formats", "naming", "profile", "query", "refine", "sql", "statements", "types", "view")
+SHARED = ("catalog", "errors", "export", "filters", "fmt", "formats", "naming", "profile", "query", "refine", "sql", "statements", "types", "view")

@@ -1,8 +1,7 @@
-"""The SQL behind what the grid shows: filters, search, sort, grouping, paging and facets.
+"""The SQL behind what the grid shows: a table state's rows, order, groups, pages and facets.
 
-Filters are a registry of operators, as in Datasette's filters: each one
-builds a WHERE clause with parameters and a label for the chip that shows
-it. Every builder returns ``(sql, params)``; values are always parameters.
+The WHERE clause of each filter comes from ``app.core.filters``. Every
+builder returns ``(sql, params)``; values are always parameters.
 
 Paging a sorted or filtered view of millions of rows with OFFSET re-sorts
 or re-scans the whole table for every page (about 1 s for a far page of a
@@ -17,7 +16,7 @@ grid drops its first page once the order is stored.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, fmt, sql, types
+from app.core import errors, filters, sql, types
 
 AGGREGATES = {
     # fn -> (SQL function, label, kinds it applies to; None: every kind)
@@ -31,123 +30,6 @@ COUNT_COLUMN = "count"
 FACET_LIMIT = 50
 
 
-# --- filters ---------------------------------------------------------------
-
-def _as_text(column: dict) -> str:
-    ident = sql.quote_ident(column["name"])
-    return ident if column["kind"] == "text" else "CAST(" + ident + " AS VARCHAR)"
-
-
-def _in_clause(column: dict, value) -> tuple:
-    values = value if isinstance(value, list) else [value]
-    present = [v for v in values if v is not None]
-    ident = sql.quote_ident(column["name"])
-    parts = []
-    if present:
-        parts.append(ident + " IN (" + ", ".join("?" for _ in present) + ")")
-    if len(present) < len(values):
-        parts.append(ident + " IS NULL")
-    if not parts:
-        return "false", []
-    return "(" + " OR ".join(parts) + ")", present
-
-
-def _in_label(column: dict, value) -> str:
-    values = value if isinstance(value, list) else [value]
-    shown = [fmt.cell_text(v) for v in values[:3]]
-    more = len(values) - len(shown)
-    return column["name"] + ": " + ", ".join(shown) + ((" +" + str(more)) if more > 0 else "")
-
-
-def _range_clause(column: dict, value) -> tuple:
-    low, high = _bounds(value)
-    ident = sql.quote_ident(column["name"])
-    parts = []
-    params = []
-    if low is not None:
-        parts.append(ident + " >= ?")
-        params.append(low)
-    if high is not None:
-        parts.append(ident + " <= ?")
-        params.append(high)
-    if not parts:
-        return "true", []
-    return "(" + " AND ".join(parts) + ")", params
-
-
-def _range_label(column: dict, value) -> str:
-    low, high = _bounds(value)
-    if low is not None and high is not None:
-        return column["name"] + ": " + fmt.cell_text(low) + " – " + fmt.cell_text(high)
-    if low is not None:
-        return column["name"] + " ≥ " + fmt.cell_text(low)
-    return column["name"] + " ≤ " + fmt.cell_text(high)
-
-
-def _bounds(value) -> tuple:
-    if not isinstance(value, list) or len(value) != 2:
-        raise errors.QueryError("A range filter needs [lowest, highest]; leave one empty for no bound.")
-    return value[0], value[1]
-
-
-def _contains_clause(column: dict, value) -> tuple:
-    return "contains(lower(" + _as_text(column) + "), lower(?))", [str(value)]
-
-
-def _contains_label(column: dict, value) -> str:
-    return column["name"] + " contains “" + str(value) + "”"
-
-
-def _regex_clause(column: dict, value) -> tuple:
-    return "regexp_matches(" + _as_text(column) + ", ?)", [str(value)]
-
-
-def _regex_label(column: dict, value) -> str:
-    return column["name"] + " matches /" + str(value) + "/"
-
-
-def _null_clause(column: dict, value) -> tuple:
-    return sql.quote_ident(column["name"]) + " IS NULL", []
-
-
-def _null_label(column: dict, value) -> str:
-    return column["name"] + " is empty (NULL)"
-
-
-def _not_null_clause(column: dict, value) -> tuple:
-    return sql.quote_ident(column["name"]) + " IS NOT NULL", []
-
-
-def _not_null_label(column: dict, value) -> str:
-    return column["name"] + " is not empty"
-
-
-def _not_in_clause(column: dict, value) -> tuple:
-    clause, params = _in_clause(column, value)
-    return "(" + clause + ") IS NOT TRUE", params
-
-
-def _not_in_label(column: dict, value) -> str:
-    return "not " + _in_label(column, value)
-
-
-# op -> (clause builder, chip label)
-OPERATORS = {
-    "in": (_in_clause, _in_label),
-    "not_in": (_not_in_clause, _not_in_label),
-    "range": (_range_clause, _range_label),
-    "contains": (_contains_clause, _contains_label),
-    "regex": (_regex_clause, _regex_label),
-    "null": (_null_clause, _null_label),
-    "notnull": (_not_null_clause, _not_null_label),
-}
-
-
-def filter_label(columns: list, flt: dict) -> str:
-    """The text of the chip that shows filter ``flt``."""
-    return _operator(flt)[1](_column(columns, flt["column"]), flt.get("value"))
-
-
 def where(state: dict, columns: list, skip_column=None) -> tuple:
     """`` WHERE ...`` for a table state's filters and search (``''`` when there are none).
 
@@ -159,88 +41,17 @@ def where(state: dict, columns: list, skip_column=None) -> tuple:
     for flt in state.get("filters") or []:
         if flt["column"] == skip_column:
             continue
-        clause, values = _operator(flt)[0](_column(columns, flt["column"]), flt.get("value"))
+        clause, values = filters.clause(columns, flt)
         parts.append(clause)
         params.extend(values)
     text = state.get("search") or ""
     if text:
-        clause, values = search_clause(columns, text)
+        clause, values = filters.search_clause(columns, text)
         parts.append(clause)
         params.extend(values)
     if not parts:
         return "", []
     return " WHERE " + " AND ".join(parts), params
-
-
-def search_clause(columns: list, text: str) -> tuple:
-    """Rows where any column holds ``text``: text containing it (any case), numbers equal to it,
-    dates and times whose text contains it.
-
-    Casting every number to text to look inside it costs several times the
-    whole search on a million rows, and finds little a person means.
-    """
-    parts = []
-    params = []  # type: list
-    number = _number(text)
-    temporal = _looks_temporal(text)
-    for column in columns:
-        kind = column["kind"]
-        ident = sql.quote_ident(column["name"])
-        if kind == "text":
-            parts.append(ident + " ILIKE ? ESCAPE '\\'")
-            params.append("%" + _like_escaped(text) + "%")
-        elif kind in ("integer", "decimal") and number is not None:
-            parts.append(ident + " = ?")
-            params.append(number)
-        elif kind in ("date", "timestamp", "time") and temporal:
-            parts.append("CAST(" + ident + " AS VARCHAR) LIKE ?")
-            params.append("%" + _like_escaped(text) + "%")
-    if not parts:
-        return "false", []
-    return "(" + " OR ".join(parts) + ")", params
-
-
-def _number(text: str):
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    if number != number or number in (float("inf"), float("-inf")):
-        return None  # 'nan' and 'inf' are words here
-    return number
-
-
-def _looks_temporal(text: str) -> bool:
-    """A fragment of a date or time: digits with - / : . T or spaces."""
-    digits = False
-    for ch in text:
-        if "0" <= ch <= "9":
-            digits = True
-        elif ch not in "-/:. T":
-            return False
-    return digits
-
-
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def regex_check(pattern: str) -> tuple:
-    """A statement that fails when ``pattern`` is not a regular expression DuckDB accepts."""
-    return "SELECT regexp_matches('', ?) AS ok", [str(pattern)]
-
-
-def regex_message(pattern: str, engine_message: str) -> str:
-    """Why a regular expression was refused, and what to do."""
-    reason = engine_message.split(" — ")[0]
-    if ":" in reason:
-        reason = reason.split(":", 1)[1].strip()
-    return ("“" + pattern + "” is not a valid regular expression (" + reason + "). Fix it, or untick "
-            "'regular expression' to find the text as it is.")
 
 
 def is_filtered(state: dict) -> bool:
@@ -271,10 +82,10 @@ def visible(columns: list, state: dict) -> list:
 def group_columns(columns: list, state: dict) -> list:
     """``[{name, type, kind}]`` of a grouped view's result (keys, count, aggregates)."""
     group = state["group"]
-    out = [_column(columns, name) for name in group["by"]]
+    out = [filters.column_named(columns, name) for name in group["by"]]
     out.append({"name": COUNT_COLUMN, "type": "BIGINT", "kind": "integer"})
     for agg in group.get("aggs") or []:
-        source = _column(columns, agg["column"])
+        source = filters.column_named(columns, agg["column"])
         out.append({"name": aggregate_name(agg), "type": _aggregate_type(agg["fn"], source),
                     "kind": _aggregate_kind(agg["fn"], source)})
     return out
@@ -359,10 +170,10 @@ def page_stored(stored: str, offset: int, limit: int) -> tuple:
 def grouped(table: str, state: dict, columns: list) -> tuple:
     """``SELECT keys, count(*), aggregates ... GROUP BY keys`` for a grouped view, in its order."""
     group = state["group"]
-    keys = [sql.quote_ident(_column(columns, name)["name"]) for name in group["by"]]
+    keys = [sql.quote_ident(filters.column_named(columns, name)["name"]) for name in group["by"]]
     parts = list(keys) + ["count(*) AS " + sql.quote_ident(COUNT_COLUMN)]
     for agg in group.get("aggs") or []:
-        source = _column(columns, agg["column"])
+        source = filters.column_named(columns, agg["column"])
         function = _aggregate(agg)[0]
         kinds = AGGREGATES[agg["fn"]][2]
         if kinds is not None and source["kind"] not in kinds:
@@ -389,7 +200,7 @@ def facet(table: str, state: dict, columns: list, column: str, limit: int = FACE
 
     One row more than ``limit`` is asked for: when it comes, there are more values than shown.
     """
-    target = _column(columns, column)
+    target = filters.column_named(columns, column)
     ident = sql.quote_ident(target["name"])
     clause, params = where(state, columns, skip_column=column)
     text = ("SELECT " + ident + " AS value, count(*) AS n FROM " + sql.quote_ident(table) + clause
@@ -409,10 +220,9 @@ def view_select(table: str, state: dict, columns: list) -> tuple:
 def check(state: dict, columns: list) -> None:
     """Raise QueryError if the state names a column or operator the table does not have."""
     for flt in state.get("filters") or []:
-        _column(columns, flt["column"])
-        _operator(flt)
+        filters.clause(columns, flt)
     for name, direction in state.get("sort") or []:
-        _column(columns, name)
+        filters.column_named(columns, name)
     if state.get("group"):
         grouped("t", state, columns)
 
@@ -423,7 +233,7 @@ def _order(state: dict, columns: list, stable: bool = False) -> str:
     """`` ORDER BY ...`` of the sort; ``stable`` breaks ties by row id (for exports)."""
     pairs = state.get("sort") or []
     for name, direction in pairs:
-        _column(columns, name)
+        filters.column_named(columns, name)
     if not pairs:
         return ""
     return sql.order_by(pairs) + (", rowid" if stable else "")
@@ -434,20 +244,6 @@ def _offset(offset) -> int:
     if offset < 0:
         raise ValueError("offset must not be negative")
     return offset
-
-
-def _column(columns: list, name: str) -> dict:
-    for column in columns:
-        if column["name"] == name:
-            return column
-    raise errors.QueryError("This table has no column named '" + str(name) + "'; remove the step that uses it.")
-
-
-def _operator(flt: dict):
-    found = OPERATORS.get(str(flt.get("op")))
-    if found is None:
-        raise errors.QueryError("Unknown filter '" + str(flt.get("op")) + "'; remove it and filter again.")
-    return found
 
 
 def _aggregate(agg: dict):

@@ -8,7 +8,7 @@ already open as it was.
 import asyncio
 import json
 
-from app.core import catalog, errors, fmt, query, refine, sql, types, view
+from app.core import catalog, errors, filters, fmt, query, refine, sql, types, view
 from app.engine import wasm
 from app.ui import feedback, progress, source_bar
 from app.ui.column_panel import ColumnPanel
@@ -132,9 +132,9 @@ class Session:
     async def filter(self, column: str, op: str, value=None) -> None:
         if op == "regex":
             try:
-                await self.engine.execute(*query.regex_check(value))
+                await self.engine.execute(*filters.regex_check(value))
             except errors.QueryError as failure:
-                raise errors.QueryError(query.regex_message(str(value), str(failure)))
+                raise errors.QueryError(filters.regex_message(str(value), str(failure)))
         await self.change(view.with_filter(self.view, column, op, value))
 
     async def unfilter(self, index: int) -> None:

@@ -4,7 +4,7 @@ Rendering only; every change goes to the session, which records it in the
 view state and redraws.
 """
 
-from app.core import fmt, query
+from app.core import filters, fmt, query
 from app.ui import feedback
 from app.ui.dom import by_id, clear, el, on, show
 
@@ -56,7 +56,7 @@ class Toolbar:
         chips = []
         for index, flt in enumerate(state.get("filters") or []):
             try:
-                label = query.filter_label(info["columns"], flt)
+                label = filters.filter_label(info["columns"], flt)
             except Exception:
                 label = str(flt.get("column")) + " (not in this table)"
             chips.append((label, "filter", index))

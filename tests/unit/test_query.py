@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import catalog, errors, query, view
+from app.core import catalog, errors, filters, query, view
 from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def test_each_filter_keeps_the_rows_plain_sql_keeps(engine, op, value, expected)
     want = engine.execute("SELECT * FROM weather WHERE " + expected)["rows"]
     assert got == want
     assert rows(engine, query.count("weather", state, columns)) == [[len(want)]]
-    assert query.filter_label(columns, state["filters"][0]).startswith(("not ", column))
+    assert filters.filter_label(columns, state["filters"][0]).startswith(("not ", column))
 
 
 def test_filters_combine_with_search_and_values_never_enter_the_sql(engine):
@@ -81,7 +81,7 @@ def test_filters_combine_with_search_and_values_never_enter_the_sql(engine):
 ])
 def test_search_looks_where_the_text_can_be(engine, text, searched):
     columns = columns_of(engine, "weather")
-    clause, params = query.search_clause(columns, text)
+    clause, params = filters.search_clause(columns, text)
     assert [c["name"] for c in columns if '"' + c["name"] + '"' in clause] == searched
     state = state_of("weather", (view.with_search, (text,)))
     want = engine.execute("SELECT count(*) FROM weather WHERE " + {
@@ -226,10 +226,10 @@ def test_aggregates_offered_by_kind(engine):
 @pytest.mark.parametrize("pattern, ok", [("^s(u|n)", True), ("(unclosed", False), ("[a-", False), ("a{2,1}", False)])
 def test_regular_expressions_are_checked_before_they_filter(engine, pattern, ok):
     if ok:
-        engine.execute(*query.regex_check(pattern))
+        engine.execute(*filters.regex_check(pattern))
         return
     with pytest.raises(errors.QueryError) as raised:
-        engine.execute(*query.regex_check(pattern))
-    message = query.regex_message(pattern, str(raised.value))
+        engine.execute(*filters.regex_check(pattern))
+    message = filters.regex_message(pattern, str(raised.value))
     assert message.startswith("“" + pattern + "” is not a valid regular expression (")
     assert "untick" in message
