@@ -11,8 +11,8 @@ soon as the view changes.
 import asyncio
 import json
 
-from app.core import errors, fmt, query, sql
-from app.ui import feedback
+from app.core import errors, fmt, profile, query, sql
+from app.ui import feedback, profiles
 from app.ui.grid import BLOCK
 
 ORDER_TABLE = "loupe_view_order"
@@ -90,7 +90,6 @@ class Explorer:
         store = self.profiles.setdefault((table, _filter_key(state)), {})
         if name in store:
             return store[name]
-        from app.core import profile
         column = None
         for candidate in columns:
             if candidate["name"] == name:
@@ -148,11 +147,6 @@ class Explorer:
         Profiling again under every filter kept the engine busy for seconds
         on a million rows, and the person's next action waited behind it;
         the column panel profiles the filtered rows on demand instead."""
-        try:
-            from app.core import profile
-            from app.ui import profiles
-        except ImportError:
-            return  # profiles are not part of this build
         await asyncio.sleep(0.05)  # let the page paint and the order be stored first
         for column in shown[:MAX_PROFILED]:
             if self.stale(generation):
