@@ -15,7 +15,8 @@ if str(ROOT) not in sys.path:
 from tools import httpd  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+                 "--enable-precise-memory-info"]
 # Records long main-thread tasks (PerformanceObserver "longtask") from the very start of each page.
 LONGTASK_SCRIPT = """
 window.__longtasks = [];
@@ -25,6 +26,15 @@ try {
   }).observe({ type: "longtask", buffered: true });
 } catch (e) {}
 """
+# Samples the page's main-thread JS heap (Chromium's performance.memory) every 50 ms; the peak in MB.
+HEAP_SCRIPT = """
+window.__heapPeak = 0;
+setInterval(() => {
+  const used = performance.memory ? performance.memory.usedJSHeapSize : 0;
+  if (used > window.__heapPeak) window.__heapPeak = used;
+}, 50);
+"""
+HEAP_PEAK_MB = "Math.round(window.__heapPeak / 1e5) / 10"
 LONGEST_SINCE = "(t0) => Math.max(0, ...window.__longtasks.filter(([s]) => s >= t0).map(([, d]) => d))"
 MARK = "performance.getEntriesByName(%r)[0]?.startTime ?? null"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import data
-from common import LONGEST_SINCE, LONGTASK_SCRIPT, Samples
+from common import HEAP_PEAK_MB, HEAP_SCRIPT, LONGEST_SINCE, LONGTASK_SCRIPT, Samples
 
 # Installed before a file is chosen: time 0 at the change event (capture
 # phase, before the app's own listener), first rows and completion by observers.
@@ -38,6 +38,7 @@ def loupe_open(browser, base: str, path: Path, table: str) -> dict:
     context = browser.new_context()
     page = context.new_page()
     page.add_init_script(LONGTASK_SCRIPT)
+    page.add_init_script(HEAP_SCRIPT)
     page.goto(base)
     page.evaluate("loupe.pythonReady")  # the app has fully started, as each peer has
     page.wait_for_timeout(500)
@@ -46,6 +47,7 @@ def loupe_open(browser, base: str, path: Path, table: str) -> dict:
     page.wait_for_function("window.__open.full !== null", timeout=120_000)
     result = page.evaluate("window.__open")
     result["longtask"] = page.evaluate(LONGEST_SINCE, result["t0"])
+    result["heap"] = page.evaluate(HEAP_PEAK_MB)
     error = page.locator("#error")
     if error.is_visible() and "warning" not in (error.get_attribute("class") or ""):
         raise RuntimeError(f"Loupe failed to open {path.name}: {error.inner_text()}")
@@ -53,17 +55,19 @@ def loupe_open(browser, base: str, path: Path, table: str) -> dict:
     return result
 
 
-def peer_open(browser, base: str, peer: str, path: Path) -> float:
+def peer_open(browser, base: str, peer: str, path: Path) -> tuple[float, float]:
     context = browser.new_context()
     page = context.new_page()
+    page.add_init_script(HEAP_SCRIPT)
     page.goto(f"{base}bench/peers/{peer}-open.html")
     page.wait_for_function("window.peerReady === true", timeout=120_000)
     page.evaluate("document.addEventListener('change', () => { window.__t0 = performance.now(); }, {capture: true, once: true})")
     page.set_input_files("#file-input", str(path))
     page.wait_for_function("window.peerOpened !== undefined", timeout=180_000)
     elapsed = page.evaluate("window.peerOpened - window.__t0")
+    heap = page.evaluate(HEAP_PEAK_MB)
     context.close()
-    return elapsed
+    return elapsed, heap
 
 
 def run(browser, base: str, samples: Samples) -> None:
@@ -74,7 +78,9 @@ def run(browser, base: str, samples: Samples) -> None:
         samples.add(f"open {label}: first rows visible", "loupe", measured["first"] - measured["t0"], first_target)
         samples.add(f"open {label}: fully queryable", "loupe", measured["full"] - measured["t0"], full_target)
         samples.add(f"open {label}: longest main-thread task", "loupe", measured["longtask"], 100)
+        samples.add(f"open {label}: peak main-thread JS heap (MB, not ms)", "loupe", measured["heap"])
         for peer in peers:
-            elapsed = peer_open(browser, base, peer, path)
+            elapsed, heap = peer_open(browser, base, peer, path)
+            samples.add(f"open {label}: peak main-thread JS heap (MB, not ms)", peer, heap)
             samples.add(f"open {label}: first rows visible", peer, elapsed)
             samples.add(f"open {label}: fully queryable", peer, elapsed)
