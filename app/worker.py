@@ -11,7 +11,9 @@ import sys
 
 import pyodide_js
 
-from app.core import tabular
+from app.core import export, tabular
+
+_xlsx = {"book": None}  # the Excel workbook being exported (one export at a time)
 
 
 def python_version() -> str:
@@ -40,4 +42,33 @@ async def read_tables(fmt, buffer) -> str:
     return json.dumps({"tables": tables})
 
 
-__export__ = ["python_version", "load_packages", "read_tables"]
+async def xlsx_start(columns_json, title, neutralise) -> str:
+    """Begin an Excel export of columns ``[{name, type, kind}]``; rows follow with xlsx_add."""
+    await load_packages(["openpyxl"])
+    _xlsx["book"] = export.XlsxBook(json.loads(str(columns_json)), str(title), bool(neutralise))
+    return ""
+
+
+def xlsx_add(rows_json) -> int:
+    """Append a JSON array of rows to the Excel export; return the rows written so far."""
+    return _xlsx["book"].add(json.loads(str(rows_json)))
+
+
+def xlsx_finish():
+    """The Excel file (bytes, as a Uint8Array) and the notes on what changed, as JSON, in a list."""
+    from pyodide.ffi import to_js
+    book = _xlsx["book"]
+    _xlsx["book"] = None
+    return to_js([book.finish(), json.dumps(book.notes())])
+
+
+def xlsx_abort() -> None:
+    """Drop an Excel export that was cancelled or failed."""
+    book = _xlsx["book"]
+    _xlsx["book"] = None
+    if book is not None:
+        book.discard()
+
+
+__export__ = ["python_version", "load_packages", "read_tables", "xlsx_start", "xlsx_add", "xlsx_finish",
+              "xlsx_abort"]

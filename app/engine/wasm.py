@@ -39,23 +39,25 @@ class WasmEngine:
         return await _call(self.glue.queryCancellable, sql, params)
 
     # Exports (see app/core/export.py): each resolves to ``(blob, rows)``; the
-    # Blob stays in JavaScript. ``on_progress(rows)`` must be a JS proxy.
+    # Blob stays in JavaScript. ``on_progress(rows)`` must be a JS proxy. They
+    # run on a connection of their own, so they do not take turns at _gate:
+    # the grid keeps working while a long export streams.
 
-    async def export_copy(self, sql: str, params, file_name: str, mime: str) -> tuple:
-        """Run a ``COPY ... TO file_name`` and take the file DuckDB wrote."""
-        return _written(await _glue(self.glue.exportCopy, sql, json.dumps(params or []), file_name, mime))
+    async def export_copy(self, plan: dict, mime: str, on_progress) -> tuple:
+        """Run a plan of ``COPY ... TO`` statements (``export.copy_plan``); the parts make one file."""
+        return _written(await _settled(self.glue.exportCopy, json.dumps(plan), mime, on_progress))
 
     async def export_json(self, sql: str, params, on_progress) -> tuple:
         """The rows of ``sql`` as a JSON array of objects."""
-        return _written(await _glue(self.glue.exportJson, sql, json.dumps(params or []), on_progress))
+        return _written(await _settled(self.glue.exportJson, sql, json.dumps(params or []), on_progress))
 
     async def export_parquet(self, sql: str, params, on_progress) -> tuple:
         """The rows of ``sql`` as a Parquet file (written in the Parquet worker)."""
-        return _written(await _glue(self.glue.exportParquet, sql, json.dumps(params or []), on_progress))
+        return _written(await _settled(self.glue.exportParquet, sql, json.dumps(params or []), on_progress))
 
-    async def export_rows(self, sql: str, params, sink, on_progress) -> int:
-        """Hand the rows of ``sql`` to ``sink(json)`` (a JS function) in chunks; return how many."""
-        return int(await _glue(self.glue.exportRows, sql, json.dumps(params or []), sink, on_progress))
+    async def export_rows(self, sql: str, params, target, method: str, on_progress) -> int:
+        """Hand the rows of ``sql`` in chunks to ``target[method](json)`` (a JS function); return how many."""
+        return int(await _settled(self.glue.exportRows, sql, json.dumps(params or []), target, method, on_progress))
 
     async def forget_file(self, name: str) -> None:
         """Release a registered file."""
@@ -94,14 +96,20 @@ async def _call(glue_query, sql: str, params, background=False) -> dict:
 
 
 async def _glue(function, *args, background=False):
-    """Await a glue function; a rejection becomes a QueryError worded for a person."""
+    """Await a glue function on its turn (see ``_Gate``)."""
     await _gate.enter(background)
+    try:
+        return await _settled(function, *args)
+    finally:
+        _gate.leave()
+
+
+async def _settled(function, *args):
+    """Await a glue function; a rejection becomes a QueryError worded for a person."""
     try:
         return await function(*args)
     except Exception as error:  # a rejected JS promise
         raise errors.query_error(js_message(error))
-    finally:
-        _gate.leave()
 
 
 class _Gate:

@@ -9,7 +9,7 @@ import asyncio
 from pyscript import window
 
 from app.engine.wasm import WasmEngine
-from app.ui import api, feedback, pages, worker_link
+from app.ui import api, export_menu, feedback, pages, worker_link
 from app.ui.session import SAMPLE_URL, Session
 
 
@@ -28,6 +28,7 @@ async def main():
     window.performance.mark("loupe:engine-ready")
     session = Session(engine, window.loupe)
     pages.wire(session)
+    export_menu.wire(session)
     api.attach(window.loupe, session)
     from_address = pages.open_from_query(session)
     if from_address:

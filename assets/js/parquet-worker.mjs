@@ -5,8 +5,15 @@
 // shape and starts decoding chunk 0; each "next" answers with the decoded
 // chunk (Arrow IPC bytes, transferred) and starts the one after it, so
 // decoding here overlaps the main thread's insert into DuckDB.
+//
+// It also writes Parquet (exports): "write-open" starts a streaming writer,
+// each "write-add" hands it Arrow IPC bytes (answered once the writer is
+// ready for more, so memory stays at a few batches), "write-close" answers
+// with the file as a Blob.
 
-import init, { ParquetFile } from "../vendor/parquet-wasm-0.8.0/parquet_wasm.js";
+import init, {
+  Compression, ParquetFile, Table, WriterPropertiesBuilder, transformParquetStream, writeParquet,
+} from "../vendor/parquet-wasm-0.8.0/parquet_wasm.js";
 
 const ready = init();
 const CHUNK_ROWS = 1_100_000;
@@ -47,6 +54,67 @@ function decode(i) {
   return decoded;
 }
 
+// Row groups of DuckDB's default size, so that the file reads back in steps.
+const ROW_GROUP_ROWS = 122_880;
+let writing = null; // {controller, release, parts, rows, last}
+
+function writerProperties() {
+  return new WriterPropertiesBuilder()
+    .setCompression(Compression.SNAPPY)
+    .setMaxRowGroupSize(ROW_GROUP_ROWS)
+    .setCreatedBy("Loupe")
+    .build();
+}
+
+async function writeOpen() {
+  await ready;
+  const state = { controller: null, release: null, parts: null, rows: 0, last: null };
+  const input = new ReadableStream({
+    start(controller) { state.controller = controller; },
+    pull() { state.release?.(); state.release = null; },
+  }, { highWaterMark: 2 });
+  // The writer reads the first batch (for the schema) before it answers.
+  state.parts = transformParquetStream(input, writerProperties()).then(async (output) => {
+    const parts = [];
+    const reader = output.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return parts;
+      parts.push(value);
+    }
+  });
+  state.parts.catch(() => {}); // reported by "write-close"
+  writing = state;
+}
+
+async function writeAdd(ipc) {
+  const table = Table.fromIPCStream(ipc);
+  writing.last = ipc; // the columns, should no row ever come
+  for (let i = 0; i < table.numBatches; i++) {
+    const batch = table.recordBatch(i);
+    if (!batch.numRows) continue;
+    writing.rows += batch.numRows;
+    writing.controller.enqueue(batch);
+  }
+  table.free();
+  if (writing.controller.desiredSize > 0) return;
+  // Wait until the writer takes a batch, or fails (then its error is the answer).
+  await Promise.race([new Promise((resolve) => { writing.release = resolve; }), writing.parts]);
+}
+
+async function writeClose() {
+  const state = writing;
+  writing = null;
+  if (!state.rows) {
+    // The streaming writer needs a first batch; a file of no rows is written whole.
+    state.controller.error(new Error("no rows"));
+    return new Blob([writeParquet(Table.fromIPCStream(state.last), writerProperties())],
+                    { type: "application/vnd.apache.parquet" });
+  }
+  state.controller.close();
+  return new Blob(await state.parts, { type: "application/vnd.apache.parquet" });
+}
+
 self.onmessage = async ({ data }) => {
   try {
     if (data.type === "warm") {
@@ -72,6 +140,14 @@ self.onmessage = async ({ data }) => {
       index += 1;
       ahead = index < chunks.length ? decode(index) : null;
       self.postMessage({ type: "batch", ipc: current.ipc, rows: current.rows }, [current.ipc.buffer]);
+    } else if (data.type === "write-open") {
+      await writeOpen();
+      self.postMessage({ type: "write-ready" });
+    } else if (data.type === "write-add") {
+      await writeAdd(data.ipc);
+      self.postMessage({ type: "write-added" });
+    } else if (data.type === "write-close") {
+      self.postMessage({ type: "written", blob: await writeClose() });
     }
   } catch (error) {
     self.postMessage({ type: "error", message: String(error?.message || error) });

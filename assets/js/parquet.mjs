@@ -1,7 +1,8 @@
 // Parquet decoding off the main thread: parquet-worker.mjs decodes a batch of
 // about one row group at a time with parquet-wasm and hands back Arrow IPC
 // bytes; the next batch is decoded while DuckDB inserts the current one (one
-// batch ahead, so memory stays at about two row groups).
+// batch ahead, so memory stays at about two row groups). ParquetWriter does
+// the reverse for exports: Arrow IPC in, a Parquet Blob out, written there.
 
 const WORKER_URL = new URL("./parquet-worker.mjs", import.meta.url);
 let spare = null; // a worker with parquet-wasm already compiled, for the next file
@@ -19,7 +20,8 @@ export function prewarm() {
   }
 }
 
-export class ParquetReader {
+// One parquet-worker.mjs, asked one thing at a time.
+class ParquetWorker {
   constructor() {
     this.worker = spare || spawn();
     spare = null;
@@ -38,13 +40,25 @@ export class ParquetReader {
   }
 
   _ask(message, transfer = []) {
-    if (this.cancelled) return Promise.reject(new Error("Interrupted: the load was cancelled."));
+    if (this.cancelled) return Promise.reject(new Error("Interrupted: cancelled."));
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.worker.postMessage(message, transfer);
     });
   }
 
+  cancel() {
+    this.cancelled = true;
+    this.worker.terminate();
+    this._settle({ type: "error", message: "Interrupted: cancelled." });
+  }
+
+  close() {
+    this.worker.terminate();
+  }
+}
+
+export class ParquetReader extends ParquetWorker {
   // -> {groups, rows, batches}
   open(blob) {
     return this._ask({ type: "open", blob });
@@ -54,14 +68,23 @@ export class ParquetReader {
   next() {
     return this._ask({ type: "next" });
   }
+}
 
-  cancel() {
-    this.cancelled = true;
-    this.worker.terminate();
-    this._settle({ type: "error", message: "Interrupted: the load was cancelled." });
+// Writes Arrow IPC batches to a Parquet file in the worker (for exports).
+export class ParquetWriter extends ParquetWorker {
+  // -> resolves when the worker's writer is ready
+  start() {
+    return this._ask({ type: "write-open" });
   }
 
-  close() {
-    this.worker.terminate();
+  // ipc: Uint8Array of one Arrow IPC stream (transferred); resolves when the
+  // writer can take more
+  add(ipc) {
+    return this._ask({ type: "write-add", ipc }, [ipc.buffer]);
+  }
+
+  // -> the Parquet file as a Blob
+  async finish() {
+    return (await this._ask({ type: "write-close" })).blob;
   }
 }
