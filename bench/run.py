@@ -13,8 +13,9 @@ Peers are minimal pages in bench/peers/ served by the same server:
 Cold scenarios use a fresh browser context per iteration (empty HTTP cache,
 no service worker); warm ones reload in the same context. Prints a Markdown
 table and writes JSON: a list of {"scenario", "loupe_ms", "peers", "target_ms"}.
-Groups: ``start`` (start-up), ``open`` (big files) and ``explore`` (sort, filter,
-facets, group-by and jumps in big files); ``--only`` picks one.
+Groups: ``start`` (start-up), ``open`` (big files), ``explore`` (sort, filter,
+facets, group-by and jumps in big files) and ``charts`` (a chart redrawn after a
+change of field, summary or filter); ``--only`` picks one.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CHROMIUM_ARGS, Samples, serve  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+import charts  # noqa: E402
 import explore  # noqa: E402
 import opening  # noqa: E402
 import start  # noqa: E402
 from tools import vendor  # noqa: E402
 
-GROUPS = {"start": "start-up", "open": "opening big files", "explore": "exploring big files"}
+GROUPS = {"start": "start-up", "open": "opening big files", "explore": "exploring big files",
+          "charts": "charts over big files"}
 
 
 def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
@@ -51,6 +54,8 @@ def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
                 opening.run(browser, base, samples)
             if "explore" in groups:
                 explore.run(browser, base, samples)
+            if "charts" in groups:
+                charts.run(browser, base, samples)
         browser.close()
     server.shutdown()
     return samples.rows(), {k: int(statistics.median(v)) for k, v in transfer.items() if v}

@@ -2,6 +2,7 @@
 
 Public modules:
     catalog -- loading and describing tables as engine-independent steps
+    charts  -- chart kinds, the SQL reducing a table to a chart, Vega-Lite specs
     filters -- filter operators (a registry), the search box, their chips' labels
     fmt     -- values and counts as the text shown on screen
     errors  -- the LoupeError tree and wording of engine errors
@@ -9,6 +10,7 @@ Public modules:
     naming  -- table names from file names
     profile -- column profiles: counts, statistics, histograms, top values
     formats -- format, compression and encoding from a name and first bytes
+    history -- the SQL editor's query history (recent, distinct, capped)
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
     refine  -- text columns holding numbers or dates get their types; type overrides
     sql     -- quote_ident and the SQL builders (SQL + parameters)
@@ -20,4 +22,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "errors", "export", "filters", "fmt", "formats", "naming", "profile", "query", "refine", "sql", "statements", "types", "view")
+SHARED = ("catalog", "charts", "errors", "export", "filters", "fmt", "formats", "history", "naming", "profile", "query", "refine", "sql", "statements", "types", "view")

@@ -9,7 +9,7 @@ import asyncio
 from pyscript import window
 
 from app.engine.wasm import WasmEngine
-from app.ui import api, export_menu, feedback, pages, worker_link
+from app.ui import api, chart_panel, export_menu, feedback, pages, sql_panel, worker_link
 from app.ui.session import SAMPLE_URL, Session
 
 
@@ -29,6 +29,8 @@ async def main():
     session = Session(engine, window.loupe)
     pages.wire(session)
     export_menu.wire(session)
+    sql_panel.wire(session)
+    chart_panel.wire(session)
     api.attach(window.loupe, session)
     from_address = pages.open_from_query(session)
     if from_address:

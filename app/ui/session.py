@@ -10,7 +10,7 @@ import json
 
 from app.core import catalog, errors, fmt, query, refine, sql, types, view
 from app.engine import wasm
-from app.ui import feedback, progress, source_bar
+from app.ui import chart_panel, feedback, progress, source_bar
 from app.ui.column_panel import ColumnPanel
 from app.ui.dom import by_id, clear, el, on
 from app.ui.explorer import Explorer
@@ -256,6 +256,7 @@ class Session(Exploring):
             self.explorer.show_rows("", [], [])
             by_id("table-title").textContent = "No table open"
             by_id("table-meta").textContent = "Open a file to begin: CSV, TSV, JSON, Parquet, Excel or SQLite."
+            chart_panel.refresh(self)
             return
         info = self._shown_info(self.tables[active])
         state = self.state()
@@ -270,6 +271,7 @@ class Session(Exploring):
         self.toolbar.render(info, state)
         source_bar.render(self, active)
         self.api._setView(view.dumps(self.view))
+        chart_panel.refresh(self)  # the chart follows the view's filters and search
 
     def _shown_info(self, info: dict) -> dict:
         """``info`` with kinds, cut to the columns the grid can draw."""
