@@ -52,22 +52,40 @@ async function query(sql, paramsJson) {
 }
 
 // Like query, but run as a pending query that cancel() can interrupt.
+// Without parameters, connection.send runs it as a pending query that the
+// worker polls, so cancelSent() stops it between steps; a prepared
+// statement's send runs to its end in one go and cannot be interrupted.
 async function queryCancellable(sql, paramsJson) {
   checkCancelled();
   const params = paramsJson ? JSON.parse(paramsJson) : [];
-  const statement = await connection.prepare(sql);
+  const statement = params.length ? await connection.prepare(sql) : null;
   const stop = () => connection.cancelSent();
   cancellers.add(stop);
   try {
-    const reader = await statement.send(...params);
+    const reader = statement ? await statement.send(...params) : await connection.send(sql);
     const batches = [];
     for await (const batch of reader) batches.push(batch);
     if (!batches.length) return JSON.stringify({ columns: [], rows: [] });
     return JSON.stringify(tableToJson(new duckdb.arrow.Table(batches)));
+  } catch (error) {
+    throw plainError(error);
   } finally {
     cancellers.delete(stop);
-    await statement.close();
+    await statement?.close();
   }
+}
+
+// Pending queries fail with DuckDB's error as JSON ({exception_type,
+// exception_message, ...}); give it the "Binder Error: ..." shape every other
+// query's error has.
+function plainError(error) {
+  try {
+    const data = JSON.parse(error.message);
+    if (data && data.exception_message) return new Error(`${data.exception_type} Error: ${data.exception_message}`);
+  } catch {
+    // not JSON: already plain
+  }
+  return error;
 }
 
 function cancel() {
