@@ -136,6 +136,7 @@ class SqlPanel:
 
     async def _opened(self) -> None:
         editor = window.loupeEditor
+        await self._refresh_schema()  # first, so completion knows the tables from the first key
         if not editor.mounted():
             self._say("Loading the editor…")
             options = window.Object.new()
@@ -151,7 +152,6 @@ class SqlPanel:
                 return
             self._say("")
         editor.focus()
-        await self._refresh_schema()
 
     # --- running -------------------------------------------------------------------
 
@@ -319,12 +319,15 @@ class SqlPanel:
             self.session.spawn(self._refresh_schema())
 
     async def _refresh_schema(self) -> None:
-        """Tell the editor the tables, views, columns and functions there are to complete."""
+        """Tell the editor the tables, views, columns and functions there are to complete.
+
+        Not background work: a person is typing and waits for it (it takes a few milliseconds).
+        """
         engine = self.session.engine
         self.schema_key = _tables_key(self.session)
         if self.functions is None:
-            self.functions = [row[0] for row in (await engine.execute_background(*statements.function_names()))["rows"]]
-        rows = (await engine.execute_background(*statements.completion_columns()))["rows"]
+            self.functions = [row[0] for row in (await engine.execute(*statements.function_names()))["rows"]]
+        rows = (await engine.execute(*statements.completion_columns()))["rows"]
         window.loupeEditor.setSchema(json.dumps(statements.completion_schema(rows, self.functions)))
 
     # --- history -----------------------------------------------------------------

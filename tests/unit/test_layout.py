@@ -71,3 +71,11 @@ def test_page_has_the_shell_essentials(name):
                    'rel="manifest"', "<header", "<main", "<footer", 'role="progressbar"'):
         assert needle in html, needle
     assert not re.search(r"""(src|href)=["']https?://""", html), "the page must not load anything from elsewhere"
+
+
+def test_test_modules_have_unique_names():
+    """pytest imports test modules by basename (no packages here): a name used twice fails collection."""
+    tests = Path(__file__).resolve().parents[1]
+    unit = {p.name for p in (tests / "unit").glob("test_*.py")}
+    browser = {p.name for p in (tests / "browser").glob("test_*.py")}
+    assert not unit & browser
