@@ -237,11 +237,12 @@ def test_profile_panel_numbers_match_duckdb(app):
     app.locator("#grid thead th[data-col='2'] .colmenu").click()
     panel = app.locator("#side")
     panel.locator(".prof-panel, [class^='prof']").first.wait_for()
+    app.wait_for_function("document.getElementById('side').innerText.includes('35.6')")  # the profile is in
     text = panel.inner_text()
     mean, low, high = weather("SELECT avg(temp_max), min(temp_max), max(temp_max) FROM weather_table")[0]
     assert "-1.6" in text and "35.6" in text
     assert f"{mean:.2f}"[:4] in text
-    assert app.locator("#grid thead .spark-slot:not(:empty)").count() == 6
+    app.wait_for_function("document.querySelectorAll('#grid thead .spark-slot:not(:empty)').length === 6")
     assert axe_violations(app) == []
 
 
