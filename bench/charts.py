@@ -19,7 +19,7 @@ The peer is a raw DuckDB-WASM page with the same vega-embed
 from __future__ import annotations
 
 import data
-from common import LONGTASK_SCRIPT, Samples
+from common import Samples, open_in_loupe
 
 REDRAW_TARGET = 500
 LONGTASK_TARGET = 100
@@ -82,15 +82,7 @@ def run(browser, base: str, samples: Samples) -> None:
 
 
 def loupe_charts(browser, base: str, path) -> list[tuple[str, dict]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.add_init_script(LONGTASK_SCRIPT)
-    page.goto(base)
-    page.evaluate("loupe.pythonReady")
-    page.wait_for_timeout(1000)
-    loads = int(page.evaluate("document.body.dataset.loads || '0'"))
-    page.set_input_files("#file-input", str(path))
-    page.wait_for_function("(n) => Number(document.body.dataset.loads || '0') > n", arg=loads, timeout=TIMEOUT)
+    context, page = open_in_loupe(browser, base, path, TIMEOUT, viewport={"width": 1280, "height": 800})
     if TABLE not in page.evaluate("loupe.tables().map((t) => t.table)"):
         raise RuntimeError(f"Loupe did not open {path.name} as {TABLE}: {page.locator('#error').inner_text()}")
     page.evaluate(WATCH)

@@ -59,6 +59,20 @@ def serve() -> tuple[httpd.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+def open_in_loupe(browser, base: str, path: Path, timeout: int = 120_000, **context_options):
+    """A fresh context with Loupe fully started (Python ready) and ``path`` opened; ``(context, page)``."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.add_init_script(LONGTASK_SCRIPT)
+    page.goto(base)
+    page.evaluate("loupe.pythonReady")
+    page.wait_for_timeout(1000)
+    loads = int(page.evaluate("document.body.dataset.loads || '0'"))
+    page.set_input_files("#file-input", str(path))
+    page.wait_for_function("(n) => Number(document.body.dataset.loads || '0') > n", arg=loads, timeout=timeout)
+    return context, page
+
+
 class Samples:
     """Measurements by scenario and by who (``loupe`` or a peer's name)."""
 

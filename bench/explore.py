@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 import data
-from common import LONGTASK_SCRIPT, Samples
+from common import Samples, open_in_loupe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPAINT_TARGET = 150
@@ -222,15 +222,7 @@ def run(browser, base: str, samples: Samples) -> None:
 
 def loupe_explore(browser, base: str, path: Path, d: Dataset) -> list[tuple[Step, dict]]:
     """Open ``path`` in Loupe and do each step; ms from time 0 to done and settled, the longest task."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.add_init_script(LONGTASK_SCRIPT)
-    page.goto(base)
-    page.evaluate("loupe.pythonReady")
-    page.wait_for_timeout(1000)
-    loads = int(page.evaluate("document.body.dataset.loads || '0'"))
-    page.set_input_files("#file-input", str(path))
-    page.wait_for_function("(n) => Number(document.body.dataset.loads || '0') > n", arg=loads, timeout=TIMEOUT)
+    context, page = open_in_loupe(browser, base, path, TIMEOUT)
     if page.evaluate("loupe.tables().map((t) => t.table)").count(d.table) != 1:
         raise RuntimeError(f"Loupe did not open {path.name} as {d.table}: {page.locator('#error').inner_text()}")
     page.evaluate(WATCH)
