@@ -14,8 +14,9 @@ Cold scenarios use a fresh browser context per iteration (empty HTTP cache,
 no service worker); warm ones reload in the same context. Prints a Markdown
 table and writes JSON: a list of {"scenario", "loupe_ms", "peers", "target_ms"}.
 Groups: ``start`` (start-up), ``open`` (big files), ``explore`` (sort, filter,
-facets, group-by and jumps in big files) and ``charts`` (a chart redrawn after a
-change of field, summary or filter); ``--only`` picks one.
+facets, group-by and jumps in big files), ``charts`` (a chart redrawn after a
+change of field, summary or filter) and ``embeds`` (three embeds in a page of
+another origin: ready, heap, Pyodide requests); ``--only`` picks one.
 """
 
 from __future__ import annotations
@@ -28,17 +29,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+try:
+    import playwright  # noqa: F401
+except ImportError:  # the system Python: run again in the test environment, which has Playwright
+    import os
+    _VENV_PYTHON = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python"
+    if not _VENV_PYTHON.exists():
+        sys.exit("The benchmark needs the test environment: run `python3 test.py` once (it sets up .venv "
+                 "and Chromium), then `python3 bench/run.py` again.")
+    os.execv(str(_VENV_PYTHON), [str(_VENV_PYTHON), *sys.argv])
+
 from common import CHROMIUM_ARGS, Samples, serve  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import charts  # noqa: E402
+import embeds  # noqa: E402
 import explore  # noqa: E402
 import opening  # noqa: E402
 import start  # noqa: E402
 from tools import vendor  # noqa: E402
 
 GROUPS = {"start": "start-up", "open": "opening big files", "explore": "exploring big files",
-          "charts": "charts over big files"}
+          "charts": "charts over big files", "embeds": "embeds in another site's page"}
 
 
 def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
@@ -56,6 +68,8 @@ def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
                 explore.run(browser, base, samples)
             if "charts" in groups:
                 charts.run(browser, base, samples)
+            if "embeds" in groups:
+                embeds.run(browser, base, samples)
         browser.close()
     server.shutdown()
     return samples.rows(), {k: int(statistics.median(v)) for k, v in transfer.items() if v}

@@ -71,10 +71,19 @@ class SiteHandler(BaseHTTPRequestHandler):
             return self._send_error(HTTPStatus.BAD_REQUEST)
         if relative in ("", "index.html"):
             relative = "index.html"
+        elif index := site.folder_index(relative, self.root):  # /examples/ → examples/index.html
+            asked = urllib.parse.urlsplit(self.path)
+            if not asked.path.endswith("/"):
+                query = f"?{asked.query}" if asked.query else ""
+                return self._send_redirect(f"/{urllib.parse.quote(relative)}/{query}")
+            relative = index
         if relative == site.SERVICE_WORKER:
             body = site.service_worker_source(self.root).encode()
             return self._send(body, "text/javascript; charset=utf-8", REVALIDATE,
                               None, send_body, extra={"Service-Worker-Allowed": "/"})
+        if relative == site.EMBED_PAGE:
+            body = site.embed_source(self.root).encode()
+            return self._send(body, "text/html; charset=utf-8", REVALIDATE, None, send_body)
         path = self.root / relative
         if not site.is_site_path(relative) or not path.is_file():
             return self._send_error(HTTPStatus.NOT_FOUND)
@@ -126,6 +135,14 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send_header("ETag", etag)
         self.send_header("Cache-Control", cache)
         self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send_redirect(self, location: str) -> None:
+        """A folder asked for without its final '/': relative links inside need it."""
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", REVALIDATE)
         self.end_headers()
 
     def _send_error(self, status: HTTPStatus) -> None:

@@ -15,11 +15,21 @@ ROOT = Path(__file__).resolve().parent.parent
 # Top-level files and folders that make up the site; everything else in the
 # repository (tests, tools, node_modules, .git) is never served.
 SITE_FILES = ("index.html", "mpy.toml", "pyscript.toml")
-SITE_DIRS = ("app", "assets")
+SITE_DIRS = ("app", "assets", "examples")
 SKIP_SUFFIXES = (".gz", ".map", ".pyc", ".md")
 SKIP_NAMES = (".stamp", "sw.js")
 SERVICE_WORKER = "sw.js"
 SW_TEMPLATE = ROOT / "assets" / "js" / "sw.js"
+# embed.html is index.html in embed mode, made from it (never edited by hand,
+# so the two cannot drift): served by the dev server, written by the build.
+EMBED_PAGE = "embed.html"
+_EMBED_EDITS = (
+    ('<html lang="en">', '<html lang="en" data-embed>'),
+    ("<title>Loupe — look at a data file, privately</title>", "<title>Loupe (embedded view)</title>"),
+    # An embed is not the app to install, and registers no service worker of its own.
+    ('  <link rel="manifest" href="./assets/manifest.webmanifest">\n', ""),
+    ('  <script type="module" src="./assets/js/offline.mjs"></script>\n', ""),
+)
 
 
 def site_files(root: Path = ROOT) -> list[str]:
@@ -42,6 +52,12 @@ def is_site_path(relative: str) -> bool:
     return parts[0] in SITE_DIRS and _is_site_file(Path(relative))
 
 
+def folder_index(relative: str, root: Path = ROOT) -> str | None:
+    """The ``index.html`` a folder path such as ``examples`` stands for, or None."""
+    index = f"{relative}/index.html" if relative else "index.html"
+    return index if is_site_path(index) and (root / index).is_file() else None
+
+
 def site_version(root: Path = ROOT, files: list[str] | None = None) -> str:
     """A digest of every site file's path and content: a new deploy, a new version."""
     digest = hashlib.sha256()
@@ -51,10 +67,20 @@ def site_version(root: Path = ROOT, files: list[str] | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
+def embed_source(root: Path = ROOT) -> str:
+    """embed.html: index.html with ``data-embed`` on <html>, no manifest, no service worker."""
+    text = (root / "index.html").read_text()
+    for old, new in _EMBED_EDITS:
+        if old not in text:
+            raise ValueError(f"index.html no longer contains {old.strip()!r}; update tools/site.py _EMBED_EDITS")
+        text = text.replace(old, new, 1)
+    return text
+
+
 def service_worker_source(root: Path = ROOT) -> str:
     """The service worker with this build's version and precache list filled in."""
     files = site_files(root)
-    precache = ["./"] + files
+    precache = ["./"] + files + [EMBED_PAGE]
     return (SW_TEMPLATE.read_text()
             .replace("__LOUPE_VERSION__", site_version(root, files))
             .replace("__LOUPE_PRECACHE__", json.dumps(precache, indent=0)))
@@ -70,8 +96,9 @@ def build(dest: Path, root: Path = ROOT) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / name, target)
     (dest / SERVICE_WORKER).write_text(service_worker_source(root))
+    (dest / EMBED_PAGE).write_text(embed_source(root))
     (dest / "_headers").write_text(HEADERS_FILE)
-    return len(files) + 1
+    return len(files) + 2
 
 
 # Cache rules for hosts that read a _headers file (Netlify, Cloudflare Pages);

@@ -13,6 +13,7 @@ Public modules:
     history -- the SQL editor's query history (recent, distinct, capped)
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
     refine  -- text columns holding numbers or dates get their types; type overrides
+    share   -- share links and address parameters: what a link carries, what opening it does
     sql     -- quote_ident and the SQL builders (SQL + parameters)
     statements -- SQL scripts split into statements; where an engine error points
     tabular -- Excel sheets and SQLite tables as CSV (CPython only)
@@ -22,4 +23,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "charts", "errors", "export", "filters", "fmt", "formats", "history", "naming", "profile", "query", "refine", "sql", "statements", "types", "view")
+SHARED = ("catalog", "charts", "errors", "export", "filters", "fmt", "formats", "history", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view")

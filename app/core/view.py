@@ -292,6 +292,26 @@ def with_sql(view: dict, text: str) -> dict:
     return out
 
 
+PANELS = ("sql", "profile")
+
+
+def with_panel(view: dict, name: str, shown: bool = True) -> dict:
+    """``view`` with the panel ``name`` (one of PANELS) open or closed; kept in ``view["panels"]``."""
+    if name not in PANELS:
+        raise ValueError("unknown panel " + repr(name))
+    out = _copy(view)
+    panels = [p for p in out.get("panels") or [] if p != name]
+    if shown:
+        panels.append(name)
+    out["panels"] = panels
+    return out
+
+
+def panel_open(view: dict, name: str) -> bool:
+    """True if the panel ``name`` is open in ``view``."""
+    return name in (view.get("panels") or [])
+
+
 def dumps(view: dict) -> str:
     """The state as compact JSON text."""
     return json.dumps(view, separators=(",", ":"))

@@ -8,18 +8,23 @@ action and settle the promise with JSON or with a message a person can act on.
 import asyncio
 import json
 
-from app.core import errors
+from app.core import errors, share
+from app.ui import sharing
+from pyscript import window
 from pyscript.ffi import create_proxy
 
 
 def attach(api, session) -> None:
     """Give ``window.loupe`` its handlers; queued calls start running now."""
-    handlers = {
-        "open": create_proxy(_settled(lambda source, options: session.open(_source(source), _options(options)))),
-        "query": create_proxy(_settled(session.query)),
-        "state": create_proxy(_settled(lambda table, state: session.set_table_state(str(table), _state(state)))),
-    }
-    api._attach(handlers["open"], handlers["query"], handlers["state"])
+    handlers = window.Object.new()
+    handlers.open = create_proxy(_settled(lambda source, options: session.open(_source(source), _options(options))))
+    handlers.query = create_proxy(_settled(session.query))
+    handlers.setTableState = create_proxy(_settled(
+        lambda table, state: session.set_table_state(str(table), _state(state))))
+    handlers.setView = create_proxy(_settled(lambda state: sharing.restore(session, _view(state))))
+    handlers.link = create_proxy(_settled(lambda: sharing.link(session)))
+    handlers.followLink = create_proxy(_settled(lambda: sharing.from_link(session)))
+    api._attach(handlers)
 
 
 def _settled(action):
@@ -58,6 +63,14 @@ def _state(state_json) -> dict:
     if not isinstance(state, dict):
         raise errors.StateError("loupe.setTableState()'s state must be an object such as {sort: [['x', 'desc']]}.")
     return state
+
+
+def _view(state_json) -> dict:
+    """loupe.setView()'s state, vetted like a share link's."""
+    text = str(state_json or "null")
+    if text == "null":
+        raise errors.StateError("loupe.setView() needs a view state, such as the one loupe.view() returns.")
+    return share.checked(text)
 
 
 def _source(source) -> dict:

@@ -77,6 +77,11 @@ def refresh(session) -> None:
 
 # --- opening, closing, choosing -------------------------------------------------------------
 
+def open_chart(session) -> None:
+    """Open the chart panel on the active table (a first chart is suggested)."""
+    _toggle(True)
+
+
 def _toggle(opening: bool) -> None:
     session = _panel["session"]
     table = session.view["active"]
@@ -117,7 +122,7 @@ def _changed(key: str):
 def _save(session, chart) -> None:
     """Record the chart in the view state without redrawing the grid (its rows did not change)."""
     session.view = view.with_chart(session.view, chart)
-    session.api._setView(view.dumps(session.view))
+    session.publish_view()
 
 
 def _show(visible: bool) -> None:

@@ -120,7 +120,7 @@ class Exploring:
 
     def on_width(self, column: str, width: int) -> None:
         self.view = view.with_width(self.view, column, width)
-        self.api._setView(view.dumps(self.view))
+        self.publish_view()
 
     def on_move(self, column: str, before: str) -> None:
         names = [c["name"] for c in query.visible(self.active_info()["columns"], self.state())]

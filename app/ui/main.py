@@ -1,7 +1,8 @@
-"""Loupe's main thread (MicroPython): boot, load the sample, wire the page.
+"""Loupe's main thread (MicroPython): boot, open what the address asks for, wire the page.
 
 Nothing here waits on Pyodide: the first table appears as soon as DuckDB is
-up; the CPython worker starts afterwards, in the background.
+up; the CPython worker starts afterwards, in the background — except in an
+embed (embed.html), which starts it only when something needs it.
 """
 
 import asyncio
@@ -9,8 +10,8 @@ import asyncio
 from pyscript import window
 
 from app.engine.wasm import WasmEngine
-from app.ui import api, chart_panel, export_menu, feedback, pages, sql_panel, worker_link
-from app.ui.session import SAMPLE_URL, Session
+from app.ui import address, api, chart_panel, export_menu, feedback, pages, sharing, sql_panel, worker_link
+from app.ui.session import Session
 
 
 async def main():
@@ -29,18 +30,17 @@ async def main():
     session = Session(engine, window.loupe)
     pages.wire(session)
     export_menu.wire(session)
-    sql_panel.wire(session)
+    session.sql_panel = sql_panel.wire(session)
     chart_panel.wire(session)
+    sharing.wire(session)
     api.attach(window.loupe, session)
-    from_address = pages.open_from_query(session)
-    if from_address:
-        for opening in from_address:  # ?url= (repeatable): those instead of the sample
-            await feedback.guarded(opening)
-    if not session.tables:
-        await feedback.guarded(session.open({"kind": "sample", "url": SAMPLE_URL}))
+    await feedback.guarded(address.open_first_view(session))  # whatever the address holds, the page starts
     boot.step("sample", "done")
     boot.finish()
     window.loupe._ready(version)
+    if session.embedded:
+        feedback.status("DuckDB " + version + " ready")
+        return  # an embed starts Python only when something needs it (Excel, SQLite)
     feedback.status("DuckDB " + version + " ready · Python loading in the background…")
     await worker_link.start(version)
 

@@ -20,14 +20,6 @@ def wire(session) -> None:
     on(document, "paste", lambda e: _paste(session, e))
 
 
-def open_from_query(session) -> list:
-    """Coroutines opening every ``?url=`` of the page's address, in order."""
-    params = window.URLSearchParams.new(window.location.search)
-    urls = params.getAll("url")
-    return [session.open({"kind": "url", "url": str(window.URL.new(urls[i], window.location.href).href)})
-            for i in range(urls.length)]
-
-
 def _spawner(session):
     def spawn(coroutine):
         feedback.dismiss()

@@ -8,9 +8,11 @@ already open as it was.
 import asyncio
 import json
 
+from pyscript import document
+
 from app.core import catalog, errors, fmt, query, refine, sql, types, view
 from app.engine import wasm
-from app.ui import chart_panel, feedback, progress, source_bar
+from app.ui import chart_panel, feedback, profile_panel, progress, sharing, source_bar
 from app.ui.column_panel import ColumnPanel
 from app.ui.dom import by_id, clear, el, on
 from app.ui.explorer import Explorer
@@ -20,7 +22,6 @@ from app.ui.loader import Load
 from app.ui.selection import Selection
 from app.ui.toolbar import Toolbar
 
-SAMPLE_URL = "./assets/vendor/vega-datasets-3.2.1/seattle-weather.csv"
 PUBLIC_KEYS = ("table", "rows", "columns")
 
 
@@ -36,6 +37,9 @@ class Session(Exploring):
         self.blobs = {}  # table name -> the Blob it was read from (to read it again)
         self._file_counter = 0
         self._loading = False
+        self.restoring = None  # a shared view waiting for local files (app.ui.sharing)
+        self.embedded = bool(document.documentElement.hasAttribute("data-embed"))  # embed.html
+        self.sql_panel = None  # app.ui.sql_panel.SqlPanel, set by main
         self.grid = Grid(by_id("grid-wrap"), by_id("grid"), self)
         self.selection = Selection(self.grid, self.spawn)
         self.explorer = Explorer(engine, self.grid, self._counted)
@@ -49,12 +53,21 @@ class Session(Exploring):
 
         Sources with several tables (Excel sheets, SQLite tables) also return
         ``tables``: the info of each. ``options`` may set ``table`` (a name),
-        ``format``, ``encoding``, ``delimiter`` and ``header``.
+        ``format``, ``encoding``, ``delimiter`` and ``header``. A file a
+        shared view waits for is read as the sender read it, and the view applies.
         """
+        options, waited = sharing.claim(self, source, options)
         try:
-            return await self._open(source, options)
+            info = await self._open(source, options)
+        except Exception:
+            if waited is not None and self.restoring is not None:
+                self.restoring.waiting.append(waited)  # still waited for: another try may succeed
+            raise
         finally:
             _count_load()
+        if waited is not None:
+            await sharing.arrived(self, waited, info)
+        return info
 
     async def _open(self, source: dict, options=None) -> dict:
         while self._loading:  # one load at a time keeps progress and cancel unambiguous
@@ -240,6 +253,10 @@ class Session(Exploring):
         self._publish()
         await self.render()
 
+    def publish_view(self) -> None:
+        """Announce the view state (``loupe.view()``, the ``loupe:view`` event, the address's link)."""
+        self.api._setView(view.dumps(self.view))
+
     def _publish(self) -> None:
         self.api._setTables(json.dumps([self.tables[t] for t in _ordered(self.view, self.tables)]))
 
@@ -257,6 +274,8 @@ class Session(Exploring):
             by_id("table-title").textContent = "No table open"
             by_id("table-meta").textContent = "Open a file to begin: CSV, TSV, JSON, Parquet, Excel or SQLite."
             chart_panel.refresh(self)
+            profile_panel.refresh(self)
+            self.publish_view()
             return
         info = self._shown_info(self.tables[active])
         state = self.state()
@@ -270,8 +289,9 @@ class Session(Exploring):
         by_id("table-meta").textContent = meta
         self.toolbar.render(info, state)
         source_bar.render(self, active)
-        self.api._setView(view.dumps(self.view))
+        self.publish_view()
         chart_panel.refresh(self)  # the chart follows the view's filters and search
+        profile_panel.refresh(self)  # so do the column profiles
 
     def _shown_info(self, info: dict) -> dict:
         """``info`` with kinds, cut to the columns the grid can draw."""

@@ -41,6 +41,7 @@ class SqlPanel:
         self.result_table = None  # the table this panel keeps the last query's rows in
         self.result_sql = None  # the query those rows came from (for Save as)
         self.functions = None  # DuckDB's function names, asked for once
+        self.failure = None  # the last run's error message (None when it ran)
         self.schema_key = None  # the tables and columns the editor last completed
         self.history = _stored_history()
         self.key = "⌘+Enter" if "Mac" in str(window.navigator.platform) else "Ctrl+Enter"
@@ -128,13 +129,25 @@ class SqlPanel:
         return drawer
 
     def _toggled(self, event) -> None:
-        opening = bool(self.root.hidden)
+        self.set_open(bool(self.root.hidden))
+
+    def set_open(self, opening: bool, focus: bool = True) -> None:
+        """Open or close the panel; the view state records it (share links reopen it)."""
         show(self.root, opening)
         self.toggle_button.setAttribute("aria-expanded", "true" if opening else "false")
+        if view.panel_open(self.session.view, "sql") != opening:
+            self.session.view = view.with_panel(self.session.view, "sql", opening)
+            self.session.publish_view()
         if opening:
-            self.session.spawn(self._opened())
+            self.session.spawn(self._opened(focus))
 
-    async def _opened(self) -> None:
+    def show_text(self, text: str) -> None:
+        """Put ``text`` in the editor (a shared view's or the address's SQL)."""
+        self.session.view = view.with_sql(self.session.view, text)
+        if window.loupeEditor.mounted():
+            window.loupeEditor.setText(text)
+
+    async def _opened(self, focus: bool = True) -> None:
         editor = window.loupeEditor
         await self._refresh_schema()  # first, so completion knows the tables from the first key
         if not editor.mounted():
@@ -151,7 +164,8 @@ class SqlPanel:
                 self._fail("The SQL editor could not load (" + str(failure) + "). Reload the page to try again.")
                 return
             self._say("")
-        editor.focus()
+        if focus:
+            editor.focus()
 
     # --- running -------------------------------------------------------------------
 
@@ -173,7 +187,7 @@ class SqlPanel:
             return
         pieces, chosen = _pieces(text, start, end, run_all)
         self.session.view = view.with_sql(self.session.view, text)
-        self.session.api._setView(view.dumps(self.session.view))
+        self.session.publish_view()
         self._clear()
         if not pieces:
             self._fail(EMPTY.replace("{key}", self.key))
@@ -302,11 +316,13 @@ class SqlPanel:
         self.status.textContent = text
 
     def _fail(self, message: str) -> None:
+        self.failure = message
         self.error_box.textContent = message
         show(self.error_box, True)
         self._say("")
 
     def _clear(self) -> None:
+        self.failure = None
         show(self.error_box, False)
         self.error_box.textContent = ""
         if window.loupeEditor.mounted():

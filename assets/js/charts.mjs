@@ -21,14 +21,17 @@ const CANVAS_FROM = 2000; // marks
 let bundle = null;
 let current = null; // { element, result } of the chart on screen
 let drawing = 0; // the latest render() call; older ones give way
-const dark = window.matchMedia("(prefers-color-scheme: dark)");
+const prefersDark = window.matchMedia("(prefers-color-scheme: dark)");
+
+// The theme on screen: the one the page forces (<html data-theme>, from ?theme=), else the preference.
+const isDark = () => (document.documentElement.dataset.theme || (prefersDark.matches ? "dark" : "light")) === "dark";
 
 const load = () => (bundle ??= import(BUNDLE));
 
 // The page's own background, so a chart sits on the panel in both themes.
 function background(element) {
   const color = getComputedStyle(element).getPropertyValue("--bg").trim();
-  return color || (dark.matches ? "#15181c" : "#ffffff");
+  return color || (isDark() ? "#15181c" : "#ffffff");
 }
 
 function count() {
@@ -44,9 +47,9 @@ async function render(element, specJson) {
   const options = {
     actions: false, // the panel has its own download buttons
     renderer: (spec.data?.values?.length ?? 0) >= CANVAS_FROM ? "canvas" : "svg",
-    theme: dark.matches ? "dark" : undefined,
+    theme: isDark() ? "dark" : undefined,
     config: { background: background(element) },
-    tooltip: { theme: dark.matches ? "dark" : "light" },
+    tooltip: { theme: isDark() ? "dark" : "light" },
   };
   // Drawn hidden over the old chart, then swapped in: the old one stays until the new one is
   // ready, and the new one measures the container's width ("width": "container").
@@ -110,9 +113,10 @@ function clear() {
   }
 }
 
-// A change of colour scheme redraws the chart on screen in the other theme.
-dark.addEventListener("change", () => {
-  if (current) render(current.element, current.specJson).catch(() => {});
+// A change of the preferred colour scheme redraws the chart on screen in the other theme
+// (a forced theme stays as it is).
+prefersDark.addEventListener("change", () => {
+  if (current && !document.documentElement.dataset.theme) render(current.element, current.specJson).catch(() => {});
 });
 
 window.loupeCharts = { render, image, json, download, clear, lastSpec: null };

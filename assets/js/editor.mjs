@@ -135,7 +135,8 @@ function highlighting() {
   return cm.syntaxHighlighting(cm.HighlightStyle.define(specs));
 }
 
-// Colours from assets/css/loupe.css's variables, so one theme serves light and dark.
+// Colours from assets/css/loupe.css's variables, so one theme serves light and dark, and the
+// editor follows the page's theme (preferred or forced by <html data-theme>) with no code here.
 function theme() {
   const mono = 'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace';
   const selection = "color-mix(in srgb, var(--focus) 28%, transparent)";

@@ -1,9 +1,13 @@
 // window.loupe — the public API's JavaScript shell, plus start-up progress.
 //
 // The behaviour is Python's (app/ui/api.py): once MicroPython is up it calls
-// loupe._attach(open, query, setTableState). Calls made earlier wait for that. Each call
+// loupe._attach(handlers). Calls made earlier wait for that. Each call
 // hands Python (args..., resolve, reject); Python settles with a JSON string
 // or with a message for a person, which becomes an Error here.
+//
+// Share links: the view state travels in the address as #state=<JSON,
+// deflate-raw compressed, base64url>. This file only packs and unpacks it and
+// keeps the address up to date; app/ui/sharing.py decides what it means.
 
 const settle = () => {
   let resolve, reject;
@@ -17,6 +21,72 @@ const python = settle();
 python.promise.catch(() => {});
 let tablesJson = "[]";
 let viewJson = "null";
+const embedded = document.documentElement.hasAttribute("data-embed");
+const DAMAGED = "This view link is damaged (it could not be unpacked). Ask for the link again, or copy all of it.";
+const MAX_STATE_CHARS = 2_000_000; // a state is small; more than this is damage (or a zip bomb)
+
+// The view state as compressed, URL-safe text.
+async function pack(text) {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+// pack() undone; a damaged link becomes an Error a person can act on.
+async function unpack(packed) {
+  let bytes;
+  try {
+    const binary = atob(decodeURIComponent(packed).replaceAll("-", "+").replaceAll("_", "/"));
+    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    throw new Error(DAMAGED);
+  }
+  try {
+    const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"))
+      .pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text;
+      text += value;
+      if (text.length > MAX_STATE_CHARS) { reader.cancel(); throw new Error("too long"); }
+    }
+  } catch {
+    throw new Error(DAMAGED);
+  }
+}
+
+// The address follows the view (#state=…), so a reload or a copied address
+// shows the same view. Not in embeds (their "Open in Loupe ↗" link gets it), and
+// not while a shared view waits for the person's files (the link as it came
+// must survive a reload).
+let linkHeld = false;
+let written = location.hash;
+let pending = null;
+function writeLink() {
+  if (linkHeld || viewJson === "null") return;
+  clearTimeout(pending);
+  pending = setTimeout(async () => {
+    const hash = `#state=${await pack(viewJson)}`;
+    if (embedded) { // the embed's "Open in Loupe ↗" takes this view to the full app
+      const full = document.getElementById("open-full");
+      full.href = new URL(`./${hash}`, location.href).href;
+      full.hidden = false;
+    } else if (hash !== location.hash) {
+      written = hash;
+      history.replaceState(history.state, "", hash);
+    }
+  }, 200);
+}
+// A link pasted into the address bar of an open Loupe changes only the hash: follow it.
+window.addEventListener("hashchange", () => {
+  if (location.hash !== written && location.hash.startsWith("#state=")) {
+    written = location.hash;
+    call("followLink").catch(() => {});
+  }
+});
 
 // Classify what loupe.open() was given, so Python gets one plain descriptor
 // with every field present (null where it does not apply).
@@ -61,12 +131,21 @@ window.loupe = {
   view: () => JSON.parse(viewJson),
   // Apply a table's state ({filters, search, sort, group, hidden, order, widths}) and show it.
   setTableState: (table, state) => call("setTableState", String(table ?? ""), JSON.stringify(state ?? {})),
+  // Show a whole view state (as loupe.view() returns it, or from a share link):
+  // its sources are opened again, local files are asked for.
+  setView: (state) => call("setView", JSON.stringify(state ?? null)),
+  // A link to the view on screen (…#state=…).
+  link: () => call("link"),
   // Called by Python only.
-  _attach: (open, query, setTableState) => attached.resolve({ open, query, setTableState }),
+  _attach: (handlers) => attached.resolve(handlers),
+  _pack: pack,
+  _unpack: unpack,
+  _holdLink: (held) => { linkHeld = Boolean(held); writeLink(); },
   _setTables: (json) => { tablesJson = json; },
   // Each change of view is also announced as a "loupe:view" event (embedders listen for it).
   _setView: (json) => {
     viewJson = json;
+    writeLink();
     window.dispatchEvent(new CustomEvent("loupe:view", { detail: JSON.parse(json) }));
   },
   _ready: (version) => ready.resolve({ duckdb: version }),

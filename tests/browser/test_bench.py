@@ -26,7 +26,7 @@ def test_bench_quick_run_writes_the_documented_json(tmp_path):
 
 
 def test_every_bench_group_still_imports():
-    """The groups the quick run skips (open, explore, charts) at least load and list their scenarios."""
-    done = subprocess.run([sys.executable, "-c", "import charts, explore, opening, start"],
+    """The groups the quick run skips (open, explore, charts, embeds) at least load and list their scenarios."""
+    done = subprocess.run([sys.executable, "-c", "import charts, embeds, explore, opening, start"],
                           cwd=ROOT / "bench", capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -73,6 +73,24 @@ def test_page_has_the_shell_essentials(name):
     assert not re.search(r"""(src|href)=["']https?://""", html), "the page must not load anything from elsewhere"
 
 
+def test_examples_page_loads_only_from_this_site():
+    """The examples page is part of the site, and like the app it loads nothing from elsewhere."""
+    from tools import site
+    html = (ROOT / "examples" / "index.html").read_text()
+    assert "examples/index.html" in site.site_files()
+    assert '<html lang="en">' in html and 'name="viewport"' in html and "<main" in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    for ref in re.findall(r"""(?:src|href)=["'](\.\./[^"'?#]+|[\w-]+\.(?:js|css|csv))["']""", html):
+        target = (ROOT / "examples" / ref).resolve()
+        assert target.is_file() or target.name == "embed.html", f"{ref} does not exist"
+
+
+def test_messages_script_follows_the_api_shell():
+    """messages.mjs routes postMessage to window.loupe, so it must run after loupe.mjs defines it."""
+    html = (ROOT / "index.html").read_text()
+    assert html.index('src="./assets/js/loupe.mjs"') < html.index('src="./assets/js/messages.mjs"')
+
+
 def test_test_modules_have_unique_names():
     """pytest imports test modules by basename (no packages here): a name used twice fails collection."""
     tests = Path(__file__).resolve().parents[1]

@@ -36,6 +36,10 @@ def get(port, path, headers=None, method="GET"):
     ("/assets/vendor/micropython-1.28.0-6/micropython.wasm", "application/wasm"),
     ("/assets/manifest.webmanifest", "application/manifest+json"),
     ("/sw.js", "text/javascript; charset=utf-8"),
+    ("/examples/", "text/html; charset=utf-8"),
+    ("/examples/planets.csv", "text/csv; charset=utf-8"),
+    ("/assets/js/embed.js", "text/javascript; charset=utf-8"),
+    ("/assets/js/messages.mjs", "text/javascript; charset=utf-8"),
 ])
 def test_mime_types(server, path, mime):
     response, _ = get(server, path, method="HEAD")
@@ -70,12 +74,42 @@ def test_only_site_files_are_served(server, path):
     assert response.status in (400, 404)
 
 
+def test_a_folder_serves_its_index_page(server):
+    response, body = get(server, "/examples/")
+    assert response.status == 200 and b"<loupe-view" in body
+    assert body == (site.ROOT / "examples" / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize("path, location", [
+    ("/examples", "/examples/"),
+    ("/examples?x=1", "/examples/?x=1"),
+    ("//examples", "/examples/"),  # never a protocol-relative address (an open redirect)
+])
+def test_a_folder_without_its_slash_is_redirected(server, path, location):
+    response, _ = get(server, path)
+    assert response.status == 301 and response.getheader("Location") == location
+
+
+@pytest.mark.parametrize("relative, index", [
+    ("examples", "examples/index.html"),
+    ("", "index.html"),
+    ("app", None),           # a site folder without an index page
+    ("tests", None),         # not part of the site, whatever it holds
+    ("examples/nope", None),
+])
+def test_folder_index(tmp_path, relative, index):
+    for name in ("index.html", "examples/index.html", "tests/index.html", "app/a.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert site.folder_index(relative, tmp_path) == index
+
+
 def test_service_worker_lists_every_site_file_and_a_version(server):
     _, body = get(server, "/sw.js")
     text = body.decode()
     assert "__LOUPE" not in text
     precache = json.loads(text.split("const PRECACHE = ", 1)[1].split(";\n", 1)[0])
-    assert set(precache) == {"./", *site.site_files()}
+    assert set(precache) == {"./", *site.site_files(), site.EMBED_PAGE}
     assert "assets/vendor/pyodide-314.0.7/pyodide.asm.wasm" in precache
     assert not [p for p in precache if p.endswith((".gz", ".map", ".md"))]
 
@@ -97,4 +131,5 @@ def test_static_build_is_self_contained(tmp_path):
     assert count == len(files) - 1  # plus _headers
     assert {"index.html", "sw.js", "_headers", "mpy.toml", "app/ui/main.py"} <= files
     assert "assets/vendor/duckdb-wasm-1.32.0/duckdb-eh.wasm" in files
+    assert {"examples/index.html", "examples/planets.csv", "assets/js/embed.js", "assets/js/messages.mjs"} <= files
     assert not [f for f in files if f.startswith(("tests/", "tools/", "node_modules/", ".git"))]

@@ -1,0 +1,65 @@
+"""What the page's address asks for at start: a shared view, files, SQL, what to show.
+
+    #state=…      a shared view (app.ui.sharing restores it; it wins over the rest)
+    ?url=         files to open (repeatable), instead of the sample
+    ?sql=         SQL to run over them; its rows become the table shown
+    ?view=        table | chart | profile: what to show first
+
+Bad values never stop the page: each says what was wrong and the default applies.
+"""
+
+from app.core import share, view
+from app.ui import chart_panel, feedback, sharing
+from pyscript import document, window
+
+_KEYS = ("url", "sql", "view")
+
+
+async def open_first_view(session) -> None:
+    """Open what the address asks for (else the sample) and show it as asked."""
+    asked = share.from_address(_params())
+    restored = await sharing.from_link(session)
+    if not restored:
+        for url in asked["urls"]:
+            absolute = str(window.URL.new(url, window.location.href).href)
+            await feedback.guarded(session.open({"kind": "url", "url": absolute}))
+    if not session.tables and session.restoring is None:
+        await feedback.guarded(session.open({"kind": "sample", "url": sharing.SAMPLE_URL}))
+    if asked["sql"] and not restored and session.tables:
+        await _run_sql(session, asked["sql"])
+    await show(session, asked["show"])
+    if asked["problems"]:
+        feedback.notice(" ".join(asked["problems"]))
+
+
+async def show(session, what: str) -> None:
+    """Show the table, its chart or its columns' profiles first (``?view=``)."""
+    document.documentElement.setAttribute("data-show", what)
+    if session.view["active"] is None:
+        return
+    if what == "chart" and view.table_state(session.view)["chart"] is None:
+        chart_panel.open_chart(session)
+    elif what == "profile" and not view.panel_open(session.view, "profile"):
+        session.view = view.with_panel(session.view, "profile", True)
+        await session.render(True)
+
+
+async def _run_sql(session, text: str) -> None:
+    """Run the address's SQL like the editor would; in the full app the editor shows it."""
+    panel = session.sql_panel
+    panel.show_text(text)
+    if not session.embedded:
+        panel.set_open(True, focus=False)
+    await panel.run(text, 0, 0, True)
+    if panel.failure and session.embedded:
+        feedback.error("The SQL in this embed's address failed: " + panel.failure)
+
+
+def _params() -> dict:
+    """The address's query parameters that Loupe reads, each as a list of values."""
+    found = window.URLSearchParams.new(window.location.search)
+    out = {}
+    for key in _KEYS:
+        values = found.getAll(key)
+        out[key] = [str(values[i]) for i in range(values.length)]
+    return out
