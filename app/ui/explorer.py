@@ -87,7 +87,7 @@ class Explorer:
 
     async def profile(self, table: str, state: dict, columns: list, name: str, background: bool = False):
         """The full profile of column ``name`` under the view's filters (cached per filter set)."""
-        store = self.profiles.setdefault((table, _filter_key(state)), {})
+        store = self.profiles.setdefault((table, filter_key(state)), {})
         if name in store:
             return store[name]
         column = None
@@ -201,8 +201,14 @@ def _source(table: str, state: dict, columns: list) -> tuple:
     return sql.quote_ident(table) + clause, params
 
 
-def _filter_key(state: dict) -> str:
-    return json.dumps([state.get("filters") or [], state.get("search") or ""])
+def filter_key(state: dict) -> str:
+    """The rows ``state`` keeps, as text: equal for equal filters and search.
+
+    Filters become [column, op, value] lists first: MicroPython's dicts keep
+    no key order, so dumping them could give equal states unequal keys.
+    """
+    kept = [[f.get("column"), f.get("op"), f.get("value")] for f in state.get("filters") or []]
+    return json.dumps([kept, state.get("search") or ""])
 
 
 async def _run(steps, engine):

@@ -26,7 +26,7 @@ import json
 from app.core import errors, fmt, query, types, view
 from app.ui import profiles
 from app.ui.dom import by_id, clear, el, on, show
-from app.ui.explorer import _filter_key  # the explorer's own cache key: its header strips fill the same cache
+from app.ui.explorer import filter_key  # the explorer's own cache key: its header strips fill the same cache
 from pyscript import document
 
 MAX_CARDS = 60  # wider tables show the first this many columns, and say so
@@ -133,7 +133,7 @@ async def _fill(session, generation: int, table: str, state: dict, columns: list
     # Unfiltered, the header strips profile the same rows from the first column on: start from the
     # last and meet them, taking what they found from the shared cache.
     from_the_end = not query.is_filtered(state) and not state.get("group")
-    cached = explorer.profiles.get((table, _filter_key(state))) or {}
+    cached = explorer.profiles.get((table, filter_key(state))) or {}
     pending = list(names)
     done = 0
     rows = None
@@ -167,7 +167,7 @@ async def _fill(session, generation: int, table: str, state: dict, columns: list
             continue
         if generation != _panel["generation"]:
             return
-        cached = explorer.profiles.get((table, _filter_key(state))) or {name: found}
+        cached = explorer.profiles.get((table, filter_key(state))) or {name: found}
     root.setAttribute("data-profiled", str(done))
     _status(_done_text(len(names), rows, state))
     _panel["complete"] = True
