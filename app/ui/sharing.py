@@ -122,13 +122,10 @@ class Restoring:
         if table != waited["table"]:
             self.state = view.rename_source(self.state, waited["table"], table)
         opened = [table]
-        still = []
-        for source in self.deferred:
-            if await self._replay(source, quiet=bool(self.waiting)):
+        pending, self.deferred = self.deferred, []  # a replay that fails again defers itself again
+        for source in pending:
+            if await self._replay(source):
                 opened.append(source["table"])
-            else:
-                still.append(source)
-        self.deferred = still
         await self._apply(opened)
         self._report()
 
@@ -152,8 +149,11 @@ class Restoring:
             self.state = view.rename_source(self.state, source["table"], info["table"])
         return True
 
-    async def _replay(self, source: dict, quiet: bool = False) -> bool:
-        """Make a query source's table again by running its SQL; False if it cannot run (yet)."""
+    async def _replay(self, source: dict) -> bool:
+        """Make a query source's table again by running its SQL; False if it cannot run (yet).
+
+        While local files are still awaited, a failure is put off until the next one arrives.
+        """
         session = self.session
         text = share.replay_sql(source)
         pieces = statements.split(text)
@@ -170,7 +170,7 @@ class Restoring:
         except errors.LoupeError as failure:
             if self.waiting:
                 self.deferred.append(source)
-            elif not quiet:
+            else:
                 self.problems.append("The table '" + source["table"] + "' could not be made again from its SQL: "
                                      + str(failure))
             return False

@@ -289,3 +289,32 @@ def test_an_embed_starts_no_python_and_leaves_its_address_alone(fresh, base_url)
     assert page.evaluate("loupe.tables()[0].table") == "seattle_weather"
     assert page.evaluate("window.loupe._worker === undefined")
     assert page.evaluate("location.hash") == ""  # an embed leaves its address alone
+
+
+def test_sql_over_a_local_file_runs_again_once_the_file_is_opened(app, fresh, tmp_path):
+    app.evaluate("([name, text]) => loupe.open({name, text})", ["notes.csv", NOTES])
+    app.locator("#tables button[aria-label='Close seattle_weather']").click()
+    app.wait_for_function("loupe.tables().length === 1")
+    app.locator("#sql-toggle").click()
+    app.locator("#sql-editor .cm-content").wait_for()
+    runs = int(app.locator("#sql-panel").get_attribute("data-runs") or 0)
+    app.locator("#sql-editor .cm-content").fill("SELECT kind, sum(amount) AS total FROM notes GROUP BY kind")
+    app.keyboard.press("Control+Enter")
+    app.wait_for_function(f"Number(document.querySelector('#sql-panel').dataset.runs || 0) > {runs}")
+    settled(app)
+    link = app.evaluate("loupe.link()")
+
+    page = boot(fresh(), link)
+    page.locator("#waiting").wait_for(state="visible")
+    assert page.evaluate("loupe.tables()") == []  # the SQL needs the file: it waits too
+    restores = page.evaluate("Number(document.body.dataset.restores || 0)")
+    notes = tmp_path / "NOTES.CSV"  # the same name in other letter case
+    notes.write_text(NOTES)
+    page.set_input_files("#file-input", str(notes))
+    page.wait_for_function(f"Number(document.body.dataset.restores || 0) > {restores}")
+    settled(page)
+    assert sorted(t["table"] for t in page.evaluate("loupe.tables()")) == ["notes", "query_result"]
+    assert page.evaluate("loupe.view().active") == "query_result"
+    assert page.locator("#waiting").is_hidden() and page.locator("#error").is_hidden()
+    got = page.evaluate("loupe.query('SELECT * FROM query_result ORDER BY kind')")["rows"]
+    assert got == [["apple", 12.5], ["pear", 1.25], ["plum", None]]
