@@ -2,7 +2,10 @@
 
 Public modules:
     catalog -- loading and describing tables as engine-independent steps
-    charts  -- chart kinds, the SQL reducing a table to a chart, Vega-Lite specs
+    charts  -- chart kinds, fitting a chart to the columns, the public chart entry points
+    chart_axes -- how a column becomes a chart's axis: kinds, summaries, units, limits, labels
+    chart_sql -- the SQL reducing a table to what a chart draws, one data builder per kind
+    chart_specs -- Vega-Lite encodings and titles, one spec builder per kind
     filters -- filter operators (a registry), the search box, their chips' labels
     fmt     -- values and counts as the text shown on screen
     errors  -- the LoupeError tree and wording of engine errors
@@ -23,4 +26,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "charts", "errors", "export", "filters", "fmt", "formats", "history", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view")
+SHARED = ("catalog", "chart_axes", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "history", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view")

@@ -7,6 +7,7 @@
     |   +-- FetchError         a URL could not be downloaded
     +-- QueryError             SQL the engine rejected
     +-- StateError             a view state that cannot be read
+    +-- ChartError             a chart that cannot be drawn as described
 
 Runs under MicroPython and CPython (see README.md).
 """
@@ -38,6 +39,10 @@ class QueryError(LoupeError):
 
 class StateError(LoupeError):
     """A serialised view state is malformed or from an unknown version."""
+
+
+class ChartError(LoupeError):
+    """A chart that cannot be drawn as described; the message says what to choose instead."""
 
 
 # (prefix of DuckDB's message, advice appended for a person)

@@ -24,7 +24,14 @@ def test_js_prefix_is_dropped_and_empty_messages_explained():
 
 
 def test_error_tree():
-    for cls in (errors.OpenError, errors.QueryError, errors.StateError):
+    for cls in (errors.OpenError, errors.QueryError, errors.StateError, errors.ChartError):
         assert issubclass(cls, errors.LoupeError)
     for cls in (errors.EmptyFileError, errors.BinaryFileError, errors.FetchError):
         assert issubclass(cls, errors.OpenError)
+
+
+def test_chart_errors_belong_to_the_tree():
+    from app.core import charts
+    assert charts.ChartError is errors.ChartError
+    with pytest.raises(errors.ChartError):
+        charts.roles("pie")
