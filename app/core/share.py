@@ -19,8 +19,7 @@ from app.core import errors, view
 
 # What ``?view=`` may show: the table, its chart, or every column's profile.
 SHOWS = ("table", "chart", "profile")
-# Sources a link can open by itself; the others ("file", "text") need the person.
-REOPENABLE = ("url", "sample")
+# Sources only the person can open again (a link opens "url" and "sample" ones, and runs "query" ones).
 LOCAL = ("file", "text")
 _READ_KEYS = ("format", "encoding", "delimiter", "header")
 _URL_SCHEMES = ("http://", "https://")

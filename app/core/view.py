@@ -312,6 +312,19 @@ def panel_open(view: dict, name: str) -> bool:
     return name in (view.get("panels") or [])
 
 
+def canonical(value) -> str:
+    """JSON text of ``value`` with object keys sorted: a key for caches and redraws.
+
+    MicroPython's dicts keep no key order, so ``json.dumps`` of two equal
+    states can differ there; this text cannot.
+    """
+    if isinstance(value, dict):
+        return "{" + ",".join([json.dumps(k) + ":" + canonical(value[k]) for k in sorted(value)]) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join([canonical(v) for v in value]) + "]"
+    return json.dumps(value)
+
+
 def dumps(view: dict) -> str:
     """The state as compact JSON text."""
     return json.dumps(view, separators=(",", ":"))

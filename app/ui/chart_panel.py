@@ -198,17 +198,10 @@ def _key(session, table: str, chart) -> str:
     """What a drawn chart depends on: the table, its rows (filters, search, size, columns) and the chart."""
     state = session.state()
     info = session.tables[table]
-    return _canonical([table, info["rows"], info["columns"], state.get("filters") or [], state.get("search") or "",
+    return view.canonical([table, info["rows"], info["columns"], state.get("filters") or [], state.get("search") or "",
                        chart])
 
 
-def _canonical(value) -> str:
-    """JSON text with keys in order: MicroPython's dicts keep none, so equal states could dump differently."""
-    if isinstance(value, dict):
-        return "{" + ",".join([json.dumps(k) + ":" + _canonical(value[k]) for k in sorted(value)]) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join([_canonical(v) for v in value]) + "]"
-    return json.dumps(value)
 
 
 # --- the form ---------------------------------------------------------------------------------

@@ -36,6 +36,15 @@ def on(node, event: str, handler) -> None:
     node.addEventListener(event, proxy)
 
 
+def count_up(node, attribute: str) -> None:
+    """Add one to the counter in ``attribute`` of ``node`` (``<body data-views>`` and the like).
+
+    Tests, benchmarks and embedders wait on these counters instead of guessing.
+    getAttribute, not a property: a missing JS property raises on MicroPython.
+    """
+    node.setAttribute(attribute, str(int(str(node.getAttribute(attribute) or "0")) + 1))
+
+
 def show(node, visible: bool = True) -> None:
     """Show or hide ``node`` with the hidden attribute."""
     node.hidden = not visible

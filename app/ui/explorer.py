@@ -9,10 +9,10 @@ soon as the view changes.
 """
 
 import asyncio
-import json
 
-from app.core import errors, fmt, profile, query, sql
+from app.core import errors, fmt, profile, query, sql, view
 from app.ui import feedback, profiles
+from app.ui.dom import count_up
 from app.ui.grid import BLOCK
 
 ORDER_TABLE = "loupe_view_order"
@@ -168,13 +168,9 @@ async def _stored_count(engine, made: dict, stored: str) -> int:
 
 
 def _mark(counter: str) -> None:
-    """Count a view drawn (``data-views``) or settled, its rows counted (``data-settled``), on ``<body>``.
-
-    Tests, benchmarks and embedders wait on these instead of guessing.
-    """
+    """Count a view drawn (``data-views``) or settled, its rows counted (``data-settled``), on ``<body>``."""
     from pyscript import document
-    body = document.body
-    body.setAttribute(counter, str(int(str(body.getAttribute(counter) or "0")) + 1))
+    count_up(document.body, counter)
 
 
 def _direct_pages(engine, table, state, columns):
@@ -202,13 +198,8 @@ def _source(table: str, state: dict, columns: list) -> tuple:
 
 
 def filter_key(state: dict) -> str:
-    """The rows ``state`` keeps, as text: equal for equal filters and search.
-
-    Filters become [column, op, value] lists first: MicroPython's dicts keep
-    no key order, so dumping them could give equal states unequal keys.
-    """
-    kept = [[f.get("column"), f.get("op"), f.get("value")] for f in state.get("filters") or []]
-    return json.dumps([kept, state.get("search") or ""])
+    """The rows ``state`` keeps, as text: equal for equal filters and search (on MicroPython too)."""
+    return view.canonical([state.get("filters") or [], state.get("search") or ""])
 
 
 async def _run(steps, engine):

@@ -5,8 +5,6 @@ up; the CPython worker starts afterwards, in the background — except in an
 embed (embed.html), which starts it only when something needs it.
 """
 
-import asyncio
-
 from pyscript import window
 
 from app.engine.wasm import WasmEngine

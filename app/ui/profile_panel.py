@@ -21,7 +21,6 @@ for the work instead of guessing.
 """
 
 import asyncio
-import json
 
 from app.core import errors, fmt, query, types, view
 from app.ui import profiles
@@ -78,7 +77,7 @@ def refresh(session) -> None:
     shown = query.visible(columns, state)
     by_id("profile-note").textContent = _note(state, len(shown))
     picked = shown[:MAX_CARDS]
-    key = _canonical([table, session.tables[table]["rows"], session.tables[table]["columns"],
+    key = view.canonical([table, session.tables[table]["rows"], session.tables[table]["columns"],
                       state.get("filters") or [], state.get("search") or "", [c["name"] for c in picked]])
     if key == _panel["drawn"]:
         return  # drawn, or being drawn, for these rows (a sort or a resize changes no profile)
@@ -254,12 +253,3 @@ def _done_text(columns: int, rows, state: dict) -> str:
     if query.is_filtered(state):
         return text + " over the " + counted + " that match the filters."
     return text + " over " + counted + "."
-
-
-def _canonical(value) -> str:
-    """JSON text with keys in order: MicroPython's dicts keep none, so equal states could dump differently."""
-    if isinstance(value, dict):
-        return "{" + ",".join([json.dumps(k) + ":" + _canonical(value[k]) for k in sorted(value)]) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join([_canonical(v) for v in value]) + "]"
-    return json.dumps(value)

@@ -14,7 +14,7 @@ from app.core import catalog, errors, fmt, query, refine, sql, types, view
 from app.engine import wasm
 from app.ui import chart_panel, feedback, profile_panel, progress, sharing, source_bar
 from app.ui.column_panel import ColumnPanel
-from app.ui.dom import by_id, clear, el, on
+from app.ui.dom import by_id, clear, count_up, el, on
 from app.ui.explorer import Explorer
 from app.ui.exploring import Exploring
 from app.ui.grid import Grid
@@ -330,10 +330,7 @@ def _ordered(state: dict, tables: dict) -> list:
 
 def _count_load() -> None:
     """``<body data-loads>``: loads finished so far, ok or not (tests and embedders wait on it)."""
-    from pyscript import document
-    body = document.body
-    done = body.getAttribute("data-loads")  # getAttribute: a missing JS property raises on MicroPython
-    body.setAttribute("data-loads", str(int(str(done or "0")) + 1))
+    count_up(document.body, "data-loads")
 
 
 def _task(session, method, *args):

@@ -12,7 +12,7 @@ The Share… drawer shows the link to the current view and copies it.
 
 from app.core import errors, query, share, statements, view
 from app.ui import feedback
-from app.ui.dom import by_id, on, show
+from app.ui.dom import by_id, count_up, on, show
 from pyscript import document, window
 
 STATE_PREFIX = "#state="
@@ -137,7 +137,8 @@ class Restoring:
             opening = {"kind": "url", "url": source["url"]}
         options = share.open_options(source)
         if source["table"] in session.tables:
-            if session.source_of(source["table"]) and session.source_of(source["table"]).get("url") == source.get("url"):
+            known = session.source_of(source["table"])
+            if known and known.get("url") == source.get("url"):
                 return True  # already open (a link followed in the same tab)
             options.pop("table")
         try:
@@ -245,9 +246,7 @@ class Restoring:
         if self.problems:
             feedback.error(" ".join(self.problems))
             self.problems = []
-        # <body data-restores>: restore steps finished so far (tests and embedders wait on it).
-        body = document.body
-        body.setAttribute("data-restores", str(int(str(body.getAttribute("data-restores") or "0")) + 1))
+        count_up(document.body, "data-restores")  # restore steps finished so far
 
 
 # --- making a link ------------------------------------------------------------------------
@@ -267,8 +266,7 @@ async def link(session) -> str:
 async def _drawer_opened(session) -> None:
     field = by_id("share-link")
     field.value = await link(session)
-    names = [s["name"] for s in session.view["sources"] if s["kind"] in share.LOCAL]
-    by_id("share-note").textContent = _note(names)
+    by_id("share-note").textContent = _note(share.local_names(session.view))
     field.select()
 
 

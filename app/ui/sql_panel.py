@@ -15,7 +15,7 @@ the SQL text handling is app.core.statements, the history app.core.history.
 import json
 
 from app.core import errors, fmt, history, naming, sql, statements, view
-from app.ui.dom import by_id, clear, el, on, show
+from app.ui.dom import by_id, clear, count_up, el, on, show
 from pyscript import window
 from pyscript.ffi import create_proxy
 
@@ -179,7 +179,7 @@ class SqlPanel:
             await self._run(text, start, end, run_all)
         finally:
             # Runs finished so far, ok or not, on the panel (tests and embedders wait on it).
-            self.root.setAttribute("data-runs", str(int(str(self.root.getAttribute("data-runs") or "0")) + 1))
+            count_up(self.root, "data-runs")
 
     async def _run(self, text: str, start: int, end: int, run_all: bool) -> None:
         if self.running:

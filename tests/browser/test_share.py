@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import duckdb
 import pytest
-from helpers import BOOT_TIMEOUT_MS, ROOT, axe_violations, open_app
+from helpers import BOOT_TIMEOUT_MS, ROOT, axe_violations
 
 SAMPLE = ROOT / "node_modules" / "vega-datasets" / "data" / "seattle-weather.csv"
 SAMPLE_PATH = "assets/vendor/vega-datasets-3.2.1/seattle-weather.csv"
@@ -46,6 +46,16 @@ def cells(page, n=5) -> list:
     rows = page.locator("#grid tbody tr[data-row]:not(.waiting)")
     page.wait_for_function("document.querySelectorAll('#grid tbody tr[data-row]:not(.waiting)').length > 0")
     return [[td.inner_text() for td in rows.nth(i).locator("td").all()] for i in range(min(n, rows.count()))]
+
+
+def run_in_editor(page, text: str) -> None:
+    """Open the SQL panel, type ``text``, run it with Ctrl+Enter and wait for the run to finish."""
+    page.locator("#sql-toggle").click()
+    page.locator("#sql-editor .cm-content").wait_for()
+    runs = int(page.locator("#sql-panel").get_attribute("data-runs") or 0)
+    page.locator("#sql-editor .cm-content").fill(text)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(f"Number(document.querySelector('#sql-panel').dataset.runs || 0) > {runs}")
 
 
 def without_offsets(state: dict) -> dict:
@@ -105,12 +115,7 @@ def test_a_link_to_a_url_source_and_a_query_opens_both_again(app, fresh):
     app.evaluate(f"loupe.open({json.dumps(url)}, {{table: 'weather_again'}})")
     app.evaluate("loupe.setTableState('weather_again', {filters: [{column: 'weather', op: 'in', value: ['fog']}]})")
     settled(app)
-    app.locator("#sql-toggle").click()
-    app.locator("#sql-editor .cm-content").wait_for()
-    runs = int(app.locator("#sql-panel").get_attribute("data-runs") or 0)
-    app.locator("#sql-editor .cm-content").fill("SELECT weather, count(*) AS days FROM weather_again GROUP BY ALL")
-    app.keyboard.press("Control+Enter")
-    app.wait_for_function(f"Number(document.querySelector('#sql-panel').dataset.runs || 0) > {runs}")
+    run_in_editor(app, "SELECT weather, count(*) AS days FROM weather_again GROUP BY ALL")
     settled(app)
     link = app.evaluate("loupe.link()")
 
@@ -295,12 +300,7 @@ def test_sql_over_a_local_file_runs_again_once_the_file_is_opened(app, fresh, tm
     app.evaluate("([name, text]) => loupe.open({name, text})", ["notes.csv", NOTES])
     app.locator("#tables button[aria-label='Close seattle_weather']").click()
     app.wait_for_function("loupe.tables().length === 1")
-    app.locator("#sql-toggle").click()
-    app.locator("#sql-editor .cm-content").wait_for()
-    runs = int(app.locator("#sql-panel").get_attribute("data-runs") or 0)
-    app.locator("#sql-editor .cm-content").fill("SELECT kind, sum(amount) AS total FROM notes GROUP BY kind")
-    app.keyboard.press("Control+Enter")
-    app.wait_for_function(f"Number(document.querySelector('#sql-panel').dataset.runs || 0) > {runs}")
+    run_in_editor(app, "SELECT kind, sum(amount) AS total FROM notes GROUP BY kind")
     settled(app)
     link = app.evaluate("loupe.link()")
 

@@ -5,9 +5,7 @@ import collections
 import datetime
 import json
 import math
-import shutil
 import statistics
-import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -15,11 +13,11 @@ import pytest
 
 from app.core import catalog, charts, query, sql
 from app.engine.native import NativeEngine
+from micropython_replay import needs_micropython, replay
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "node_modules" / "vega-datasets" / "data"
 SCHEMA = ROOT / "node_modules" / "vega-lite" / "build" / "vega-lite-schema.json"
-MICROPYTHON = ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript" / "micropython.mjs"
 ODD = 'it\'s "odd"; DROP TABLE weather; --'
 
 
@@ -485,26 +483,7 @@ for case in json.load(open("/cases.json")):
     out.append(charts.vega_lite(data, True))
 print(json.dumps(out))
 """
-RUNNER = """
-import fs from "node:fs";
-const [micropython, core, cases, replay, out] = process.argv.slice(2);
-const { loadMicroPython } = await import(micropython);
-let printed = "";
-const mp = await loadMicroPython({ heapsize: 64 * 1024 * 1024, stdout: (text) => { printed += text; } });
-mp.FS.mkdir("/app");
-mp.FS.mkdir("/app/core");
-mp.FS.writeFile("/app/__init__.py", "");
-for (const name of fs.readdirSync(core)) {
-  if (name.endsWith(".py")) mp.FS.writeFile("/app/core/" + name, fs.readFileSync(core + "/" + name));
-}
-mp.FS.writeFile("/cases.json", fs.readFileSync(cases));
-mp.runPython(fs.readFileSync(replay, "utf8"));
-fs.writeFileSync(out, printed);
-"""
-
-
-@pytest.mark.skipif(not shutil.which("node") or not MICROPYTHON.exists(),
-                    reason="needs node and MicroPython's npm package")
+@needs_micropython
 def test_micropython_draws_the_same_specs(engine, tmp_path):
     """Replay each query's browser-shaped answer to the module under MicroPython (WebAssembly, in node)."""
     cases, expected = [], []
@@ -522,13 +501,7 @@ def test_micropython_draws_the_same_specs(engine, tmp_path):
         data = catalog.run(charts.chart_data(tuple(source), columns, chart), recording)
         cases.append({"source": source, "columns": columns, "chart": chart, "answers": answers})
         expected.append(json.loads(json.dumps(charts.vega_lite(data, True))))
-    paths = [tmp_path / name for name in ("run.mjs", "cases.json", "replay.py", "out.json")]
-    for path, text in zip(paths, (RUNNER, json.dumps(cases), REPLAY)):
-        path.write_text(text)
-    arguments = [paths[0], MICROPYTHON, ROOT / "app" / "core"] + paths[1:]
-    done = subprocess.run(["node"] + [str(a) for a in arguments], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    got = json.loads(paths[3].read_text())
+    got = replay(tmp_path, cases, REPLAY, heap_mb=64, timeout=300)
     assert len(got) == len(expected)
     for mine, want in zip(got, expected):
         assert_same(mine, want)

@@ -5,19 +5,17 @@ import datetime
 import decimal
 import json
 import math
-import shutil
 import statistics
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from app.core import catalog, errors, profile, sql
 from app.engine.native import NativeEngine
+from micropython_replay import needs_micropython, replay
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "node_modules" / "vega-datasets" / "data"
-MICROPYTHON = ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript" / "micropython.mjs"
 
 
 @pytest.fixture(scope="module")
@@ -460,27 +458,7 @@ for case in json.load(open("/cases.json")):
     out.append([found, profile.spark_bars(found), profile.summary_lines(found)])
 print(json.dumps(out))
 """
-# node run.mjs MICROPYTHON_MJS CORE_FOLDER CASES REPLAY OUT
-RUNNER = """
-import fs from "node:fs";
-const [micropython, core, cases, replay, out] = process.argv.slice(2);
-const { loadMicroPython } = await import(micropython);
-let printed = "";
-const mp = await loadMicroPython({ heapsize: 32 * 1024 * 1024, stdout: (text) => { printed += text; } });
-mp.FS.mkdir("/app");
-mp.FS.mkdir("/app/core");
-mp.FS.writeFile("/app/__init__.py", "");
-for (const name of fs.readdirSync(core)) {
-  if (name.endsWith(".py")) mp.FS.writeFile("/app/core/" + name, fs.readFileSync(core + "/" + name));
-}
-mp.FS.writeFile("/cases.json", fs.readFileSync(cases));
-mp.runPython(fs.readFileSync(replay, "utf8"));
-fs.writeFileSync(out, printed);
-"""
-
-
-@pytest.mark.skipif(not shutil.which("node") or not MICROPYTHON.exists(),
-                    reason="needs node and MicroPython's npm package")
+@needs_micropython
 def test_micropython_gives_the_same_profiles(kinds, tmp_path):
     """Replay each query's browser-shaped answer to the module under MicroPython (WebAssembly, in node)."""
     kinds.execute("CREATE OR REPLACE TABLE odd AS SELECT unnest(['1.5', '-2', 'nan', 'inf', NULL])::DOUBLE AS x")
@@ -500,10 +478,4 @@ def test_micropython_gives_the_same_profiles(kinds, tmp_path):
         column = next(c for c in catalog.run(catalog.describe(table), kinds.execute)["columns"] if c["name"] == name)
         cases.append({"source": [sql.quote_ident(table), []], "column": column, "answers": answers})
         expected.append([found, profile.spark_bars(found), [list(line) for line in profile.summary_lines(found)]])
-    paths = [tmp_path / name for name in ("run.mjs", "cases.json", "replay.py", "out.json")]
-    for path, text in zip(paths, (RUNNER, json.dumps(cases), REPLAY)):
-        path.write_text(text)
-    arguments = [paths[0], MICROPYTHON, ROOT / "app" / "core"] + paths[1:]
-    done = subprocess.run(["node"] + [str(a) for a in arguments], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(paths[3].read_text()) == expected
+    assert replay(tmp_path, cases, REPLAY, heap_mb=32, timeout=120) == expected

@@ -154,3 +154,10 @@ def test_a_table_state_is_applied_whole_with_defaults():
     assert applied["sort"] == [["b", "desc"]] and applied["filters"] == []
     with pytest.raises(ValueError):
         view.with_table_state(state, "missing", {})
+
+
+def test_canonical_text_does_not_depend_on_key_order():
+    one = {"b": [1, {"y": None, "x": "é"}], "a": 2.5}
+    two = {"a": 2.5, "b": [1, {"x": "é", "y": None}]}
+    assert view.canonical(one) == view.canonical(two) == '{"a":2.5,"b":[1,{"x":"\\u00e9","y":null}]}'
+    assert view.canonical([["c", "in", ["x"]], ""]) != view.canonical([["c", "in", ["y"]], ""])
