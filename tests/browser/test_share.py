@@ -129,7 +129,9 @@ def test_a_link_to_a_url_source_and_a_query_opens_both_again(app, fresh):
     rows = page.evaluate("loupe.query('SELECT * FROM query_result ORDER BY weather')")["rows"]
     assert rows == [list(r) for r in duckdb.sql(
         f"SELECT weather, count(*) FROM read_csv('{SAMPLE}') GROUP BY ALL ORDER BY weather").fetchall()]
+    views = page.evaluate("Number(document.body.dataset.views || 0)")
     page.locator("#tables button", has_text="weather_again").click()
+    page.wait_for_function(f"Number(document.body.dataset.views || 0) > {views}")  # the tab's view, not the last one
     settled(page)
     assert page.locator("#view-count").inner_text().startswith("Showing")
 
