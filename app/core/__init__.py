@@ -8,6 +8,7 @@ Public modules:
     chart_specs -- Vega-Lite encodings and titles, one spec builder per kind
     filters -- filter operators (a registry), the search box, their chips' labels
     fmt     -- values and counts as the text shown on screen
+    guard   -- what SQL may do: the engine's lock, refusals, SQL from outside the person only reads
     errors  -- the LoupeError tree and wording of engine errors
     export  -- export formats, the SQL feeding a file, Markdown tables, Excel writing
     naming  -- table names from file names
@@ -26,4 +27,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "chart_axes", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "history", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view")
+SHARED = ("catalog", "chart_axes", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "guard", "history", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view")

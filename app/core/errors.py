@@ -58,8 +58,15 @@ _ENGINE_ADVICE = [
 
 
 def query_error(message: str) -> QueryError:
-    """A QueryError whose text is DuckDB's message plus advice on what to do."""
+    """A QueryError whose text is DuckDB's message plus advice on what to do.
+
+    A refusal of the engine's lock (app/core/guard.py) says what Loupe does instead.
+    """
+    from app.core import guard
     text = _strip_engine_noise(str(message))
+    refused = guard.engine_message(text)
+    if refused is not None:
+        return QueryError(refused)
     for prefix, advice in _ENGINE_ADVICE:
         if text.startswith(prefix):
             return QueryError(text + " — " + advice)

@@ -13,18 +13,28 @@ from typing import Any
 
 import duckdb
 
-from app.core import errors
+from app.core import errors, guard
 
 
 class NativeEngine:
-    """An in-memory DuckDB database with the browser engine's interface."""
+    """An in-memory DuckDB database with the browser engine's interface.
 
-    def __init__(self) -> None:
+    ``locked=True`` locks it as the browser's engine is (``guard.LOCK``): only
+    the files registered here can be read, and no setting can change.
+    """
+
+    def __init__(self, locked: bool = False) -> None:
         self.connection = duckdb.connect(":memory:")
         self._folder = tempfile.TemporaryDirectory(prefix="loupe-")
+        if locked:
+            for statement in guard.lock_statements(str(Path(self._folder.name).resolve()) + "/"):
+                self.connection.execute(statement)
 
     def execute(self, sql: str, params: list[Any] | None = None) -> dict[str, Any]:
         """Run one statement; rows come back as lists."""
+        refused = guard.refusal(sql)
+        if refused is not None:
+            raise errors.QueryError(refused)
         try:
             cursor = self.connection.execute(sql, params or [])
             if cursor.description is None:

@@ -9,7 +9,7 @@ crosses the boundary once per statement and rewords failures through
 import asyncio
 import json
 
-from app.core import errors
+from app.core import errors, guard
 
 
 class WasmEngine:
@@ -92,6 +92,9 @@ async def run(steps, engine, cancellable=False):
 
 
 async def _call(glue_query, sql: str, params, background=False) -> dict:
+    refused = guard.refusal(sql)
+    if refused is not None:
+        raise errors.QueryError(refused)
     return json.loads(await _glue(glue_query, sql, json.dumps(params or []), background=background))
 
 

@@ -10,7 +10,7 @@ import json
 
 from pyscript import document
 
-from app.core import catalog, errors, fmt, query, refine, sql, types, view
+from app.core import catalog, errors, fmt, guard, query, refine, sql, types, view
 from app.engine import wasm
 from app.ui import chart_panel, feedback, profile_panel, progress, sharing, source_bar
 from app.ui.column_panel import ColumnPanel
@@ -186,7 +186,7 @@ class Session(Exploring):
     def next_file_name(self, suffix: str) -> str:
         """A fresh virtual file name for the engine (never derived from user text)."""
         self._file_counter += 1
-        return "loupe-" + str(self._file_counter) + suffix
+        return guard.FILES + str(self._file_counter) + suffix
 
     def spawn(self, coroutine) -> None:
         """Run ``coroutine`` in the background; errors become on-screen messages."""

@@ -23,18 +23,39 @@ function checkCancelled() {
   if (cancelled) throw new Error("Interrupted: the load was cancelled.");
 }
 
+// The engine's configuration, set before any other SQL and then locked, so no
+// statement (SET, RESET, PRAGMA, LOAD, ATTACH, COPY, a table function over a
+// URL, a URL built by getvariable) can reach the network or undo it:
+// - no extension is installed, loaded or autoloaded (they come from DuckDB's site);
+// - only files under FILES, which Loupe registers itself, can be read or written
+//   (enable_external_access = false shuts out every other path and every URL);
+// - lock_configuration = true refuses every later SET or RESET.
+// Python reads this back (app/core/guard.py: LOCKED) and refuses to start without it.
+const FILES = "/loupe/";
+const LOCK = [
+  "SET autoinstall_known_extensions = false",
+  "SET autoload_known_extensions = false",
+  "SET allow_community_extensions = false",
+  `SET allowed_directories = ['${FILES}']`,
+  "SET enable_external_access = false",
+  "SET lock_configuration = true",
+];
+
 async function start() {
-  const worker = new Worker(`${BASE}duckdb-browser-eh.worker.js`);
+  // The worker script is Loupe's wrapper around DuckDB's: it refuses every
+  // request but those for DuckDB's own files (assets/js/duckdb-worker.js).
+  const worker = new Worker(new URL("./duckdb-worker.js", import.meta.url).href);
   database = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await database.instantiate(`${BASE}duckdb-eh.wasm`);
   await database.open({ query: { castBigIntToDouble: false } });
   connection = await database.connect();
   performance.mark("loupe:engine-instantiated");
-  // Extensions are downloaded on first use, which an offline app cannot do;
-  // without this, a Parquet or JSON call would hang or fail obscurely.
-  await connection.query("SET autoinstall_known_extensions = false");
-  await connection.query("SET autoload_known_extensions = false");
-  const table = await connection.query("SELECT version() AS v");
+  for (const statement of LOCK) await connection.query(statement);
+  const table = await connection.query("SELECT version() AS v, current_setting('lock_configuration') AS locked, "
+    + "current_setting('enable_external_access') AS external");
+  if (table.getChild("locked").get(0) !== true || table.getChild("external").get(0) !== false) {
+    throw new Error("its settings could not be locked against network access");
+  }
   return table.getChild("v").get(0);
 }
 
@@ -103,6 +124,15 @@ function textBlob(text) {
   return new Blob([text], { type: "text/plain" });
 }
 
+// Every address Loupe fetched for the person (the URL box, ?url=, loupe.open(url),
+// <loupe-view src>), in order: the privacy indicator lists them. Nothing else
+// in the page fetches another origin (README: Privacy).
+const contactedUrls = [];
+
+function contacted() {
+  return JSON.stringify(contactedUrls);
+}
+
 // Download a URL with progress. Resolves to {ok, status, statusText, blob};
 // network and CORS failures resolve with status 0 so Python can word them.
 async function fetchBlob(url, onProgress) {
@@ -111,6 +141,7 @@ async function fetchBlob(url, onProgress) {
   cancellers.add(stop);
   try {
     let response;
+    if (new URL(url, location.href).origin !== location.origin) contactedUrls.push(url);
     try {
       response = await fetch(url, { credentials: "omit", signal: abort.signal });
     } catch (error) {
@@ -450,5 +481,5 @@ ready.catch(() => {}); // reported through loupeBoot by assets/js/loupe.mjs
 window.loupeEngine = {
   ready, query, queryCancellable, cancel, beginLoad, textBlob, fetchBlob, head, registerBlob,
   registerJsonLines, insertJson, jsonProblem, insertParquet, prewarmParquet, arrayBuffer, dropFile,
-  exportCopy, exportJson, exportParquet, exportRows, workerFile, download,
+  exportCopy, exportJson, exportParquet, exportRows, workerFile, download, contacted, FILES,
 };
