@@ -82,8 +82,9 @@ class SiteHandler(BaseHTTPRequestHandler):
             return self._send(body, "text/javascript; charset=utf-8", REVALIDATE,
                               None, send_body, extra={"Service-Worker-Allowed": "/"})
         if relative == site.EMBED_PAGE:
-            body = site.embed_source(self.root).encode()
-            return self._send(body, "text/html; charset=utf-8", REVALIDATE, None, send_body)
+            text = site.embed_source(self.root)
+            return self._send(text.encode(), "text/html; charset=utf-8", REVALIDATE, None, send_body,
+                              extra={"Content-Security-Policy": site.content_security_policy(text)})
         path = self.root / relative
         if not site.is_site_path(relative) or not path.is_file():
             return self._send_error(HTTPStatus.NOT_FOUND)
@@ -95,7 +96,16 @@ class SiteHandler(BaseHTTPRequestHandler):
         content_type = MIME_TYPES.get(path.suffix, "application/octet-stream")
         body, encoding = self._body(path, stat.st_mtime)
         self._send(body, content_type, cache, etag, send_body, encoding=encoding,
-                   last_modified=email.utils.formatdate(stat.st_mtime, usegmt=True))
+                   last_modified=email.utils.formatdate(stat.st_mtime, usegmt=True),
+                   extra=self._policy(relative, path))
+
+    def _policy(self, relative: str, path: Path) -> dict:
+        """The Content-Security-Policy header for the app's pages and DuckDB's worker (else none)."""
+        if relative == "index.html":
+            return {"Content-Security-Policy": site.content_security_policy(path.read_text())}
+        if relative == site.WORKER_CSP_PATH:
+            return {"Content-Security-Policy": site.WORKER_CSP}
+        return {}
 
     def _body(self, path: Path, mtime: float) -> tuple[bytes, str | None]:
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")

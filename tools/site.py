@@ -6,8 +6,10 @@ worker and copied by ``serve.py --build``, so the three can never disagree.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -77,6 +79,53 @@ def embed_source(root: Path = ROOT) -> str:
     return text
 
 
+# The Content-Security-Policy of index.html and embed.html (README: Privacy).
+# script-src: Loupe's own files, WebAssembly ('wasm-unsafe-eval'), the page's
+# two inline scripts by hash (the theme, the import map) and 'unsafe-eval',
+# which Emscripten's start-up code in Pyodide and DuckDB-WASM needs (it turns
+# the module's EM_ASM snippets into functions with eval) and Vega's
+# expression compiler uses (new Function); see README for what was measured.
+# connect-src: the app's own origin, and any http(s) address, because the
+# person may open any URL; what SQL can reach is closed in the engine
+# (app/core/guard.py), not here. frame-ancestors: any page may embed Loupe.
+CSP_DIRECTIVES = (
+    ("default-src", "'self'"),
+    ("script-src", "'self' 'wasm-unsafe-eval' 'unsafe-eval' {inline}"),
+    ("style-src", "'self' 'unsafe-inline'"),
+    ("img-src", "'self' data: blob:"),
+    ("font-src", "'self'"),
+    ("connect-src", "'self' blob: data: http: https:"),
+    ("worker-src", "'self' blob:"),
+    ("manifest-src", "'self'"),
+    ("object-src", "'none'"),
+    ("base-uri", "'self'"),
+    ("form-action", "'self'"),
+    ("frame-ancestors", "*"),
+)
+# DuckDB's worker (assets/js/duckdb-worker.js) gets a policy of its own: it may
+# fetch nothing but the app's own files (its WebAssembly module).
+WORKER_CSP_PATH = "assets/js/duckdb-worker.js"
+WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+
+
+def content_security_policy(html: str, meta: bool = False) -> str:
+    """The policy for the page ``html``: its inline scripts allowed by their sha256.
+
+    ``meta``: for a <meta http-equiv> tag, which cannot carry frame-ancestors.
+    """
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+                      for body in _INLINE_SCRIPT.findall(html))
+    return "; ".join(name + " " + value.format(inline=hashes).strip() for name, value in CSP_DIRECTIVES
+                     if not (meta and name == "frame-ancestors"))
+
+
+def with_csp_meta(html: str) -> str:
+    """``html`` with its policy as a <meta http-equiv> (for hosts that send no headers)."""
+    tag = '<meta http-equiv="Content-Security-Policy" content="' + content_security_policy(html, meta=True) + '">'
+    return html.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n  ' + tag, 1)
+
+
 def service_worker_source(root: Path = ROOT) -> str:
     """The service worker with this build's version and precache list filled in."""
     files = site_files(root)
@@ -96,13 +145,16 @@ def build(dest: Path, root: Path = ROOT) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / name, target)
     (dest / SERVICE_WORKER).write_text(service_worker_source(root))
-    (dest / EMBED_PAGE).write_text(embed_source(root))
-    (dest / "_headers").write_text(HEADERS_FILE)
+    index = (root / "index.html").read_text()
+    embed = embed_source(root)
+    (dest / "index.html").write_text(with_csp_meta(index))
+    (dest / EMBED_PAGE).write_text(with_csp_meta(embed))
+    (dest / "_headers").write_text(headers_file(index, embed))
     return len(files) + 2
 
 
-# Cache rules for hosts that read a _headers file (Netlify, Cloudflare Pages);
-# README explains the same rules for other hosts.
+# Cache rules and policies for hosts that read a _headers file (Netlify,
+# Cloudflare Pages); README explains the same rules for other hosts.
 HEADERS_FILE = """\
 /assets/vendor/*
   Cache-Control: public, max-age=31536000, immutable
@@ -112,6 +164,15 @@ HEADERS_FILE = """\
   Cache-Control: no-cache
   X-Content-Type-Options: nosniff
 """
+
+
+def headers_file(index_html: str, embed_html: str) -> str:
+    """The _headers file: cache rules, and each page's Content-Security-Policy."""
+    policy = content_security_policy(index_html)
+    pages = "".join(path + "\n  Content-Security-Policy: " + text + "\n" for path, text in (
+        ("/", policy), ("/index.html", policy), ("/" + EMBED_PAGE, content_security_policy(embed_html)),
+        ("/" + WORKER_CSP_PATH, WORKER_CSP)))
+    return HEADERS_FILE + pages
 
 _digests: dict[Path, tuple[float, int, bytes]] = {}
 

@@ -6,10 +6,12 @@
     ?view=        table | chart | profile: what to show first
 
 Bad values never stop the page: each says what was wrong and the default applies.
+SQL in the address that does more than read runs only once the person agreed
+(app/ui/consent.py; README: Privacy).
 """
 
-from app.core import share, view
-from app.ui import chart_panel, feedback, sharing
+from app.core import guard, share, view
+from app.ui import chart_panel, consent, feedback, sharing
 from pyscript import document, window
 
 _KEYS = ("url", "sql", "view")
@@ -50,6 +52,11 @@ async def _run_sql(session, text: str) -> None:
     panel.show_text(text)
     if not session.embedded:
         panel.set_open(True, focus=False)
+    found = guard.not_reading(text)
+    if found and not await consent.sql_from_link(found):
+        feedback.notice("The SQL in this link was not run: it does more than read tables. It is in the editor "
+                        "if you want to read it or run it yourself.")
+        return
     await panel.run(text, 0, 0, True)
     if panel.failure and session.embedded:
         feedback.error("The SQL in this embed's address failed: " + panel.failure)

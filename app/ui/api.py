@@ -8,7 +8,7 @@ action and settle the promise with JSON or with a message a person can act on.
 import asyncio
 import json
 
-from app.core import errors, share
+from app.core import errors, guard, share
 from app.ui import sharing
 from pyscript import window
 from pyscript.ffi import create_proxy
@@ -22,6 +22,9 @@ def attach(api, session) -> None:
     handlers.setTableState = create_proxy(_settled(
         lambda table, state: session.set_table_state(str(table), _state(state))))
     handlers.setView = create_proxy(_settled(lambda state: sharing.restore(session, _view(state))))
+    handlers.queryFromPage = create_proxy(_settled(lambda text: _query_from_page(session, str(text))))
+    handlers.setViewFromPage = create_proxy(_settled(
+        lambda state: sharing.restore(session, _view(state), sharing.FROM_PAGE)))
     handlers.link = create_proxy(_settled(lambda: sharing.link(session)))
     handlers.followLink = create_proxy(_settled(lambda: sharing.from_link(session)))
     api._attach(handlers)
@@ -44,6 +47,19 @@ async def _run(action, args, resolve, reject) -> None:
         reject("Loupe failed unexpectedly: " + str(failure) + ". The tables already open are unchanged.")
         return
     resolve(json.dumps(result))
+
+
+async def _query_from_page(session, text: str) -> dict:
+    """loupe:query from the page around a framed Loupe: reading SQL only (app/core/guard.py)."""
+    refused = guard.not_reading(text)
+    if refused:
+        raise errors.QueryError(guard.NOT_READING_MESSAGE + _excerpt(refused[0]))
+    return await session.query(text)
+
+
+def _excerpt(statement: str) -> str:
+    line = " ".join(statement.split())
+    return line if len(line) <= 80 else line[:79] + "…"
 
 
 def _options(options_json) -> dict:

@@ -8,7 +8,7 @@ embed (embed.html), which starts it only when something needs it.
 from pyscript import window
 
 from app.engine.wasm import WasmEngine
-from app.ui import address, api, chart_panel, export_menu, feedback, pages, sharing, sql_panel, worker_link
+from app.ui import address, api, chart_panel, export_menu, feedback, pages, privacy, sharing, sql_panel, worker_link
 from app.ui.session import Session
 
 
@@ -27,6 +27,7 @@ async def main():
     window.performance.mark("loupe:engine-ready")
     session = Session(engine, window.loupe)
     pages.wire(session)
+    privacy.wire(window.loupeEngine)
     export_menu.wire(session)
     session.sql_panel = sql_panel.wire(session)
     chart_panel.wire(session)

@@ -1,7 +1,7 @@
 """Wires the page's static controls to the session: file picker, URL box,
 drag-and-drop anywhere, paste of CSV/TSV text, and the loading strip's Cancel."""
 
-from app.ui import feedback, progress, source_bar
+from app.ui import consent, feedback, progress, source_bar
 from app.ui.dom import by_id, on
 from pyscript import document, window
 
@@ -31,9 +31,18 @@ def _open_files(session, files, input_node=None) -> None:
     spawn = _spawner(session)
     for i in range(files.length):
         file = files.item(i)
-        spawn(session.open({"kind": "file", "name": str(file.name), "file": file}))
+        spawn(_open_own(session, {"kind": "file", "name": str(file.name), "file": file}))
     if input_node is not None:
         input_node.value = ""  # choosing the same file again fires change again
+
+
+async def _open_own(session, source: dict):
+    """Open a file (or pasted text) of the person's; in a Loupe framed by another site, only once they agree."""
+    host = consent.framed_by()
+    if host and not await consent.local_file_in_frame(source["name"], host):
+        feedback.notice("“" + source["name"] + "” was not opened. Nothing of it was read.")
+        return None
+    return await session.open(source)
 
 
 def _open_url(session, event) -> None:
@@ -99,4 +108,4 @@ def _paste(session, event) -> None:
     if not text.strip():
         return
     event.preventDefault()
-    _spawner(session)(session.open({"kind": "text", "name": "pasted.csv", "text": text}))
+    _spawner(session)(_open_own(session, {"kind": "text", "name": "pasted.csv", "text": text}))

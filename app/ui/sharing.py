@@ -7,17 +7,29 @@ files are not in a link: the person is asked to open them, and ``claim`` /
 once they do. While a view waits, the address keeps the link as it came
 (``loupe._holdLink``), so a reload does not lose it.
 
+Who asked decides what SQL may run (app/core/guard.py, README: Privacy):
+``PERSON`` (loupe.setView from the console) runs a query source's SQL as
+it is; a ``LINK`` (#state=) runs SQL that only reads, and shows the rest
+to the person, who may agree to run it; the page around a framed Loupe
+(``FROM_PAGE``, loupe:setView) gets reading SQL only. Neither a link nor a
+page ever replaces a table the person has open: a query source whose name
+is taken gets a fresh one.
+
 The Share… drawer shows the link to the current view and copies it.
 """
 
-from app.core import errors, query, share, statements, view
-from app.ui import feedback
+from app.core import errors, guard, naming, query, share, statements, view
+from app.ui import consent, feedback
 from app.ui.dom import by_id, count_up, on, show
 from pyscript import document, window
 
 STATE_PREFIX = "#state="
 # The bundled sample: what Loupe opens when nothing else is asked for (and what a link calls "sample").
 SAMPLE_URL = "./assets/vendor/vega-datasets-3.2.1/seattle-weather.csv"
+# Who asked for a view to be restored.
+PERSON = "person"
+LINK = "link"
+FROM_PAGE = "page"
 
 
 def wire(session) -> None:
@@ -43,13 +55,16 @@ async def from_link(session) -> bool:
     except errors.StateError as failure:
         feedback.error(str(failure))
         return True
-    await feedback.guarded(restore(session, state))
+    await feedback.guarded(restore(session, state, LINK))
     return True
 
 
-async def restore(session, state: dict) -> dict:
-    """Show the checked view ``state``: open its sources, apply its tables' states; return the view."""
-    restoring = Restoring(session, state)
+async def restore(session, state: dict, trust: str = PERSON) -> dict:
+    """Show the checked view ``state``: open its sources, apply its tables' states; return the view.
+
+    ``trust``: who asked (``PERSON``, ``LINK``, ``FROM_PAGE``): what its SQL may do.
+    """
+    restoring = Restoring(session, state, trust)
     session.restoring = restoring
     window.loupe._holdLink(True)
     await restoring.run()
@@ -93,9 +108,11 @@ async def arrived(session, waited: dict, info: dict) -> None:
 class Restoring:
     """One shared view being restored; it may wait for local files the person opens later."""
 
-    def __init__(self, session, state: dict):
+    def __init__(self, session, state: dict, trust: str = PERSON):
         self.session = session
         self.state = state
+        self.trust = trust
+        self.refused = []  # query sources whose SQL the person (or the rule) did not let run
         self.waiting = []  # local sources not opened yet
         self.deferred = []  # query sources that failed while local files were missing
         self.problems = []  # sentences for the person: what could not be restored
@@ -103,13 +120,15 @@ class Restoring:
     async def run(self) -> None:
         session = self.session
         opened = []
+        await self._vet_sql()
         for source in share.plan(self.state):
             kind = source["kind"]
             if kind in share.LOCAL:
                 self.waiting.append(source)
             elif kind == "query":
-                if await self._replay(source):
-                    opened.append(source["table"])
+                made = None if source["table"] in self.refused else await self._replay(source)
+                if made is not None:
+                    opened.append(made)
             elif await self._reopen(source):
                 opened.append(source["table"])
         if session.view.get("sql") != self.state.get("sql"):
@@ -124,10 +143,51 @@ class Restoring:
         opened = [table]
         pending, self.deferred = self.deferred, []  # a replay that fails again defers itself again
         for source in pending:
-            if await self._replay(source):
-                opened.append(source["table"])
+            made = await self._replay(source)
+            if made is not None:
+                opened.append(made)
         await self._apply(opened)
         self._report()
+
+    async def _vet_sql(self) -> None:
+        """Query sources whose SQL does more than read: a link's run only if the person agrees, a page's never."""
+        if self.trust == PERSON:
+            return
+        asking = []
+        for source in share.plan(self.state):
+            if source["kind"] == "query":
+                found = guard.not_reading(share.replay_sql(source))
+                if found:
+                    asking.append((source["table"], found))
+        if not asking:
+            return
+        if self.trust == LINK:
+            shown = []
+            for _, found in asking:
+                shown.extend(found)
+            if await consent.sql_from_link(shown):
+                return
+            why = "you chose not to run its SQL, which does more than read tables."
+        else:
+            why = guard.NOT_READING_MESSAGE.rstrip(": ") + "."
+        for table, _ in asking:
+            self.refused.append(table)
+            self.problems.append("The table '" + table + "' was not made: " + why)
+
+    def _free_name(self, source: dict) -> dict:
+        """``source``, renamed if its table's name is taken by a table it must not replace."""
+        session = self.session
+        table = source["table"]
+        if self.trust == PERSON or table not in session.tables:
+            return source
+        known = session.source_of(table)
+        if known and known["kind"] == "query" and share.replay_sql(known) == share.replay_sql(source):
+            return source  # the same SQL's table (a link followed again): made again in place
+        fresh = naming.table_name_for(table, list(session.tables))
+        self.state = view.rename_source(self.state, table, fresh)
+        renamed = dict(source)
+        renamed["table"] = fresh
+        return renamed
 
     async def _reopen(self, source: dict) -> bool:
         session = self.session
@@ -150,17 +210,18 @@ class Restoring:
             self.state = view.rename_source(self.state, source["table"], info["table"])
         return True
 
-    async def _replay(self, source: dict) -> bool:
-        """Make a query source's table again by running its SQL; False if it cannot run (yet).
+    async def _replay(self, source: dict):
+        """Make a query source's table again by running its SQL; its name, or None if it cannot run (yet).
 
         While local files are still awaited, a failure is put off until the next one arrives.
         """
         session = self.session
+        source = self._free_name(source)
         text = share.replay_sql(source)
         pieces = statements.split(text)
         if not pieces:
             self.problems.append("The table '" + source["table"] + "' came from SQL that the link does not carry.")
-            return False
+            return None
         try:
             if len(pieces) == 1 and statements.result_kind(pieces[0][0]) in ("table", "wrapped"):
                 await session.engine.execute(*statements.stored(source["table"], pieces[0][0]))
@@ -174,8 +235,8 @@ class Restoring:
             else:
                 self.problems.append("The table '" + source["table"] + "' could not be made again from its SQL: "
                                      + str(failure))
-            return False
-        return True
+            return None
+        return source["table"]
 
     async def _apply(self, opened: list) -> None:
         """Apply the shared state of each table in ``opened``, then show the shared active table.

@@ -141,7 +141,10 @@ async function fetchBlob(url, onProgress) {
   cancellers.add(stop);
   try {
     let response;
-    if (new URL(url, location.href).origin !== location.origin) contactedUrls.push(url);
+    if (new URL(url, location.href).origin !== location.origin) {
+      contactedUrls.push(url);
+      window.dispatchEvent(new Event("loupe:contacted"));
+    }
     try {
       response = await fetch(url, { credentials: "omit", signal: abort.signal });
     } catch (error) {

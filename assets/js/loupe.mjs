@@ -109,6 +109,17 @@ function describeSource(source) {
   return { ...descriptor, what: source === null ? "null" : typeof source };
 }
 
+function framedBy() {
+  if (window.parent === window) return "";
+  const ancestor = location.ancestorOrigins?.[0];
+  let origin = ancestor ?? "";
+  if (!origin && document.referrer) {
+    try { origin = new URL(document.referrer).origin; } catch { origin = ""; }
+  }
+  if (origin === location.origin) return "";
+  return origin || "another page";
+}
+
 function call(name, ...args) {
   return attached.promise.then((handlers) => new Promise((resolve, reject) => {
     try {
@@ -136,6 +147,14 @@ window.loupe = {
   setView: (state) => call("setView", JSON.stringify(state ?? null)),
   // A link to the view on screen (…#state=…).
   link: () => call("link"),
+  // The same calls made for the page around a framed Loupe (assets/js/messages.mjs):
+  // its SQL may only read (app/core/guard.py).
+  _fromPage: {
+    query: (sql) => call("queryFromPage", String(sql ?? "")),
+    setView: (state) => call("setViewFromPage", JSON.stringify(state ?? null)),
+  },
+  // The origin of the page this Loupe is framed by, when it is another origin's ("" if none).
+  _framedBy: framedBy,
   // Called by Python only.
   _attach: (handlers) => attached.resolve(handlers),
   _pack: pack,

@@ -11,6 +11,12 @@
 // Which parents may talk to Loupe comes from the page's own address:
 // ?origin=https://a.example (repeatable or comma-separated). Without it any
 // origin is accepted. Messages from other origins get no reply at all.
+//
+// Privacy (README: Privacy): the parent's SQL may only read (loupe:query, and
+// the query sources of loupe:setView: app/core/guard.py); the view state is
+// broadcast (loupe:view) only to listed origins; and a file the visitor opens
+// in the frame is opened only once they agreed that the page around can read it
+// (app/ui/pages.py).
 
 const PROTOCOL_VERSION = 1;
 const PREFIX = "loupe:";
@@ -43,7 +49,7 @@ const HANDLERS = {
     if (typeof sql !== "string") {
       throw new Error("loupe:query needs sql as a string, for example {type: 'loupe:query', id: 1, sql: 'SELECT 1'}.");
     }
-    return await loupe.query(sql);
+    return await loupe._fromPage.query(sql);
   },
   tables: async () => ({ tables: loupe.tables() }),
   getView: async () => ({ state: loupe.view() }),
@@ -63,7 +69,7 @@ const HANDLERS = {
     if (!isPlainObject(state)) {
       throw new Error("loupe:setView needs state as an object: a view state as loupe:getView returns it.");
     }
-    return { state: (await loupe.setView(state)) ?? loupe.view() };
+    return { state: (await loupe._fromPage.setView(state)) ?? loupe.view() };
   },
 };
 
@@ -101,12 +107,14 @@ function start() {
   const origins = allowedOrigins();
   const ready = loupe.ready.then((info) => ({ type: "loupe:ready", version: PROTOCOL_VERSION, duckdb: info?.duckdb ?? null }));
 
-  // Broadcasts go to the parent only, and only to the allowed origins.
-  const broadcast = (message) => {
-    for (const origin of origins.length ? origins : ["*"]) window.parent.postMessage(message, origin);
+  // Broadcasts go to the parent only. "Ready" (no data in it) goes to any
+  // origin when none is listed; the view state only ever to listed origins.
+  const broadcast = (message, anyOrigin) => {
+    for (const origin of origins.length ? origins : anyOrigin ? ["*"] : []) window.parent.postMessage(message, origin);
   };
-  ready.then(broadcast, (error) => broadcast({ type: "loupe:error", id: null, message: messageOf(error) }));
-  window.addEventListener("loupe:view", (event) => broadcast({ type: "loupe:view", state: event.detail }));
+  ready.then((hello) => broadcast(hello, true),
+    (error) => broadcast({ type: "loupe:error", id: null, message: messageOf(error) }, true));
+  window.addEventListener("loupe:view", (event) => broadcast({ type: "loupe:view", state: event.detail }, false));
 
   window.addEventListener("message", async (event) => {
     if (event.source === window || !event.source) return;
