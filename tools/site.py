@@ -81,10 +81,9 @@ def embed_source(root: Path = ROOT) -> str:
 
 # The Content-Security-Policy of index.html and embed.html (README: Privacy).
 # script-src: Loupe's own files, WebAssembly ('wasm-unsafe-eval'), the page's
-# two inline scripts by hash (the theme, the import map) and 'unsafe-eval',
-# which Emscripten's start-up code in Pyodide and DuckDB-WASM needs (it turns
-# the module's EM_ASM snippets into functions with eval) and Vega's
-# expression compiler uses (new Function); see README for what was measured.
+# two inline scripts by hash (the theme, the import map) and 'unsafe-eval':
+# without it the page does not start, because PyScript 0.7.31 builds its
+# worker hooks with Function() on the main thread (README: Privacy).
 # connect-src: the app's own origin, and any http(s) address, because the
 # person may open any URL; what SQL can reach is closed in the engine
 # (app/core/guard.py), not here. frame-ancestors: any page may embed Loupe.

@@ -31,8 +31,9 @@ LOCK = (
 
 NETWORK_MESSAGE = ("Loupe reads files you open or give as a URL; SQL cannot fetch addresses or read other files. "
                    "Open the file with the URL box (or Open file…), then query its table.")
-EXTENSION_MESSAGE = ("Loupe does not install or load DuckDB extensions: they would be downloaded from another "
-                     "site. What Loupe reads (CSV, JSON, Parquet, Excel, SQLite) is built in: open the file instead.")
+EXTENSION_MESSAGE = ("This needs a DuckDB extension, and Loupe does not install or load extensions: they would be "
+                     "downloaded from another site. Loupe reads CSV, JSON, Parquet, Excel and SQLite files itself "
+                     "(Open file… or the URL box) and writes them with Export.")
 LOCKED_MESSAGE = ("Loupe's engine settings are fixed so that no SQL can reach the network; SET, RESET and "
                   "PRAGMA cannot change them. Everything else in SQL works as usual.")
 NOT_READING_MESSAGE = ("SQL from the page around Loupe may only read (SELECT, WITH … SELECT, DESCRIBE, SHOW, "
@@ -49,6 +50,7 @@ _ENGINE_REFUSALS = (
     ("the configuration has been locked", LOCKED_MESSAGE),
     ("Loading external extensions is disabled", EXTENSION_MESSAGE),
     ("extension autoloading", EXTENSION_MESSAGE),
+    ("but it exists in the", EXTENSION_MESSAGE),
     ("Permission Error", NETWORK_MESSAGE),
 )
 
@@ -92,6 +94,10 @@ def engine_message(message: str):
         if fragment in message:
             asked = _quoted_after(message, 'Cannot access file "')
             return text + (" (The SQL asked for “" + asked + "”.)" if asked else "")
+    first = message.split("\n")[0]
+    if first.startswith("Catalog Error: Table with name ") and "://" in first:
+        # FROM 'https://…/x.parquet' without the extension that reads it: an address all the same
+        return NETWORK_MESSAGE
     return None
 
 

@@ -53,10 +53,23 @@ async def _run_sql(session, text: str) -> None:
     if not session.embedded:
         panel.set_open(True, focus=False)
     found = guard.not_reading(text)
-    if found and not await consent.sql_from_link(found):
+    if found:  # asked once the table is on screen: the page does not wait for the answer
+        session.spawn(_run_if_agreed(session, text, found))
+        return
+    await _run_now(session, text)
+
+
+async def _run_if_agreed(session, text: str, found: list) -> None:
+    """Run the address's SQL that does more than read, if the person agrees to."""
+    if not await consent.sql_from_link(found):
         feedback.notice("The SQL in this link was not run: it does more than read tables. It is in the editor "
                         "if you want to read it or run it yourself.")
         return
+    await _run_now(session, text)
+
+
+async def _run_now(session, text: str) -> None:
+    panel = session.sql_panel
     await panel.run(text, 0, 0, True)
     if panel.failure and session.embedded:
         feedback.error("The SQL in this embed's address failed: " + panel.failure)

@@ -120,7 +120,12 @@ class Restoring:
     async def run(self) -> None:
         session = self.session
         opened = []
-        await self._vet_sql()
+        held = self._held_sql()
+        self.refused = [table for table, _ in held]  # for now: a link's are asked about once the rest is shown
+        if held and self.trust == FROM_PAGE:
+            for table in self.refused:
+                self.problems.append("The table '" + table + "' was not made: "
+                                     + guard.NOT_READING_MESSAGE.rstrip(": ") + ".")
         for source in share.plan(self.state):
             kind = source["kind"]
             if kind in share.LOCAL:
@@ -135,6 +140,8 @@ class Restoring:
             session.view = view.with_sql(session.view, self.state.get("sql") or "")
         await self._apply(opened)
         self._report()
+        if held and self.trust == LINK:
+            session.spawn(self._ask(held))
 
     async def arrived(self, waited: dict, table: str) -> None:
         """``waited`` was opened as ``table``: apply its state, then run SQL that needed it."""
@@ -149,30 +156,38 @@ class Restoring:
         await self._apply(opened)
         self._report()
 
-    async def _vet_sql(self) -> None:
-        """Query sources whose SQL does more than read: a link's run only if the person agrees, a page's never."""
+    def _held_sql(self) -> list:
+        """``[(table, statements)]``: the query sources whose SQL does more than read (none for the person)."""
         if self.trust == PERSON:
-            return
-        asking = []
+            return []
+        held = []
         for source in share.plan(self.state):
             if source["kind"] == "query":
                 found = guard.not_reading(share.replay_sql(source))
                 if found:
-                    asking.append((source["table"], found))
-        if not asking:
+                    held.append((source["table"], found))
+        return held
+
+    async def _ask(self, held: list) -> None:
+        """Show a link's SQL that does more than read; make those tables only if the person agrees."""
+        shown = []
+        for _, found in held:
+            shown.extend(found)
+        tables = [table for table, _ in held]
+        if not await consent.sql_from_link(shown):
+            for table in tables:
+                self.problems.append("The table '" + table + "' was not made: you chose not to run its SQL.")
+            self._report()
             return
-        if self.trust == LINK:
-            shown = []
-            for _, found in asking:
-                shown.extend(found)
-            if await consent.sql_from_link(shown):
-                return
-            why = "you chose not to run its SQL, which does more than read tables."
-        else:
-            why = guard.NOT_READING_MESSAGE.rstrip(": ") + "."
-        for table, _ in asking:
-            self.refused.append(table)
-            self.problems.append("The table '" + table + "' was not made: " + why)
+        self.refused = []
+        opened = []
+        for source in share.plan(self.state):
+            if source["kind"] == "query" and source["table"] in tables:
+                made = await self._replay(source)
+                if made is not None:
+                    opened.append(made)
+        await self._apply(opened)
+        self._report()
 
     def _free_name(self, source: dict) -> dict:
         """``source``, renamed if its table's name is taken by a table it must not replace."""

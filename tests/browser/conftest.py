@@ -2,6 +2,12 @@
 
 Every test gets a fresh browser context (empty cache, no service worker),
 and fails if the page logged an uncaught error.
+
+Privacy (README: Privacy): every context any test makes records every
+request of its pages and their workers, and a test fails if one went to an
+origin other than the app's own and those the test was told about — the
+servers of the fixtures in ``OUTSIDE_FIXTURES`` it uses, or origins it
+passes to the ``allow_origin`` fixture.
 """
 
 import os
@@ -9,6 +15,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -50,12 +57,61 @@ def other_origin():
     yield from _served()
 
 
+# Fixtures whose value is (or starts with) the base URL of a server a test
+# talks to on purpose: a second origin, an embedding host, a deployed copy.
+OUTSIDE_FIXTURES = ("other_origin", "host", "deployed")
+_requests = {"urls": [], "allowed": set()}  # the running test's requests (from every context), and what it allowed
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def recording_context(*args, **kwargs):
+            made = new_context(*args, **kwargs)
+            made.on("request", lambda request: _requests["urls"].append(request.url))
+            return made
+        browser.new_context = recording_context
         yield browser
         browser.close()
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def foreign_requests(urls, allowed) -> list:
+    """The http(s) requests among ``urls`` to origins not in ``allowed``."""
+    return [url for url in urls if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and origin_of(url) not in allowed]
+
+
+@pytest.fixture
+def allow_origin():
+    """Call with a URL: requests to its origin are expected in this test."""
+    yield lambda url: _requests["allowed"].add(origin_of(url))
+
+
+@pytest.fixture(autouse=True)
+def no_foreign_requests(request):
+    """Fail a test whose pages (or their workers) contacted an origin nobody told it about."""
+    _requests["urls"] = []
+    _requests["allowed"] = set()
+    yield
+    urls, _requests["urls"] = _requests["urls"], []
+    if not urls:
+        return
+    allowed = {origin_of(request.getfixturevalue("base_url"))}
+    for name in OUTSIDE_FIXTURES:
+        if name in request.fixturenames:
+            value = request.getfixturevalue(name)
+            allowed.add(origin_of(value[1] if isinstance(value, tuple) else value))
+    allowed |= _requests["allowed"]
+    foreign = foreign_requests(urls, allowed)
+    assert not foreign, f"the page contacted origins it was not told about: {sorted(set(foreign))[:10]}"
 
 
 @pytest.fixture

@@ -18,14 +18,26 @@ WAIT_FOR_CONTROL = """async () => {
 
 
 def test_reload_and_new_tab_work_offline(context, base_url, tmp_path):
-    page = open_app(context.new_page(), base_url)
+    page = context.new_page()
+    page.add_init_script("""window.offlineSaid = [];
+        new MutationObserver(() => {
+            const text = document.getElementById('offline-status')?.textContent;
+            if (text && window.offlineSaid.at(-1) !== text) window.offlineSaid.push(text);
+        }).observe(document, {subtree: true, childList: true, characterData: true});""")
+    open_app(page, base_url)
     caches = page.evaluate(WAIT_FOR_CONTROL)
     assert len(caches) == 1
+    # "Works offline." only once the worker that cached everything controls the page
+    page.wait_for_function("document.getElementById('offline-status').textContent === 'Works offline.'")
+    said = page.evaluate("window.offlineSaid")
+    assert said[0] == "Getting ready for offline use…" and said[-1] == "Works offline.", said
+    assert "Works offline." not in said[:-1]
     page.evaluate("loupe.pythonReady")
     context.set_offline(True)
     page.reload()
     page.wait_for_selector("#grid tbody tr[data-row]")
     assert page.locator("#table-meta").inner_text() == "1,461 rows × 6 columns"
+    assert page.locator("#offline-status").inner_text() == "Works offline."  # controlled from the first paint
     assert page.evaluate("loupe.pythonReady").startswith("3.14")
 
     tab = context.new_page()

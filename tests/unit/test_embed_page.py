@@ -28,4 +28,4 @@ def test_a_changed_index_page_is_caught(tmp_path):
 def test_embed_page_is_precached_and_built(tmp_path):
     assert '"embed.html"' in site.service_worker_source()
     site.build(tmp_path / "dist")
-    assert (tmp_path / "dist" / "embed.html").read_text() == site.embed_source()
+    assert (tmp_path / "dist" / "embed.html").read_text() == site.with_csp_meta(site.embed_source())

@@ -1,8 +1,11 @@
 """The dev server and the static build: MIME types, gzip, caching, what is never served."""
 
+import base64
 import gzip
+import hashlib
 import http.client
 import json
+import re
 import threading
 
 import pytest
@@ -133,3 +136,47 @@ def test_static_build_is_self_contained(tmp_path):
     assert "assets/vendor/duckdb-wasm-1.32.0/duckdb-eh.wasm" in files
     assert {"examples/index.html", "examples/planets.csv", "assets/js/embed.js", "assets/js/messages.mjs"} <= files
     assert not [f for f in files if f.startswith(("tests/", "tools/", "node_modules/", ".git"))]
+
+
+def _directives(policy: str) -> dict:
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("path", ["/", "/index.html", "/embed.html"])
+def test_pages_carry_a_content_security_policy(server, path):
+    response, body = get(server, path)
+    policy = _directives(response.getheader("Content-Security-Policy") or "")
+    assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["*"]  # any page may embed Loupe (README: Embedding)
+    assert "'wasm-unsafe-eval'" in policy["script-src"] and "'unsafe-inline'" not in policy["script-src"]
+    assert policy["default-src"] == ["'self'"] and policy["font-src"] == ["'self'"]
+    # every inline script of the page is allowed by its hash, and nothing else inline
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", body.decode(), re.S)
+    assert len(inline) == 2
+    for text in inline:
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy["script-src"]
+
+
+def test_no_inline_event_handlers_in_the_pages():
+    for text in (site.ROOT.joinpath("index.html").read_text(), site.embed_source()):
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", text), "an inline on…= handler would need 'unsafe-inline'"
+
+
+def test_the_duckdb_worker_may_fetch_only_its_own_files(server):
+    response, _ = get(server, "/" + site.WORKER_CSP_PATH)
+    policy = _directives(response.getheader("Content-Security-Policy") or "")
+    assert policy["connect-src"] == ["'self'"] and policy["default-src"] == ["'none'"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+
+
+def test_the_static_build_carries_the_policies(tmp_path):
+    site.build(tmp_path / "dist")
+    headers = (tmp_path / "dist" / "_headers").read_text()
+    index = site.ROOT.joinpath("index.html").read_text()
+    assert f"/index.html\n  Content-Security-Policy: {site.content_security_policy(index)}\n" in headers
+    assert f"/{site.WORKER_CSP_PATH}\n  Content-Security-Policy: {site.WORKER_CSP}\n" in headers
+    built = (tmp_path / "dist" / "index.html").read_text()
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', built).group(1)
+    assert "frame-ancestors" not in meta  # not allowed in a <meta> policy; the header has it
+    assert _directives(meta)["script-src"] == _directives(site.content_security_policy(index))["script-src"]
