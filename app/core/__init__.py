@@ -15,6 +15,7 @@ Public modules:
     profile -- column profiles: counts, statistics, histograms, top values
     formats -- format, compression and encoding from a name and first bytes
     history -- the SQL editor's query history (recent, distinct, capped)
+    missing -- missing-value markers and late values: text columns given the type their values fit
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
     refine  -- text columns holding numbers or dates get their types; type overrides
     share   -- share links and address parameters: what a link carries, what opening it does
@@ -27,4 +28,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "chart_axes", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "guard", "history", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view")
+SHARED = ("catalog", "chart_axes", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "guard", "history", "missing", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view")

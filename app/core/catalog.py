@@ -9,11 +9,15 @@ is thrown into the generator, which may reword it.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, sql, types
+from app.core import errors, missing, sql, types
 
 
 REJECTS = "loupe_rejects"
 DELIMITERS = (",", ";", "\t", "|")
+# Lines the header check looks at when DuckDB's sniffer found no header.
+HEADER_ROWS = 100
+# What a first column with an empty header is called: R's and pandas' row names.
+ROW_NAMES = "row_names"
 
 
 def sniff_dialect(file_name: str, display_name: str, options=None):
@@ -22,6 +26,8 @@ def sniff_dialect(file_name: str, display_name: str, options=None):
     DuckDB's sniffer reads one column from a file with ragged rows; when it
     does, each common delimiter is tried leniently and the one giving the
     most columns wins, so the rows that do not fit can be counted instead.
+    When it finds no header, the first lines are looked at again as text
+    (``header_stands_out``). ``missing`` (markers) is passed on as given.
     """
     options = options or {}
     try:
@@ -45,34 +51,130 @@ def sniff_dialect(file_name: str, display_name: str, options=None):
             dialect[key] = options[key]
     if options.get("encoding"):
         dialect["encoding"] = options["encoding"]
+    if not dialect["header"] and options.get("header") is None:
+        # DuckDB finds no header when every column is text and the first line
+        # has an empty field (R's row names), or when the file is one line.
+        try:
+            first = yield sql.first_rows(file_name, dialect, HEADER_ROWS)
+        except errors.QueryError:
+            first = None  # ragged or unreadable as text: keep DuckDB's answer
+        if first is not None and header_stands_out(first["rows"]):
+            dialect["header"] = True
+    if options.get("missing") is not None:
+        dialect["missing"] = options["missing"]
     return dialect
+
+
+def header_stands_out(rows: list) -> bool:
+    """True when the first of ``rows`` (values as text, None when empty) is a header over the others.
+
+    Each column votes: a label over numbers, a label that does not recur
+    over values that do, or an empty first field over the row numbers 1..N
+    (R's row names) say header; a value that fits the column below it (a
+    number over numbers, a value that recurs) says data, and wins. A single
+    line holding no number is a header with no rows.
+    """
+    if not rows or all(value is None for value in rows[0]):
+        return False
+    first, rest = rows[0], rows[1:]
+    if not rest:
+        return not any(_is_number(value) for value in first if value is not None)
+    votes = 0
+    for i, label in enumerate(first):
+        values = [row[i] for row in rest if i < len(row) and row[i] is not None]
+        if not values:
+            continue
+        numbers = all(_is_number(value) for value in values)
+        if label is None:
+            if i == 0 and numbers and _counts_up(values):
+                votes += 1
+        elif numbers:
+            if _is_number(label):
+                return False
+            votes += 1
+        elif label in values:
+            return False
+        elif len(set(values)) < len(values):
+            votes += 1
+    return votes > 0
 
 
 def load_csv(table: str, file_name: str, display_name: str, options=None):
     """Steps: create ``table`` from the registered CSV ``file_name``; return its description.
 
-    Rows that do not fit (wrong number of fields, a value of the wrong type)
-    are left out and reported in ``info["rejected"]``: ``{count, examples}``.
+    Rows with the wrong number of fields (or unreadable bytes) are left out
+    and reported in ``info["rejected"]``: ``{count, examples}``. A column
+    with values far into the file that do not fit its sniffed type is read
+    again as text and widened (``missing.settle_types``), so no row is lost
+    to it. Columns of numbers, dates or booleans holding missing-value
+    markers (``options["missing"]``, or ``missing.KNOWN`` when not given)
+    get their type with the markers as NULL; ``info["missing"]`` lists the
+    markers given, or else those found; ``info["settled"]`` the changes.
     """
-    for statement in sql.drop_rejects(REJECTS):
-        yield statement
-    try:
-        yield sql.create_table_from_csv(table, file_name, options, REJECTS)
-    except errors.QueryError as error:
-        if "interrupt" in str(error).lower():
-            raise errors.OpenError("Loading '" + display_name + "' was cancelled; nothing was kept.")
-        raise errors.OpenError(csv_failure(display_name, str(error)))
+    options = options or {}
+    markers = missing.checked(options.get("missing"))
+    yield from _create(table, file_name, display_name, options, None)
     info = yield from describe(table)
     if not info["columns"]:
         yield sql.drop_table(table)
         raise errors.OpenError("'" + display_name + "' has no columns. Check that it is a CSV file with a header line.")
     rejected = yield sql.rejected_rows(REJECTS)
+    late = {}  # type: dict
+    if rejected["rows"]:
+        late = yield from _late_values()
+    widened = {c["name"]: c["type"] for c in info["columns"] if c["name"] in late}
+    if widened:
+        # Read again with those columns as text, which every value fits; settle_types widens them.
+        yield sql.drop_table(table)
+        as_text = ["VARCHAR" if c["name"] in widened else c["type"] for c in info["columns"]]
+        yield from _create(table, file_name, display_name, options, as_text)
+        info = yield from describe(table)
+        rejected = yield sql.rejected_rows(REJECTS)
+    changes = yield from missing.settle_types(table, info["columns"], markers, widened)
+    for change in changes:
+        change["late"] = late.get(change["column"])
+    renamed = yield from _name_row_names(table, file_name, options, info["columns"])
+    if changes or renamed:
+        info = yield from describe(table)
     if rejected["rows"]:
         info["rejected"] = {
             "count": rejected["rows"][0][0],
             "examples": [{"line": r[1], "problem": r[2], "text": r[3]} for r in rejected["rows"]],
         }
+    info["missing"] = markers if options.get("missing") is not None else missing.used(changes, markers)
+    info["settled"] = changes
     return info
+
+
+def _create(table: str, file_name: str, display_name: str, options: dict, column_types):
+    """Steps: (re)create ``table`` from the file, its rejects table fresh."""
+    for statement in sql.drop_rejects(REJECTS):
+        yield statement
+    try:
+        yield sql.create_table_from_csv(table, file_name, options, REJECTS, column_types)
+    except errors.QueryError as error:
+        if "interrupt" in str(error).lower():
+            raise errors.OpenError("Loading '" + display_name + "' was cancelled; nothing was kept.")
+        raise errors.OpenError(csv_failure(display_name, str(error)))
+
+
+def _late_values():
+    """Steps: ``{column: {lines, line, text}}`` for columns with values that did not fit their sniffed type."""
+    found = yield sql.cast_rejects(REJECTS)
+    return {row[0]: {"lines": row[1], "line": row[2], "text": row[3]} for row in found["rows"]}
+
+
+def _name_row_names(table: str, file_name: str, options: dict, columns: list):
+    """Steps: give a first column with an empty header (R's and pandas' row names) a name; True if renamed."""
+    first = columns[0]["name"]
+    generated = first.startswith("column") and first[6:] != "" and first[6:] == "0" * len(first[6:])
+    if not generated or not options.get("header") or ROW_NAMES in [c["name"] for c in columns]:
+        return False
+    header = yield sql.first_rows(file_name, options, 1)
+    if not header["rows"] or header["rows"][0][0] is not None:
+        return False  # a header that really says "column0"
+    yield sql.rename_column(table, first, ROW_NAMES)
+    return True
 
 
 _PROBLEMS = {
@@ -130,6 +232,26 @@ def run(steps, execute):
             result = execute(request[0], request[1])
         except errors.QueryError as failure:
             error = failure
+
+
+def _is_number(text: str) -> bool:
+    text = text.strip()
+    if not any(ch in "0123456789" for ch in text):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _counts_up(values: list) -> bool:
+    """True for "1", "2", "3", … (or from "0", as pandas numbers rows)."""
+    start = 0 if values[0].strip() == "0" else 1
+    for i, value in enumerate(values):
+        if value.strip() != str(start + i):
+            return False
+    return True
 
 
 def csv_failure(name: str, engine_message: str) -> str:

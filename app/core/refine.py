@@ -4,15 +4,16 @@ DuckDB reads ISO dates, US dates and plain numbers itself; it leaves as
 text numbers with thousands separators ("1,234.50") and dates such as
 "15.03.2024" or "15 Mar 2024". ``refine_types`` looks at a sample of every
 text column, converts the columns whose values all fit one of the rules
-below, and counts the values elsewhere in the table that did not fit (they
-become NULL, and the person is told).
+below (missing-value markers such as NA aside: they become NULL), and
+counts the values elsewhere in the table that did not fit (they become
+NULL, and the person is told).
 
 ``retype`` is the same conversion for a type the person chooses.
 
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, sql
+from app.core import errors, missing, sql
 
 SAMPLE_ROWS = 1000
 # Types a person can choose for a column, with what each is called on screen.
@@ -30,16 +31,20 @@ DATE_FORMATS = [
 ]
 
 
-def refine_types(table: str, columns: list):
+def refine_types(table: str, columns: list, markers=None):
     """Steps: convert text columns that hold numbers or dates; return the changes made.
 
-    Each change is ``{column, type, rule, nulls}``; ``nulls`` counts values
-    that did not fit the new type and became NULL.
+    Values that are one of ``markers`` (missing-value markers such as NA,
+    see app.core.missing) do not count against a rule and become NULL.
+    Each change is ``{column, type, rule, nulls, markers}``; ``nulls``
+    counts other values that did not fit the new type and became NULL,
+    ``markers`` the markers found in the column.
     """
+    markers = markers or []
     text = [c["name"] for c in columns if c["type"] == "VARCHAR"]
     if not text:
         return []
-    checks, params = _check_query(table, text)
+    checks, params = _check_query(table, text, markers)
     counted = yield checks, params
     row = counted["rows"][0]
     width = 4 + len(DATE_FORMATS)
@@ -48,8 +53,8 @@ def refine_types(table: str, columns: list):
         decided = _decide(row[i * width: (i + 1) * width])
         if decided is not None:
             target, how, rule = decided
-            nulls = yield from _convert(table, column, target, _expression(column, target, how))
-            changes.append({"column": column, "type": target, "rule": rule, "nulls": nulls})
+            nulls, found = yield from _convert(table, column, target, _expression(column, target, how), markers)
+            changes.append({"column": column, "type": target, "rule": rule, "nulls": nulls, "markers": found})
     return changes
 
 
@@ -58,8 +63,8 @@ def retype(table: str, column: str, current: str, target: str):
     if target not in [t for t, _ in TYPE_CHOICES]:
         raise errors.QueryError("Choose one of these types: " + ", ".join(t for t, _ in TYPE_CHOICES) + ".")
     expression = _cast(column, target, current)
-    nulls = yield from _convert(table, column, target, expression)
-    return {"column": column, "type": target, "rule": "chosen", "nulls": nulls}
+    nulls, _ = yield from _convert(table, column, target, expression, [])
+    return {"column": column, "type": target, "rule": "chosen", "nulls": nulls, "markers": []}
 
 
 def flatten_structs(table: str, columns: list):
@@ -98,6 +103,11 @@ def changes_message(name: str, changes: list) -> str:
     parts = []
     if said:
         parts.append("Read " + ", ".join(said) + " in '" + name + "'.")
+    marked = missing.used(changes, _markers_of(changes))
+    if marked:
+        where = ", ".join("'" + c["column"] + "'" for c in changes if c.get("markers"))
+        parts.append(missing.label(marked) + " in " + where + (" marks" if len(marked) == 1 else " mark")
+                     + " missing values.")
     for change in lost:
         n = change["nulls"]
         parts.append(str(n) + (" value" if n == 1 else " values") + " of '" + change["column"] + "' did not fit "
@@ -105,12 +115,19 @@ def changes_message(name: str, changes: list) -> str:
     return " ".join(parts)
 
 
-def _check_query(table: str, text: list) -> tuple:
+def _markers_of(changes: list) -> list:
+    out = []  # type: list
+    for change in changes:
+        out += [m for m in change.get("markers") or [] if m not in out]
+    return out
+
+
+def _check_query(table: str, text: list, markers: list) -> tuple:
     parts = []
     params = []
     for column in text:
-        c = sql.quote_ident(column)
-        parts.append("count(" + c + ")")
+        c = "s." + sql.quote_ident(column)
+        parts.append("count(" + c + ") FILTER (WHERE NOT list_contains(k.m, " + c + "))")
         parts.append("count(*) FILTER (WHERE regexp_full_match(trim(" + c + "), ?))")
         parts.append("count(*) FILTER (WHERE regexp_full_match(trim(" + c + "), ?))")
         parts.append("count(*) FILTER (WHERE contains(" + c + ", ','))")
@@ -118,8 +135,8 @@ def _check_query(table: str, text: list) -> tuple:
         for fmt, _ in DATE_FORMATS:
             parts.append("count(TRY_STRPTIME(trim(" + c + "), ?))")
             params.append(fmt)
-    sample = "(SELECT * FROM " + sql.quote_ident(table) + " LIMIT ?)"
-    return "SELECT " + ", ".join(parts) + " FROM " + sample, params + [SAMPLE_ROWS]
+    sample = "(SELECT * FROM " + sql.quote_ident(table) + " LIMIT ?) AS s, " + missing.marker_list(markers)
+    return "SELECT " + ", ".join(parts) + " FROM " + sample, params + [SAMPLE_ROWS] + list(markers)
 
 
 def _decide(counts: list):
@@ -153,17 +170,22 @@ def _expression(column: str, target: str, how: str) -> tuple:
     return "TRY_STRPTIME(trim(" + c + "), ?)::DATE", [how]
 
 
-def _convert(table: str, column: str, target: str, expression: tuple):
-    """Steps: rebuild the column with ``expression`` (SQL, params); return how many values became NULL.
+def _convert(table: str, column: str, target: str, expression: tuple, markers: list):
+    """Steps: rebuild the column with ``expression`` (SQL, params); return (how many values that are not
+    ``markers`` became NULL, the markers found in it).
 
     (ALTER TABLE ... USING cannot take parameters; SELECT * REPLACE can, and
     keeps the column order.)
     """
     c = sql.quote_ident(column)
     t = sql.quote_ident(table)
-    before = yield "SELECT count(" + c + ") FROM " + t, []
+    before = yield ("SELECT count(s." + c + ") FILTER (WHERE NOT list_contains(k.m, s." + c + ")), "
+                    + missing.mask(column) + " FROM " + t + " AS s, " + missing.marker_list(markers)), list(markers)
     text, params = expression
+    if markers:
+        text = "CASE WHEN " + c + " IN (" + ", ".join("?" for _ in markers) + ") THEN NULL ELSE " + text + " END"
+        params = list(markers) + params
     yield ("CREATE OR REPLACE TABLE " + t + " AS SELECT * REPLACE (CAST(" + text + " AS " + target + ") AS "
            + c + ") FROM " + t), params
     after = yield "SELECT count(" + c + ") FROM " + t, []
-    return before["rows"][0][0] - after["rows"][0][0]
+    return max(0, before["rows"][0][0] - after["rows"][0][0]), missing.present(before["rows"][0][1], markers)

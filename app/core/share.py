@@ -21,7 +21,7 @@ from app.core import errors, view
 SHOWS = ("table", "chart", "profile")
 # Sources only the person can open again (a link opens "url" and "sample" ones, and runs "query" ones).
 LOCAL = ("file", "text")
-_READ_KEYS = ("format", "encoding", "delimiter", "header")
+_READ_KEYS = ("format", "encoding", "delimiter", "header", "missing")
 _URL_SCHEMES = ("http://", "https://")
 DAMAGED = "This view link is damaged (it could not be unpacked). Ask for the link again, or copy all of it."
 # Longest link state accepted (characters of JSON): a state is small; a huge one is damage or abuse.
@@ -72,6 +72,9 @@ def open_options(source: dict) -> dict:
     for key in _READ_KEYS:
         if key in read and read[key] is not None:
             options[key] = read[key]
+    markers = options.get("missing")
+    if markers is not None and not (isinstance(markers, list) and all(isinstance(m, str) for m in markers)):
+        options.pop("missing")  # damaged: the markers are found again instead
     return options
 
 

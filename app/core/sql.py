@@ -29,15 +29,27 @@ PREVIEW_ROWS = 50
 QUICK_SAMPLE = 2048
 
 
-def read_csv(file_name: str, options=None, rejects=None, sample=None) -> tuple:
+def read_csv(file_name: str, options=None, rejects=None, sample=None, types=None) -> tuple:
     """``read_csv(?, ...)`` for a registered file; unset options are sniffed by DuckDB.
 
     With ``rejects`` (a temporary table name), rows that do not fit — too
     many or too few fields, a value of the wrong type — are left out and
     recorded there instead of failing the whole load (see ``rejected_rows``).
+    ``types`` gives every column's type, in order (DuckDB type names).
     """
     arguments, params = _csv_arguments(file_name, options, rejects, sample)
+    if types:
+        arguments += ", types = [" + ", ".join("?" for _ in types) + "]"
+        params = params + list(types)
     return "read_csv(" + arguments + ")", params
+
+
+def first_rows(file_name: str, options=None, limit: int = 100) -> tuple:
+    """The first ``limit`` lines of a CSV as text, the header line (if any) as a row like the others."""
+    plain = dict(options or {})
+    plain["header"] = False
+    arguments, params = _csv_arguments(file_name, plain, None, QUICK_SAMPLE)
+    return "SELECT * FROM read_csv(" + arguments + ", all_varchar = true) LIMIT ?", params + [int(limit)]
 
 
 def sniff_csv(file_name: str, options=None, lenient: bool = False) -> tuple:
@@ -70,9 +82,9 @@ def _csv_arguments(file_name: str, options, rejects, sample) -> tuple:
     return ", ".join(parts), params
 
 
-def create_table_from_csv(table: str, file_name: str, options=None, rejects=None) -> tuple:
-    """Create ``table`` from a registered CSV/TSV file (DuckDB sniffs what is not set)."""
-    reader, params = read_csv(file_name, options, rejects)
+def create_table_from_csv(table: str, file_name: str, options=None, rejects=None, types=None) -> tuple:
+    """Create ``table`` from a registered CSV/TSV file (DuckDB sniffs what is not set, ``types`` included)."""
+    reader, params = read_csv(file_name, options, rejects, types=types)
     return "CREATE TABLE " + quote_ident(table) + " AS SELECT * FROM " + reader, params
 
 
@@ -94,6 +106,20 @@ def rejected_rows(rejects: str, limit: int = 3) -> tuple:
            "(SELECT line, first(error_type::VARCHAR) AS error_type, first(csv_line) AS csv_line FROM " + table
            + " GROUP BY line ORDER BY line LIMIT ?)")
     return sql, [int(limit)]
+
+
+def cast_rejects(rejects: str) -> tuple:
+    """Per column, values that did not fit its sniffed type: (column, lines, first line, its text) rows."""
+    table = "temp." + quote_ident(rejects)
+    sql = ("SELECT column_name, count(DISTINCT line), min(line), arg_min(csv_line, line) FROM " + table
+           + " WHERE error_type::VARCHAR = ? AND column_name IS NOT NULL GROUP BY column_name ORDER BY min(line)")
+    return sql, ["CAST"]
+
+
+def rename_column(table: str, column: str, new_name: str) -> tuple:
+    """Rename ``column`` of ``table`` to ``new_name``."""
+    return ("ALTER TABLE " + quote_ident(table) + " RENAME COLUMN " + quote_ident(column) + " TO "
+            + quote_ident(new_name)), []
 
 
 def drop_table(table: str) -> tuple:

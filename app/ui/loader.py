@@ -12,7 +12,7 @@ registered and leaves every table already open untouched.
 
 import json
 
-from app.core import catalog, errors, formats, naming, refine, sql
+from app.core import catalog, errors, formats, missing, naming, refine, sql
 from app.engine import wasm
 from app.ui import feedback, progress, worker_link
 from pyscript.ffi import create_proxy
@@ -124,18 +124,32 @@ class Load:
                               self.engine, cancellable=True)
         info = await self._refined(table, info)
         read = {"delimiter": options.get("delimiter"), "header": options.get("header")}
+        read.update(self._markers(info))
         return [self._loaded(table, info, read)]
+
+    def _markers(self, info: dict) -> dict:
+        """The missing-value markers to record: those chosen (even none), or else those found."""
+        if self.options.get("missing") is not None or info.get("missing"):
+            return {"missing": list(info.get("missing") or [])}
+        return {}
 
     async def _refined(self, table: str, info: dict) -> dict:
         """Numbers with separators and dates DuckDB left as text get their types; say what happened."""
-        changes = await wasm.run(refine.refine_types(table, info["columns"]), self.engine)
+        given = self.options.get("missing")
+        markers = missing.checked(given)
+        changes = await wasm.run(refine.refine_types(table, info["columns"], markers), self.engine)
+        if given is None:  # the markers found: those of catalog.load_csv and these
+            info["missing"] = missing.used([{"markers": info.get("missing") or []}] + changes, markers)
         notes = []
         if info.get("rejected"):
             notes.append(catalog.rejected_message(self.name, info["rejected"]))
+        if info.get("settled"):
+            notes.append(missing.changes_message(self.name, info["settled"]))
         if changes:
             notes.append(refine.changes_message(self.name, changes))
             described = await wasm.run(catalog.describe(table), self.engine)
-            described["rejected"] = info.get("rejected")
+            for key in ("rejected", "missing", "settled"):
+                described[key] = info.get(key)
             info = described
         if notes:
             feedback.notice(" ".join(n for n in notes if n))
@@ -206,10 +220,15 @@ class Load:
             file_name = self._file_name(".csv")
             await self.glue.registerBlob(file_name, self.glue.textBlob(part["csv"]), False, None)
             self.files.append(file_name)
+            options = {"header": True, "delimiter": ","}
+            if self.options.get("missing") is not None:
+                options["missing"] = self.options["missing"]
             info = await wasm.run(catalog.load_csv(part_table, file_name, self.name + " › " + part["name"],
-                                                   {"header": True, "delimiter": ","}), self.engine)
+                                                   options), self.engine)
             info = await self._refined(part_table, info)
-            loaded.append(self._loaded(part_table, info, {"part": part["name"]}))
+            read = {"part": part["name"]}
+            read.update(self._markers(info))
+            loaded.append(self._loaded(part_table, info, read))
         return loaded
 
     # --- helpers -------------------------------------------------------------
@@ -248,6 +267,8 @@ def _csv_options(options: dict, plan: dict) -> dict:
     for key, _ in sql.CSV_OPTIONS:
         if options.get(key) is not None:
             out[key] = options[key]
+    if options.get("missing") is not None:
+        out["missing"] = options["missing"]  # vetted by catalog.load_csv (missing.checked)
     if plan["duckdb_encoding"] and plan["duckdb_encoding"] != "utf-8":
         out["encoding"] = plan["duckdb_encoding"]
     else:

@@ -53,7 +53,7 @@ class Session(Exploring):
 
         Sources with several tables (Excel sheets, SQLite tables) also return
         ``tables``: the info of each. ``options`` may set ``table`` (a name),
-        ``format``, ``encoding``, ``delimiter`` and ``header``. A file a
+        ``format``, ``encoding``, ``delimiter``, ``header`` and ``missing`` (markers). A file a
         shared view waits for is read as the sender read it, and the view applies.
         """
         options, waited = sharing.claim(self, source, options)
@@ -234,7 +234,7 @@ class Session(Exploring):
         self.files[table] = source.pop("files", [])
         self.blobs[table] = source.pop("blob", None)
         details = {}
-        for key in ("format", "encoding", "gzip", "delimiter", "header", "part"):
+        for key in ("format", "encoding", "gzip", "delimiter", "header", "part", "missing"):
             if source.get(key) is not None:
                 details[key] = source[key]
         kind = source["kind"] if source["kind"] in view.SOURCE_KINDS else "file"

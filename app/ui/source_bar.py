@@ -1,7 +1,7 @@
 """The bar above the table: where it came from and how it was read, and the
 controls to read it again another way or to give a column another type."""
 
-from app.core import formats, refine
+from app.core import formats, missing, refine
 from app.ui.dom import by_id, clear, el, on
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16le": "UTF-16 LE", "utf-16be": "UTF-16 BE",
@@ -9,7 +9,7 @@ _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16le": "UTF-16 LE", "utf-16be": "UTF-1
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _FORMAT_NAMES = {formats.CSV: "CSV", formats.JSON: "JSON", formats.JSON_LINES: "JSON Lines",
                  formats.PARQUET: "Parquet", formats.XLSX: "Excel", formats.SQLITE: "SQLite"}
-_state = {"session": None, "table": None}
+_state = {"session": None, "table": None, "missing": ""}
 
 
 def wire(session) -> None:
@@ -40,6 +40,8 @@ def render(session, table) -> None:
         by_id("read-encoding").value = read.get("encoding") or "utf-8"
         by_id("read-delimiter").value = read.get("delimiter") or ","
         by_id("read-header").value = "false" if read.get("header") is False else "true"
+        _state["missing"] = missing.label(read.get("missing") or [])
+        by_id("read-missing").value = _state["missing"]
         by_id("read-csv-only").hidden = fmt != formats.CSV
     by_id("flatten").hidden = not any(c["kind"] == "struct" and c["type"].upper().startswith("STRUCT")
                                       for c in session.tables[table]["columns"])
@@ -50,7 +52,7 @@ def render(session, table) -> None:
 
 
 def summary(source: dict) -> str:
-    """``'weather.csv · CSV · UTF-8 · comma-separated · with header'``."""
+    """``'weather.csv · CSV · UTF-8 · comma-separated · with header · Missing values: NA, -'``."""
     read = source.get("read", {})
     parts = [source["name"] + (" › " + read["part"] if read.get("part") else "")]
     if read.get("format"):
@@ -61,6 +63,8 @@ def summary(source: dict) -> str:
         parts.append(_DELIMITER_NAMES.get(read["delimiter"], repr(read["delimiter"])) + "-separated")
     if read.get("header") is not None:
         parts.append("with header" if read["header"] else "no header")
+    if read.get("missing"):
+        parts.append("Missing values: " + missing.label(read["missing"]))
     return " · ".join(parts)
 
 
@@ -77,6 +81,9 @@ def _read_again(event) -> None:
     if source.get("read", {}).get("format") == formats.CSV:
         options["delimiter"] = str(by_id("read-delimiter").value)
         options["header"] = str(by_id("read-header").value) == "true"
+        typed = str(by_id("read-missing").value)
+        if typed.strip() != _state["missing"] or "missing" in source.get("read", {}):
+            options["missing"] = missing.parse(typed)  # empty: no markers at all
     session.spawn(session.read_again(table, options))
 
 

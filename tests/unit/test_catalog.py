@@ -80,8 +80,8 @@ def test_describe_and_drop(engine):
 
 @pytest.mark.parametrize("text, rows, count, phrase", [
     ("a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n", 2, 2, "line 3 (too few fields: 4,5), line 4 (too many fields: 6,7,8,9)"),
-    ("id,v\n" + "".join(f"{i},{i}\n" for i in range(30000)) + "x,N/A\n", 30000, 1, "line 30002 (a value of the wrong type: x,N/A)"),
-])
+    ("id,v\n" + "".join(f"{i},{i}\n" for i in range(30000)) + "x,1,2\n", 30000, 1, "line 30002 (too many fields: x,1,2)"),
+], ids=["ragged", "ragged-late"])
 def test_rows_that_do_not_fit_are_counted_and_shown(engine, text, rows, count, phrase):
     info = load(engine, "t", "t.csv", text)
     assert info["rows"] == rows and info["rejected"]["count"] == count
@@ -122,3 +122,62 @@ def test_flatten_structs_one_level_at_a_time(engine):
                         engine.execute)
     assert again == ["who.where.city"]
     assert catalog.run(refine.flatten_structs("n", [{"name": "id", "type": "INTEGER"}]), engine.execute) == []
+
+
+# --- headers when every column is text ------------------------------------------
+
+R_ALL_TEXT = '"","species","colour"\n"1","setosa","red"\n"2","setosa","blue"\n"3","virginica","red"\n'
+
+
+@pytest.mark.parametrize("text, columns", [
+    (R_ALL_TEXT, ["row_names", "species", "colour"]),  # R's write.csv of an all-text data frame
+    ('"","name"\n"1","Ann"\n"2","Bob"\n"3","Cy"\n', ["row_names", "name"]),  # ... with distinct names
+    (",name,kind\n0,Ann,x\n1,Bob,y\n2,Cy,x\n", ["row_names", "name", "kind"]),  # pandas' to_csv with its index
+    ('"","mpg","cyl"\n"Mazda RX4",21,6\n"Datsun 710",22.8,4\n', ["row_names", "mpg", "cyl"]),  # text row names
+    ("name,,kind\nAnn,x,fruit\nBob,y,fruit\nCy,z,veg\n", ["name", "column1", "kind"]),  # a label over repeats
+    ('"","x","y"\n', ["row_names", "x", "y"]),  # header only, R's empty data frame
+    ('"id","name"\n', ["id", "name"]),  # header only, quoted
+    ('"id","name"', ["id", "name"]),  # ... without a line end
+    ("1,2\n3,4\n", ["column0", "column1"]),  # numbers throughout: no header
+])
+def test_headers_of_text_files_agree_with_pandas(engine, text, columns):
+    import pandas as pd
+
+    info = load(engine, "t", "t.csv", text)
+    frame = pd.read_csv(engine.register_bytes("p.csv", text.encode()),
+                        header=None if columns[0] == "column0" else "infer")
+    assert info["rows"] == len(frame)
+    assert [c["name"] for c in info["columns"]] == columns
+    named = [c for c in frame.columns if not str(c).startswith("Unnamed") and columns[0] != "column0"]
+    assert [c for c in columns if c in named] == named
+
+
+def test_row_names_keep_a_header_that_really_says_column0(engine):
+    info = load(engine, "t", "t.csv", "column0,b\nx,1\ny,2\n")
+    assert [c["name"] for c in info["columns"]] == ["column0", "b"]
+    info = load(engine, "u", "u.csv", ',row_names\n1,a\n2,b\n')  # the readable name is taken: left as DuckDB named it
+    assert [c["name"] for c in info["columns"]] == ["column0", "row_names"]
+
+
+def test_a_header_choice_is_kept(engine):
+    info = load(engine, "t", "t.csv", R_ALL_TEXT, {"header": False})
+    assert info["rows"] == 4 and [c["name"] for c in info["columns"]] == ["column0", "column1", "column2"]
+
+
+@pytest.mark.parametrize("rows, header", [
+    ([[None, "species"], ["1", "setosa"], ["2", "setosa"]], True),  # R row names, repeated labels
+    ([[None, "name"], ["1", "Ann"], ["2", "Bob"]], True),  # R row names alone
+    ([[None, "name"], ["0", "Ann"], ["1", "Bob"]], True),  # pandas' index
+    ([[None, "name"], ["3", "Ann"], ["7", "Bob"]], False),  # an empty first cell over numbers is just missing
+    ([["kind", None], ["fruit", "x"], ["fruit", "y"]], True),  # a unique label over repeated values
+    ([["fruit", None], ["fruit", "x"], ["veg", "y"]], False),  # the first value recurs: data
+    ([["Ann", None], ["Bob", "x"], ["Cy", "y"]], False),  # all different: no evidence either way
+    ([["name", None], ["1", "x"], ["2", "x"]], True),  # a name over numbers
+    ([["5", None], ["1", "x"], ["2", "x"]], False),  # a number over numbers: data, whatever else says
+    ([["id", "name"]], True),  # a single line of text: a header with no rows
+    ([["2019", "2020"]], False),  # a single line of numbers: data
+    ([[None, None], ["a", "b"]], False),
+    ([], False),
+])
+def test_header_stands_out(rows, header):
+    assert catalog.header_stands_out(rows) is header

@@ -43,6 +43,14 @@ def test_open_options_read_the_source_as_the_sender_did():
     assert share.open_options({"table": "t", "kind": "url", "name": "t"}) == {"table": "t"}
 
 
+@pytest.mark.parametrize("markers, replayed", [
+    (["NA", "-"], ["NA", "-"]), ([], []), ("NA", None), ([1, 2], None), ({"NA": True}, None),
+])
+def test_open_options_replay_missing_value_markers(markers, replayed):
+    options = share.open_options({"table": "t", "kind": "url", "name": "t", "read": {"missing": markers}})
+    assert options.get("missing") == replayed
+
+
 def test_replay_sql_and_local_names():
     state = share.checked(view.dumps(_state()))
     assert share.replay_sql(state["sources"][2]) == "SELECT * FROM sales JOIN notes USING (id)"

@@ -68,3 +68,24 @@ def test_columns_and_count(engine):
     assert engine.execute(*sql.list_tables())["rows"] == [['odd "name"']]
     engine.execute(*sql.drop_table('odd "name"'))
     assert engine.execute(*sql.list_tables())["rows"] == []
+
+
+def test_csv_builders_keep_values_as_parameters():
+    text, params = sql.create_table_from_csv("t", "/loupe/1.csv", {"delimiter": ";"}, None, ["BIGINT", "VARCHAR"])
+    assert "BIGINT" not in text and params == ["/loupe/1.csv", ";", "BIGINT", "VARCHAR"]
+    text, params = sql.first_rows("/loupe/1.csv", {"header": True, "skip": 2}, 5)
+    assert "all_varchar = true" in text and params == ["/loupe/1.csv", False, 2, sql.QUICK_SAMPLE, 5]
+    text, params = sql.cast_rejects("r")
+    assert params == ["CAST"] and "CAST" not in text.replace("::VARCHAR", "")
+
+
+def test_csv_builders_run_on_duckdb(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,x\n2,y\n")
+    engine = NativeEngine()
+    engine.execute(*sql.create_table_from_csv("t", str(path), {"header": True}, None, ["VARCHAR", "VARCHAR"]))
+    assert engine.execute(*sql.table_columns("t"))["rows"] == [["a", "VARCHAR"], ["b", "VARCHAR"]]
+    assert engine.execute(*sql.first_rows(str(path), {"header": True}, 2))["rows"] == [["a", "b"], ["1", "x"]]
+    engine.execute(*sql.rename_column("t", "a", 'new "a"'))
+    assert engine.execute(*sql.table_columns("t"))["rows"][0] == ['new "a"', "VARCHAR"]
+    engine.close()
