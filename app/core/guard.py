@@ -17,6 +17,8 @@ Two walls keep a person's data in the tab (README: Privacy):
 Runs under MicroPython and CPython (see README.md).
 """
 
+from app.core import statements
+
 # The folder (in DuckDB's virtual file system) of every file Loupe registers.
 FILES = "/loupe/"
 
@@ -84,7 +86,6 @@ def reading(statement: str) -> bool:
 
 def not_reading(text: str) -> list:
     """The statements of the script ``text`` that do more than read (``[]``: it only reads)."""
-    from app.core import statements
     return [statement for statement, _ in statements.split(text) if not reading(statement)]
 
 
@@ -141,7 +142,7 @@ def _words(statement: str, limit: int) -> list:
     while i < n and (limit == 0 or len(out) < limit):
         ch = statement[i]
         if ch == "'" or ch == '"':
-            i = _after_quoted(statement, i, ch)
+            i = statements.skip_quoted(statement, i, ch)
         elif statement[i:i + 2] == "--":
             end = statement.find("\n", i)
             i = n if end < 0 else end + 1
@@ -173,16 +174,3 @@ def _words(statement: str, limit: int) -> list:
 
 def _word_char(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ch == "_"
-
-
-def _after_quoted(text: str, i: int, quote: str) -> int:
-    j = i + 1
-    n = len(text)
-    while j < n:
-        if text[j] == quote:
-            if j + 1 < n and text[j + 1] == quote:
-                j += 2
-                continue
-            return j + 1
-        j += 1
-    return n

@@ -27,7 +27,7 @@ def split(text: str) -> list:
     while i < n:
         ch = text[i]
         if ch == "'" or ch == '"':
-            i = _skip_quoted(text, i, ch)
+            i = skip_quoted(text, i, ch)
             continue
         if ch == "-" and text[i:i + 2] == "--":
             end = text.find("\n", i)
@@ -155,7 +155,7 @@ def word_end(text: str, offset: int) -> int:
     if offset >= n:
         return n
     if text[offset] in ("'", '"'):
-        return _skip_quoted(text, offset, text[offset])
+        return skip_quoted(text, offset, text[offset])
     end = offset
     while end < n and (_is_name_char(text[end])):
         end += 1
@@ -262,8 +262,8 @@ def _keep(out: list, text: str, start: int, end: int) -> None:
     out.append((piece.strip(), start + lead))
 
 
-def _skip_quoted(text: str, i: int, quote: str) -> int:
-    """The index after the quoted run starting at ``i`` (a doubled quote stays inside)."""
+def skip_quoted(text: str, i: int, quote: str) -> int:
+    """The index after the quoted run starting at ``i`` (a doubled quote stays inside); app/core/guard uses it too."""
     j = i + 1
     n = len(text)
     while j < n:
@@ -290,7 +290,7 @@ def _strip_comments(piece: str) -> str:
             i = n if end < 0 else end + 2
             continue
         if piece[i] in ("'", '"'):
-            j = _skip_quoted(piece, i, piece[i])
+            j = skip_quoted(piece, i, piece[i])
             out.append(piece[i:j])
             i = j
             continue
