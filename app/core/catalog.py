@@ -16,6 +16,8 @@ REJECTS = "loupe_rejects"
 DELIMITERS = (",", ";", "\t", "|")
 # Lines the header check looks at when DuckDB's sniffer found no header.
 HEADER_ROWS = 100
+# How Excel's first line naming the delimiter begins ("sep=;").
+EXCEL_SEP = "sep="
 # What a first column with an empty header is called: R's and pandas' row names.
 ROW_NAMES = "row_names"
 
@@ -27,9 +29,17 @@ def sniff_dialect(file_name: str, display_name: str, options=None):
     does, each common delimiter is tried leniently and the one giving the
     most columns wins, so the rows that do not fit can be counted instead.
     When it finds no header, the first lines are looked at again as text
-    (``header_stands_out``). ``missing`` (markers) is passed on as given.
+    (``header_stands_out``). A first line such as ``sep=;``, as Excel writes
+    it, names the delimiter and is skipped (``excel_separator``).
+    ``missing`` (markers) is passed on as given.
     """
     options = options or {}
+    excel = yield from _excel_line(file_name, options)
+    if excel is not None:
+        options = dict(options)
+        for key, value in (("delimiter", excel), ("skip", 1)):
+            if options.get(key) is None:
+                options[key] = value
     try:
         found = yield sql.sniff_csv(file_name, options)
     except errors.QueryError as error:
@@ -63,6 +73,18 @@ def sniff_dialect(file_name: str, display_name: str, options=None):
     if options.get("missing") is not None:
         dialect["missing"] = options["missing"]
     return dialect
+
+
+def excel_separator(line):
+    """The delimiter a first line ``line`` such as "sep=;" names (Excel's way of saying it), or None."""
+    if line is None or not line.startswith(EXCEL_SEP) or len(line) <= len(EXCEL_SEP):
+        return None
+    delimiter = line[len(EXCEL_SEP)]
+    rest = line[len(EXCEL_SEP) + 1:].rstrip("\r")
+    # A spreadsheet saved again pads the line with delimiters: "sep=;;;".
+    if delimiter not in DELIMITERS or rest.replace(delimiter, "") != "":
+        return None
+    return delimiter
 
 
 def header_stands_out(rows: list) -> bool:
@@ -109,7 +131,8 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     to it. Columns of numbers, dates or booleans holding missing-value
     markers (``options["missing"]``, or ``missing.KNOWN`` when not given)
     get their type with the markers as NULL; ``info["missing"]`` lists the
-    markers given, or else those found; ``info["settled"]`` the changes.
+    markers given, or else those found; ``info["settled"]`` the changes. A
+    delimiter at the end of every line makes no empty column.
     """
     options = options or {}
     markers = missing.checked(options.get("missing"))
@@ -130,6 +153,8 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
         yield from _create(table, file_name, display_name, options, as_text)
         info = yield from describe(table)
         rejected = yield sql.rejected_rows(REJECTS)
+    if (yield from _drop_trailing_column(table, file_name, options, info["columns"])):
+        info = yield from describe(table)
     changes = yield from missing.settle_types(table, info["columns"], markers, widened)
     for change in changes:
         change["late"] = late.get(change["column"])
@@ -144,6 +169,34 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     info["missing"] = markers if options.get("missing") is not None else missing.used(changes, markers)
     info["settled"] = changes
     return info
+
+
+def _excel_line(file_name: str, options: dict):
+    """Steps: the delimiter the file's first line names (``excel_separator``), or None."""
+    try:
+        found = yield sql.first_line(file_name, options)
+    except errors.QueryError:
+        return None  # unreadable as text: the sniffer will say why
+    return excel_separator(found["rows"][0][0]) if found["rows"] else None
+
+
+def _drop_trailing_column(table: str, file_name: str, options: dict, columns: list):
+    """Steps: drop the empty last column a delimiter at the end of every line makes; True if dropped.
+
+    DuckDB names it (``column2``) after the empty last field of the header;
+    a column that holds a value, or whose header says its name, is kept.
+    """
+    last = columns[-1]["name"]
+    if len(columns) < 2 or last != "column" + str(len(columns) - 1):
+        return False
+    counted = yield sql.count_values(table, last)
+    if counted["rows"][0][0]:
+        return False
+    first = yield sql.first_rows(file_name, options, 1)
+    if not first["rows"] or first["rows"][0][-1] is not None:
+        return False
+    yield sql.drop_column(table, last)
+    return True
 
 
 def _create(table: str, file_name: str, display_name: str, options: dict, column_types):

@@ -1,12 +1,20 @@
 """Column types after loading: what DuckDB's sniffer leaves as text, and the person's overrides.
 
 DuckDB reads ISO dates, US dates and plain numbers itself; it leaves as
-text numbers with thousands separators ("1,234.50") and dates such as
-"15.03.2024" or "15 Mar 2024". ``refine_types`` looks at a sample of every
-text column, converts the columns whose values all fit one of the rules
-below (missing-value markers such as NA aside: they become NULL), and
-counts the values elsewhere in the table that did not fit (they become
-NULL, and the person is told).
+text numbers with thousands separators ("1,234.50"), percentages ("12.5%"),
+amounts of money ("$1,234.50", "1.234,50 €"), yes/no and y/n answers, dates
+such as "15.03.2024" or "15 Mar 2024" and date-times with AM/PM.
+``refine_types`` looks at a sample of every text column, converts the
+columns whose values all fit one of the rules below (``TEXT_RULES``, then
+``DATE_FORMATS``; missing-value markers such as NA aside: they become NULL),
+and counts the values elsewhere in the table that did not fit (they become
+NULL, and the person is told). Each change names its rule, which
+``changes_message`` words.
+
+A percentage keeps the number it shows: "12.5%" becomes 12.5, not 0.125,
+so the grid, filters, sums and charts show the numbers the person reads in
+the file (the column's name usually says "%" or "rate"); the message says
+so, and a formula can divide by 100 where a fraction is wanted.
 
 ``retype`` is the same conversion for a type the person chooses.
 
@@ -23,12 +31,59 @@ TYPE_CHOICES = [
 ]
 _THOUSANDS = "^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?$|^[+-]?[0-9]+([.][0-9]+)?$"
 _INTEGER = "^[+-]?[0-9]{1,3}(,[0-9]{3})*$|^[+-]?[0-9]+$"
-# (strptime format, how it is named to a person); tried in this order.
-DATE_FORMATS = [
-    ("%d.%m.%Y", "DD.MM.YYYY"), ("%d/%m/%Y", "DD/MM/YYYY"), ("%d-%m-%Y", "DD-MM-YYYY"),
-    ("%Y.%m.%d", "YYYY.MM.DD"), ("%d %b %Y", "D Mon YYYY"), ("%d %B %Y", "D Month YYYY"),
-    ("%b %d, %Y", "Mon D, YYYY"), ("%B %d, %Y", "Month D, YYYY"),
+_POINT = "([0-9]{1,3}(,[0-9]{3})+|[0-9]+)([.][0-9]+)?"  # 1,234.50
+_COMMA = "([0-9]{1,3}([.][0-9]{3})+|[0-9]+)(,[0-9]+)?"  # 1.234,50
+_SYMBOL = "[$€£¥₹]"
+_SPACE = "[ \u00a0]?"  # spreadsheets in French or German put a no-break space before "€"
+
+
+def _money(number: str) -> str:
+    """A regex for an amount: the symbol before or after ``number``, a minus sign or (parentheses)."""
+    s, n, sp = _SYMBOL, number, _SPACE
+    return ("-?" + s + sp + n + "|" + s + sp + "-" + n + "|-?" + n + sp + s
+            + "|[(]" + s + sp + n + "[)]|[(]" + n + sp + s + "[)]")
+
+
+# The constants of these SQL fragments and regexes are the rules' own, written
+# into the SQL (not values from the file) so DuckDB compiles each pattern once.
+_NO_COMMAS = "replace({v}, ',', '')"
+_NEGATIVE = "regexp_replace({v}, '^[(](.*)[)]$', '-\\1')"
+# Rules for a text column, tried in this order: (rule, type, regex every
+# trimmed value matches, regex some value must match or None, SQL turning the
+# trimmed text ``{v}`` into the type, what the column is read as, for a person).
+TEXT_RULES = [
+    # Without a separator, digits left as text are codes (zip codes, "007"): keep them.
+    ("thousands", "BIGINT", _INTEGER, ",", _NO_COMMAS, "numbers with thousands separators"),
+    ("thousands", "DOUBLE", _THOUSANDS, ",", _NO_COMMAS, "numbers with thousands separators"),
+    ("percent", "DOUBLE", "[+-]?" + _POINT + _SPACE + "%", None, "replace(" + _NO_COMMAS + ", '%', '')",
+     "percentages (12.5% as 12.5)"),
+    ("percent, decimal comma", "DOUBLE", "[+-]?" + _COMMA + _SPACE + "%", None,
+     "replace(replace(replace({v}, '.', ''), ',', '.'), '%', '')", "percentages with a decimal comma"),
+    ("currency", "DOUBLE", _money(_POINT), None,
+     "regexp_replace(" + _NEGATIVE + ", '[^0-9.-]', '', 'g')", "amounts of money"),
+    ("currency, decimal comma", "DOUBLE", _money(_COMMA), None,
+     "replace(regexp_replace(" + _NEGATIVE + ", '[^0-9,-]', '', 'g'), ',', '.')",
+     "amounts of money with a decimal comma"),
+    # A column of only "F" (or "n") is as likely a code as an answer: one "true" value must be there.
+    ("yes/no", "BOOLEAN", "(?i)(yes|no)", "(?i)y", "lower({v}) = 'yes'", "true/false (yes/no)"),
+    ("y/n", "BOOLEAN", "(?i)(y|n)", "(?i)y", "lower({v}) = 'y'", "true/false (y/n)"),
+    ("true/false", "BOOLEAN", "(?i)(true|false)", "(?i)t", "lower({v}) = 'true'", "true/false"),
+    ("t/f", "BOOLEAN", "(?i)(t|f)", "(?i)t", "lower({v}) = 't'", "true/false (T/F)"),
 ]
+# (strptime format, how it is named to a person, type); tried in this order.
+DATE_FORMATS = [
+    ("%d.%m.%Y", "DD.MM.YYYY", "DATE"), ("%d/%m/%Y", "DD/MM/YYYY", "DATE"), ("%d-%m-%Y", "DD-MM-YYYY", "DATE"),
+    ("%Y.%m.%d", "YYYY.MM.DD", "DATE"), ("%d %b %Y", "D Mon YYYY", "DATE"), ("%d %B %Y", "D Month YYYY", "DATE"),
+    ("%b %d, %Y", "Mon D, YYYY", "DATE"), ("%B %d, %Y", "Month D, YYYY", "DATE"),
+    # AM/PM is the United States' way, so month first before day first.
+    ("%m/%d/%Y %I:%M %p", "MM/DD/YYYY hh:mm AM/PM", "TIMESTAMP"),
+    ("%m/%d/%Y %I:%M:%S %p", "MM/DD/YYYY hh:mm:ss AM/PM", "TIMESTAMP"),
+    ("%Y-%m-%d %I:%M %p", "YYYY-MM-DD hh:mm AM/PM", "TIMESTAMP"),
+    ("%Y-%m-%d %I:%M:%S %p", "YYYY-MM-DD hh:mm:ss AM/PM", "TIMESTAMP"),
+    ("%d/%m/%Y %I:%M %p", "DD/MM/YYYY hh:mm AM/PM", "TIMESTAMP"),
+    ("%d/%m/%Y %I:%M:%S %p", "DD/MM/YYYY hh:mm:ss AM/PM", "TIMESTAMP"),
+]
+_READ_AS = {rule: said for rule, _, _, _, _, said in TEXT_RULES}
 
 
 def refine_types(table: str, columns: list, markers=None):
@@ -46,14 +101,13 @@ def refine_types(table: str, columns: list, markers=None):
         return []
     checks, params = _check_query(table, text, markers)
     counted = yield checks, params
-    row = counted["rows"][0]
-    width = 4 + len(DATE_FORMATS)
+    by_column = {row[0]: row[1:] for row in counted["rows"]}
     changes = []
-    for i, column in enumerate(text):
-        decided = _decide(row[i * width: (i + 1) * width])
+    for column in text:
+        decided = _decide(by_column[column]) if column in by_column else None
         if decided is not None:
-            target, how, rule = decided
-            nulls, found = yield from _convert(table, column, target, _expression(column, target, how), markers)
+            target, expression, rule = decided
+            nulls, found = yield from _convert(table, column, target, expression(column), markers)
             changes.append({"column": column, "type": target, "rule": rule, "nulls": nulls, "markers": found})
     return changes
 
@@ -95,10 +149,11 @@ def changes_message(name: str, changes: list) -> str:
     """What ``refine_types``/``retype`` did, for a person; '' when nothing needs saying."""
     said = []
     for change in changes:
-        if change["rule"] == "thousands":
-            said.append("'" + change["column"] + "' as numbers with thousands separators")
+        if change["rule"] in _READ_AS:
+            said.append("'" + change["column"] + "' as " + _READ_AS[change["rule"]])
         elif change["rule"] != "chosen":
-            said.append("'" + change["column"] + "' as dates (" + change["rule"] + ")")
+            kind = "dates and times" if change["type"] == "TIMESTAMP" else "dates"
+            said.append("'" + change["column"] + "' as " + kind + " (" + change["rule"] + ")")
     lost = [c for c in changes if c["nulls"]]
     parts = []
     if said:
@@ -123,51 +178,83 @@ def _markers_of(changes: list) -> list:
 
 
 def _check_query(table: str, text: list, markers: list) -> tuple:
-    parts = []
-    params = []
-    for column in text:
-        c = "s." + sql.quote_ident(column)
-        parts.append("count(" + c + ") FILTER (WHERE NOT list_contains(k.m, " + c + "))")
-        parts.append("count(*) FILTER (WHERE regexp_full_match(trim(" + c + "), ?))")
-        parts.append("count(*) FILTER (WHERE regexp_full_match(trim(" + c + "), ?))")
-        parts.append("count(*) FILTER (WHERE contains(" + c + ", ','))")
-        params.extend([_THOUSANDS, _INTEGER])
-        for fmt, _ in DATE_FORMATS:
-            parts.append("count(TRY_STRPTIME(trim(" + c + "), ?))")
-            params.append(fmt)
-    sample = "(SELECT * FROM " + sql.quote_ident(table) + " LIMIT ?) AS s, " + missing.marker_list(markers)
-    return "SELECT " + ", ".join(parts) + " FROM " + sample, params + [SAMPLE_ROWS] + list(markers)
+    """Rows ``(column, counts...)``: per text column of the sample, its values that are not markers, then per
+    rule of ``TEXT_RULES`` how many fit (and how many match its "some" regex, where it has one), then per date
+    format how many fit. A column with no value in the sample has no row.
+
+    The sample is unpivoted so each test is written once whatever the number
+    of columns: DuckDB's cost of a test is in compiling it, not in the rows.
+    """
+    v = "u.value"
+    parts = ["u.name", "count(" + v + ") FILTER (WHERE NOT list_contains(k.m, " + v + "))"]
+    for _, _, every, some, _, _ in TEXT_RULES:
+        parts.append("count(*) FILTER (WHERE regexp_full_match(trim(" + v + "), " + _pattern(every) + "))")
+        if some is not None:
+            parts.append("count(*) FILTER (WHERE regexp_matches(" + v + ", " + _pattern(some) + "))")
+    for fmt, _, _ in DATE_FORMATS:
+        # TRY_STRPTIME is slow to fail: only values that begin as the format does are tried.
+        parts.append("count(CASE WHEN regexp_matches(" + v + ", " + _pattern(_beginning(fmt)) + ") THEN "
+                     "TRY_STRPTIME(trim(" + v + "), " + _pattern(fmt) + ") END)")
+    sample = ("(SELECT " + ", ".join(sql.quote_ident(c) for c in text) + " FROM " + sql.quote_ident(table)
+              + " LIMIT ?)")
+    unpivoted = "(UNPIVOT " + sample + " ON COLUMNS(*) INTO NAME name VALUE value) AS u"
+    return ("SELECT " + ", ".join(parts) + " FROM " + unpivoted + ", " + missing.marker_list(markers)
+            + " GROUP BY u.name", [SAMPLE_ROWS] + list(markers))
 
 
 def _decide(counts: list):
-    """(type, how to convert for ``_expression``, rule) for one column's counts, or None to leave it as text."""
-    filled, numbers, integers, commas = counts[0], counts[1], counts[2], counts[3]
+    """(type, a function of the column name giving (SQL, params), rule) for one column's counts, or None to
+    leave it as text."""
+    filled = counts[0]
     if filled == 0:
         return None
-    # Without a separator, digits left as text are codes (zip codes, "007"): keep them.
-    if numbers == filled and commas > 0:
-        target = "BIGINT" if integers == filled else "DOUBLE"
-        return target, "thousands", "thousands"
-    for i, (fmt, label) in enumerate(DATE_FORMATS):
-        if counts[4 + i] == filled:
-            return "DATE", fmt, label
+    i = 1
+    for rule, target, every, some, convert, _ in TEXT_RULES:
+        fits = counts[i] == filled and (some is None or counts[i + 1] > 0)
+        i += 1 if some is None else 2
+        if fits:
+            return target, _rule_expression(target, every, convert), rule
+    for fmt, label, target in DATE_FORMATS:
+        if counts[i] == filled:
+            return target, _date_expression(fmt), label
+        i += 1
     return None
+
+
+def _rule_expression(target: str, every: str, convert: str):
+    """A value that does not match the rule's ``every`` regex becomes NULL (and is counted), not a guess."""
+    def expression(column: str) -> tuple:
+        v = "trim(" + sql.quote_ident(column) + ")"
+        return ("CASE WHEN regexp_full_match(" + v + ", " + _pattern(every) + ") THEN TRY_CAST("
+                + convert.replace("{v}", v) + " AS " + target + ") END", [])
+    return expression
+
+
+def _beginning(fmt: str) -> str:
+    """A regex a value that fits the strptime format ``fmt`` matches, cheap to test: how it begins (and ends)."""
+    start = "^\\s*[A-Za-z]" if fmt.startswith("%b") or fmt.startswith("%B") else "^\\s*[0-9]"
+    return start + ".*[AaPp][.]?[Mm][.]?\\s*$" if "%p" in fmt else start
+
+
+def _pattern(regex: str) -> str:
+    """One of the rules' own regexes or date formats as an SQL literal (never a value from a file).
+
+    DuckDB compiles a pattern given as a parameter again for every row (a
+    hundred times slower over the sample), a literal once.
+    """
+    return "'" + regex.replace("'", "''") + "'"
+
+
+def _date_expression(fmt: str):
+    return lambda column: ("TRY_STRPTIME(trim(" + sql.quote_ident(column) + "), " + _pattern(fmt) + ")", [])
 
 
 def _cast(column: str, target: str, current: str) -> tuple:
     """(SQL expression, params) turning ``column`` into the chosen ``target``; failures become NULL."""
-    numbers_from_text = current == "VARCHAR" and target in ("BIGINT", "DOUBLE")
-    return _expression(column, target, "thousands" if numbers_from_text else "cast")
-
-
-def _expression(column: str, target: str, how: str) -> tuple:
-    """(SQL expression, params): ``how`` is "thousands", "cast" or a strptime date format."""
     c = sql.quote_ident(column)
-    if how == "thousands":
+    if current == "VARCHAR" and target in ("BIGINT", "DOUBLE"):
         return "TRY_CAST(replace(trim(" + c + "), ',', '') AS " + target + ")", []
-    if how == "cast":
-        return "TRY_CAST(" + c + " AS " + target + ")", []
-    return "TRY_STRPTIME(trim(" + c + "), ?)::DATE", [how]
+    return "TRY_CAST(" + c + " AS " + target + ")", []
 
 
 def _convert(table: str, column: str, target: str, expression: tuple, markers: list):

@@ -52,6 +52,27 @@ def first_rows(file_name: str, options=None, limit: int = 100) -> tuple:
     return "SELECT * FROM read_csv(" + arguments + ", all_varchar = true) LIMIT ?", params + [int(limit)]
 
 
+def first_line(file_name: str, options=None) -> tuple:
+    """The first line of a file as one text value, however it is delimited or quoted (no rows if empty)."""
+    parts = ["?", "auto_detect = false", "header = false", "delim = ?", "quote = ''", "escape = ''",
+             "columns = {'line': 'VARCHAR'}", "ignore_errors = true"]
+    params = [file_name, "\x1f"]  # type: list
+    if (options or {}).get("encoding"):
+        parts.append("encoding = ?")
+        params.append(options["encoding"])
+    return "SELECT line FROM read_csv(" + ", ".join(parts) + ") LIMIT 1", params
+
+
+def drop_column(table: str, column: str) -> tuple:
+    """Drop ``column`` of ``table``."""
+    return "ALTER TABLE " + quote_ident(table) + " DROP COLUMN " + quote_ident(column), []
+
+
+def count_values(table: str, column: str) -> tuple:
+    """How many values of ``column`` are not NULL, as one value."""
+    return "SELECT count(" + quote_ident(column) + ") FROM " + quote_ident(table), []
+
+
 def sniff_csv(file_name: str, options=None, lenient: bool = False) -> tuple:
     """DuckDB's guess of a CSV dialect: one row (delimiter, has header, skip rows, columns).
 

@@ -181,3 +181,66 @@ def test_a_header_choice_is_kept(engine):
 ])
 def test_header_stands_out(rows, header):
     assert catalog.header_stands_out(rows) is header
+
+
+# --- Excel's "sep=" line and delimiters at line ends ----------------------------
+
+
+@pytest.mark.parametrize("text, delimiter", [
+    ("sep=;\nname;amount\nAnn;1,5\nBob;2\n", ";"),
+    ("sep=,\r\nname,amount\r\nAnn,1.5\r\nBob,2\r\n", ","),
+    ("sep=\t\nname\tamount\nAnn\t1.5\nBob\t2\n", "\t"),
+    ("sep=|\nname|amount\nAnn|1.5\nBob|2\n", "|"),
+    ("\ufeffsep=;;\nname;amount\nAnn;1,5\nBob;2\n", ";"),  # a byte-order mark; padded as a spreadsheet saves it
+])
+def test_excels_sep_line_names_the_delimiter_and_is_skipped_as_pandas_skips_it(engine, text, delimiter):
+    import pandas as pd
+
+    info = load(engine, "t", "t.csv", text)
+    frame = pd.read_csv(engine.register_bytes("p.csv", text.encode("utf-8-sig")), sep=delimiter, skiprows=1,
+                        encoding="utf-8-sig")
+    assert [c["name"] for c in info["columns"]] == list(frame.columns) == ["name", "amount"]
+    assert info["rows"] == len(frame) == 2
+    assert engine.execute("SELECT name FROM t")["rows"] == [["Ann"], ["Bob"]]
+
+
+@pytest.mark.parametrize("line, delimiter", [
+    ("sep=;", ";"), ("sep=\t", "\t"), ("sep=,\r", ","), ("sep=||", "|"), ("sep=", None), ("sep=x", None),
+    ("sep=;,", None), ("sep;", None), ("name,sep", None), (None, None),
+])
+def test_excel_separator(line, delimiter):
+    assert catalog.excel_separator(line) == delimiter
+
+
+def test_a_sep_line_gives_way_to_the_options_chosen(engine):
+    info = load(engine, "t", "t.csv", "sep=;\na;b\n1;2\n", {"skip": 0, "header": False})
+    assert info["rows"] == 3  # the person chose to skip nothing: the line is data
+    info = load(engine, "u", "u.csv", "sep=;\na;b\n1;2\n", {"delimiter": ";"})
+    assert [c["name"] for c in info["columns"]] == ["a", "b"] and info["rows"] == 1
+
+
+@pytest.mark.parametrize("text, columns, rows", [
+    ("a,b,\n1,2,\n3,4,\n", ["a", "b"], [[1, 2], [3, 4]]),
+    ("a;b;\n1;2;\n", ["a", "b"], [[1, 2]]),
+    ("a,b,\n", ["a", "b"], []),
+    ("sep=;\na;b;\n1;2;\n", ["a", "b"], [[1, 2]]),
+    # kept: a value in the last column, or a header that names it
+    ("a,b,\n1,2,x\n3,4,\n", ["a", "b", "column2"], [[1, 2, "x"], [3, 4, None]]),
+    ("a,b,column2\n1,2,\n", ["a", "b", "column2"], [[1, 2, None]]),
+])
+def test_a_delimiter_at_every_line_end_makes_no_empty_column(engine, text, columns, rows):
+    import pandas as pd
+
+    info = load(engine, "t", "t.csv", text)
+    assert [c["name"] for c in info["columns"]] == columns
+    assert engine.execute("SELECT * FROM t")["rows"] == rows
+    if not text.startswith("sep="):
+        # pandas keeps the empty field as an all-NaN "Unnamed: 2"; the rest is the same.
+        frame = pd.read_csv(engine.register_bytes("p.csv", text.encode()), sep=";" if ";" in text else ",")
+        kept = [c for c in frame.columns if not (str(c).startswith("Unnamed") and frame[c].isna().all())]
+        assert len(kept) == len(columns) and kept[:2] == columns[:2] and len(frame) == len(rows)
+
+
+def test_a_trailing_delimiter_without_a_header(engine):
+    info = load(engine, "t", "t.csv", "1,2,\n3,4,\n")
+    assert [c["name"] for c in info["columns"]] == ["column0", "column1"] and info["rows"] == 2
