@@ -20,10 +20,19 @@ function allowed(url) {
   }
 }
 
-const open = XMLHttpRequest.prototype.open;
+// A refused request fails as a request fails offline (send() throws a
+// NetworkError), which DuckDB's file system turns into an error for the query;
+// an exception from open() instead would leave the query without an answer.
+const refused = new WeakSet();
+const { open, send } = XMLHttpRequest.prototype;
 XMLHttpRequest.prototype.open = function guardedOpen(method, url, ...rest) {
-  if (!allowed(url)) throw new Error(REFUSED);
-  return open.call(this, method, url, ...rest);
+  if (allowed(url)) refused.delete(this);
+  else refused.add(this);
+  return open.call(this, method, allowed(url) ? url : "about:blank", ...rest);
+};
+XMLHttpRequest.prototype.send = function guardedSend(...args) {
+  if (refused.has(this)) throw new DOMException(REFUSED, "NetworkError");
+  return send.apply(this, args);
 };
 
 const fetchOwn = self.fetch.bind(self);
