@@ -43,6 +43,14 @@ NOT_READING_MESSAGE = ("SQL from the page around Loupe may only read (SELECT, WI
 
 # First words of statements that only read.
 _READING = ("SELECT", "VALUES", "FROM", "TABLE", "PIVOT", "UNPIVOT", "(", "DESCRIBE", "SHOW", "SUMMARIZE")
+# First words of every other statement DuckDB runs. A first word in neither
+# list is not SQL DuckDB can parse: it fails before anything runs, with
+# DuckDB's own syntax error (a typo in a link gets that, not a question).
+_OTHER_STATEMENTS = ("WITH", "EXPLAIN", "CREATE", "DROP", "ALTER", "INSERT", "UPDATE", "DELETE", "MERGE",
+                     "TRUNCATE", "COPY", "ATTACH", "DETACH", "USE", "EXPORT", "IMPORT", "INSTALL", "FORCE", "LOAD",
+                     "SET", "RESET", "PRAGMA", "CALL", "CHECKPOINT", "VACUUM", "ANALYZE", "PREPARE", "EXECUTE",
+                     "DEALLOCATE", "BEGIN", "START", "COMMIT", "ROLLBACK", "ABORT", "END", "COMMENT", "REPLACE",
+                     "UPSERT", "GRANT", "REVOKE", "RELEASE", "SAVEPOINT", "LISTEN", "NOTIFY", "UNLISTEN", "DISCARD")
 # Words that may begin the main statement after a WITH clause.
 _MAIN_WORDS = ("SELECT", "VALUES", "FROM", "TABLE", "PIVOT", "UNPIVOT", "INSERT", "UPDATE", "DELETE", "MERGE",
                "CREATE", "DROP", "ALTER", "COPY")
@@ -118,6 +126,8 @@ def lock_statements(folder: str) -> list:
 
 def _reading_words(words: list) -> bool:
     first = words[0]
+    if first not in _READING and first not in _OTHER_STATEMENTS:
+        return True  # not a statement DuckDB knows: it fails to parse, so nothing runs
     if first == "WITH":
         main = _main_word(words[1:])
         return main is not None and main in _READING
