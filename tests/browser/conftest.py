@@ -106,8 +106,9 @@ def no_foreign_requests(request):
         return
     allowed = {origin_of(request.getfixturevalue("base_url"))}
     for name in OUTSIDE_FIXTURES:
-        if name in request.fixturenames:
-            value = request.getfixturevalue(name)
+        # funcargs keeps the test's fixture values; a function fixture is already torn down here
+        value = request.node.funcargs.get(name)
+        if value is not None:
             allowed.add(origin_of(value[1] if isinstance(value, tuple) else value))
     allowed |= _requests["allowed"]
     foreign = foreign_requests(urls, allowed)

@@ -108,8 +108,15 @@ def test_failed_precache_keeps_the_old_version(context, deployed):
     fmt.write_text("# a new deploy\n" + fmt.read_text())
     handler.failing.add("assets/css/loupe.css")  # ... whose CSS fails to download
     page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-    page.wait_for_function("navigator.serviceWorker.getRegistration().then(r => !r.installing)")
-    page.wait_for_timeout(500)
+    # Until the failed install is over and has deleted its half-filled cache (a predicate returning
+    # a promise would be truthy at once, so poll in the page).
+    page.evaluate("""async (count) => {
+        for (let i = 0; i < 300; i++) {
+            const registration = await navigator.serviceWorker.getRegistration();
+            if (!registration.installing && (await caches.keys()).length === count) return;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+    }""", len(old_caches))
     assert page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.waiting)") is None
     assert page.evaluate("caches.keys()") == old_caches
     page.reload()
