@@ -16,6 +16,7 @@ Public modules:
     formats -- format, compression and encoding from a name and first bytes
     history -- the SQL editor's query history (recent, distinct, capped)
     missing -- missing-value markers and late values: text columns given the type their values fit
+    zones   -- times with a time zone read as UTC (the offsets kept where they vary)
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
     refine  -- text columns holding numbers or dates get their types; type overrides
     share   -- share links and address parameters: what a link carries, what opening it does
@@ -28,4 +29,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "chart_axes", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "guard", "history", "missing", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view")
+SHARED = ("catalog", "chart_axes", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "guard", "history", "missing", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view", "zones")

@@ -9,7 +9,7 @@ is thrown into the generator, which may reword it.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, missing, sql, types
+from app.core import errors, missing, sql, types, zones
 
 
 REJECTS = "loupe_rejects"
@@ -70,8 +70,9 @@ def sniff_dialect(file_name: str, display_name: str, options=None):
             first = None  # ragged or unreadable as text: keep DuckDB's answer
         if first is not None and header_stands_out(first["rows"]):
             dialect["header"] = True
-    if options.get("missing") is not None:
-        dialect["missing"] = options["missing"]
+    for key in ("missing", "late"):  # passed on to load_csv as given
+        if options.get(key) is not None:
+            dialect[key] = options[key]
     return dialect
 
 
@@ -131,11 +132,18 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     to it. Columns of numbers, dates or booleans holding missing-value
     markers (``options["missing"]``, or ``missing.KNOWN`` when not given)
     get their type with the markers as NULL; ``info["missing"]`` lists the
-    markers given, or else those found; ``info["settled"]`` the changes. A
+    markers given, or else those found; ``info["settled"]`` the changes.
+    ``options["late"]`` (``missing.AS_MISSING``) keeps a late column's sniffed
+    type instead, the values that do not fit it NULL and counted. Times with
+    a time zone are read as UTC (``zones.to_utc``, ``info["utc"]``). A
     delimiter at the end of every line makes no empty column.
     """
     options = options or {}
     markers = missing.checked(options.get("missing"))
+    unfit = options.get("late") or missing.WIDEN
+    if unfit not in [choice for choice, _ in missing.LATE_CHOICES]:
+        raise errors.OpenError("What becomes of values that do not fit must be one of "
+                               + ", ".join(repr(c) for c, _ in missing.LATE_CHOICES) + "; got " + repr(unfit)[:40] + ".")
     yield from _create(table, file_name, display_name, options, None)
     info = yield from describe(table)
     if not info["columns"]:
@@ -146,20 +154,26 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     if rejected["rows"]:
         late = yield from _late_values()
     widened = {c["name"]: c["type"] for c in info["columns"] if c["name"] in late}
-    if widened:
-        # Read again with those columns as text, which every value fits; settle_types widens them.
+    zoned = [name for name in zones.zoned(info["columns"]) if name not in widened]
+    if widened or zoned:
+        # Read again with those columns as text, which every value fits; settle_types widens them,
+        # zones.to_utc reads each zoned value's offset.
         yield sql.drop_table(table)
-        as_text = ["VARCHAR" if c["name"] in widened else c["type"] for c in info["columns"]]
+        as_text = ["VARCHAR" if c["name"] in widened or c["name"] in zoned else c["type"] for c in info["columns"]]
         yield from _create(table, file_name, display_name, options, as_text)
         info = yield from describe(table)
         rejected = yield sql.rejected_rows(REJECTS)
     if (yield from _drop_trailing_column(table, file_name, options, info["columns"])):
         info = yield from describe(table)
-    changes = yield from missing.settle_types(table, info["columns"], markers, widened)
+    plain = [c for c in info["columns"] if c["name"] not in zoned]
+    changes = yield from missing.settle_types(table, plain, markers, widened, unfit)
     for change in changes:
         change["late"] = late.get(change["column"])
+    if changes:
+        info = yield from describe(table)
+    in_utc = yield from zones.to_utc(table, info["columns"], zoned)
     renamed = yield from _name_row_names(table, file_name, options, info["columns"])
-    if changes or renamed:
+    if in_utc or renamed:
         info = yield from describe(table)
     if rejected["rows"]:
         info["rejected"] = {
@@ -168,6 +182,7 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
         }
     info["missing"] = markers if options.get("missing") is not None else missing.used(changes, markers)
     info["settled"] = changes
+    info["utc"] = in_utc
     return info
 
 

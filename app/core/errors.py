@@ -45,6 +45,16 @@ class ChartError(LoupeError):
     """A chart that cannot be drawn as described; the message says what to choose instead."""
 
 
+# What the browser says when WebAssembly code stops in the middle (a "trap").
+TRAPS = ("function signature mismatch", "unreachable", "memory access out of bounds", "index out of bounds",
+         "integer overflow", "integer divide by zero", "call stack", "Aborted(", "table index is out of bounds")
+TRAP_MESSAGE = ("The engine stopped in the middle of this query (a WebAssembly failure: “{detail}”), "
+                "a fault in DuckDB-WASM rather than in the SQL. Try the query another way, for example with "
+                "fewer rows or other functions.")
+ZONE_ADVICE = ("Times with a time zone (TIMESTAMP WITH TIME ZONE) need DuckDB's time-zone extension for this, "
+               "which Loupe does not load. Use them in UTC: cast them first, as in "
+               "date_trunc('month', CAST(ts AS TIMESTAMP)). Files' zoned times are read as UTC already.")
+
 # (prefix of DuckDB's message, advice appended for a person)
 _ENGINE_ADVICE = [
     ("Parser Error", "Check the SQL syntax near the position shown."),
@@ -64,6 +74,12 @@ def query_error(message: str) -> QueryError:
     """
     from app.core import guard
     text = _strip_engine_noise(str(message))
+    if is_trap(text):
+        return QueryError(TRAP_MESSAGE.replace("{detail}", text.split("\n")[0][:120]))
+    if "TIMESTAMP WITH TIME ZONE" in text and (text.startswith("Binder Error") or "Unimplemented" in text):
+        return QueryError(text + " — " + ZONE_ADVICE)
+    if "icu extension" in text or "extension 'icu'" in text:
+        return QueryError(ZONE_ADVICE)
     refused = guard.engine_message(text)
     if refused is not None:
         return QueryError(refused)
@@ -71,6 +87,22 @@ def query_error(message: str) -> QueryError:
         if text.startswith(prefix):
             return QueryError(text + " — " + advice)
     return QueryError(text)
+
+
+def after_trap(alive: bool) -> str:
+    """What to add to ``TRAP_MESSAGE`` once the engine was checked afterwards."""
+    if alive:
+        return "Loupe checked the engine afterwards: it still works, and every table is as it was."
+    return ("Loupe checked the engine afterwards and it no longer answers: reload the page to start it again "
+            "(the view is kept in the address; files you opened must be opened again).")
+
+
+def is_trap(message: str) -> bool:
+    """True if ``message`` says WebAssembly code stopped in the middle (not an SQL error)."""
+    first = str(message).split("\n")[0]
+    if " Error: " in first and not first.startswith("RuntimeError"):
+        return False  # DuckDB's own errors name their kind ("Binder Error: ..."), which a trap does not
+    return any(trap in first for trap in TRAPS)
 
 
 def _strip_engine_noise(message: str) -> str:

@@ -35,6 +35,10 @@ KNOWN = ["NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "Null", "None", "#N/A
          "-", "--", ".", "?"]
 MAX_MARKERS = 32
 MAX_MARKER_CHARS = 40
+# What becomes of values far into a file that do not fit their column's sniffed type (Read as…).
+WIDEN = "widen"            # the column gets a type they fit (INTEGER → BIGINT → DOUBLE → text)
+AS_MISSING = "missing"     # the column keeps its type; they become NULL, counted and shown
+LATE_CHOICES = ((WIDEN, "widen the column"), (AS_MISSING, "read as missing"))
 # Rows DuckDB's sniffer types columns from (read_csv's default sample_size): a
 # column it left as text because of a marker shows that marker within them.
 SNIFF_ROWS = 20480
@@ -48,16 +52,16 @@ RULES = [
     ("BOOLEAN", "lower(trim({c})) IN (?, ?)", ["true", "false"]),
     ("DATE", "(regexp_full_match(trim({c}), ?) AND TRY_CAST(trim({c}) AS DATE) IS NOT NULL)",
      ["[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"]),
-    ("TIMESTAMP", "(regexp_matches({c}, ?) AND TRY_CAST(trim({c}) AS TIMESTAMP) IS NOT NULL)",
-     ["^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]"]),
+    # Not a time ending in an offset (Z, +01:00): a cast to TIMESTAMP would drop it. Those are zoned.
+    ("TIMESTAMP", "(regexp_matches({c}, ?) AND NOT regexp_matches(trim({c}), ?) "
+                  "AND TRY_CAST(trim({c}) AS TIMESTAMP) IS NOT NULL)",
+     ["^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]", "[0-9](Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$"]),
     ("TIMESTAMP WITH TIME ZONE",
      "(regexp_matches({c}, ?) AND TRY_CAST(trim({c}) AS TIMESTAMP WITH TIME ZONE) IS NOT NULL)",
      ["^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]"]),
     ("TIME", "(regexp_full_match(trim({c}), ?) AND TRY_CAST(trim({c}) AS TIME) IS NOT NULL)",
      ["[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"]),
 ]
-# Types only kept for a column DuckDB itself gave them (never guessed for text).
-_ONLY_KEPT = ("TIMESTAMP WITH TIME ZONE",)
 _NAMES = {"BIGINT": "integers", "DOUBLE": "decimals", "BOOLEAN": "true/false values", "DATE": "dates",
           "TIMESTAMP": "dates and times", "TIMESTAMP WITH TIME ZONE": "dates and times",
           "TIME": "times of day", "VARCHAR": "text"}
@@ -100,7 +104,7 @@ def label(markers: list) -> str:
     return ", ".join(markers)
 
 
-def settle_types(table: str, columns: list, markers: list, widened=None):
+def settle_types(table: str, columns: list, markers: list, widened=None, late=WIDEN):
     """Steps: give text columns whose values, markers aside, all fit a type that type; return the changes.
 
     ``widened`` maps the columns read as text because a value far into the
@@ -128,7 +132,7 @@ def settle_types(table: str, columns: list, markers: list, widened=None):
         row = counted["rows"][0]
         width = 3 + len(RULES)
         for i, column in enumerate(candidates):
-            change = _decide(column, row[i * width: (i + 1) * width], markers, widened.get(column))
+            change = _decide(column, row[i * width: (i + 1) * width], markers, widened.get(column), late)
             if change is not None:
                 changes.append(change)
     if with_nan:
@@ -168,6 +172,16 @@ def changes_message(name: str, changes: list) -> str:
                      + " missing values (" + fmt.thousands(nulls) + "): " + _columns_with_types(missing)
                      + ". To change this, open Read as… and edit Missing values.")
     for change in changes:
+        if change["rule"] == "late":
+            late = change.get("late") or {}
+            where = " (the first on line " + fmt.thousands(late["line"]) + ")" if late.get("line") else ""
+            parts.append("In '" + change["column"] + "', " + fmt.thousands(change["unfit"])
+                         + (" value" if change["unfit"] == 1 else " values") + " far into the file "
+                         + ("is" if change["unfit"] == 1 else "are") + " not "
+                         + _NAMES.get(change["was"], change["was"].lower()) + where
+                         + " and became missing, as chosen in Read as…; no row was left out."
+                         " To keep them, choose Values that do not fit: widen the column.")
+            continue
         if change["rule"] != "widened":
             continue
         late = change.get("late") or {}
@@ -228,19 +242,23 @@ def marker_list(markers: list) -> str:
     return "(SELECT CAST([" + ", ".join("?" for _ in markers) + "] AS VARCHAR[]) AS m) AS k"
 
 
-def _decide(column: str, counts: list, markers: list, was):
+def _decide(column: str, counts: list, markers: list, was, late=None):
     """The change for one column from its counts, or None to leave it as it is."""
     nulls, bits, others = counts[0], counts[1], counts[2]
     fits = counts[3:]
     found = present(bits, markers)
+    if was is not None and late == AS_MISSING and was in [r[0] for r in RULES]:
+        # The person chose to keep the sniffed type: the values that do not fit it become NULL, counted.
+        unfit = others - fits[[r[0] for r in RULES].index(was)]
+        rule = "missing" if not unfit else "late"
+        return {"column": column, "type": was, "rule": rule, "nulls": nulls, "markers": found, "was": was,
+                "unfit": unfit}
     order = [r[0] for r in RULES]
     if was in order:  # the type DuckDB sniffed is tried first
         order = [was] + [t for t in order if t != was]
     chosen = None
     if others:
         for target in order:
-            if target in _ONLY_KEPT and target != was:
-                continue
             if fits[[r[0] for r in RULES].index(target)] == others:
                 chosen = target
                 break

@@ -15,13 +15,13 @@ text, which the recipient is asked to open themselves.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, view
+from app.core import errors, missing, view
 
 # What ``?view=`` may show: the table, its chart, or every column's profile.
 SHOWS = ("table", "chart", "profile")
 # Sources only the person can open again (a link opens "url" and "sample" ones, and runs "query" ones).
 LOCAL = ("file", "text")
-_READ_KEYS = ("format", "encoding", "delimiter", "header", "missing")
+_READ_KEYS = ("format", "encoding", "delimiter", "header", "missing", "late")
 _URL_SCHEMES = ("http://", "https://")
 DAMAGED = "This view link is damaged (it could not be unpacked). Ask for the link again, or copy all of it."
 # Longest link state accepted (characters of JSON): a state is small; a huge one is damage or abuse.
@@ -75,6 +75,8 @@ def open_options(source: dict) -> dict:
     markers = options.get("missing")
     if markers is not None and not (isinstance(markers, list) and all(isinstance(m, str) for m in markers)):
         options.pop("missing")  # damaged: the markers are found again instead
+    if options.get("late") not in [None] + [choice for choice, _ in missing.LATE_CHOICES]:
+        options.pop("late")  # damaged: late values widen their columns, as by default
     return options
 
 

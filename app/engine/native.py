@@ -26,6 +26,8 @@ class NativeEngine:
     def __init__(self, locked: bool = False) -> None:
         self.connection = duckdb.connect(":memory:")
         self._folder = tempfile.TemporaryDirectory(prefix="loupe-")
+        # The browser's engine has no ICU extension, so its times with a time zone are in UTC.
+        self.connection.execute("SET TimeZone = 'UTC'")
         if locked:
             for statement in guard.lock_statements(str(Path(self._folder.name).resolve()) + "/"):
                 self.connection.execute(statement)

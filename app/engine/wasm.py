@@ -17,6 +17,7 @@ class WasmEngine:
 
     def __init__(self, glue):
         self.glue = glue
+        _checks["glue"] = glue
 
     async def start(self) -> str:
         """Wait for DuckDB's worker; return DuckDB's version string."""
@@ -108,11 +109,24 @@ async def _glue(function, *args, background=False):
 
 
 async def _settled(function, *args):
-    """Await a glue function; a rejection becomes a QueryError worded for a person."""
+    """Await a glue function; a rejection becomes a QueryError worded for a person.
+
+    After a WebAssembly failure (a trap) the engine is asked whether it still
+    answers, and the message says which.
+    """
     try:
         return await function(*args)
     except Exception as error:  # a rejected JS promise
-        raise errors.query_error(js_message(error))
+        message = js_message(error)
+        failure = errors.query_error(message)
+    if errors.is_trap(message) and _checks["glue"] is not None:
+        alive = bool(await _checks["glue"].answers(CHECK_MS))
+        failure = errors.QueryError(str(failure) + " " + errors.after_trap(alive))
+    raise failure
+
+
+CHECK_MS = 5000
+_checks = {"glue": None}  # the engine's glue, to check it after a trap
 
 
 class _Gate:

@@ -12,7 +12,7 @@ registered and leaves every table already open untouched.
 
 import json
 
-from app.core import catalog, errors, formats, missing, naming, refine, sql
+from app.core import catalog, errors, formats, missing, naming, refine, sql, zones
 from app.engine import wasm
 from app.ui import feedback, progress, worker_link
 from pyscript.ffi import create_proxy
@@ -125,6 +125,10 @@ class Load:
         info = await self._refined(table, info)
         read = {"delimiter": options.get("delimiter"), "header": options.get("header")}
         read.update(self._markers(info))
+        if options.get("late") == missing.AS_MISSING:
+            read["late"] = missing.AS_MISSING
+        if info.get("utc"):
+            read["utc"] = True
         return [self._loaded(table, info, read)]
 
     def _markers(self, info: dict) -> dict:
@@ -145,10 +149,12 @@ class Load:
             notes.append(catalog.rejected_message(self.name, info["rejected"]))
         if info.get("settled"):
             notes.append(missing.changes_message(self.name, info["settled"]))
+        if info.get("utc"):
+            notes.append(zones.changes_message(self.name, info["utc"]))
         if changes:
             notes.append(refine.changes_message(self.name, changes))
             described = await wasm.run(catalog.describe(table), self.engine)
-            for key in ("rejected", "missing", "settled"):
+            for key in ("rejected", "missing", "settled", "utc"):
                 described[key] = info.get(key)
             info = described
         if notes:
@@ -168,8 +174,7 @@ class Load:
         except Exception as failure:
             problem = await self.glue.jsonProblem(blob, plan["gzip"], plan["transcode"], lines)
             raise errors.OpenError(_json_message(self.name, str(problem), wasm.js_message(failure), lines))
-        info = await wasm.run(catalog.describe(table), self.engine)
-        return [self._loaded(table, info, {})]
+        return [await self._in_utc(table)]
 
     async def _read_json_lines(self, table: str, blob, plan: dict) -> list:
         return await self._read_json(table, blob, plan, lines=True)
@@ -196,8 +201,7 @@ class Load:
                                    + ". The file may be damaged or use a feature Loupe cannot read; "
                                    "try exporting it again.")
         self.glue.prewarmParquet()  # ready for the next Parquet file
-        info = await wasm.run(catalog.describe(table), self.engine)
-        return [self._loaded(table, info, {})]
+        return [await self._in_utc(table)]
 
     async def _read_with_python(self, table: str, blob, plan: dict) -> list:
         fmt = self.detected["format"]
@@ -233,6 +237,16 @@ class Load:
 
     # --- helpers -------------------------------------------------------------
 
+    async def _in_utc(self, table: str) -> dict:
+        """``table`` described, its times with a time zone read as UTC first (saying so)."""
+        info = await wasm.run(catalog.describe(table), self.engine)
+        changes = await wasm.run(zones.to_utc(table, info["columns"]), self.engine)
+        if not changes:
+            return self._loaded(table, info, {})
+        feedback.notice(zones.changes_message(self.name, changes))
+        info = await wasm.run(catalog.describe(table), self.engine)
+        return self._loaded(table, info, {"utc": True})
+
     async def _register(self, blob, plan: dict, suffix: str, file_name=None) -> str:
         file_name = file_name or self._file_name(suffix)
         try:
@@ -267,8 +281,9 @@ def _csv_options(options: dict, plan: dict) -> dict:
     for key, _ in sql.CSV_OPTIONS:
         if options.get(key) is not None:
             out[key] = options[key]
-    if options.get("missing") is not None:
-        out["missing"] = options["missing"]  # vetted by catalog.load_csv (missing.checked)
+    for key in ("missing", "late"):  # vetted by catalog.load_csv
+        if options.get(key) is not None:
+            out[key] = options[key]
     if plan["duckdb_encoding"] and plan["duckdb_encoding"] != "utf-8":
         out["encoding"] = plan["duckdb_encoding"]
     else:

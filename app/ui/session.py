@@ -234,7 +234,7 @@ class Session(Exploring):
         self.files[table] = source.pop("files", [])
         self.blobs[table] = source.pop("blob", None)
         details = {}
-        for key in ("format", "encoding", "gzip", "delimiter", "header", "part", "missing"):
+        for key in ("format", "encoding", "gzip", "delimiter", "header", "part", "missing", "late", "utc"):
             if source.get(key) is not None:
                 details[key] = source[key]
         kind = source["kind"] if source["kind"] in view.SOURCE_KINDS else "file"

@@ -1,7 +1,7 @@
 """The bar above the table: where it came from and how it was read, and the
 controls to read it again another way or to give a column another type."""
 
-from app.core import formats, missing, refine
+from app.core import formats, missing, refine, zones
 from app.ui.dom import by_id, clear, el, on
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16le": "UTF-16 LE", "utf-16be": "UTF-16 BE",
@@ -17,6 +17,7 @@ def wire(session) -> None:
     _state["session"] = session
     _fill(by_id("read-encoding"), [(k, v) for k, v in _ENCODING_NAMES.items()])
     _fill(by_id("read-delimiter"), [(k, v) for k, v in _DELIMITER_NAMES.items()])
+    _fill(by_id("read-late"), missing.LATE_CHOICES)
     _fill(by_id("retype-type"), refine.TYPE_CHOICES)
     on(by_id("read-as-form"), "submit", _read_again)
     on(by_id("retype-form"), "submit", _retype)
@@ -40,6 +41,7 @@ def render(session, table) -> None:
         by_id("read-encoding").value = read.get("encoding") or "utf-8"
         by_id("read-delimiter").value = read.get("delimiter") or ","
         by_id("read-header").value = "false" if read.get("header") is False else "true"
+        by_id("read-late").value = read.get("late") or missing.WIDEN
         _state["missing"] = missing.label(read.get("missing") or [])
         by_id("read-missing").value = _state["missing"]
         by_id("read-csv-only").hidden = fmt != formats.CSV
@@ -65,6 +67,10 @@ def summary(source: dict) -> str:
         parts.append("with header" if read["header"] else "no header")
     if read.get("missing"):
         parts.append("Missing values: " + missing.label(read["missing"]))
+    if read.get("late") == missing.AS_MISSING:
+        parts.append("Values that do not fit: missing")
+    if read.get("utc"):
+        parts.append(zones.SUMMARY)
     return " · ".join(parts)
 
 
@@ -81,6 +87,7 @@ def _read_again(event) -> None:
     if source.get("read", {}).get("format") == formats.CSV:
         options["delimiter"] = str(by_id("read-delimiter").value)
         options["header"] = str(by_id("read-header").value) == "true"
+        options["late"] = str(by_id("read-late").value)
         typed = str(by_id("read-missing").value)
         if typed.strip() != _state["missing"] or "missing" in source.get("read", {}):
             options["missing"] = missing.parse(typed)  # empty: no markers at all

@@ -481,8 +481,16 @@ async function dropFile(name) {
 const ready = start();
 ready.catch(() => {}); // reported through loupeBoot by assets/js/loupe.mjs
 
+// After a WebAssembly failure in the worker: does the engine still answer a
+// trivial query within timeoutMs? (A trap can leave its instance unusable.)
+async function answers(timeoutMs) {
+  const asked = connection.query("SELECT 1 AS ok").then(() => true, () => false);
+  const late = new Promise((resolve) => setTimeout(() => resolve(false), timeoutMs));
+  return Promise.race([asked, late]);
+}
+
 window.loupeEngine = {
-  ready, query, queryCancellable, cancel, beginLoad, textBlob, fetchBlob, head, registerBlob,
+  ready, query, answers, queryCancellable, cancel, beginLoad, textBlob, fetchBlob, head, registerBlob,
   registerJsonLines, insertJson, jsonProblem, insertParquet, prewarmParquet, arrayBuffer, dropFile,
   exportCopy, exportJson, exportParquet, exportRows, workerFile, download, contacted, FILES,
 };
