@@ -33,13 +33,7 @@ def sniff_dialect(file_name: str, display_name: str, options=None):
     it, names the delimiter and is skipped (``excel_separator``).
     ``missing`` (markers) is passed on as given.
     """
-    options = options or {}
-    excel = yield from _excel_line(file_name, options)
-    if excel is not None:
-        options = dict(options)
-        for key, value in (("delimiter", excel), ("skip", 1)):
-            if options.get(key) is None:
-                options[key] = value
+    options = yield from excel_options(file_name, options or {})
     try:
         found = yield sql.sniff_csv(file_name, options)
     except errors.QueryError as error:
@@ -186,6 +180,18 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     return info
 
 
+def excel_options(file_name: str, options: dict):
+    """Steps: ``options`` with the delimiter a first line such as "sep=;" names, and that line skipped."""
+    excel = yield from _excel_line(file_name, options)
+    if excel is None:
+        return options
+    options = dict(options)
+    for key, value in (("delimiter", excel), ("skip", 1)):
+        if options.get(key) is None:
+            options[key] = value
+    return options
+
+
 def _excel_line(file_name: str, options: dict):
     """Steps: the delimiter the file's first line names (``excel_separator``), or None."""
     try:
@@ -329,8 +335,8 @@ def csv_failure(name: str, engine_message: str) -> str:
         line = line.strip()
         if not line or line.startswith("Original Line") or line.startswith("Possible Solution"):
             continue
-        if "=" in line or line.startswith("LINE "):
-            break  # the sniffer's settings dump and the SQL excerpt follow
+        if "=" in line or line.startswith("LINE ") or line.startswith("The search space"):
+            break  # the sniffer's settings dump, its search space and the SQL excerpt follow
         kept.append(line.rstrip(".")[:300])
     detail = ". ".join(kept).replace("Invalid Input Error: ", "")
     if "not utf-8" in engine_message.lower():

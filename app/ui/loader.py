@@ -31,6 +31,7 @@ class Load:
         self.source = source
         self.options = options or {}
         self.files = []  # virtual files registered by this load
+        self.newlines = False  # True once its line endings were made the same to read it
 
     async def run(self) -> list:
         self.glue.beginLoad()
@@ -40,6 +41,7 @@ class Load:
         self.blob = blob  # kept by the session, so the file can be read again another way
         gzip = formats.is_gzip(await self._head(blob, 4, False))
         head = await self._head(blob, HEAD_BYTES, gzip)
+        self.head = head
         detected = formats.detect(name, head)
         fmt = self.options.get("format") or detected["format"]
         if fmt not in formats.FORMATS:
@@ -104,6 +106,26 @@ class Load:
     # --- readers -----------------------------------------------------------
 
     async def _read_csv(self, table: str, blob, plan: dict) -> list:
+        """Read a CSV; one that fails and has carriage returns is read again with every line ending LF.
+
+        DuckDB cannot read a file that mixes CR LF, LF or CR line endings
+        (a sniffer error); made the same, it can.
+        """
+        try:
+            return await self._read_csv_as(table, blob, plan)
+        except errors.OpenError as failure:
+            if b"\r" not in self.head or "cancelled" in str(failure):
+                raise
+            first = failure
+        await self._cleanup()
+        self.files = []
+        self.newlines = True
+        try:
+            return await self._read_csv_as(table, blob, plan)
+        except errors.OpenError:
+            raise first
+
+    async def _read_csv_as(self, table: str, blob, plan: dict) -> list:
         file_name = await self._register(blob, plan, ".csv")
         given = _csv_options(self.options, plan)
         progress.start("Reading " + self.name + "…")
@@ -112,7 +134,8 @@ class Load:
         # read whole sooner than a preview would pay off).
         if int(blob.size) > PREVIEW_FROM_BYTES:
             try:
-                preview = await self.engine.execute(*sql.preview_csv(file_name, given))
+                shown = await wasm.run(catalog.excel_options(file_name, given), self.engine)
+                preview = await self.engine.execute(*sql.preview_csv(file_name, shown))
             except errors.QueryError as failure:
                 raise errors.OpenError(catalog.csv_failure(self.name, str(failure)))
             if not preview["columns"]:
@@ -145,6 +168,9 @@ class Load:
         if given is None:  # the markers found: those of catalog.load_csv and these
             info["missing"] = missing.used([{"markers": info.get("missing") or []}] + changes, markers)
         notes = []
+        if self.newlines:
+            notes.append("'" + self.name + "' mixes line endings (Windows and Unix); Loupe made them the same to "
+                         "read it.")
         if info.get("rejected"):
             notes.append(catalog.rejected_message(self.name, info["rejected"]))
         if info.get("settled"):
@@ -250,7 +276,7 @@ class Load:
     async def _register(self, blob, plan: dict, suffix: str, file_name=None) -> str:
         file_name = file_name or self._file_name(suffix)
         try:
-            await self.glue.registerBlob(file_name, blob, plan["gzip"], plan["transcode"])
+            await self.glue.registerBlob(file_name, blob, plan["gzip"], plan["transcode"], self.newlines)
         except Exception as failure:
             message = wasm.js_message(failure)
             if plan["gzip"] and not message.startswith("Interrupted"):

@@ -187,11 +187,35 @@ async function head(blob, count, gzip) {
   return JSON.stringify(out);
 }
 
-// Bytes of a blob, gunzipped and/or re-encoded to UTF-8 on the way.
-async function decodedBytes(blob, gzip, encoding) {
+// Every line ending (CR LF, CR) made LF, across chunk boundaries: DuckDB's
+// CSV reader cannot read a file that mixes them.
+function oneLineEnding() {
+  let pendingCr = false;
+  return new TransformStream({
+    transform(chunk, controller) {
+      const out = new Uint8Array(chunk.byteLength + 1);
+      let n = 0;
+      let i = 0;
+      if (pendingCr) { out[n++] = 10; pendingCr = false; if (chunk[0] === 10) i = 1; }
+      for (; i < chunk.byteLength; i++) {
+        const byte = chunk[i];
+        if (byte !== 13) { out[n++] = byte; continue; }
+        if (i + 1 === chunk.byteLength) { pendingCr = true; break; }
+        out[n++] = 10;
+        if (chunk[i + 1] === 10) i++;
+      }
+      controller.enqueue(out.subarray(0, n));
+    },
+    flush(controller) { if (pendingCr) controller.enqueue(new Uint8Array([10])); },
+  });
+}
+
+// Bytes of a blob, gunzipped and/or re-encoded to UTF-8 and/or with one line ending on the way.
+async function decodedBytes(blob, gzip, encoding, newlines) {
   let stream = blob.stream();
   if (gzip) stream = stream.pipeThrough(new DecompressionStream("gzip"));
   if (encoding) stream = stream.pipeThrough(new TextDecoderStream(encoding)).pipeThrough(new TextEncoderStream());
+  if (newlines) stream = stream.pipeThrough(oneLineEnding());
   const abort = new AbortController();
   const stop = () => abort.abort();
   cancellers.add(stop);
@@ -216,15 +240,16 @@ async function decodedBytes(blob, gzip, encoding) {
 }
 
 // Register a blob as DuckDB file `name`. Plain files stay lazy (DuckDB reads
-// them in place); gzip or a re-encoding from `encoding` is done here first.
+// them in place); gzip, a re-encoding from `encoding` or making every line
+// end the same (`newlines`) is done here first, in memory.
 // Resolves to JSON {size}: the bytes DuckDB will read.
-async function registerBlob(name, blob, gzip, encoding) {
+async function registerBlob(name, blob, gzip, encoding, newlines = false) {
   checkCancelled();
-  if (!gzip && !encoding) {
+  if (!gzip && !encoding && !newlines) {
     await database.registerFileHandle(name, blob, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
     return JSON.stringify({ size: blob.size });
   }
-  const bytes = await decodedBytes(blob, gzip, encoding);
+  const bytes = await decodedBytes(blob, gzip, encoding, newlines);
   const size = bytes.byteLength;
   await database.registerFileBuffer(name, bytes);
   return JSON.stringify({ size });

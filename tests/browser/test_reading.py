@@ -75,3 +75,26 @@ def test_nested_json_can_be_flattened(app, tmp_path):
     assert [c["name"] for c in app.evaluate("loupe.tables()")[1]["columns"]] == ["id", "who.city", "who.name"]
     app.locator("#flatten").wait_for(state="hidden")  # the table list is published before the redraw ends
     assert app.locator("#grid thead .colname").all_inner_texts() == ["id", "who.city", "who.name"]
+
+
+def test_mixed_line_endings_are_read_and_said(shared_app):
+    rows = ["id,name,v"] + [f'{i},"n{i}",{i * 1.5}' for i in range(3000)]
+    text = "".join(row + ("\r\n" if i % 2 else "\n") for i, row in enumerate(rows))
+    info = shared_app.evaluate("([name, text]) => loupe.open({name, text})", ["mixed.csv", text])
+    assert info["rows"] == 3000 and [c["type"] for c in info["columns"]] == ["BIGINT", "VARCHAR", "DOUBLE"]
+    assert "mixes line endings" in shared_app.locator("#error-text").inner_text()
+    assert shared_app.evaluate("loupe.query(\"SELECT count(*) FROM mixed WHERE name LIKE '%' || chr(13) || '%'\")"
+                               )["rows"] == [[0]]
+    # Old Mac files end lines with CR alone: read as they are.
+    info = shared_app.evaluate("loupe.open({name: 'mac.csv', text: 'a,b\\r1,x\\r2,y\\r'})")
+    assert info["rows"] == 2
+    assert "'mac.csv' mixes" not in shared_app.locator("#error-text").inner_text()
+
+
+def test_a_file_with_carriage_returns_that_cannot_be_read_keeps_the_first_message(shared_app):
+    tables = len(shared_app.evaluate("loupe.tables()"))
+    failure = shared_app.evaluate("loupe.open({name: 'long.csv', text: 'a,b\\r\\n1,' + 'x'.repeat(3000000) + '\\n'})"
+                                  ".then(() => 'opened', e => e.message)")
+    assert failure.startswith("Could not read 'long.csv' as CSV: Error when sniffing file")
+    assert "search space" not in failure and "Possible fixes" not in failure
+    assert "line endings" not in failure and len(shared_app.evaluate("loupe.tables()")) == tables

@@ -204,6 +204,17 @@ def test_excels_sep_line_names_the_delimiter_and_is_skipped_as_pandas_skips_it(e
     assert engine.execute("SELECT name FROM t")["rows"] == [["Ann"], ["Bob"]]
 
 
+def test_the_first_rows_shown_of_a_big_file_skip_the_sep_line_too(engine):
+    """The loader's preview (files over 2 MB) reads with the same options as the load."""
+    path = engine.register_bytes("big.csv", "sep=;\nname;amount\nAnn;1\nBob;2\n".encode())
+    options = catalog.run(catalog.excel_options(path, {}), engine.execute)
+    assert options == {"delimiter": ";", "skip": 1}
+    preview = engine.execute(*sql.preview_csv(path, options))
+    assert [c["name"] for c in preview["columns"]] == ["name", "amount"] and len(preview["rows"]) == 2
+    plain = engine.register_bytes("plain.csv", b"name,amount\nAnn,1\n")
+    assert catalog.run(catalog.excel_options(plain, {"header": True}), engine.execute) == {"header": True}
+
+
 @pytest.mark.parametrize("line, delimiter", [
     ("sep=;", ";"), ("sep=\t", "\t"), ("sep=,\r", ","), ("sep=||", "|"), ("sep=", None), ("sep=x", None),
     ("sep=;,", None), ("sep;", None), ("name,sep", None), (None, None),
