@@ -136,11 +136,14 @@ class Load:
             try:
                 shown = await wasm.run(catalog.excel_options(file_name, given), self.engine)
                 preview = await self.engine.execute(*sql.preview_csv(file_name, shown))
-            except errors.QueryError as failure:
-                raise errors.OpenError(catalog.csv_failure(self.name, str(failure)))
-            if not preview["columns"]:
+            except errors.QueryError:
+                # The quick guess met a value it cannot read (an NA among numbers a few thousand
+                # lines down): no preview; the whole read below settles the types.
+                preview = None
+            if preview is not None and not preview["columns"]:
                 raise errors.OpenError("'" + self.name + "' has no columns. Check that it is a CSV file with a header line.")
-            await self.session.show_preview(table, self.name, preview)
+            if preview is not None:
+                await self.session.show_preview(table, self.name, preview)
         options = await wasm.run(catalog.sniff_dialect(file_name, self.name, given), self.engine)
         progress.timed("Reading " + self.name + "…", blob.size)
         info = await wasm.run(catalog.load_csv(table, file_name, self.name, options),

@@ -124,3 +124,17 @@ def test_a_link_replays_the_chosen_markers(app, recipient, tmp_path):
     assert types_of(info) == {"iso2": "VARCHAR", "country": "VARCHAR", "population": "VARCHAR", "gdp": "DOUBLE"}
     recipient.wait_for_function(
         "document.getElementById('source-summary').textContent.endsWith('Missing values: -')")
+
+
+def test_a_big_file_with_a_marker_past_the_quick_preview_opens(app):
+    """Over 2 MB the first rows are shown from a quick guess on 2,048 lines; an NA below them must not fail."""
+    lines = ["origin,year,hour,temp,wind_speed,note"]
+    lines += [f"EWR,2013,{i % 24},{i % 40}.25,{i % 13}.5,{'x' * 40}" for i in range(40000)]
+    lines[2053] = "EWR,2013,0,1.25,NA," + "x" * 40
+    text = "\n".join(lines) + "\n"
+    assert len(text) > 2_000_000
+    info = open_text(app, "weather_big.csv", text)
+    assert info["rows"] == 40000
+    assert types_of(info)["wind_speed"] == "DOUBLE"
+    assert app.evaluate("loupe.query('SELECT count(wind_speed) FROM weather_big')")["rows"] == [[39999]]
+    assert summary(app).endswith("Missing values: NA")
