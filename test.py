@@ -5,7 +5,9 @@ Installs what the tests need when it is missing, then runs pytest:
 - a virtual environment in .venv with requirements-dev.txt (duckdb, pytest,
   playwright — the Python package only; it drives Debian's Chromium);
 - Debian's ``chromium`` through apt-get when /usr/bin/chromium is absent;
-- the app's vendored dependencies (``serve.py --setup-only``).
+- the app's vendored dependencies (``serve.py --setup-only``);
+- the corpus of real CSV files the reading tests compare with pandas
+  (``tools/corpus.py``: packages pinned by hash in tests/corpus/requirements.txt).
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ def main(argv: list[str]) -> int:
     setup = subprocess.run([sys.executable, str(ROOT / "serve.py"), "--setup-only"], cwd=ROOT)
     if setup.returncode != 0:
         return setup.returncode
+    corpus = subprocess.run([str(PYTHON), "-m", "tools.corpus"], cwd=ROOT)
+    if corpus.returncode != 0:
+        return corpus.returncode
     args = argv or ["tests"]
     return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
 

@@ -40,13 +40,18 @@ def sniff_dialect(file_name: str, display_name: str, options=None):
         raise errors.OpenError(csv_failure(display_name, str(error)))
     delimiter, header, skip, width = found["rows"][0]
     if width == 1 and options.get("delimiter") is None:
-        for candidate in DELIMITERS:
+        for candidate in DELIMITERS + (" ",):
+            if candidate == " " and width > 1:
+                break  # a space only when no delimiter of its own splits the lines
             tried = dict(options)
             tried["delimiter"] = candidate
             try:
-                other = yield sql.sniff_csv(file_name, tried, lenient=True)
+                # Sentences have spaces too: a space delimits only lines that all have as many fields.
+                other = yield sql.sniff_csv(file_name, tried, lenient=candidate != " ")
             except errors.QueryError:
                 continue
+            if candidate == " " and other["rows"][0][2] != skip:
+                continue  # lines skipped to make spaces fit: not a table
             if other["rows"][0][3] > width:
                 delimiter, header, skip, width = other["rows"][0]
     dialect = {"delimiter": delimiter, "header": header, "skip": skip}
@@ -96,6 +101,8 @@ def header_stands_out(rows: list) -> bool:
     first, rest = rows[0], rows[1:]
     if not rest:
         return not any(_is_number(value) for value in first if value is not None)
+    if _row_names_header(first, rest):
+        return True
     votes = 0
     for i, label in enumerate(first):
         values = [row[i] for row in rest if i < len(row) and row[i] is not None]
@@ -114,6 +121,19 @@ def header_stands_out(rows: list) -> bool:
         elif len(set(values)) < len(values):
             votes += 1
     return votes > 0
+
+
+def _row_names_header(first: list, rest: list) -> bool:
+    """R's write.csv: an empty first field over row names (1, 2, 3, … or labels, each once), every other
+    field of the header filled: a header even when its labels are numbers (years, a table's levels)."""
+    if first[0] is not None or len(first) < 2 or any(value is None for value in first[1:]):
+        return False
+    if not all(len(row) == len(first) and row[0] is not None for row in rest):
+        return False
+    names = [row[0] for row in rest]
+    if all(_is_number(name) for name in names):
+        return _counts_up(names)
+    return not any(_is_number(name) for name in names) and len(set(names)) == len(names)
 
 
 def load_csv(table: str, file_name: str, display_name: str, options=None):

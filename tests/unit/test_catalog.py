@@ -255,3 +255,29 @@ def test_a_delimiter_at_every_line_end_makes_no_empty_column(engine, text, colum
 def test_a_trailing_delimiter_without_a_header(engine):
     info = load(engine, "t", "t.csv", "1,2,\n3,4,\n")
     assert [c["name"] for c in info["columns"]] == ["column0", "column1"] and info["rows"] == 2
+
+
+# --- found by the corpus of real files (tests/corpus) ------------------------------
+
+
+def test_rs_header_with_numbers_for_names_is_a_header(engine):
+    import pandas as pd
+
+    text = '"","1940","1945"\n"Food",22.2,44.5\n"Housing",10.5,15.5\n'
+    info = load(engine, "t", "spending.csv", text)
+    frame = pd.read_csv(engine.register_bytes("p.csv", text.encode()))
+    assert info["rows"] == len(frame) == 2
+    assert [c["name"] for c in info["columns"]] == ["row_names", "1940", "1945"]
+    assert [c["type"] for c in info["columns"]][1:] == ["DOUBLE", "DOUBLE"]
+
+
+def test_space_separated_files_split_but_sentences_do_not(engine):
+    import pandas as pd
+
+    text = "gpa tuce psi\n2.66 20 0\n2.89 22 0\n3.28 24 1\n"
+    info = load(engine, "t", "spector.csv", text)
+    frame = pd.read_csv(engine.register_bytes("p.csv", text.encode()), sep=" ")
+    assert [c["name"] for c in info["columns"]] == list(frame.columns) == ["gpa", "tuce", "psi"]
+    assert info["rows"] == len(frame) == 3
+    notes = load(engine, "n", "notes.csv", "note\nhello world\nbye now\n")
+    assert [c["name"] for c in notes["columns"]] == ["note"] and notes["rows"] == 2
