@@ -129,10 +129,9 @@ def settle_types(table: str, columns: list, markers: list, widened=None, late=WI
     changes = []  # type: list
     if candidates:
         counted = yield _fit_counts(table, candidates, markers)
-        row = counted["rows"][0]
-        width = 3 + len(RULES)
+        by_column = {row[0]: row[1:] for row in counted["rows"]}
         for i, column in enumerate(candidates):
-            change = _decide(column, row[i * width: (i + 1) * width], markers, widened.get(column), late)
+            change = _decide(column, by_column[i], markers, widened.get(column), late)
             if change is not None:
                 changes.append(change)
     if with_nan:
@@ -205,22 +204,34 @@ def _sampled_markers(table: str, text: list, decimals: list, markers: list) -> t
 
 
 def _fit_counts(table: str, candidates: list, markers: list) -> tuple:
-    """One row: per column, markers, their mask, other values, and how many of those fit each rule."""
+    """Per candidate column a row: its position, markers, their mask, other values, and how many of
+    those fit each rule.
+
+    The rules are tested once per distinct value, weighted by how often it occurs: a column of a
+    million values holds far fewer different ones (an R export's wide table of counts went from
+    seconds to a fraction of one).
+    """
     parts = []
     params = []  # type: list
-    for column in candidates:
-        c = "s." + sql.quote_ident(column)
-        other = "NOT list_contains(k.m, " + c + ")"
-        parts.append("count(*) FILTER (WHERE list_contains(k.m, " + c + "))")
-        parts.append(mask(column))
-        parts.append("count(" + c + ") FILTER (WHERE " + other + ")")
+    other = "v IS NOT NULL AND NOT list_contains(k.m, v)"
+    for i, column in enumerate(candidates):
+        counts = [_weighted("list_contains(k.m, v)"),
+                  "bit_or(CAST(1 AS BIGINT) << (list_position(k.m, v) - 1)) FILTER (WHERE list_contains(k.m, v))",
+                  _weighted(other)]
         for _, test, test_params in RULES:
-            parts.append("count(*) FILTER (WHERE " + other + " AND " + test.replace("{c}", c) + ")")
+            counts.append(_weighted(other + " AND " + test.replace("{c}", "v")))
             params += test_params
-    text = ("SELECT " + ", ".join(parts) + " FROM " + sql.quote_ident(table) + " AS s, "
-            + marker_list(markers))
-    # The marker list comes last in the statement, so its parameters do too.
-    return text, params + list(markers)
+        values = ("(SELECT " + sql.quote_ident(column) + " AS v, count(*) AS n FROM " + sql.quote_ident(table)
+                  + " GROUP BY 1) AS s")
+        parts.append("SELECT " + str(i) + " AS i, " + ", ".join(counts) + " FROM " + values + ", "
+                     + marker_list(markers))
+        params += list(markers)  # each part's marker list comes after its rules' parameters
+    return " UNION ALL ".join(parts), params
+
+
+def _weighted(condition: str) -> str:
+    """SQL: how many values (``n`` of each distinct ``v``) meet ``condition``, as a BIGINT (0 for none)."""
+    return "CAST(coalesce(sum(n) FILTER (WHERE " + condition + "), 0) AS BIGINT)"
 
 
 def _nan_counts(table: str, decimals: list) -> tuple:
