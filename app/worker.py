@@ -14,6 +14,7 @@ import pyodide_js
 from app.core import export, tabular
 
 _xlsx = {"book": None}  # the Excel workbook being exported (one export at a time)
+_read = {"csv": []}  # the CSV text (bytes) of the tables read last, handed over by next_table_csv
 
 
 def python_version() -> str:
@@ -29,17 +30,34 @@ async def load_packages(names) -> list:
     return [version(name) for name in names]
 
 
-async def read_tables(fmt, buffer) -> str:
-    """JSON ``{"tables": [{"name", "csv", "rows"}]}`` or ``{"error"}`` for an xlsx or SQLite file."""
-    fmt = str(fmt)
-    if fmt == "xlsx":
-        await load_packages(["openpyxl"])
+async def read_tables(fmt, buffer, name="") -> str:
+    """JSON ``{"tables": [{"name", "rows", "empty_rows"}], "hidden", "note"}`` or ``{"error"}``.
+
+    The CSV text of each table follows, in order, from next_table_csv: as bytes
+    it goes straight to DuckDB, never through the main thread's MicroPython.
+    """
+    fmt, name = str(fmt), str(name or "")
     data = buffer.to_bytes() if hasattr(buffer, "to_bytes") else bytes(buffer)
+    _read["csv"] = []
     try:
-        tables = tabular.read_tables(fmt, data)
+        if fmt == "xlsx":
+            await load_packages(["python-calamine", "openpyxl"])
+        read = tabular.read_file(fmt, data, name)
     except tabular.TabularError as error:
         return json.dumps({"error": str(error)})
-    return json.dumps({"tables": tables})
+    except Exception as error:  # never a traceback for a person: the error's own words and what to do
+        lines = str(error).strip().splitlines() or [""]
+        return json.dumps({"error": f"Python could not read '{name or 'the file'}' ({type(error).__name__}: "
+                                    f"{lines[-1][:200]}). Reload the page and try again, or save the file "
+                                    "as .xlsx or CSV."})
+    _read["csv"] = [table.pop("csv").encode() for table in read["tables"]]
+    return json.dumps(read)
+
+
+def next_table_csv():
+    """The CSV of the next table read_tables read (bytes, as a Uint8Array) and "", in a list."""
+    from pyodide.ffi import to_js
+    return to_js([_read["csv"].pop(0), ""])
 
 
 async def xlsx_start(columns_json, title, neutralise) -> str:
@@ -70,5 +88,5 @@ def xlsx_abort() -> None:
         book.discard()
 
 
-__export__ = ["python_version", "load_packages", "read_tables", "xlsx_start", "xlsx_add", "xlsx_finish",
+__export__ = ["python_version", "load_packages", "read_tables", "next_table_csv", "xlsx_start", "xlsx_add", "xlsx_finish",
               "xlsx_abort"]

@@ -7,8 +7,8 @@ The vendor folder is build output (ignored by git). It is made from:
   CodeMirror, vega-datasets, esbuild), then the files the app needs are
   copied to ``assets/vendor/<package>-<version>/`` and the ES-module
   libraries are bundled into one file each;
-- ``wheels.lock`` through ``pip download --require-hashes`` (pure-Python
-  wheels for the Pyodide worker), placed beside Pyodide with a
+- ``wheels.lock`` through ``pip download --require-hashes`` (wheels for
+  the Pyodide worker: pure Python, or built for its wasm32 platform), placed beside Pyodide with a
   ``pyodide-lock.json`` rewritten to list exactly those wheels and hashes.
 
 Every directory carries its version, so vendored URLs can be cached forever.
@@ -70,6 +70,8 @@ BUNDLES: list[tuple[str, str, str]] = [
      "export { setDiagnostics, lintGutter } from '@codemirror/lint';\n"),
 ]
 BUNDLE_FOLDERS = {"@duckdb/duckdb-wasm": "duckdb-wasm", "vega-embed": "vega-embed", "@codemirror/view": "codemirror"}
+# The platform tag of binary wheels built for this Pyodide's ABI (python-calamine in wheels.lock).
+PYODIDE_PLATFORM = "pyemscripten_2026_0_wasm32"
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".css", ".json", ".csv")
 
 
@@ -174,6 +176,7 @@ def _download_wheels(dest: Path, log) -> None:
     log("pip download (from wheels.lock)...")
     _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
           "--only-binary=:all:", "--python-version", "3.14", "--platform", "any",
+          "--platform", PYODIDE_PLATFORM,
           "--require-hashes", "-r", str(ROOT / "wheels.lock"), "-d", str(dest)],
          "pip download")
 

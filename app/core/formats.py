@@ -19,7 +19,7 @@ XLSX = "xlsx"
 SQLITE = "sqlite"
 FORMATS = (CSV, JSON, JSON_LINES, PARQUET, XLSX, SQLITE)
 TEXT_FORMATS = (CSV, JSON, JSON_LINES)
-# Formats read by the CPython worker (openpyxl, sqlite3); the rest by DuckDB on the main thread.
+# Formats read by the CPython worker (calamine for every workbook, sqlite3); the rest by DuckDB on the main thread.
 PYTHON_FORMATS = (XLSX, SQLITE)
 
 GZIP = "gzip"
@@ -30,12 +30,17 @@ _MAGIC = [
     (b"SQLite format 3\x00", SQLITE),
     (b"PK\x03\x04", XLSX),
 ]
+# Magic that means a format only when the name agrees: OLE2 holds .xls workbooks
+# and password-protected .xlsx files, but also Word and other Office files.
+_NAMED_MAGIC = [
+    (b"\xd0\xcf\x11\xe0", XLSX),
+]
 _BINARY_MAGIC = [
     (b"%PDF", "a PDF document"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file; save it as .xlsx or CSV"),
+    (b"\xd0\xcf\x11\xe0", "a Word or other Office file; if it is an Excel workbook, name it .xls"),
     (b"7z\xbc\xaf", "a 7-Zip archive; extract it first"),
     (b"Rar!", "a RAR archive; extract it first"),
 ]
@@ -43,7 +48,7 @@ _EXTENSIONS = [
     (".csv", CSV), (".tsv", CSV), (".tab", CSV), (".txt", CSV), (".psv", CSV),
     (".jsonl", JSON_LINES), (".ndjson", JSON_LINES), (".json", JSON),
     (".parquet", PARQUET), (".pq", PARQUET),
-    (".xlsx", XLSX), (".xlsm", XLSX),
+    (".xlsx", XLSX), (".xlsm", XLSX), (".xlsb", XLSX), (".xls", XLSX), (".ods", XLSX),
     (".sqlite", SQLITE), (".sqlite3", SQLITE), (".db", SQLITE),
 ]
 
@@ -60,6 +65,9 @@ def detect(name: str, head: bytes) -> dict:
     inner = strip_gzip_suffix(name)
     for magic, fmt in _MAGIC:
         if head[: len(magic)] == magic:
+            return {"format": fmt, "encoding": None}
+    for magic, fmt in _NAMED_MAGIC:
+        if head[: len(magic)] == magic and format_from_name(inner) == fmt:
             return {"format": fmt, "encoding": None}
     for magic, what in _BINARY_MAGIC:
         if head[: len(magic)] == magic:
@@ -175,15 +183,17 @@ def detect_encoding(head: bytes):
     A byte-order mark decides; otherwise valid UTF-8 is UTF-8, text with
     NULs at every other byte is BOM-less UTF-16, other NULs mean binary,
     and anything else is read as Windows-1252 (a superset of Latin-1).
+    A NUL character means binary whatever the byte-order mark says.
     """
     if head[:3] == b"\xef\xbb\xbf":
-        return "utf-8"
+        return None if b"\x00" in head else "utf-8"
     if head[:2] == b"\xff\xfe":
-        return "utf-16le"
+        return _without_nul(head[2:], "utf-16le")
     if head[:2] == b"\xfe\xff":
-        return "utf-16be"
+        return _without_nul(head[2:], "utf-16be")
     if b"\x00" in head:
-        return _utf16_without_bom(head)
+        found = _utf16_without_bom(head)
+        return _without_nul(head, found) if found else None
     if _control_share(head) > 0.1:
         return None
     if valid_utf8(head):
@@ -235,6 +245,17 @@ def _utf16_without_bom(head: bytes):
     if even > 0.4 * half and odd < 0.05 * half:
         return "utf-16be"
     return None
+
+
+def _without_nul(body: bytes, encoding: str):
+    """``encoding``, or None when the UTF-16 ``body`` holds a NUL character (two zero bytes, aligned).
+
+    DuckDB would read the NUL into a value or a column name, which no SQL can quote.
+    """
+    for i in range(0, len(body) - 1, 2):
+        if body[i] == 0 and body[i + 1] == 0:
+            return None
+    return encoding
 
 
 def _control_share(head: bytes) -> float:

@@ -1,9 +1,17 @@
-"""Excel workbooks and SQLite databases as CSV text, one table per sheet or table.
+"""Workbooks and SQLite databases as CSV text, one table per sheet or table.
 
 Runs in the Pyodide worker (CPython 3.14) and under CPython for tests; it
-needs all of CPython (``sqlite3``, ``zipfile``) and ``openpyxl``, so it is
-not part of the MicroPython subset. DuckDB then reads each CSV with its own
-type detection, so dates and numbers get proper types.
+needs all of CPython (``sqlite3``, ``zipfile``), so it is not part of the
+MicroPython subset. DuckDB then reads each CSV with its own type detection,
+so the cells are written in forms it reads back as dates, times, numbers and
+booleans.
+
+Workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) are read with python-calamine,
+which is fast; openpyxl is the fallback for an .xlsx that calamine refuses.
+A sheet is read as a person sees it: blank rows above the header and empty
+columns on the left are skipped, empty rows are dropped (and counted), error
+cells (``#DIV/0!``, ``#N/A``) are missing, hidden sheets are left out (and
+named).
 """
 
 from __future__ import annotations
@@ -23,38 +31,38 @@ class TabularError(OpenError):
     """A workbook or database that cannot be read; the message says why and what to do."""
 
 
-def read_tables(fmt: str, data: bytes) -> list[dict[str, Any]]:
-    """``[{"name", "csv", "rows"}]`` for each non-empty sheet (xlsx) or table (sqlite)."""
+def read_tables(fmt: str, data: bytes, name: str = "") -> list[dict[str, Any]]:
+    """``[{"name", "csv", "rows", "empty_rows"}]`` for each sheet with data (workbook) or table (sqlite)."""
+    return read_file(fmt, data, name)["tables"]
+
+
+def read_file(fmt: str, data: bytes, name: str = "") -> dict[str, Any]:
+    """``{"tables", "hidden", "note"}`` for the file ``name`` holding ``data``.
+
+    ``hidden`` names the sheets left out; ``note`` says what was left out, in words, or is "".
+    """
     reader = _READERS.get(fmt)
     if reader is None:
-        raise TabularError(f"Loupe reads Excel (.xlsx) and SQLite files this way, not {fmt!r}.")
-    return reader(data)
+        raise TabularError(f"Loupe reads workbooks and SQLite files this way, not {fmt!r}.")
+    return reader(data, name)
 
 
-def xlsx_tables(data: bytes) -> list[dict[str, Any]]:
-    """Every sheet with data, its header on the first non-empty row."""
-    import openpyxl  # heavy and only needed here: imported on first use
-
+def workbook_tables(data: bytes, name: str = "") -> dict[str, Any]:
+    """Every visible sheet with data, its header on the first non-empty row; hidden sheets named."""
+    called = _called(name)
+    if data[:4] == _OLE2 and _ENCRYPTED in data:
+        raise TabularError(_password_message(called))
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except zipfile.BadZipFile:
-        raise TabularError("this is not a valid Excel .xlsx file (it is not a ZIP archive). "
-                           "If it is an old .xls file, save it as .xlsx or CSV.") from None
-    except (KeyError, ValueError, OSError) as error:
-        raise TabularError(f"the workbook is damaged or not an Excel workbook ({error}). "
-                           "Open it in a spreadsheet program and save it again as .xlsx.") from None
-    tables = []
-    try:
-        for sheet in book.worksheets:
-            rows = _trimmed(sheet.iter_rows(values_only=True))
-            if rows:
-                tables.append({"name": sheet.title, "csv": _csv(rows), "rows": len(rows) - 1})
-    finally:
-        book.close()
-    return tables
+        read = _calamine_tables(data, called)
+    except _CalamineRefused as refused:
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise TabularError(_not_workbook_message(called, data, str(refused))) from None
+        read = _openpyxl_tables(data, called)
+    read["note"] = _left_out_note(called, read["tables"], read["hidden"])
+    return read
 
 
-def sqlite_tables(data: bytes) -> list[dict[str, Any]]:
+def sqlite_tables(data: bytes, name: str = "") -> dict[str, Any]:
     """Every table of an SQLite database (views and internal tables left out)."""
     connection = sqlite3.connect(":memory:")
     try:
@@ -62,63 +70,184 @@ def sqlite_tables(data: bytes) -> list[dict[str, Any]]:
         names = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         tables = []
-        for name in names:
-            cursor = connection.execute('SELECT * FROM "' + name.replace('"', '""') + '"')
+        for table in names:
+            cursor = connection.execute('SELECT * FROM "' + table.replace('"', '""') + '"')
             header = [d[0] for d in cursor.description]
             rows = [header] + [list(row) for row in cursor]
-            tables.append({"name": name, "csv": _csv(rows), "rows": len(rows) - 1})
-        return tables
+            tables.append({"name": table, "csv": _csv(rows), "rows": len(rows) - 1, "empty_rows": 0})
+        return {"tables": tables, "hidden": [], "note": ""}
     except (sqlite3.DatabaseError, MemoryError) as error:
-        raise TabularError(f"this is not a readable SQLite database ({str(error) or 'damaged header'}). "
+        raise TabularError(f"{_called(name)} is not a readable SQLite database ({str(error) or 'damaged header'}). "
                            "The file may be damaged or encrypted; check it with the sqlite3 tool.") from None
     finally:
         connection.close()
 
 
-_READERS: dict[str, Callable[[bytes], list[dict[str, Any]]]] = {
-    "xlsx": xlsx_tables,
+_READERS: dict[str, Callable[[bytes, str], dict[str, Any]]] = {
+    "xlsx": workbook_tables,
     "sqlite": sqlite_tables,
 }
 
+_OLE2 = b"\xd0\xcf\x11\xe0"
+# The stream an OLE2 container of an encrypted .xlsx holds (Office's "Encrypt with Password").
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+# What openpyxl reads from an error cell; calamine gives "" already.
+_ERROR_VALUES = frozenset(["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"])
 
-def _trimmed(rows: Iterable[tuple]) -> list[list]:
-    """Rows without empty rows at the edges and without empty columns on the right."""
-    kept = [list(row) for row in rows]
-    while kept and all(v is None for v in kept[-1]):
-        kept.pop()
-    while kept and all(v is None for v in kept[0]):
-        kept.pop(0)
-    width = max((_last_filled(row) for row in kept), default=0)
-    return [(row + [None] * width)[:width] for row in kept] if width else []
+
+class _CalamineRefused(Exception):
+    """calamine could not read the workbook; openpyxl may."""
+
+
+def _calamine_tables(data: bytes, called: str) -> dict[str, Any]:
+    import python_calamine  # heavy and only needed here: imported on first use
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise TabularError(_password_message(called)) from None
+    except Exception as error:  # a Rust reader of untrusted bytes: any failure means "not by calamine"
+        raise _CalamineRefused(str(error)) from None
+    visible = python_calamine.SheetVisibleEnum.Visible
+    tables, hidden = [], []
+    try:
+        for sheet in book.sheets_metadata:
+            if sheet.visible != visible:
+                hidden.append(sheet.name)
+                continue
+            if sheet.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            try:
+                rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=True)
+            except python_calamine.PasswordError:
+                raise TabularError(_password_message(called)) from None
+            except Exception as error:
+                raise _CalamineRefused(str(error)) from None
+            table = _table(sheet.name, rows)
+            if table:
+                tables.append(table)
+    finally:
+        book.close()
+    return {"tables": tables, "hidden": hidden}
+
+
+def _openpyxl_tables(data: bytes, called: str) -> dict[str, Any]:
+    import openpyxl  # heavy and only needed here: imported on first use
+
+    tables, hidden = [], []
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for sheet in book.worksheets:
+                if sheet.sheet_state != "visible":
+                    hidden.append(sheet.title)
+                    continue
+                rows = [[None if v in _ERROR_VALUES else v for v in row] for row in sheet.iter_rows(values_only=True)]
+                table = _table(sheet.title, _without_left_columns(rows))
+                if table:
+                    tables.append(table)
+        finally:
+            book.close()
+    except Exception:  # a reader of untrusted bytes: every failure is a damaged workbook
+        raise TabularError(f"{called} is a ZIP archive but not a workbook Loupe can read, or it is damaged. "
+                           "Open it in a spreadsheet program and save it again as .xlsx.") from None
+    return {"tables": tables, "hidden": hidden}
+
+
+def _table(name: str, rows: list[list]) -> dict[str, Any] | None:
+    """The sheet ``name`` as CSV: header on its first non-empty row, empty rows dropped and counted."""
+    filled = [i for i, row in enumerate(rows) if not _empty(row)]
+    if not filled:
+        return None
+    kept = [rows[i] for i in filled]
+    width = max(_last_filled(row) for row in kept)
+    return {"name": name, "csv": _csv(row[:width] + [None] * (width - len(row)) for row in kept),
+            "rows": len(kept) - 1, "empty_rows": (filled[-1] - filled[0] + 1) - len(kept)}
+
+
+def _empty(row: list) -> bool:
+    return row.count("") + row.count(None) == len(row)
+
+
+def _without_left_columns(rows: list[list]) -> list[list]:
+    filled = [next(i for i, v in enumerate(row) if v is not None and v != "") for row in rows if not _empty(row)]
+    skip = min(filled, default=0)
+    return [list(row[skip:]) for row in rows] if skip else [list(row) for row in rows]
 
 
 def _last_filled(row: list) -> int:
     for i in range(len(row) - 1, -1, -1):
-        if row[i] is not None:
+        if row[i] is not None and row[i] != "":
             return i + 1
     return 0
 
 
 def _cell(value: Any) -> str:
+    """A cell as CSV text DuckDB reads back with its type (ISO dates and times, true/false, numbers)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        # Excel stores every number as a double: 3.0 is the integer 3 a person typed.
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
     if isinstance(value, datetime.datetime):
-        # Excel has no date type: a date is a datetime at midnight.
+        # openpyxl reads a date as a datetime at midnight.
         if value.time() == datetime.time(0) and value.tzinfo is None:
             return value.date().isoformat()
         return value.isoformat(sep=" ")
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return _duration(value)
     if isinstance(value, bytes):
         return "".join(f"\\x{b:02X}" for b in value)
     return str(value)
 
 
-def _csv(rows: list[list]) -> str:
+def _duration(value: datetime.timedelta) -> str:
+    """A duration as Excel shows ``[h]:mm:ss``."""
+    seconds = round(value.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _csv(rows: Iterable[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
+    writer.writerows([_cell(v) for v in row] for row in rows)
     return out.getvalue()
+
+
+def _called(name: str) -> str:
+    return f"'{name}'" if name else "This file"
+
+
+def _left_out_note(called: str, tables: list[dict[str, Any]], hidden: list[str]) -> str:
+    parts = []
+    empty = [(t["empty_rows"], t["name"]) for t in tables if t["empty_rows"]]
+    if empty:
+        count = sum(n for n, _ in empty)
+        where = f" (in {', '.join(name for _, name in empty)})" if len(tables) > 1 else ""
+        parts.append(f"{count} empty row{'s were' if count > 1 else ' was'} left out{where}")
+    if hidden:
+        parts.append(f"hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(h) for h in hidden)} "
+                     f"{'were' if len(hidden) > 1 else 'was'} not opened")
+    return f"{called}: {'; '.join(parts)}." if parts else ""
+
+
+def _password_message(called: str) -> str:
+    return (f"{called} is protected with a password. Remove the password in Excel "
+            "(File › Info › Protect Workbook), save it, then open it again.")
+
+
+def _not_workbook_message(called: str, data: bytes, detail: str) -> str:
+    if data[:4] == b"PK\x03\x04" or data[:4] == _OLE2:
+        return (f"{called} is damaged or only partly downloaded: it starts like a workbook but cannot be read "
+                f"({detail}). Download it again, or open it in a spreadsheet program and save it again.")
+    return (f"{called} is not a workbook Loupe can read (.xlsx, .xlsm, .xlsb, .xls or .ods). "
+            "Check that you chose the right file, or save it from your spreadsheet program as .xlsx or CSV.")

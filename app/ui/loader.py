@@ -240,18 +240,28 @@ class Load:
             raise errors.OpenError("Python could not start, so '" + self.name + "' cannot be read. Reload the page and try again.")
         progress.start("Reading " + self.name + " with Python…")
         buffer = await self.glue.arrayBuffer(blob)
-        answer = json.loads(await worker.read_tables(fmt, buffer))
+        try:
+            answer = json.loads(await worker.read_tables(fmt, buffer, self.name))
+        except Exception as failure:  # the worker itself failed: its last line, never a traceback
+            lines = wasm.js_message(failure).strip().splitlines() or [""]
+            raise errors.OpenError("Python stopped while reading '" + self.name + "' (" + lines[-1][:200] + "). "
+                                   "Reload the page and try again, or save the file as .xlsx or CSV.")
         if answer.get("error"):
-            raise errors.OpenError("'" + self.name + "': " + answer["error"])
+            raise errors.OpenError(answer["error"])
         parts = answer["tables"]
         if not parts:
-            raise errors.OpenError("'" + self.name + "' has no tables with data in it.")
+            hidden = answer.get("hidden") or []
+            raise errors.OpenError("'" + self.name + "' has no tables with data in it"
+                                   + (" but its hidden sheets (" + ", ".join(hidden) + "); show them in your "
+                                      "spreadsheet program, save, and open it again." if hidden else "."))
         loaded = []
         for part in parts:
             name = table if len(parts) == 1 else table + "_" + part["name"]
             part_table = naming.table_name_for(name, list(self.session.tables) + [i["table"] for i in loaded])
             file_name = self._file_name(".csv")
-            await self.glue.registerBlob(file_name, self.glue.textBlob(part["csv"]), False, None)
+            # The CSV goes from the worker to DuckDB as a Blob, never through MicroPython (megabytes).
+            written = await self.glue.workerFile(worker, "next_table_csv", "text/csv")
+            await self.glue.registerBlob(file_name, written.blob, False, None)
             self.files.append(file_name)
             options = {"header": True, "delimiter": ","}
             if self.options.get("missing") is not None:
@@ -262,6 +272,8 @@ class Load:
             read = {"part": part["name"]}
             read.update(self._markers(info))
             loaded.append(self._loaded(part_table, info, read))
+        if answer.get("note"):
+            feedback.notice(answer["note"])
         return loaded
 
     # --- helpers -------------------------------------------------------------
