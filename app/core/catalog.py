@@ -22,7 +22,7 @@ EXCEL_SEP = "sep="
 ROW_NAMES = "row_names"
 
 
-def sniff_dialect(file_name: str, display_name: str, options=None):
+def sniff_dialect(file_name: str, display_name: str, options=None, sep_line_read=False):
     """Steps: ``{delimiter, header, skip}`` to read ``file_name`` with, options given first.
 
     DuckDB's sniffer reads one column from a file with ragged rows; when it
@@ -31,9 +31,12 @@ def sniff_dialect(file_name: str, display_name: str, options=None):
     When it finds no header, the first lines are looked at again as text
     (``header_stands_out``). A first line such as ``sep=;``, as Excel writes
     it, names the delimiter and is skipped (``excel_separator``).
-    ``missing`` (markers) is passed on as given.
+    ``missing`` (markers) is passed on as given. ``sep_line_read``: the
+    options already come from ``excel_options`` (the loader's preview).
     """
-    options = yield from excel_options(file_name, options or {})
+    options = options or {}
+    if not sep_line_read:
+        options = yield from excel_options(file_name, options)
     try:
         found = yield sql.sniff_csv(file_name, options)
     except errors.QueryError as error:

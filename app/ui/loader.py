@@ -132,10 +132,11 @@ class Load:
         # First rows first: DuckDB's own guess on a small sample, shown while
         # the dialect is settled and the whole file is read (small files are
         # read whole sooner than a preview would pay off).
-        if int(blob.size) > PREVIEW_FROM_BYTES:
+        sep_line_read = int(blob.size) > PREVIEW_FROM_BYTES
+        if sep_line_read:
+            given = await wasm.run(catalog.excel_options(file_name, given), self.engine)
             try:
-                shown = await wasm.run(catalog.excel_options(file_name, given), self.engine)
-                preview = await self.engine.execute(*sql.preview_csv(file_name, shown))
+                preview = await self.engine.execute(*sql.preview_csv(file_name, given))
             except errors.QueryError:
                 # The quick guess met a value it cannot read (an NA among numbers a few thousand
                 # lines down): no preview; the whole read below settles the types.
@@ -144,7 +145,7 @@ class Load:
                 raise errors.OpenError("'" + self.name + "' has no columns. Check that it is a CSV file with a header line.")
             if preview is not None:
                 await self.session.show_preview(table, self.name, preview)
-        options = await wasm.run(catalog.sniff_dialect(file_name, self.name, given), self.engine)
+        options = await wasm.run(catalog.sniff_dialect(file_name, self.name, given, sep_line_read), self.engine)
         progress.timed("Reading " + self.name + "…", blob.size)
         info = await wasm.run(catalog.load_csv(table, file_name, self.name, options),
                               self.engine, cancellable=True)
