@@ -114,7 +114,8 @@ class Load:
         try:
             return await self._read_csv_as(table, blob, plan)
         except errors.OpenError as failure:
-            if b"\r" not in self.head or "cancelled" in str(failure):
+            utf16 = plan.get("duckdb_encoding") == "utf-16"  # read in place: a 0x0D byte may be half a character
+            if b"\r" not in self.head or utf16 or "cancelled" in str(failure):
                 raise
             first = failure
         await self._cleanup()
