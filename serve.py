@@ -36,11 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = httpd.make_server(args.host, args.port, verbose=args.verbose)
     except OSError as error:
-        print(f"Cannot listen on {args.host}:{args.port}: {error.strerror}. "
-              "Choose another port with --port.", file=sys.stderr)
+        print(
+            f"Cannot listen on {args.host}:{args.port}: {error.strerror}. Choose another port with --port.",
+            file=sys.stderr,
+        )
         return 1
-    print(f"Loupe is running at http://{args.host}:{server.server_address[1]}/ (Ctrl+C to stop)",
-          flush=True)
+    print(f"Loupe is running at http://{args.host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -50,9 +51,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Serve Loupe locally.")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1; service workers "
-                             "need 127.0.0.1, localhost or https)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; service workers need 127.0.0.1, localhost or https)",
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     parser.add_argument("--build", metavar="DIR", help="write a static site to DIR instead of serving")
     parser.add_argument("--setup-only", action="store_true", help="install dependencies, then exit")

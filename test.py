@@ -6,6 +6,7 @@ Installs what the tests need when it is missing, then runs pytest:
   playwright — the Python package only; it drives Debian's Chromium);
 - Debian's ``chromium`` through apt-get when /usr/bin/chromium is absent;
 - the app's vendored dependencies (``serve.py --setup-only``);
+- ``ruff check`` and ``ruff format --check`` before pytest (ruff.toml);
 - the corpus of real CSV files the reading tests compare with pandas
   (``tools/corpus.py``: packages pinned by hash in tests/corpus/requirements.txt).
 """
@@ -37,8 +38,25 @@ def main(argv: list[str]) -> int:
     corpus = subprocess.run([str(PYTHON), "-m", "tools.corpus"], cwd=ROOT)
     if corpus.returncode != 0:
         return corpus.returncode
+    lint = _lint()
+    if lint != 0:
+        return lint
     args = argv or ["tests"]
     return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
+
+
+def _lint() -> int:
+    """``ruff check`` and ``ruff format --check`` (settings in ruff.toml); nonzero when either fails."""
+    ruff = VENV / "bin" / "ruff"
+    for command in ([str(ruff), "check", "."], [str(ruff), "format", "--check", "."]):
+        done = subprocess.run(command, cwd=ROOT)
+        if done.returncode != 0:
+            print(
+                "Lint failed: run " + " ".join(command[1:]) + " (with --fix, or without --check) and look again.",
+                flush=True,
+            )
+            return done.returncode
+    return 0
 
 
 def _ensure_venv() -> None:
@@ -48,8 +66,10 @@ def _ensure_venv() -> None:
     print("Installing test dependencies into .venv ...", flush=True)
     if not PYTHON.exists():
         venv.create(VENV, with_pip=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-r", str(REQUIREMENTS)], check=True)
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(REQUIREMENTS)],
+        check=True,
+    )
     STAMP.write_text(digest)
 
 
@@ -58,8 +78,10 @@ def _ensure_chromium() -> None:
         return
     apt = shutil.which("apt-get")
     if apt is None:
-        sys.exit(f"Chromium is missing at {CHROMIUM} and apt-get is not available: "
-                 "install Chromium, or set LOUPE_CHROMIUM to its path.")
+        sys.exit(
+            f"Chromium is missing at {CHROMIUM} and apt-get is not available: "
+            "install Chromium, or set LOUPE_CHROMIUM to its path."
+        )
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     print("Installing Debian's chromium for the browser tests ...", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")

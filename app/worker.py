@@ -25,6 +25,7 @@ def python_version() -> str:
 async def load_packages(names) -> list:
     """Install shipped wheels (see wheels.lock) by name; return their versions."""
     from importlib.metadata import version
+
     names = [str(n) for n in names]
     await pyodide_js.loadPackage(names)
     return [version(name) for name in names]
@@ -47,9 +48,13 @@ async def read_tables(fmt, buffer, name="") -> str:
         return json.dumps({"error": str(error)})
     except Exception as error:  # never a traceback for a person: the error's own words and what to do
         lines = str(error).strip().splitlines() or [""]
-        return json.dumps({"error": f"Python could not read '{name or 'the file'}' ({type(error).__name__}: "
-                                    f"{lines[-1][:200]}). Reload the page and try again, or save the file "
-                                    "as .xlsx or CSV."})
+        return json.dumps(
+            {
+                "error": f"Python could not read '{name or 'the file'}' ({type(error).__name__}: "
+                f"{lines[-1][:200]}). Reload the page and try again, or save the file "
+                "as .xlsx or CSV."
+            }
+        )
     _read["csv"] = [table.pop("csv").encode() for table in read["tables"]]
     return json.dumps(read)
 
@@ -57,6 +62,7 @@ async def read_tables(fmt, buffer, name="") -> str:
 def next_table_csv():
     """The CSV of the next table read_tables read (bytes, as a Uint8Array) and "", in a list."""
     from pyodide.ffi import to_js
+
     return to_js([_read["csv"].pop(0), ""])
 
 
@@ -75,6 +81,7 @@ def xlsx_add(rows_json) -> int:
 def xlsx_finish():
     """The Excel file (bytes, as a Uint8Array) and the notes on what changed, as JSON, in a list."""
     from pyodide.ffi import to_js
+
     book = _xlsx["book"]
     _xlsx["book"] = None
     return to_js([book.finish(), json.dumps(book.notes())])
@@ -88,5 +95,13 @@ def xlsx_abort() -> None:
         book.discard()
 
 
-__export__ = ["python_version", "load_packages", "read_tables", "next_table_csv", "xlsx_start", "xlsx_add", "xlsx_finish",
-              "xlsx_abort"]
+__export__ = [
+    "python_version",
+    "load_packages",
+    "read_tables",
+    "next_table_csv",
+    "xlsx_start",
+    "xlsx_add",
+    "xlsx_finish",
+    "xlsx_abort",
+]

@@ -98,8 +98,9 @@ def loupe_charts(browser, base: str, path) -> list[tuple[str, dict]]:
             page.select_option("#chart-" + how[0], how[1])
         else:
             page.evaluate("__chart.arm(true)")
-            page.evaluate("([table, state]) => { loupe.setTableState(table, state); }",
-                          [TABLE, dict(how, chart=_chart(page))])
+            page.evaluate(
+                "([table, state]) => { loupe.setTableState(table, state); }", [TABLE, dict(how, chart=_chart(page))]
+            )
         page.wait_for_function("window.__step.done !== null", timeout=TIMEOUT)
         step = page.evaluate("window.__step")
         _settle(page)
@@ -142,6 +143,7 @@ def _set_state(page, state: dict) -> None:
 
 def _settle(page) -> None:
     """Let background work (the grid's row order, header profiles) finish before the next step."""
-    page.wait_for_function("Number(document.body.dataset.settled || 0) >= Number(document.body.dataset.views || 0)",
-                           timeout=TIMEOUT)
+    page.wait_for_function(
+        "Number(document.body.dataset.settled || 0) >= Number(document.body.dataset.views || 0)", timeout=TIMEOUT
+    )
     page.wait_for_timeout(1500)

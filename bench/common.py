@@ -14,9 +14,16 @@ if str(ROOT) not in sys.path:
 
 from tools import httpd  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-                 "--enable-precise-memory-info"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--enable-precise-memory-info",
+]
 # Records long main-thread tasks (PerformanceObserver "longtask") from the very start of each page.
 LONGTASK_SCRIPT = """
 window.__longtasks = [];
@@ -47,8 +54,13 @@ class BenchHandler(httpd.SiteHandler):
         if path.startswith("bench/peers/") and "/." not in path and ".." not in path:
             target = ROOT / path
             if target.is_file():
-                return self._send(target.read_bytes(), httpd.MIME_TYPES.get(target.suffix, "text/plain"),
-                                  httpd.REVALIDATE, None, send_body)
+                return self._send(
+                    target.read_bytes(),
+                    httpd.MIME_TYPES.get(target.suffix, "text/plain"),
+                    httpd.REVALIDATE,
+                    None,
+                    send_body,
+                )
         return super()._respond(send_body)
 
 
@@ -92,10 +104,14 @@ class Samples:
             if only and only not in scenario:
                 continue
             loupe = by_who.get("loupe", [])
-            out.append({
-                "scenario": scenario,
-                "loupe_ms": round(statistics.median(loupe)) if loupe else None,
-                "peers": {name: round(statistics.median(v)) for name, v in sorted(by_who.items()) if name != "loupe"},
-                "target_ms": self.targets.get(scenario),
-            })
+            out.append(
+                {
+                    "scenario": scenario,
+                    "loupe_ms": round(statistics.median(loupe)) if loupe else None,
+                    "peers": {
+                        name: round(statistics.median(v)) for name, v in sorted(by_who.items()) if name != "loupe"
+                    },
+                    "target_ms": self.targets.get(scenario),
+                }
+            )
         return out

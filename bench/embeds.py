@@ -51,10 +51,15 @@ def host_pages(base: str) -> dict[str, str]:
         f'<loupe-view src="{sample}" height="220px" '
         'sql="SELECT weather, count(*) AS days FROM seattle_weather GROUP BY weather"></loupe-view>',
     ]
-    apps = [f'<iframe src="{base}index.html?url={quote(url, safe="")}" title="Loupe" height="220"></iframe>'
-            for url in (sample, planets, sample)]
-    raw = [f'<iframe src="{base}bench/peers/duckdb-wasm.html?url={quote(url, safe="")}" title="DuckDB-WASM" '
-           'height="220"></iframe>' for url in (sample, planets, sample)]
+    apps = [
+        f'<iframe src="{base}index.html?url={quote(url, safe="")}" title="Loupe" height="220"></iframe>'
+        for url in (sample, planets, sample)
+    ]
+    raw = [
+        f'<iframe src="{base}bench/peers/duckdb-wasm.html?url={quote(url, safe="")}" title="DuckDB-WASM" '
+        'height="220"></iframe>'
+        for url in (sample, planets, sample)
+    ]
     return {
         "/loupe-view.html": _page(f'<script src="{base}assets/js/embed.js"></script>' + "".join(views)),
         "/app-iframes.html": _page("".join(apps)),
@@ -66,13 +71,20 @@ def run(browser, base: str, samples: Samples) -> None:
     """One iteration: the host page with each kind of embed, each in a fresh context."""
     server, host = _serve(host_pages(base))
     try:
-        for who, path in (("loupe", "loupe-view.html"), ("app-iframes", "app-iframes.html"),
-                          ("duckdb-wasm", "duckdb-wasm.html")):
+        for who, path in (
+            ("loupe", "loupe-view.html"),
+            ("app-iframes", "app-iframes.html"),
+            ("duckdb-wasm", "duckdb-wasm.html"),
+        ):
             result = _load(browser, host + path, framed_peer=who == "duckdb-wasm")
             samples.add("3 embeds, cross-origin: all ready (ms from navigation)", who, result["ready"])
             samples.add("3 embeds, cross-origin: peak main-thread JS heap (MB, not ms)", who, result["heap"])
-            samples.add("3 embeds, cross-origin: requests for Pyodide files (count, not ms)", who,
-                        result["pyodide"], 0 if who == "loupe" else None)
+            samples.add(
+                "3 embeds, cross-origin: requests for Pyodide files (count, not ms)",
+                who,
+                result["pyodide"],
+                0 if who == "loupe" else None,
+            )
     finally:
         server.shutdown()
 
@@ -102,18 +114,23 @@ def _peers_ready(page) -> float:
     last = 0.0
     for frame in frames:
         frame.wait_for_function("window.peerReady === true", timeout=TIMEOUT)
-        mark = frame.evaluate("performance.timeOrigin + performance.getEntriesByName('peer:table-visible')[0].startTime")
+        mark = frame.evaluate(
+            "performance.timeOrigin + performance.getEntriesByName('peer:table-visible')[0].startTime"
+        )
         last = max(last, mark - origin)
     return last
 
 
 def _page(body: str) -> str:
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Embeds bench</title>{LISTEN}'
-            f"</head><body>{body}</body></html>")
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Embeds bench</title>{LISTEN}'
+        f"</head><body>{body}</body></html>"
+    )
 
 
 def _serve(pages: dict[str, str]) -> tuple[ThreadingHTTPServer, str]:
     """A second origin: another port on 127.0.0.1, serving only the host pages."""
+
     class Host(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             body = pages.get(self.path.split("?")[0], "").encode()

@@ -46,11 +46,34 @@ class Dataset(NamedTuple):
 
 
 DATASETS = [
-    Dataset("1M-row CSV", data.orders_csv, "orders_1000k", "amount", "customer", "c4242",
-            ["id", "customer", "region", "product", "amount", "quantity", "order_date"],
-            100, 200, "region", "sum", 900_000),
-    Dataset("flights-3M", data.flights_parquet, "flights_3m", "delay", "origin", "SFO",
-            ["origin", "destination"], 60, 120, "origin", "avg", 2_900_000),
+    Dataset(
+        "1M-row CSV",
+        data.orders_csv,
+        "orders_1000k",
+        "amount",
+        "customer",
+        "c4242",
+        ["id", "customer", "region", "product", "amount", "quantity", "order_date"],
+        100,
+        200,
+        "region",
+        "sum",
+        900_000,
+    ),
+    Dataset(
+        "flights-3M",
+        data.flights_parquet,
+        "flights_3m",
+        "delay",
+        "origin",
+        "SFO",
+        ["origin", "destination"],
+        60,
+        120,
+        "origin",
+        "avg",
+        2_900_000,
+    ),
 ]
 
 # Installed once the file is open. arm(done, settles) starts a step: time 0
@@ -107,6 +130,7 @@ LONGEST_OVERLAPPING = "(t0) => Math.max(0, ...window.__longtasks.filter(([s, d])
 
 class Step(NamedTuple):
     """One action: its name, target, what ends it, how to do it, the peer's SQL."""
+
     name: str
     target: float
     done: str  # "view", "facet" or "far" (the dataset's far row drawn)
@@ -117,8 +141,11 @@ class Step(NamedTuple):
 
 
 def _column_index(page, name: str) -> int:
-    return page.evaluate("""(name) => [...document.querySelectorAll('#grid thead th[data-col]')]
-        .find((th) => th.querySelector('.colname').textContent === name).dataset.col""", name)
+    return page.evaluate(
+        """(name) => [...document.querySelectorAll('#grid thead th[data-col]')]
+        .find((th) => th.querySelector('.colname').textContent === name).dataset.col""",
+        name,
+    )
 
 
 def _sort_by(column: Callable[[Dataset], str]):
@@ -126,6 +153,7 @@ def _sort_by(column: Callable[[Dataset], str]):
         target = page.locator(f"#grid thead th[data-col='{_column_index(page, column(d))}'] .colhead")
         arm()
         target.click()
+
     return act
 
 
@@ -174,8 +202,12 @@ def _open_panel(page, column: str) -> None:
     page.click(f"#grid thead th[data-col='{_column_index(page, column)}'] .colmenu")
     page.wait_for_selector("#side .range-form", timeout=TIMEOUT)
     try:
-        page.wait_for_function("(old) => { const list = document.querySelector('#side .facet-list');"
-                               " return list !== null && list !== old; }", arg=old, timeout=10_000)
+        page.wait_for_function(
+            "(old) => { const list = document.querySelector('#side .facet-list');"
+            " return list !== null && list !== old; }",
+            arg=old,
+            timeout=10_000,
+        )
     except PlaywrightTimeout:
         pass  # no value counts for this column: nothing more to wait for
     page.evaluate("__explore.settle()")
@@ -186,22 +218,66 @@ def _searched(d: Dataset) -> str:
 
 
 STEPS = [
-    Step("sort by a number column", REPAINT_TARGET, "view", True, _sort_by(lambda d: d.number),
-         lambda d: f"SELECT * FROM t ORDER BY {d.number} LIMIT 100", keep=True),
-    Step("jump to a far row, sorted", JUMP_TARGET, "far", False, _jump,
-         lambda d: f"SELECT * FROM t ORDER BY {d.number} LIMIT 100 OFFSET {d.far - 1}"),
-    Step("sort by a text column", REPAINT_TARGET, "view", True, _sort_by(lambda d: d.text),
-         lambda d: f"SELECT * FROM t ORDER BY {d.text} LIMIT 100"),
-    Step("search filter", REPAINT_TARGET, "view", True, _search,
-         lambda d: f"SELECT * FROM t WHERE {_searched(d)} LIMIT 100"),
-    Step("range filter", REPAINT_TARGET, "view", True, _range,
-         lambda d: f"SELECT * FROM t WHERE {d.number} BETWEEN {d.low} AND {d.high} LIMIT 100"),
-    Step("facet counts", REPAINT_TARGET, "facet", False, _facets,
-         lambda d: f"SELECT {d.text}, count(*) FROM t GROUP BY {d.text} ORDER BY 2 DESC LIMIT 50"),
-    Step("group-by", REPAINT_TARGET, "view", False, _group,
-         lambda d: f"SELECT {d.group}, count(*), {d.summary}({d.number}) FROM t GROUP BY {d.group} ORDER BY 2 DESC"),
-    Step("jump to a far row", JUMP_TARGET, "far", False, _jump,
-         lambda d: f"SELECT * FROM t LIMIT 100 OFFSET {d.far - 1}"),
+    Step(
+        "sort by a number column",
+        REPAINT_TARGET,
+        "view",
+        True,
+        _sort_by(lambda d: d.number),
+        lambda d: f"SELECT * FROM t ORDER BY {d.number} LIMIT 100",
+        keep=True,
+    ),
+    Step(
+        "jump to a far row, sorted",
+        JUMP_TARGET,
+        "far",
+        False,
+        _jump,
+        lambda d: f"SELECT * FROM t ORDER BY {d.number} LIMIT 100 OFFSET {d.far - 1}",
+    ),
+    Step(
+        "sort by a text column",
+        REPAINT_TARGET,
+        "view",
+        True,
+        _sort_by(lambda d: d.text),
+        lambda d: f"SELECT * FROM t ORDER BY {d.text} LIMIT 100",
+    ),
+    Step(
+        "search filter",
+        REPAINT_TARGET,
+        "view",
+        True,
+        _search,
+        lambda d: f"SELECT * FROM t WHERE {_searched(d)} LIMIT 100",
+    ),
+    Step(
+        "range filter",
+        REPAINT_TARGET,
+        "view",
+        True,
+        _range,
+        lambda d: f"SELECT * FROM t WHERE {d.number} BETWEEN {d.low} AND {d.high} LIMIT 100",
+    ),
+    Step(
+        "facet counts",
+        REPAINT_TARGET,
+        "facet",
+        False,
+        _facets,
+        lambda d: f"SELECT {d.text}, count(*) FROM t GROUP BY {d.text} ORDER BY 2 DESC LIMIT 50",
+    ),
+    Step(
+        "group-by",
+        REPAINT_TARGET,
+        "view",
+        False,
+        _group,
+        lambda d: f"SELECT {d.group}, count(*), {d.summary}({d.number}) FROM t GROUP BY {d.group} ORDER BY 2 DESC",
+    ),
+    Step(
+        "jump to a far row", JUMP_TARGET, "far", False, _jump, lambda d: f"SELECT * FROM t LIMIT 100 OFFSET {d.far - 1}"
+    ),
 ]
 
 
@@ -251,16 +327,17 @@ def peer_explore(browser, base: str, path: Path, d: Dataset) -> list[tuple[Step,
 
 def _measure(page, d: Dataset, step: Step) -> dict:
     done = d.far - 1 if step.done == "far" else step.done
-    step.act(page, d, lambda: page.evaluate("([done, settles]) => __explore.arm(done, settles)",
-                                            [done, step.settles]))
+    step.act(page, d, lambda: page.evaluate("([done, settles]) => __explore.arm(done, settles)", [done, step.settles]))
     page.wait_for_function("window.__step.done !== null", timeout=TIMEOUT)
     if step.settles:
         page.wait_for_function("window.__step.settled !== null", timeout=TIMEOUT)
     page.evaluate("__explore.settle()")
     measured = page.evaluate("window.__step")
-    return {"done": measured["done"] - measured["t0"],
-            "settled": measured["settled"] - measured["t0"] if step.settles else None,
-            "longtask": page.evaluate(LONGEST_OVERLAPPING, measured["t0"])}
+    return {
+        "done": measured["done"] - measured["t0"],
+        "settled": measured["settled"] - measured["t0"] if step.settles else None,
+        "longtask": page.evaluate(LONGEST_OVERLAPPING, measured["t0"]),
+    }
 
 
 def _reset(page, d: Dataset) -> None:

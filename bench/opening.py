@@ -61,7 +61,9 @@ def peer_open(browser, base: str, peer: str, path: Path) -> tuple[float, float]:
     page.add_init_script(HEAP_SCRIPT)
     page.goto(f"{base}bench/peers/{peer}-open.html")
     page.wait_for_function("window.peerReady === true", timeout=120_000)
-    page.evaluate("document.addEventListener('change', () => { window.__t0 = performance.now(); }, {capture: true, once: true})")
+    page.evaluate(
+        "document.addEventListener('change', () => { window.__t0 = performance.now(); }, {capture: true, once: true})"
+    )
     page.set_input_files("#file-input", str(path))
     page.wait_for_function("window.peerOpened !== undefined", timeout=180_000)
     elapsed = page.evaluate("window.peerOpened - window.__t0")

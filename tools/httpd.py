@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
-import gzip
 import email.utils
+import gzip
 import posixpath
 import urllib.parse
 from http import HTTPStatus
@@ -41,8 +41,7 @@ MIME_TYPES = {
     ".whl": "application/zip",
     ".parquet": "application/vnd.apache.parquet",
 }
-COMPRESS = (".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".wasm",
-            ".py", ".toml", ".csv", ".tsv", ".svg")
+COMPRESS = (".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".wasm", ".py", ".toml", ".csv", ".tsv", ".svg")
 LONG_CACHE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
@@ -79,12 +78,24 @@ class SiteHandler(BaseHTTPRequestHandler):
             relative = index
         if relative == site.SERVICE_WORKER:
             body = site.service_worker_source(self.root).encode()
-            return self._send(body, "text/javascript; charset=utf-8", REVALIDATE,
-                              None, send_body, extra={"Service-Worker-Allowed": "/"})
+            return self._send(
+                body,
+                "text/javascript; charset=utf-8",
+                REVALIDATE,
+                None,
+                send_body,
+                extra={"Service-Worker-Allowed": "/"},
+            )
         if relative == site.EMBED_PAGE:
             text = site.embed_source(self.root)
-            return self._send(text.encode(), "text/html; charset=utf-8", REVALIDATE, None, send_body,
-                              extra={"Content-Security-Policy": site.content_security_policy(text)})
+            return self._send(
+                text.encode(),
+                "text/html; charset=utf-8",
+                REVALIDATE,
+                None,
+                send_body,
+                extra={"Content-Security-Policy": site.content_security_policy(text)},
+            )
         path = self.root / relative
         if not site.is_site_path(relative) or not path.is_file():
             return self._send_error(HTTPStatus.NOT_FOUND)
@@ -95,9 +106,16 @@ class SiteHandler(BaseHTTPRequestHandler):
             return self._send_not_modified(etag, cache)
         content_type = MIME_TYPES.get(path.suffix, "application/octet-stream")
         body, encoding = self._body(path, stat.st_mtime)
-        self._send(body, content_type, cache, etag, send_body, encoding=encoding,
-                   last_modified=email.utils.formatdate(stat.st_mtime, usegmt=True),
-                   extra=self._policy(relative, path))
+        self._send(
+            body,
+            content_type,
+            cache,
+            etag,
+            send_body,
+            encoding=encoding,
+            last_modified=email.utils.formatdate(stat.st_mtime, usegmt=True),
+            extra=self._policy(relative, path),
+        )
 
     def _policy(self, relative: str, path: Path) -> dict:
         """The Content-Security-Policy header for the app's pages and DuckDB's worker (else none)."""
@@ -119,9 +137,17 @@ class SiteHandler(BaseHTTPRequestHandler):
             self._gzip_cache[key] = gzip.compress(path.read_bytes(), compresslevel=6)
         return self._gzip_cache[key], "gzip"
 
-    def _send(self, body: bytes, content_type: str, cache: str, etag: str | None,
-              send_body: bool, encoding: str | None = None,
-              last_modified: str | None = None, extra: dict | None = None) -> None:
+    def _send(
+        self,
+        body: bytes,
+        content_type: str,
+        cache: str,
+        etag: str | None,
+        send_body: bool,
+        encoding: str | None = None,
+        last_modified: str | None = None,
+        extra: dict | None = None,
+    ) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -166,8 +192,7 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def make_server(host: str, port: int, root: Path = site.ROOT,
-                verbose: bool = False) -> ThreadingHTTPServer:
+def make_server(host: str, port: int, root: Path = site.ROOT, verbose: bool = False) -> ThreadingHTTPServer:
     """A threaded server for ``root``; call ``serve_forever()`` on it."""
     handler = type("BoundSiteHandler", (SiteHandler,), {"root": root})
     server = ThreadingHTTPServer((host, port), handler)

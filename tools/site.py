@@ -113,10 +113,15 @@ def content_security_policy(html: str, meta: bool = False) -> str:
 
     ``meta``: for a <meta http-equiv> tag, which cannot carry frame-ancestors.
     """
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-                      for body in _INLINE_SCRIPT.findall(html))
-    return "; ".join(name + " " + value.format(inline=hashes).strip() for name, value in CSP_DIRECTIVES
-                     if not (meta and name == "frame-ancestors"))
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(html)
+    )
+    return "; ".join(
+        name + " " + value.format(inline=hashes).strip()
+        for name, value in CSP_DIRECTIVES
+        if not (meta and name == "frame-ancestors")
+    )
 
 
 def with_csp_meta(html: str) -> str:
@@ -129,9 +134,11 @@ def service_worker_source(root: Path = ROOT) -> str:
     """The service worker with this build's version and precache list filled in."""
     files = site_files(root)
     precache = ["./"] + files + [EMBED_PAGE]
-    return (SW_TEMPLATE.read_text()
-            .replace("__LOUPE_VERSION__", site_version(root, files))
-            .replace("__LOUPE_PRECACHE__", json.dumps(precache, indent=0)))
+    return (
+        SW_TEMPLATE.read_text()
+        .replace("__LOUPE_VERSION__", site_version(root, files))
+        .replace("__LOUPE_PRECACHE__", json.dumps(precache, indent=0))
+    )
 
 
 def build(dest: Path, root: Path = ROOT) -> int:
@@ -168,10 +175,17 @@ HEADERS_FILE = """\
 def headers_file(index_html: str, embed_html: str) -> str:
     """The _headers file: cache rules, and each page's Content-Security-Policy."""
     policy = content_security_policy(index_html)
-    pages = "".join(path + "\n  Content-Security-Policy: " + text + "\n" for path, text in (
-        ("/", policy), ("/index.html", policy), ("/" + EMBED_PAGE, content_security_policy(embed_html)),
-        ("/" + WORKER_CSP_PATH, WORKER_CSP)))
+    pages = "".join(
+        path + "\n  Content-Security-Policy: " + text + "\n"
+        for path, text in (
+            ("/", policy),
+            ("/index.html", policy),
+            ("/" + EMBED_PAGE, content_security_policy(embed_html)),
+            ("/" + WORKER_CSP_PATH, WORKER_CSP),
+        )
+    )
     return HEADERS_FILE + pages
+
 
 _digests: dict[Path, tuple[float, int, bytes]] = {}
 

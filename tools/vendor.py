@@ -36,38 +36,42 @@ LAYOUT_VERSION = "6"
 # (npm package, files or globs inside it, folder name under assets/vendor)
 NPM_FILES: list[tuple[str, list[str], str]] = [
     ("@pyscript/core", ["dist/*.js", "dist/*.css"], "pyscript"),
-    ("@micropython/micropython-webassembly-pyscript",
-     ["micropython.mjs", "micropython.wasm"], "micropython"),
-    ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
-                 "python_stdlib.zip"], "pyodide"),
-    ("@duckdb/duckdb-wasm",
-     ["dist/duckdb-browser-eh.worker.js", "dist/duckdb-eh.wasm"], "duckdb-wasm"),
+    ("@micropython/micropython-webassembly-pyscript", ["micropython.mjs", "micropython.wasm"], "micropython"),
+    ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"], "pyodide"),
+    ("@duckdb/duckdb-wasm", ["dist/duckdb-browser-eh.worker.js", "dist/duckdb-eh.wasm"], "duckdb-wasm"),
     ("parquet-wasm", ["esm/parquet_wasm.js", "esm/parquet_wasm_bg.wasm"], "parquet-wasm"),
-    ("vega-datasets", ["data/seattle-weather.csv"],
-     "vega-datasets"),
+    ("vega-datasets", ["data/seattle-weather.csv"], "vega-datasets"),
 ]
 # Bundled with esbuild, one file per library: duckdb-wasm's browser module
 # imports apache-arrow by bare name and arrow itself is 150 ES modules;
 # Vega and CodeMirror are hundreds of small modules too. One file loads faster.
 # (package whose version names the folder, file name, entry module)
 BUNDLES: list[tuple[str, str, str]] = [
-    ("@duckdb/duckdb-wasm", "duckdb.mjs",
-     "export * from '@duckdb/duckdb-wasm';\n"
-     "export * as arrow from 'apache-arrow';\n"),
-    ("vega-embed", "vega.mjs",
-     "export { default as vegaEmbed } from 'vega-embed';\n"
-     "export * as vega from 'vega';\n"
-     "export * as vegaLite from 'vega-lite';\n"),
-    ("@codemirror/view", "codemirror.mjs",
-     "export { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, placeholder }"
-     " from '@codemirror/view';\n"
-     "export { EditorState, EditorSelection, Compartment } from '@codemirror/state';\n"
-     "export { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';\n"
-     "export { syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput, HighlightStyle }"
-     " from '@codemirror/language';\n"
-     "export { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';\n"
-     "export { sql, PostgreSQL, StandardSQL, SQLDialect } from '@codemirror/lang-sql';\n"
-     "export { setDiagnostics, lintGutter } from '@codemirror/lint';\n"),
+    (
+        "@duckdb/duckdb-wasm",
+        "duckdb.mjs",
+        "export * from '@duckdb/duckdb-wasm';\nexport * as arrow from 'apache-arrow';\n",
+    ),
+    (
+        "vega-embed",
+        "vega.mjs",
+        "export { default as vegaEmbed } from 'vega-embed';\n"
+        "export * as vega from 'vega';\n"
+        "export * as vegaLite from 'vega-lite';\n",
+    ),
+    (
+        "@codemirror/view",
+        "codemirror.mjs",
+        "export { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, placeholder }"
+        " from '@codemirror/view';\n"
+        "export { EditorState, EditorSelection, Compartment } from '@codemirror/state';\n"
+        "export { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';\n"
+        "export { syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput, HighlightStyle }"
+        " from '@codemirror/language';\n"
+        "export { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';\n"
+        "export { sql, PostgreSQL, StandardSQL, SQLDialect } from '@codemirror/lang-sql';\n"
+        "export { setDiagnostics, lintGutter } from '@codemirror/lint';\n",
+    ),
 ]
 BUNDLE_FOLDERS = {"@duckdb/duckdb-wasm": "duckdb-wasm", "vega-embed": "vega-embed", "@codemirror/view": "codemirror"}
 # The platform tag of binary wheels built for this Pyodide's ABI (python-calamine in wheels.lock).
@@ -168,17 +172,46 @@ def _bundle(entry_text: str, out: Path) -> None:
     entry.write_text(entry_text)
     esbuild = NODE_MODULES / ".bin" / "esbuild"
     out.parent.mkdir(parents=True, exist_ok=True)
-    _run([str(esbuild), str(entry), "--bundle", "--format=esm", "--platform=browser",
-          "--minify", "--log-level=warning", f"--outfile={out}"], "esbuild")
+    _run(
+        [
+            str(esbuild),
+            str(entry),
+            "--bundle",
+            "--format=esm",
+            "--platform=browser",
+            "--minify",
+            "--log-level=warning",
+            f"--outfile={out}",
+        ],
+        "esbuild",
+    )
 
 
 def _download_wheels(dest: Path, log) -> None:
     log("pip download (from wheels.lock)...")
-    _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-          "--only-binary=:all:", "--python-version", "3.14", "--platform", "any",
-          "--platform", PYODIDE_PLATFORM,
-          "--require-hashes", "-r", str(ROOT / "wheels.lock"), "-d", str(dest)],
-         "pip download")
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.14",
+            "--platform",
+            "any",
+            "--platform",
+            PYODIDE_PLATFORM,
+            "--require-hashes",
+            "-r",
+            str(ROOT / "wheels.lock"),
+            "-d",
+            str(dest),
+        ],
+        "pip download",
+    )
 
 
 def _write_pyodide_lock(pyodide_dir: Path) -> None:
@@ -193,13 +226,20 @@ def _write_pyodide_lock(pyodide_dir: Path) -> None:
         wheel = _find_wheel(pyodide_dir, name, version)
         key = name.lower().replace("_", "-")
         entry = dict(original["packages"].get(key, {}))
-        entry.update({
-            "name": key, "version": version, "file_name": wheel.name,
-            "install_dir": "site", "package_type": "package", "sha256": digest,
-            "imports": entry.get("imports") or [key.replace("-", "_")],
-            "depends": [d for d in entry.get("depends", []) if d in packages],
-            "unvendored_tests": False, "tool": {},
-        })
+        entry.update(
+            {
+                "name": key,
+                "version": version,
+                "file_name": wheel.name,
+                "install_dir": "site",
+                "package_type": "package",
+                "sha256": digest,
+                "imports": entry.get("imports") or [key.replace("-", "_")],
+                "depends": [d for d in entry.get("depends", []) if d in packages],
+                "unvendored_tests": False,
+                "tool": {},
+            }
+        )
         packages[key] = entry
     packages["openpyxl"]["depends"] = ["et-xmlfile"]
     lock = {"info": original["info"], "packages": packages}

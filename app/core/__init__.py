@@ -30,4 +30,29 @@ Public modules:
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
-SHARED = ("catalog", "chart_axes", "chart_meaning", "chart_specs", "chart_sql", "charts", "errors", "export", "filters", "fmt", "formats", "guard", "history", "missing", "naming", "profile", "query", "refine", "share", "sql", "statements", "types", "view", "zones")
+SHARED = (
+    "catalog",
+    "chart_axes",
+    "chart_meaning",
+    "chart_specs",
+    "chart_sql",
+    "charts",
+    "errors",
+    "export",
+    "filters",
+    "fmt",
+    "formats",
+    "guard",
+    "history",
+    "missing",
+    "naming",
+    "profile",
+    "query",
+    "refine",
+    "share",
+    "sql",
+    "statements",
+    "types",
+    "view",
+    "zones",
+)

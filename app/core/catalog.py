@@ -11,7 +11,6 @@ Runs under MicroPython and CPython (see README.md).
 
 from app.core import errors, missing, sql, types, zones
 
-
 REJECTS = "loupe_rejects"
 DELIMITERS = (",", ";", "\t", "|")
 # Lines the header check looks at when DuckDB's sniffer found no header.
@@ -83,7 +82,7 @@ def excel_separator(line):
     if line is None or not line.startswith(EXCEL_SEP) or len(line) <= len(EXCEL_SEP):
         return None
     delimiter = line[len(EXCEL_SEP)]
-    rest = line[len(EXCEL_SEP) + 1:].rstrip("\r")
+    rest = line[len(EXCEL_SEP) + 1 :].rstrip("\r")
     # A spreadsheet saved again pads the line with delimiters: "sep=;;;".
     if delimiter not in DELIMITERS or rest.replace(delimiter, "") != "":
         return None
@@ -159,8 +158,13 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     markers = missing.checked(options.get("missing"))
     unfit = options.get("late") or missing.WIDEN
     if unfit not in [choice for choice, _ in missing.LATE_CHOICES]:
-        raise errors.OpenError("What becomes of values that do not fit must be one of "
-                               + ", ".join(repr(c) for c, _ in missing.LATE_CHOICES) + "; got " + repr(unfit)[:40] + ".")
+        raise errors.OpenError(
+            "What becomes of values that do not fit must be one of "
+            + ", ".join(repr(c) for c, _ in missing.LATE_CHOICES)
+            + "; got "
+            + repr(unfit)[:40]
+            + "."
+        )
     yield from _create(table, file_name, display_name, options, None)
     info = yield from describe(table)
     if not info["columns"]:
@@ -297,9 +301,18 @@ def rejected_message(name: str, rejected: dict) -> str:
         problem = _PROBLEMS.get(str(example["problem"]), str(example["problem"]).lower())
         parts.append("line " + str(example["line"]) + " (" + problem + ": " + text + ")")
     more = ", …" if count > len(parts) else ""
-    return (str(count) + (" row" if count == 1 else " rows") + " of '" + name + "' did not fit the columns and "
-            + ("was" if count == 1 else "were") + " left out: " + ", ".join(parts) + more
-            + ". Check those lines; if whole columns look wrong, choose the delimiter or encoding by hand.")
+    return (
+        str(count)
+        + (" row" if count == 1 else " rows")
+        + " of '"
+        + name
+        + "' did not fit the columns and "
+        + ("was" if count == 1 else "were")
+        + " left out: "
+        + ", ".join(parts)
+        + more
+        + ". Check those lines; if whole columns look wrong, choose the delimiter or encoding by hand."
+    )
 
 
 def describe(table: str):
@@ -363,12 +376,15 @@ def csv_failure(name: str, engine_message: str) -> str:
         kept.append(line.rstrip(".")[:300])
     detail = ". ".join(kept).replace("Invalid Input Error: ", "")
     if "not utf-8" in engine_message.lower():
-        advice = (" The file is not UTF-8: choose its encoding (for example Windows-1252) when opening it,"
-                  " or save it as UTF-8.")
+        advice = (
+            " The file is not UTF-8: choose its encoding (for example Windows-1252) when opening it,"
+            " or save it as UTF-8."
+        )
     elif "Maximum line size" in engine_message:
-        advice = (" A single line that long usually means the file is not line-based CSV"
-                  " or has an unclosed quote; check the file, or split it into lines.")
+        advice = (
+            " A single line that long usually means the file is not line-based CSV"
+            " or has an unclosed quote; check the file, or split it into lines."
+        )
     else:
-        advice = (" Check that the file is comma-, semicolon-, tab- or pipe-separated text"
-                  " with a header line.")
+        advice = " Check that the file is comma-, semicolon-, tab- or pipe-separated text with a header line."
     return "Could not read '" + name + "' as CSV: " + detail + "." + advice

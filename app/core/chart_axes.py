@@ -57,6 +57,7 @@ UNITS = {
 
 # --- axes: how a column becomes the keys of a grouped chart -------------------------
 
+
 def category_or_time(chart, kinds, role, limit, rank, periods):
     name = chart[role]
     if kinds[name] in TIME:
@@ -215,38 +216,74 @@ def scatter_colors(points: list, name: str, kind: str, notes: list) -> dict:
     for point in points:
         point["color"] = names[keys[point["color"]]]
     if len(ranked) > TOP_COLORS:
-        notes.append("Colors: the " + str(TOP_COLORS) + " commonest of " + fmt.thousands(len(ranked)) + " values of "
-                     + name + "; the rest are '" + axis["other"] + "'.")
+        notes.append(
+            "Colors: the "
+            + str(TOP_COLORS)
+            + " commonest of "
+            + fmt.thousands(len(ranked))
+            + " values of "
+            + name
+            + "; the rest are '"
+            + axis["other"]
+            + "'."
+        )
     return axis
 
 
 def axis_shape(axis: dict) -> str:
     """How a binned or time axis grouped its column: ``'delay in 31 bins of 50'``, ``'date by week'``."""
     if axis["mode"] == "bins":
-        return (axis["name"] + " in " + str(axis["count"]) + (" bin" if axis["count"] == 1 else " bins")
-                + " of " + profile.number_text(axis["step"]))
+        return (
+            axis["name"]
+            + " in "
+            + str(axis["count"])
+            + (" bin" if axis["count"] == 1 else " bins")
+            + " of "
+            + profile.number_text(axis["step"])
+        )
     return axis["name"] + " by " + axis["unit"]
 
 
 def cut_note(axis: dict, aggregate: str, value):
     """The note of a category axis that kept only its top values (None when it kept them all)."""
-    if axis["mode"] != "category" or axis.get("groups", 0) <= axis.get("shown", 0) \
-            or axis.get("other") not in axis.get("labels", []):
+    if (
+        axis["mode"] != "category"
+        or axis.get("groups", 0) <= axis.get("shown", 0)
+        or axis.get("other") not in axis.get("labels", [])
+    ):
         return None
     by = "rows"
     if axis["rank"] == "value" and aggregate != "count":
         by = AGGREGATES[aggregate][1] + " of " + str(value)
-    return ("Top " + str(axis["shown"]) + " of " + fmt.thousands(axis["groups"]) + " values of " + axis["name"]
-            + " (by " + by + "); the rest are combined as '" + axis["other"] + "'.")
+    return (
+        "Top "
+        + str(axis["shown"])
+        + " of "
+        + fmt.thousands(axis["groups"])
+        + " values of "
+        + axis["name"]
+        + " (by "
+        + by
+        + "); the rest are combined as '"
+        + axis["other"]
+        + "'."
+    )
 
 
 def add_left_out_note(notes: list, count: int, what: str) -> None:
     if count > 0:
-        notes.append(fmt.thousands(count) + (" row" if count == 1 else " rows") + " without a value of "
-                     + what + (" is" if count == 1 else " are") + " left out.")
+        notes.append(
+            fmt.thousands(count)
+            + (" row" if count == 1 else " rows")
+            + " without a value of "
+            + what
+            + (" is" if count == 1 else " are")
+            + " left out."
+        )
 
 
 # --- bins and time periods ----------------------------------------------------------------
+
 
 def set_bins(axis: dict, lo, hi) -> None:
     """Edges of about ``axis["bins"]`` bins over lo..hi: a width of 1, 2 or 5 × 10^k, whole for whole numbers
@@ -262,12 +299,12 @@ def set_bins(axis: dict, lo, hi) -> None:
     if whole and (k < 0 or (axis.get("plain") and span < 3 * axis["bins"])):
         m, k = 1, 0  # years keep one point each while there are not too many: 144 years, not 72 pairs
     if whole:
-        step = m * 10 ** k
+        step = m * 10**k
         start = int(math.floor(lo / step)) * step
         count = int((hi - start) // step) + 1
         decimals = 0
     else:
-        step = m * 10.0 ** k
+        step = m * 10.0**k
         decimals = max(0, -k)
         start = round(math.floor(lo / step) * step, decimals)
         count = int(math.floor((hi - start) / step)) + 1
@@ -280,8 +317,11 @@ def time_unit(axis: dict, lo, hi) -> str:
     if axis["unit"] in UNITS:
         return axis["unit"]
     span = (hi - lo) if lo is not None and hi is not None else 0
-    finest = ("day", "week", "month", "quarter", "year") if axis["kind"] == "date" else \
-        ("second", "minute", "hour", "day", "week", "month", "quarter", "year")
+    finest = (
+        ("day", "week", "month", "quarter", "year")
+        if axis["kind"] == "date"
+        else ("second", "minute", "hour", "day", "week", "month", "quarter", "year")
+    )
     for unit in finest:
         if span / UNITS[unit][0] + 1 <= axis["periods"]:
             return unit
@@ -297,9 +337,16 @@ def time_label(ms, unit: str) -> str:
     y, m, d = profile._civil(days)
     date = _pad(y, 4) + "-" + _pad(m, 2) + "-" + _pad(d, 2)
     clock = _pad(rest // 3600, 2) + ":" + _pad(rest % 3600 // 60, 2)
-    return {"year": _pad(y, 4), "quarter": _pad(y, 4) + " Q" + str((m - 1) // 3 + 1), "month": date[:7],
-            "week": "week of " + date, "day": date, "hour": date + " " + clock, "minute": date + " " + clock,
-            "second": date + " " + clock + ":" + _pad(rest % 60, 2)}.get(unit, date)
+    return {
+        "year": _pad(y, 4),
+        "quarter": _pad(y, 4) + " Q" + str((m - 1) // 3 + 1),
+        "month": date[:7],
+        "week": "week of " + date,
+        "day": date,
+        "hour": date + " " + clock,
+        "minute": date + " " + clock,
+        "second": date + " " + clock + ":" + _pad(rest % 60, 2),
+    }.get(unit, date)
 
 
 def _pad(n, width: int) -> str:
@@ -308,6 +355,7 @@ def _pad(n, width: int) -> str:
 
 
 # --- small helpers ------------------------------------------------------------------------
+
 
 def _plain_text(value) -> str:
     return str(int(value))

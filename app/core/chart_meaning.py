@@ -31,34 +31,71 @@ MEASURES = ("amount", "level", "number")  # the meanings a chart may sum or aver
 PLACE_AXES = {"latitude": "y", "lat": "y", "longitude": "x", "lon": "x", "lng": "x", "long": "x"}
 _WORDS = {}  # type: dict
 for _meaning, _text in (
-        ("id", "id ids uuid guid identifier identification key pk fk code codes zip zipcode postcode postal fips "
-               "geoid phone telephone tel fax ssn isbn issn ean upc sku iata icao faa naics duns cusip isin serial "
-               "date datekey timestamp datetime epoch unixtime ts"),  # whole numbers that are dates: 20130101, epochs
-        ("label", "parent group grp cluster class category cat type kind sex gender label status state county "
-                  "region district division segment"),  # categories written as numbers (codes); text as it is
-        ("row", "row rownum rowid rownumber rownames unnamed idx"),
-        ("year", "year yr yyyy fy"),
-        ("part", "month mon mnth mth day dom doy yday mday wday dow weekday wkday dayofweek dayofmonth dayofyear "
-                 "hour hr hod minute quarter qtr week wk isoweek weekofyear weeknum woy yearmonth yyyymm yyyymmdd"),
-        ("place", "latitude lat longitude lon lng"),
-        ("angle", "dir direction bearing heading azimuth angle winddir wdir"),
-        ("amount", "count counts cnt total totals sum amount amt qty quantity units sales revenue revenues turnover "
-                   "cost costs spend spending spent expense expenses expenditure paid payment payments fee fees tax "
-                   "taxes profit profits loss losses gross net receipts disbursements donations budget deaths cases "
-                   "births injuries casualties visits visitors views clicks impressions downloads orders items "
-                   "passengers trips flights tickets votes goals precipitation precip prcp rain rainfall snow "
-                   "snowfall population pop people volume"),
-        ("level", "temp temperature tmax tmin tavg dewp dewpoint dew humid humidity rh pressure baro visib "
-                  "visibility wind gust speed velocity score rating grade price prices age height weight length "
-                  "width depth mass bmi density elevation elev altitude mpg horsepower acceleration delay duration "
-                  "latency level concentration ph salinity expect expectancy fertility yield open close high low "
-                  "adjclose mag magnitude")):
+    (
+        "id",
+        "id ids uuid guid identifier identification key pk fk code codes zip zipcode postcode postal fips "
+        "geoid phone telephone tel fax ssn isbn issn ean upc sku iata icao faa naics duns cusip isin serial "
+        "date datekey timestamp datetime epoch unixtime ts",
+    ),  # whole numbers that are dates: 20130101, epochs
+    (
+        "label",
+        "parent group grp cluster class category cat type kind sex gender label status state county "
+        "region district division segment",
+    ),  # categories written as numbers (codes); text as it is
+    ("row", "row rownum rowid rownumber rownames unnamed idx"),
+    ("year", "year yr yyyy fy"),
+    (
+        "part",
+        "month mon mnth mth day dom doy yday mday wday dow weekday wkday dayofweek dayofmonth dayofyear "
+        "hour hr hod minute quarter qtr week wk isoweek weekofyear weeknum woy yearmonth yyyymm yyyymmdd",
+    ),
+    ("place", "latitude lat longitude lon lng"),
+    ("angle", "dir direction bearing heading azimuth angle winddir wdir"),
+    (
+        "amount",
+        "count counts cnt total totals sum amount amt qty quantity units sales revenue revenues turnover "
+        "cost costs spend spending spent expense expenses expenditure paid payment payments fee fees tax "
+        "taxes profit profits loss losses gross net receipts disbursements donations budget deaths cases "
+        "births injuries casualties visits visitors views clicks impressions downloads orders items "
+        "passengers trips flights tickets votes goals precipitation precip prcp rain rainfall snow "
+        "snowfall population pop people volume",
+    ),
+    (
+        "level",
+        "temp temperature tmax tmin tavg dewp dewpoint dew humid humidity rh pressure baro visib "
+        "visibility wind gust speed velocity score rating grade price prices age height weight length "
+        "width depth mass bmi density elevation elev altitude mpg horsepower acceleration delay duration "
+        "latency level concentration ph salinity expect expectancy fertility yield open close high low "
+        "adjclose mag magnitude",
+    ),
+):
     for _word in _text.split():
         _WORDS[_word] = _meaning
 # Words naming a statistic: such a column is averaged whatever else its name says (trips_per_day, temp_min).
-_STATISTICS = ("per", "avg", "average", "mean", "median", "min", "max", "minimum", "maximum", "rate", "ratio",
-               "pct", "percent", "percentage", "perc", "share", "fraction", "proportion", "prob", "probability",
-               "std", "stddev")
+_STATISTICS = (
+    "per",
+    "avg",
+    "average",
+    "mean",
+    "median",
+    "min",
+    "max",
+    "minimum",
+    "maximum",
+    "rate",
+    "ratio",
+    "pct",
+    "percent",
+    "percentage",
+    "perc",
+    "share",
+    "fraction",
+    "proportion",
+    "prob",
+    "probability",
+    "std",
+    "stddev",
+)
 _NUMBERED = ("number", "num", "no", "nr", "nbr")  # invoice_no, week_number: a label; number_of_x: a count
 # Where a name says nothing, the scan looks for these meanings in this order.
 _SCAN = ("id", "row", "label", "year", "part", "place", "angle", "amount", "level")
@@ -171,8 +208,12 @@ def _meaning_by_values(fact: dict):
         return None
     exact = not fact.get("distinct_approx")
     present = (fact.get("count") or 0) - (fact.get("nulls") or 0)
-    if present >= 20 and low >= 0 and high - low + 1 <= 2 * present \
-            and distinct >= (present if exact else 0.9 * present):
+    if (
+        present >= 20
+        and low >= 0
+        and high - low + 1 <= 2 * present
+        and distinct >= (present if exact else 0.9 * present)
+    ):
         return "row"
     if _YEARS[0] <= low and high <= _YEARS[1]:
         return "year"
@@ -184,8 +225,12 @@ def _meaning_by_values(fact: dict):
 
 def _yearly(word: str) -> bool:
     """A word made with 'year' (birthyear, yearbuilt), not years or yearly."""
-    return len(word) > 4 and (word[:4] == "year" or word[-4:] == "year") and word not in ("years", "yearly") \
+    return (
+        len(word) > 4
+        and (word[:4] == "year" or word[-4:] == "year")
+        and word not in ("years", "yearly")
         and word not in _WORDS
+    )
 
 
 def _char_sort(ch: str) -> str:

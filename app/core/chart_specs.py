@@ -17,6 +17,7 @@ _VALUE_FORMAT = ",.6~r"
 
 # --- spec builders: one per kind ----------------------------------------------------------
 
+
 def bar_spec(spec: dict, chart: dict, data: dict) -> None:
     axes = data["axes"]
     x = axes["x"]
@@ -76,8 +77,12 @@ def heatmap_spec(spec: dict, chart: dict, data: dict) -> None:
     axes = data["axes"]
     encoding = _position(axes["x"], "x", True)
     encoding.update(_position(axes["y"], "y", True))
-    encoding["color"] = {"field": "value", "type": "quantitative", "title": _value_title(chart, data),
-                         "scale": {"scheme": "viridis"}}
+    encoding["color"] = {
+        "field": "value",
+        "type": "quantitative",
+        "title": _value_title(chart, data),
+        "scale": {"scheme": "viridis"},
+    }
     encoding["tooltip"] = _tooltip(data, chart)
     spec["mark"] = {"type": "rect"}
     spec["encoding"] = encoding
@@ -90,8 +95,12 @@ def scatter_spec(spec: dict, chart: dict, data: dict) -> None:
     tooltip = [_point_tooltip(axes["x"]), _point_tooltip(axes["y"])]
     color = axes.get("color")
     if color and color["mode"] == "number":
-        encoding["color"] = {"field": "color", "type": "quantitative", "title": color["name"],
-                             "scale": {"scheme": "viridis"}}
+        encoding["color"] = {
+            "field": "color",
+            "type": "quantitative",
+            "title": color["name"],
+            "scale": {"scheme": "viridis"},
+        }
         tooltip.append({"field": "color", "type": "quantitative", "title": color["name"], "format": _VALUE_FORMAT})
     elif color:
         encoding["color"] = _color_encoding(color)
@@ -109,24 +118,43 @@ def boxplot_spec(spec: dict, chart: dict, data: dict) -> None:
     x["axis"] = _label_axis(axis["labels"]) if chart["x"] else {"labels": False, "ticks": False}
     if not chart["x"]:
         x["title"] = None
-    tooltip = [{"field": "x", "type": "nominal", "title": chart["x"] or "rows"},
-               {"field": "n", "type": "quantitative", "title": "Rows", "format": ","}]
-    for field, label in (("min", "Minimum"), ("low", "Lower whisker"), ("q1", "25th percentile"),
-                         ("median", "Median"), ("q3", "75th percentile"), ("high", "Upper whisker"),
-                         ("max", "Maximum"), ("mean", "Mean")):
+    tooltip = [
+        {"field": "x", "type": "nominal", "title": chart["x"] or "rows"},
+        {"field": "n", "type": "quantitative", "title": "Rows", "format": ","},
+    ]
+    for field, label in (
+        ("min", "Minimum"),
+        ("low", "Lower whisker"),
+        ("q1", "25th percentile"),
+        ("median", "Median"),
+        ("q3", "75th percentile"),
+        ("high", "Upper whisker"),
+        ("max", "Maximum"),
+        ("mean", "Mean"),
+    ):
         tooltip.append({"field": field, "type": "quantitative", "title": label, "format": _VALUE_FORMAT})
     tooltip.append({"field": "outliers", "type": "quantitative", "title": "Outliers (not drawn)", "format": ","})
     scale = {"zero": False}
     spec["encoding"] = {"x": x, "tooltip": tooltip}
     spec["layer"] = [
-        {"mark": {"type": "rule"},
-         "encoding": {"y": {"field": "low", "type": "quantitative", "title": y, "scale": scale},
-                      "y2": {"field": "high"}}},
-        {"mark": {"type": "bar", "width": {"band": 0.6}},
-         "encoding": {"y": {"field": "q1", "type": "quantitative", "title": y, "scale": scale},
-                      "y2": {"field": "q3"}}},
-        {"mark": {"type": "tick", "color": "white", "thickness": 2, "width": {"band": 0.6}},
-         "encoding": {"y": {"field": "median", "type": "quantitative", "title": y, "scale": scale}}},
+        {
+            "mark": {"type": "rule"},
+            "encoding": {
+                "y": {"field": "low", "type": "quantitative", "title": y, "scale": scale},
+                "y2": {"field": "high"},
+            },
+        },
+        {
+            "mark": {"type": "bar", "width": {"band": 0.6}},
+            "encoding": {
+                "y": {"field": "q1", "type": "quantitative", "title": y, "scale": scale},
+                "y2": {"field": "q3"},
+            },
+        },
+        {
+            "mark": {"type": "tick", "color": "white", "thickness": 2, "width": {"band": 0.6}},
+            "encoding": {"y": {"field": "median", "type": "quantitative", "title": y, "scale": scale}},
+        },
     ]
 
 
@@ -148,10 +176,14 @@ def _position(axis: dict, channel: str, band: bool) -> dict:
         else:
             encoding["scale"] = {"zero": False}
     else:
-        encoding = {"field": field, "type": "temporal", "title": axis["name"] + " (" + axis["unit"] + ")",
-                    "scale": {"type": "utc"},
-                    # Labels closer than this are thinned out: the first, flush with the edge, touched the next.
-                    "axis": {"format": UNITS[axis["unit"]][2], "labelSeparation": 6}}
+        encoding = {
+            "field": field,
+            "type": "temporal",
+            "title": axis["name"] + " (" + axis["unit"] + ")",
+            "scale": {"type": "utc"},
+            # Labels closer than this are thinned out: the first, flush with the edge, touched the next.
+            "axis": {"format": UNITS[axis["unit"]][2], "labelSeparation": 6},
+        }
     out[channel] = encoding
     if band:
         out[channel + "2"] = {"field": field + "_end"}
@@ -173,8 +205,13 @@ def _value_encoding(chart: dict, data: dict, stacked: bool) -> dict:
 
 
 def _color_encoding(axis: dict) -> dict:
-    return {"field": "color", "type": "nominal", "sort": axis["labels"], "title": axis["name"],
-            "legend": {"labelLimit": 160}}
+    return {
+        "field": "color",
+        "type": "nominal",
+        "sort": axis["labels"],
+        "title": axis["name"],
+        "legend": {"labelLimit": 160},
+    }
 
 
 def _point_encoding(axis: dict) -> dict:
@@ -212,6 +249,7 @@ def _value_title(chart: dict, data: dict) -> str:
 
 
 # --- titles -----------------------------------------------------------------------------
+
 
 def by_title(chart: dict, data: dict) -> str:
     x = data["axes"].get("x") if data else None
@@ -258,9 +296,20 @@ def extremes(chart: dict, data: dict) -> str:
     what = "median" if key == "median" else _value_title(chart, data).lower()
     if len(present) == 1:
         return "One mark: " + _where(top, data) + ", " + what + " " + profile.number_text(top[key]) + "."
-    return (fmt.thousands(len(values)) + " marks. Highest " + what + ": " + _where(top, data) + ", "
-            + profile.number_text(top[key]) + "; lowest: " + _where(low, data) + ", "
-            + profile.number_text(low[key]) + ".")
+    return (
+        fmt.thousands(len(values))
+        + " marks. Highest "
+        + what
+        + ": "
+        + _where(top, data)
+        + ", "
+        + profile.number_text(top[key])
+        + "; lowest: "
+        + _where(low, data)
+        + ", "
+        + profile.number_text(low[key])
+        + "."
+    )
 
 
 def _where(value: dict, data: dict) -> str:

@@ -16,15 +16,38 @@ Runs under MicroPython and CPython (see README.md).
 
 from app.core import fmt, sql
 from app.core.chart_axes import (
-    BINS, PERIODS, TIME, TOP_BARS, TOP_BOXES, UNITS, add_left_out_note, as_float, as_int, axis_shape, bins_axis,
-    category_labels, category_or_time, color_axis, cut_note, heatmap_axis, label_boxes, point_axis, ranked_keys,
-    scatter_colors, set_bins, set_key, time_axis, time_unit)
+    BINS,
+    PERIODS,
+    TIME,
+    TOP_BARS,
+    TOP_BOXES,
+    UNITS,
+    add_left_out_note,
+    as_float,
+    as_int,
+    axis_shape,
+    bins_axis,
+    category_labels,
+    category_or_time,
+    color_axis,
+    cut_note,
+    heatmap_axis,
+    label_boxes,
+    point_axis,
+    ranked_keys,
+    scatter_colors,
+    set_bins,
+    set_key,
+    time_axis,
+    time_unit,
+)
 
 SAMPLE_ROWS = 5000  # scatter plots of more rows show a sample of this many
 SAMPLE_SEED = 42
 
 
 # --- data builders: one per kind, each a step generator ---------------------------
+
 
 def bar_data(source, kinds, chart):
     """Bars: one per category of x (the top ``TOP_BARS`` by the summary, the rest as 'Other')
@@ -60,8 +83,10 @@ def heatmap_data(source, kinds, chart):
 
 def scatter_data(source, kinds, chart):
     """Points: every row, or a reservoir sample of ``SAMPLE_ROWS`` drawn in DuckDB (fixed seed)."""
-    raws = [_raw_number_or_time(chart["x"], kinds[chart["x"]]) + " AS a1",
-            "CAST(" + sql.quote_ident(chart["y"]) + " AS DOUBLE) AS a2"]
+    raws = [
+        _raw_number_or_time(chart["x"], kinds[chart["x"]]) + " AS a1",
+        "CAST(" + sql.quote_ident(chart["y"]) + " AS DOUBLE) AS a2",
+    ]
     color = chart["color"]
     if color:
         raws.append(_raw_color(color, kinds[color]) + " AS a3")
@@ -70,8 +95,17 @@ def scatter_data(source, kinds, chart):
     counted = yield ("FROM " + values[0] + " SELECT count(*), count(*) FILTER (WHERE " + valid + ")", values[1])
     total, kept = as_int(counted["rows"][0][0]), as_int(counted["rows"][0][1])
     x_out = "epoch_ms(a1)::DOUBLE" if kinds[chart["x"]] in TIME else "a1"
-    text = ("SELECT " + x_out + ", a2" + (", a3" if color else "") + " FROM (FROM " + values[0]
-            + " SELECT * WHERE " + valid + ") AS loupe_points")
+    text = (
+        "SELECT "
+        + x_out
+        + ", a2"
+        + (", a3" if color else "")
+        + " FROM (FROM "
+        + values[0]
+        + " SELECT * WHERE "
+        + valid
+        + ") AS loupe_points"
+    )
     sampled = kept > SAMPLE_ROWS
     if sampled:
         # DuckDB takes only constants in a sample clause: these are this module's, never data.
@@ -86,8 +120,9 @@ def scatter_data(source, kinds, chart):
     axes = {"x": point_axis("x", chart["x"], kinds[chart["x"]]), "y": point_axis("y", chart["y"], "decimal")}
     notes = []
     if sampled:
-        notes.append("A sample of " + fmt.thousands(len(points)) + " of " + fmt.thousands(kept)
-                     + " rows, drawn in DuckDB.")
+        notes.append(
+            "A sample of " + fmt.thousands(len(points)) + " of " + fmt.thousands(kept) + " rows, drawn in DuckDB."
+        )
     elif points:
         notes.append(fmt.thousands(len(points)) + (" point" if len(points) == 1 else " points") + ", one per row.")
     if color:
@@ -107,19 +142,21 @@ def boxplot_data(source, kinds, chart):
     values = _values(source, [key + " AS k1", "CAST(" + sql.quote_ident(chart["y"]) + " AS DOUBLE) AS v"])
     # Quartiles per group first (the largest groups), then one more pass over the rows for the
     # whiskers, grouped by the box's number (grouping by every box column cost 1 s on 3M rows).
-    text = ("WITH loupe_v AS NOT MATERIALIZED (FROM " + values[0] + " SELECT k1, v WHERE isfinite(v)), "
-            "loupe_q AS (FROM (SELECT k1, count(*) AS n, min(v) AS lo, max(v) AS hi, avg(v) AS mean, "
-            "quantile_cont(v, [0.25, 0.5, 0.75]) AS q, "
-            "row_number() OVER (ORDER BY count(*) DESC, k1 NULLS LAST) AS r, count(*) OVER () AS groups "
-            "FROM loupe_v GROUP BY k1) AS loupe_boxes "
-            "SELECT *, q[1] - 1.5 * (q[3] - q[1]) AS fence_lo, q[3] + 1.5 * (q[3] - q[1]) AS fence_hi WHERE r <= ?), "
-            "loupe_w AS (SELECT loupe_q.r, min(loupe_v.v) FILTER (WHERE loupe_v.v >= fence_lo) AS low, "
-            "max(loupe_v.v) FILTER (WHERE loupe_v.v <= fence_hi) AS high, "
-            "count(*) FILTER (WHERE loupe_v.v < fence_lo OR loupe_v.v > fence_hi) AS outliers "
-            "FROM loupe_q JOIN loupe_v ON loupe_v.k1 IS NOT DISTINCT FROM loupe_q.k1 GROUP BY loupe_q.r) "
-            "SELECT k1, n::DOUBLE, lo, q[1], q[2], q[3], hi, mean, groups::DOUBLE, r::DOUBLE, "
-            "low, high, outliers::DOUBLE "
-            "FROM loupe_q JOIN loupe_w USING (r) ORDER BY r")
+    text = (
+        "WITH loupe_v AS NOT MATERIALIZED (FROM " + values[0] + " SELECT k1, v WHERE isfinite(v)), "
+        "loupe_q AS (FROM (SELECT k1, count(*) AS n, min(v) AS lo, max(v) AS hi, avg(v) AS mean, "
+        "quantile_cont(v, [0.25, 0.5, 0.75]) AS q, "
+        "row_number() OVER (ORDER BY count(*) DESC, k1 NULLS LAST) AS r, count(*) OVER () AS groups "
+        "FROM loupe_v GROUP BY k1) AS loupe_boxes "
+        "SELECT *, q[1] - 1.5 * (q[3] - q[1]) AS fence_lo, q[3] + 1.5 * (q[3] - q[1]) AS fence_hi WHERE r <= ?), "
+        "loupe_w AS (SELECT loupe_q.r, min(loupe_v.v) FILTER (WHERE loupe_v.v >= fence_lo) AS low, "
+        "max(loupe_v.v) FILTER (WHERE loupe_v.v <= fence_hi) AS high, "
+        "count(*) FILTER (WHERE loupe_v.v < fence_lo OR loupe_v.v > fence_hi) AS outliers "
+        "FROM loupe_q JOIN loupe_v ON loupe_v.k1 IS NOT DISTINCT FROM loupe_q.k1 GROUP BY loupe_q.r) "
+        "SELECT k1, n::DOUBLE, lo, q[1], q[2], q[3], hi, mean, groups::DOUBLE, r::DOUBLE, "
+        "low, high, outliers::DOUBLE "
+        "FROM loupe_q JOIN loupe_w USING (r) ORDER BY r"
+    )
     counted = yield ("FROM " + values[0] + " SELECT count(*), count(*) FILTER (WHERE isfinite(v))", values[1])
     total, kept = as_int(counted["rows"][0][0]), as_int(counted["rows"][0][1])
     result = yield (text, values[1] + [TOP_BOXES])
@@ -129,10 +166,21 @@ def boxplot_data(source, kinds, chart):
     for row in result["rows"]:
         groups = as_int(row[8])
         outliers += as_int(row[12])
-        boxes.append({"x": row[0], "n": as_int(row[1]), "min": as_float(row[2]), "q1": as_float(row[3]),
-                      "median": as_float(row[4]), "q3": as_float(row[5]), "max": as_float(row[6]),
-                      "mean": as_float(row[7]), "low": as_float(row[10]), "high": as_float(row[11]),
-                      "outliers": as_int(row[12])})
+        boxes.append(
+            {
+                "x": row[0],
+                "n": as_int(row[1]),
+                "min": as_float(row[2]),
+                "q1": as_float(row[3]),
+                "median": as_float(row[4]),
+                "q3": as_float(row[5]),
+                "max": as_float(row[6]),
+                "mean": as_float(row[7]),
+                "low": as_float(row[10]),
+                "high": as_float(row[11]),
+                "outliers": as_int(row[12]),
+            }
+        )
     axis = {"role": "x", "name": x, "mode": "category", "kind": kinds[x] if x else "text"}
     if x:
         axis["labels"] = label_boxes(boxes, kinds[x])
@@ -144,16 +192,20 @@ def boxplot_data(source, kinds, chart):
     notes = ["Quartiles computed in DuckDB from " + fmt.thousands(kept) + " rows."]
     if x and groups > len(boxes):
         notes.append("The " + str(len(boxes)) + " largest of " + fmt.thousands(groups) + " groups of " + x + ".")
-    notes.append("Whiskers reach the furthest values within 1.5 × IQR"
-                 + ("; " + fmt.thousands(outliers) + " outliers are not drawn." if outliers else "."))
+    notes.append(
+        "Whiskers reach the furthest values within 1.5 × IQR"
+        + ("; " + fmt.thousands(outliers) + " outliers are not drawn." if outliers else ".")
+    )
     add_left_out_note(notes, total - kept, chart["y"])
     if not boxes:
-        notes = ["No rows to chart: " + ("no row has a value of " + chart["y"] if total
-                                         else "this view has no rows") + "."]
+        notes = [
+            "No rows to chart: " + ("no row has a value of " + chart["y"] if total else "this view has no rows") + "."
+        ]
     return {"values": boxes, "axes": {"x": axis}, "notes": notes, "rows": kept}
 
 
 # --- the grouped query ----------------------------------------------------------------
+
 
 def _grouped(source, kinds, keys, value, aggregate):
     """Steps: the summary of ``value`` (None: rows) per combination of ``keys`` (axes).
@@ -192,8 +244,13 @@ def _grouped(source, kinds, keys, value, aggregate):
         axes[axis["role"]] = axis
     if out:
         shapes = [axis_shape(axis) for axis in keys if axis["mode"] != "category"]
-        notes.append("Summarised in DuckDB from " + fmt.thousands(rows) + (" row" if rows == 1 else " rows")
-                     + (": " + ", ".join(shapes) if shapes else "") + ".")
+        notes.append(
+            "Summarised in DuckDB from "
+            + fmt.thousands(rows)
+            + (" row" if rows == 1 else " rows")
+            + (": " + ", ".join(shapes) if shapes else "")
+            + "."
+        )
     for axis in keys:
         cut = cut_note(axis, aggregate, value)
         if cut:
@@ -201,15 +258,24 @@ def _grouped(source, kinds, keys, value, aggregate):
     if left_out:
         add_left_out_note(notes, left_out, " or ".join([a["name"] for i, a in ranged]))
     if not out:
-        notes = ["No rows to chart: " + ("no row has a value of " + " or ".join([a["name"] for i, a in ranged])
-                                         if left_out else "this view has no rows") + "."]
+        notes = [
+            "No rows to chart: "
+            + (
+                "no row has a value of " + " or ".join([a["name"] for i, a in ranged])
+                if left_out
+                else "this view has no rows"
+            )
+            + "."
+        ]
     return {"values": out, "axes": axes, "notes": notes, "rows": rows, "value": value, "aggregate": aggregate}
 
 
 def _ranges(values, ranged):
     """Steps: set each binned or time axis's edges from its column's range; return rows left out."""
-    select = ["count(*)", "count(*) FILTER (WHERE " + " AND ".join(["isfinite(a" + str(i + 1) + ")"
-                                                                    for i, a in ranged]) + ")"]
+    select = [
+        "count(*)",
+        "count(*) FILTER (WHERE " + " AND ".join(["isfinite(a" + str(i + 1) + ")" for i, a in ranged]) + ")",
+    ]
     for i, axis in ranged:
         alias = "a" + str(i + 1)
         only = " FILTER (WHERE isfinite(" + alias + "))"
@@ -252,8 +318,18 @@ def _grouped_query(values, keys, has_value, aggregate) -> tuple:
     for i, axis in enumerate(keys):
         n = str(i + 1)
         if axis["mode"] == "time":
-            text += ("epoch_ms(k" + n + ")::DOUBLE AS k" + n + ", "
-                     + "epoch_ms(k" + n + " + CAST(? AS INTERVAL))::DOUBLE AS e" + n + ", ")
+            text += (
+                "epoch_ms(k"
+                + n
+                + ")::DOUBLE AS k"
+                + n
+                + ", "
+                + "epoch_ms(k"
+                + n
+                + " + CAST(? AS INTERVAL))::DOUBLE AS e"
+                + n
+                + ", "
+            )
             params.append(UNITS[axis["unit"]][1])
         else:
             text += "k" + n + ", "
@@ -265,10 +341,23 @@ def _grouped_query(values, keys, has_value, aggregate) -> tuple:
         n = str(i + 1)
         if axis["mode"] == "category":
             rank = _PARTIAL_SQL[aggregate if axis["rank"] == "value" else "count"]
-            text += (", loupe_r" + n + " AS (FROM (SELECT k" + n + ", row_number() OVER (ORDER BY " + rank
-                     + " DESC NULLS LAST, k" + n + " NULLS LAST) AS r, count(*) OVER () AS groups"
-                     + " FROM loupe_g GROUP BY k" + n + ") AS loupe_ranked"
-                     + " SELECT k" + n + ", r, groups, r <= ? AS keep)")
+            text += (
+                ", loupe_r"
+                + n
+                + " AS (FROM (SELECT k"
+                + n
+                + ", row_number() OVER (ORDER BY "
+                + rank
+                + " DESC NULLS LAST, k"
+                + n
+                + " NULLS LAST) AS r, count(*) OVER () AS groups"
+                + " FROM loupe_g GROUP BY k"
+                + n
+                + ") AS loupe_ranked"
+                + " SELECT k"
+                + n
+                + ", r, groups, r <= ? AS keep)"
+            )
             params.append(int(axis["limit"]))
             joins += " JOIN loupe_r" + n + " ON loupe_g.k" + n + " IS NOT DISTINCT FROM loupe_r" + n + ".k" + n
             outs += ["CASE WHEN loupe_r" + n + ".keep THEN loupe_g.k" + n + " END", "NOT loupe_r" + n + ".keep"]
@@ -287,8 +376,16 @@ def _grouped_query(values, keys, has_value, aggregate) -> tuple:
         if axis["mode"] == "category":
             n = str(i + 1)
             partials += ["max(loupe_r" + n + ".groups)::DOUBLE", "min(loupe_r" + n + ".r)::DOUBLE"]
-    text += (" SELECT " + ", ".join(outs + partials) + " FROM loupe_g" + joins
-             + " GROUP BY " + groups + " ORDER BY " + groups)
+    text += (
+        " SELECT "
+        + ", ".join(outs + partials)
+        + " FROM loupe_g"
+        + joins
+        + " GROUP BY "
+        + groups
+        + " ORDER BY "
+        + groups
+    )
     return text, params, layout
 
 
@@ -311,19 +408,28 @@ def _cells(rows, keys, layout, has_value) -> list:
     binned = [i for i, axis in enumerate(keys) if axis["mode"] == "bins"]
     spans = []
     at = 0
-    for role, fields in layout:
+    for _role, fields in layout:
         spans.append((at, at + len(fields)))
         at += len(fields)
-    ranked = [(i, at + (5 if has_value else 1) + 2 * n) for n, i in
-              enumerate([i for i, axis in enumerate(keys) if axis["mode"] == "category"])]
+    ranked = [
+        (i, at + (5 if has_value else 1) + 2 * n)
+        for n, i in enumerate([i for i, axis in enumerate(keys) if axis["mode"] == "category"])
+    ]
     merged = {}  # type: dict
     out = []
     for row in rows:
         found = [tuple(row[a:b]) for a, b in spans]
         for i in binned:
             found[i] = (min(max(as_int(found[i][0]), 0), keys[i]["count"] - 1),)
-        cell = {"keys": found, "rows": as_int(row[at]), "nv": 0, "s": None, "lo": None, "hi": None,
-                "ranks": [0] * len(keys)}  # type: dict
+        cell = {
+            "keys": found,
+            "rows": as_int(row[at]),
+            "nv": 0,
+            "s": None,
+            "lo": None,
+            "hi": None,
+            "ranks": [0] * len(keys),
+        }  # type: dict
         if has_value:
             cell["nv"], cell["s"], cell["lo"], cell["hi"] = as_int(row[at + 1]), row[at + 2], row[at + 3], row[at + 4]
         for i, where in ranked:
@@ -362,6 +468,7 @@ def _aggregated(cell: dict, aggregate: str):
 
 
 # --- column expressions -----------------------------------------------------------------
+
 
 def _values(source: tuple, raws: list) -> tuple:
     """The source's rows reduced to the chart's columns (``a1``, ``a2``, ``v`` ...): ``(from_sql, params)``."""

@@ -38,8 +38,12 @@ from app.core import chart_axes, chart_meaning, chart_specs, chart_sql, errors
 # Re-exported: callers (app.ui.chart_panel, the tests) use them as charts.X.
 NUMBER, TIME, AGGREGATES, UNITS = chart_axes.NUMBER, chart_axes.TIME, chart_axes.AGGREGATES, chart_axes.UNITS
 MEASURES = chart_meaning.MEASURES
-TOP_BARS, TOP_COLORS, TOP_CELLS, TOP_BOXES = (chart_axes.TOP_BARS, chart_axes.TOP_COLORS, chart_axes.TOP_CELLS,
-                                              chart_axes.TOP_BOXES)
+TOP_BARS, TOP_COLORS, TOP_CELLS, TOP_BOXES = (
+    chart_axes.TOP_BARS,
+    chart_axes.TOP_COLORS,
+    chart_axes.TOP_CELLS,
+    chart_axes.TOP_BOXES,
+)
 BINS, PERIODS = chart_axes.BINS, chart_axes.PERIODS
 EMPTY_LABEL, OTHER_LABEL = chart_axes.EMPTY_LABEL, chart_axes.OTHER_LABEL
 SAMPLE_ROWS, SAMPLE_SEED = chart_sql.SAMPLE_ROWS, chart_sql.SAMPLE_SEED
@@ -58,11 +62,18 @@ EXPORT_HEIGHT = 400
 AGGREGATE_ORDER = ("count", "sum", "mean", "min", "max")
 _FOLLOWING = ("count", "sum", "mean")  # summaries that follow the value chosen (sum of rain, mean of temperature)
 UNIT_ORDER = ("auto", "year", "quarter", "month", "week", "day", "hour", "minute", "second")
-_KIND_WORDS = {"text": "text", "boolean": "true/false", "integer": "whole number", "decimal": "number",
-               "date": "date", "timestamp": "date and time"}
+_KIND_WORDS = {
+    "text": "text",
+    "boolean": "true/false",
+    "integer": "whole number",
+    "decimal": "number",
+    "date": "date",
+    "timestamp": "date and time",
+}
 
 
 # --- public API -----------------------------------------------------------------
+
 
 def suggest(columns: list, facts=None):
     """A first chart for a table, from what its columns hold (None when nothing fits).
@@ -96,7 +107,7 @@ def roles(kind: str) -> list:
 def fields_for(kind: str, columns: list) -> dict:
     """``{role: [column names that fit it]}`` for each role ``kind`` uses."""
     out = {}
-    for role, label, kinds, required in _entry(kind)["roles"]:
+    for role, _label, kinds, _required in _entry(kind)["roles"]:
         out[role] = [c["name"] for c in columns if c["kind"] in kinds]
     return out
 
@@ -121,33 +132,64 @@ def problem(chart, columns: list):
         return "A chart is described by an object such as {kind: 'bar', x: 'weather'}."
     kind = chart.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
-        return ("Unknown chart kind '" + str(kind) + "'; choose one of "
-                + ", ".join([KINDS[k]["label"].lower() for k in ORDER]) + ".")
+        return (
+            "Unknown chart kind '"
+            + str(kind)
+            + "'; choose one of "
+            + ", ".join([KINDS[k]["label"].lower() for k in ORDER])
+            + "."
+        )
     entry = KINDS[kind]
     found = _kinds_by_name(columns)
-    for role, label, kinds, required in entry["roles"]:
+    for role, _label, kinds, required in entry["roles"]:
         name = chart.get(role)
         if name in (None, ""):
             if required and not [c for c in columns if c["kind"] in kinds]:
-                return ("This table has no " + _wanted(kinds) + " column for " + role + " of a "
-                        + entry["label"].lower() + " chart; choose another kind of chart.")
+                return (
+                    "This table has no "
+                    + _wanted(kinds)
+                    + " column for "
+                    + role
+                    + " of a "
+                    + entry["label"].lower()
+                    + " chart; choose another kind of chart."
+                )
             if required:
                 return "Choose " + _a(_wanted(kinds)) + " column for " + role + "."
             continue
         if not isinstance(name, str) or name not in found:
-            return ("This table has no column named '" + str(name) + "' for " + role
-                    + "; choose one of its columns for the chart.")
+            return (
+                "This table has no column named '"
+                + str(name)
+                + "' for "
+                + role
+                + "; choose one of its columns for the chart."
+            )
         if found[name] not in kinds:
-            return ("Choose " + _a(_wanted(kinds)) + " column for " + role + ": '" + name + "' is "
-                    + _KIND_WORDS.get(found[name], found[name]) + ".")
+            return (
+                "Choose "
+                + _a(_wanted(kinds))
+                + " column for "
+                + role
+                + ": '"
+                + name
+                + "' is "
+                + _KIND_WORDS.get(found[name], found[name])
+                + "."
+            )
     value = entry["value"]
     if value:
         aggregate = chart.get("aggregate") or _default_aggregate(chart, value)
         if aggregate not in AGGREGATES:
-            return ("Unknown summary '" + str(aggregate) + "'; choose " + ", ".join(AGGREGATE_ORDER) + ".")
+            return "Unknown summary '" + str(aggregate) + "'; choose " + ", ".join(AGGREGATE_ORDER) + "."
         if aggregate != "count" and not chart.get(value):
-            return ("Choose a number column for " + value + " to take its " + AGGREGATES[aggregate][1]
-                    + ", or summarise by count.")
+            return (
+                "Choose a number column for "
+                + value
+                + " to take its "
+                + AGGREGATES[aggregate][1]
+                + ", or summarise by count."
+            )
     unit = chart.get("unit") or "auto"
     if unit not in UNIT_ORDER:
         return "Unknown time unit '" + str(unit) + "'; choose " + ", ".join(UNIT_ORDER) + "."
@@ -188,7 +230,7 @@ def fitted(chart: dict, columns: list, changed=None) -> dict:
     for role in ("x", "y", "color"):
         if role not in used or out[role] not in fits.get(role, []):
             out[role] = None
-    for role, label, kinds, required in entry["roles"]:
+    for role, _label, kinds, required in entry["roles"]:
         if out[role] is None and required:
             taken = [out[r] for r in ("x", "y", "color") if out[r]]
             ranked = _preferred(fits[role], kinds, columns)
@@ -235,11 +277,16 @@ def vega_lite(data: dict, export: bool = False) -> dict:
     notes as its subtitle.
     """
     chart = data["chart"]
-    spec = {"$schema": SCHEMA, "description": summary(data),
-            "title": {"text": title(data), "anchor": "start"},
-            "width": EXPORT_WIDTH if export else "container", "height": EXPORT_HEIGHT if export else HEIGHT,
-            "autosize": {"type": "fit-x", "contains": "padding"},
-            "data": {"values": data["values"]}, "config": {"aria": False}}  # type: dict
+    spec = {
+        "$schema": SCHEMA,
+        "description": summary(data),
+        "title": {"text": title(data), "anchor": "start"},
+        "width": EXPORT_WIDTH if export else "container",
+        "height": EXPORT_HEIGHT if export else HEIGHT,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": data["values"]},
+        "config": {"aria": False},
+    }  # type: dict
     if export:
         spec["autosize"] = {"type": "pad"}
         if data["notes"]:
@@ -277,6 +324,7 @@ def file_name(table: str, extension: str) -> str:
 
 # --- small helpers ------------------------------------------------------------------------
 
+
 def _entry(kind: str) -> dict:
     found = KINDS.get(kind)
     if found is None:
@@ -310,10 +358,12 @@ def _preferred(names: list, kinds: tuple, columns: list) -> list:
         if not numeric:
             return (kinds.index(kind), order[name])
         return (kind not in NUMBER, chart_meaning.meaning(name, kind) not in MEASURES, order[name])
+
     return sorted(names, key=rank)
 
 
 # --- the first chart ----------------------------------------------------------------------
+
 
 def _first_chart(columns: list, facts: dict):
     """The first rule of ``_WITH_VALUE`` (or ``_WITHOUT_VALUE``) whose group the table has, as a chart."""
@@ -321,7 +371,7 @@ def _first_chart(columns: list, facts: dict):
     value = (groups["measure"] or [None])[0]
     groups["value"] = [value] if value else []
     groups["second"] = groups["measure"][1:]
-    for group, build in (_WITH_VALUE if value else _WITHOUT_VALUE):
+    for group, build in _WITH_VALUE if value else _WITHOUT_VALUE:
         if groups[group]:
             return build(groups[group][0], value, _kinds_by_name(columns))
     return None
@@ -353,11 +403,17 @@ def _held(column: dict, fact, index: int) -> dict:
     present = rows - (fact.get("nulls") or 0)
     distinct = fact["distinct"] if known else 0  # type: int
     enough = 0.9 * present if fact.get("distinct_approx") else present  # an estimate may be 10% off
-    return {"name": column["name"], "kind": kind, "index": index,
-            "meaning": chart_meaning.meaning(column["name"], kind, fact) if kind in ANY_AXIS else None,
-            "distinct": distinct if known else None, "constant": known and distinct <= 1,
-            "unique": known and present > 1 and distinct >= enough, "sparse": known and present * 2 < rows,
-            "few": known and distinct <= TOP_BARS and present >= 5 * distinct}
+    return {
+        "name": column["name"],
+        "kind": kind,
+        "index": index,
+        "meaning": chart_meaning.meaning(column["name"], kind, fact) if kind in ANY_AXIS else None,
+        "distinct": distinct if known else None,
+        "constant": known and distinct <= 1,
+        "unique": known and present > 1 and distinct >= enough,
+        "sparse": known and present * 2 < rows,
+        "few": known and distinct <= TOP_BARS and present >= 5 * distinct,
+    }
 
 
 def _measure_rank(held: dict) -> tuple:
@@ -431,10 +487,26 @@ _GROUPS = (
     ("label", lambda h: h["kind"] in ("text", "boolean"), _table_order),
 )
 # (group, chart builder): the first group a table has gives its first chart.
-_WITH_VALUE = (("time", _line), ("year", _line), ("place", _map), ("category", _bar), ("part", _bar),
-               ("second", _scatter), ("code", _bar), ("value", _histogram))
-_WITHOUT_VALUE = (("place", _map), ("time", _line), ("year", _line), ("repeated", _bar), ("part", _bar),
-                  ("repeated_code", _bar), ("number", _histogram), ("label", _bar))
+_WITH_VALUE = (
+    ("time", _line),
+    ("year", _line),
+    ("place", _map),
+    ("category", _bar),
+    ("part", _bar),
+    ("second", _scatter),
+    ("code", _bar),
+    ("value", _histogram),
+)
+_WITHOUT_VALUE = (
+    ("place", _map),
+    ("time", _line),
+    ("year", _line),
+    ("repeated", _bar),
+    ("part", _bar),
+    ("repeated_code", _bar),
+    ("number", _histogram),
+    ("label", _bar),
+)
 
 
 def _wanted(kinds: tuple) -> str:
@@ -455,31 +527,81 @@ def _a(words: str) -> str:
 # kind -> its label, roles [(role, label, column kinds that fit, required)], the role
 # whose values are summarised (None: none), and its builders.
 KINDS = {  # type: dict
-    "bar": {"label": "Bar", "value": "y", "data": chart_sql.bar_data, "spec": chart_specs.bar_spec,
-            "title": chart_specs.by_title,
-            "roles": (("x", "Categories (x)", CATEGORY + TIME, True), ("y", "Value (y)", NUMBER, False),
-                      ("color", "Color", CATEGORY, False))},
-    "line": {"label": "Line", "value": "y", "data": chart_sql.line_data, "spec": chart_specs.line_spec,
-             "title": chart_specs.by_title,
-             "roles": (("x", "Along (x)", TIME + NUMBER, True), ("y", "Value (y)", NUMBER, False),
-                       ("color", "One line per (color)", CATEGORY, False))},
-    "area": {"label": "Area", "value": "y", "data": chart_sql.line_data, "spec": chart_specs.area_spec,
-             "title": chart_specs.by_title,
-             "roles": (("x", "Along (x)", TIME + NUMBER, True), ("y", "Value (y)", NUMBER, False),
-                       ("color", "Stack by (color)", CATEGORY, False))},
-    "scatter": {"label": "Scatter", "value": None, "data": chart_sql.scatter_data, "spec": chart_specs.scatter_spec,
-                "title": chart_specs.scatter_title,
-                "roles": (("x", "X", NUMBER + TIME, True), ("y", "Y", NUMBER, True),
-                          ("color", "Color", CATEGORY + ("decimal",), False))},
-    "histogram": {"label": "Histogram", "value": None, "data": chart_sql.histogram_data,
-                  "spec": chart_specs.histogram_spec, "title": chart_specs.histogram_title,
-                  "roles": (("x", "Values (x)", NUMBER, True), ("color", "Stack by (color)", CATEGORY, False))},
-    "boxplot": {"label": "Box plot", "value": None, "data": chart_sql.boxplot_data, "spec": chart_specs.boxplot_spec,
-                "title": chart_specs.boxplot_title,
-                "roles": (("x", "Group by (x)", CATEGORY, False), ("y", "Values (y)", NUMBER, True))},
-    "heatmap": {"label": "Heatmap", "value": "color", "data": chart_sql.heatmap_data, "spec": chart_specs.heatmap_spec,
-                "title": chart_specs.heatmap_title,
-                "roles": (("x", "Across (x)", ANY_AXIS, True), ("y", "Down (y)", ANY_AXIS, True),
-                          ("color", "Value (color)", NUMBER, False))},
+    "bar": {
+        "label": "Bar",
+        "value": "y",
+        "data": chart_sql.bar_data,
+        "spec": chart_specs.bar_spec,
+        "title": chart_specs.by_title,
+        "roles": (
+            ("x", "Categories (x)", CATEGORY + TIME, True),
+            ("y", "Value (y)", NUMBER, False),
+            ("color", "Color", CATEGORY, False),
+        ),
+    },
+    "line": {
+        "label": "Line",
+        "value": "y",
+        "data": chart_sql.line_data,
+        "spec": chart_specs.line_spec,
+        "title": chart_specs.by_title,
+        "roles": (
+            ("x", "Along (x)", TIME + NUMBER, True),
+            ("y", "Value (y)", NUMBER, False),
+            ("color", "One line per (color)", CATEGORY, False),
+        ),
+    },
+    "area": {
+        "label": "Area",
+        "value": "y",
+        "data": chart_sql.line_data,
+        "spec": chart_specs.area_spec,
+        "title": chart_specs.by_title,
+        "roles": (
+            ("x", "Along (x)", TIME + NUMBER, True),
+            ("y", "Value (y)", NUMBER, False),
+            ("color", "Stack by (color)", CATEGORY, False),
+        ),
+    },
+    "scatter": {
+        "label": "Scatter",
+        "value": None,
+        "data": chart_sql.scatter_data,
+        "spec": chart_specs.scatter_spec,
+        "title": chart_specs.scatter_title,
+        "roles": (
+            ("x", "X", NUMBER + TIME, True),
+            ("y", "Y", NUMBER, True),
+            ("color", "Color", CATEGORY + ("decimal",), False),
+        ),
+    },
+    "histogram": {
+        "label": "Histogram",
+        "value": None,
+        "data": chart_sql.histogram_data,
+        "spec": chart_specs.histogram_spec,
+        "title": chart_specs.histogram_title,
+        "roles": (("x", "Values (x)", NUMBER, True), ("color", "Stack by (color)", CATEGORY, False)),
+    },
+    "boxplot": {
+        "label": "Box plot",
+        "value": None,
+        "data": chart_sql.boxplot_data,
+        "spec": chart_specs.boxplot_spec,
+        "title": chart_specs.boxplot_title,
+        "roles": (("x", "Group by (x)", CATEGORY, False), ("y", "Values (y)", NUMBER, True)),
+    },
+    "heatmap": {
+        "label": "Heatmap",
+        "value": "color",
+        "data": chart_sql.heatmap_data,
+        "spec": chart_specs.heatmap_spec,
+        "title": chart_specs.heatmap_title,
+        "roles": (
+            ("x", "Across (x)", ANY_AXIS, True),
+            ("y", "Down (y)", ANY_AXIS, True),
+            ("color", "Value (color)", NUMBER, False),
+        ),
+    },
 }
 ORDER = ("bar", "line", "area", "scatter", "histogram", "boxplot", "heatmap")

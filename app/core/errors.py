@@ -46,14 +46,27 @@ class ChartError(LoupeError):
 
 
 # What the browser says when WebAssembly code stops in the middle (a "trap").
-TRAPS = ("function signature mismatch", "unreachable", "memory access out of bounds", "index out of bounds",
-         "integer overflow", "integer divide by zero", "call stack", "Aborted(", "table index is out of bounds")
-TRAP_MESSAGE = ("The engine stopped in the middle of this query (a WebAssembly failure: “{detail}”), "
-                "a fault in DuckDB-WASM rather than in the SQL. Try the query another way, for example with "
-                "fewer rows or other functions.")
-ZONE_ADVICE = ("Times with a time zone (TIMESTAMP WITH TIME ZONE) need DuckDB's time-zone extension for this, "
-               "which Loupe does not load. Use them in UTC: cast them first, as in "
-               "date_trunc('month', CAST(ts AS TIMESTAMP)). Files' zoned times are read as UTC already.")
+TRAPS = (
+    "function signature mismatch",
+    "unreachable",
+    "memory access out of bounds",
+    "index out of bounds",
+    "integer overflow",
+    "integer divide by zero",
+    "call stack",
+    "Aborted(",
+    "table index is out of bounds",
+)
+TRAP_MESSAGE = (
+    "The engine stopped in the middle of this query (a WebAssembly failure: “{detail}”), "
+    "a fault in DuckDB-WASM rather than in the SQL. Try the query another way, for example with "
+    "fewer rows or other functions."
+)
+ZONE_ADVICE = (
+    "Times with a time zone (TIMESTAMP WITH TIME ZONE) need DuckDB's time-zone extension for this, "
+    "which Loupe does not load. Use them in UTC: cast them first, as in "
+    "date_trunc('month', CAST(ts AS TIMESTAMP)). Files' zoned times are read as UTC already."
+)
 
 # (prefix of DuckDB's message, advice appended for a person)
 _ENGINE_ADVICE = [
@@ -73,6 +86,7 @@ def query_error(message: str) -> QueryError:
     A refusal of the engine's lock (app/core/guard.py) says what Loupe does instead.
     """
     from app.core import guard
+
     text = _strip_engine_noise(str(message))
     if is_trap(text):
         return QueryError(TRAP_MESSAGE.replace("{detail}", text.split("\n")[0][:120]))
@@ -93,8 +107,10 @@ def after_trap(alive: bool) -> str:
     """What to add to ``TRAP_MESSAGE`` once the engine was checked afterwards."""
     if alive:
         return "Loupe checked the engine afterwards: it still works, and every table is as it was."
-    return ("Loupe checked the engine afterwards and it no longer answers: reload the page to start it again "
-            "(the view is kept in the address; files you opened must be opened again).")
+    return (
+        "Loupe checked the engine afterwards and it no longer answers: reload the page to start it again "
+        "(the view is kept in the address; files you opened must be opened again)."
+    )
 
 
 def is_trap(message: str) -> bool:
@@ -110,5 +126,5 @@ def _strip_engine_noise(message: str) -> str:
     text = message.strip()
     for noise in ("Error: ", "RuntimeError: "):
         if text.startswith(noise):
-            text = text[len(noise):]
+            text = text[len(noise) :]
     return text or "The query failed without a message from the engine."

@@ -56,18 +56,48 @@ ORDER = ("csv", "tsv", "json", "parquet", "xlsx")
 # ("sql": in export_select, "cell": by the Excel writer, None: not a spreadsheet
 # format). ``as_text``: words of DuckDB type names the format gets as text.
 FORMATS = {  # type: dict
-    "csv": {"label": "CSV", "extension": "csv", "mime": "text/csv", "writer": "copy",
-            "delimiter": ",", "neutralise": "sql"},
-    "tsv": {"label": "TSV", "extension": "tsv", "mime": "text/tab-separated-values", "writer": "copy",
-            "delimiter": "\t", "neutralise": "sql"},
-    "json": {"label": "JSON", "extension": "json", "mime": "application/json", "writer": "json",
-             "neutralise": None, "as_text": _JSON_AS_TEXT},
-    "parquet": {"label": "Parquet", "extension": "parquet", "mime": "application/vnd.apache.parquet",
-                "writer": "parquet", "neutralise": None, "as_text": _ARROW_AS_TEXT},
-    "xlsx": {"label": "Excel", "extension": "xlsx",
-             "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "writer": "xlsx", "neutralise": "cell", "as_text": _JSON_AS_TEXT, "max_rows": XLSX_MAX_ROWS - 1,
-             "max_columns": XLSX_MAX_COLUMNS},
+    "csv": {
+        "label": "CSV",
+        "extension": "csv",
+        "mime": "text/csv",
+        "writer": "copy",
+        "delimiter": ",",
+        "neutralise": "sql",
+    },
+    "tsv": {
+        "label": "TSV",
+        "extension": "tsv",
+        "mime": "text/tab-separated-values",
+        "writer": "copy",
+        "delimiter": "\t",
+        "neutralise": "sql",
+    },
+    "json": {
+        "label": "JSON",
+        "extension": "json",
+        "mime": "application/json",
+        "writer": "json",
+        "neutralise": None,
+        "as_text": _JSON_AS_TEXT,
+    },
+    "parquet": {
+        "label": "Parquet",
+        "extension": "parquet",
+        "mime": "application/vnd.apache.parquet",
+        "writer": "parquet",
+        "neutralise": None,
+        "as_text": _ARROW_AS_TEXT,
+    },
+    "xlsx": {
+        "label": "Excel",
+        "extension": "xlsx",
+        "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "writer": "xlsx",
+        "neutralise": "cell",
+        "as_text": _JSON_AS_TEXT,
+        "max_rows": XLSX_MAX_ROWS - 1,
+        "max_columns": XLSX_MAX_COLUMNS,
+    },
 }
 
 
@@ -122,8 +152,17 @@ def copy_to(select_sql: str, params: list, file_name: str, fmt_key: str, header:
     for ch in file_name or "'":
         if not ("a" <= ch <= "z" or "A" <= ch <= "Z" or "0" <= ch <= "9" or ch in "-_./"):
             raise ValueError("export file names are Loupe's own: letters, digits and '-_./'")
-    text = ("COPY (" + select_sql + ") TO '" + file_name + "' (FORMAT csv, HEADER "
-            + ("true" if header else "false") + ", DELIMITER " + _literal(entry["delimiter"]) + ")")
+    text = (
+        "COPY ("
+        + select_sql
+        + ") TO '"
+        + file_name
+        + "' (FORMAT csv, HEADER "
+        + ("true" if header else "false")
+        + ", DELIMITER "
+        + _literal(entry["delimiter"])
+        + ")"
+    )
     return text, list(params)
 
 
@@ -147,8 +186,11 @@ def copy_plan(select_sql: str, params: list, rows: int, columns: int, fmt_key: s
         part = ("SELECT * FROM " + table + " WHERE rowid >= ? AND rowid < ?", [start, start + step])
         files.append(copy_to(part[0], part[1], name, fmt_key, not files) + (name,))
         start += step
-    return {"before": [("CREATE OR REPLACE TEMP TABLE " + sql.quote_ident(stem) + " AS " + select_sql, list(params))],
-            "files": files, "after": [("DROP TABLE IF EXISTS " + table, [])]}
+    return {
+        "before": [("CREATE OR REPLACE TEMP TABLE " + sql.quote_ident(stem) + " AS " + select_sql, list(params))],
+        "files": files,
+        "after": [("DROP TABLE IF EXISTS " + table, [])],
+    }
 
 
 def copy_chunk_rows(columns: int) -> int:
@@ -174,15 +216,25 @@ def size_problem(fmt_key: str, rows: int, columns: int) -> str:
         return _too_many_rows(rows, most)
     widest = entry.get("max_columns")
     if widest is not None and columns > widest:
-        return ("The view has " + fmt.thousands(columns) + " columns; an Excel sheet holds at most "
-                + fmt.thousands(widest) + ". Hide some columns, or export as CSV or Parquet.")
+        return (
+            "The view has "
+            + fmt.thousands(columns)
+            + " columns; an Excel sheet holds at most "
+            + fmt.thousands(widest)
+            + ". Hide some columns, or export as CSV or Parquet."
+        )
     return ""
 
 
 def _too_many_rows(rows: int, most: int) -> str:
-    return ("The view has " + fmt.thousands(rows) + " rows; an Excel sheet holds at most "
-            + fmt.thousands(most) + " below its header. Filter the view to fewer rows, "
-            "or export it as CSV or Parquet, which have no row limit.")
+    return (
+        "The view has "
+        + fmt.thousands(rows)
+        + " rows; an Excel sheet holds at most "
+        + fmt.thousands(most)
+        + " below its header. Filter the view to fewer rows, "
+        "or export it as CSV or Parquet, which have no row limit."
+    )
 
 
 def unique_names(names: list) -> list:
@@ -228,11 +280,20 @@ def sheet_title(table: str) -> str:
 
 def done_message(fmt_key: str, rows: int, name: str) -> str:
     """``'Exported 1,461 rows as CSV to seattle_weather.csv.'``"""
-    return ("Exported " + fmt.thousands(rows) + (" row" if rows == 1 else " rows") + " as "
-            + FORMATS[fmt_key]["label"] + " to " + name + ".")
+    return (
+        "Exported "
+        + fmt.thousands(rows)
+        + (" row" if rows == 1 else " rows")
+        + " as "
+        + FORMATS[fmt_key]["label"]
+        + " to "
+        + name
+        + "."
+    )
 
 
 # --- Markdown ----------------------------------------------------------------
+
 
 def markdown(columns: list, rows: list) -> str:
     """A GitHub-flavoured Markdown table; number columns are right-aligned.
@@ -256,9 +317,15 @@ def markdown(columns: list, rows: list) -> str:
 def markdown_message(copied: int, total: int) -> str:
     """What a Markdown copy put on the clipboard, and what it left out."""
     if copied < total:
-        return ("Copied the first " + fmt.thousands(copied) + " of " + fmt.thousands(total)
-                + " rows as a Markdown table (a Markdown copy stops at " + fmt.thousands(MARKDOWN_MAX_ROWS)
-                + " rows; export as CSV for all of them).")
+        return (
+            "Copied the first "
+            + fmt.thousands(copied)
+            + " of "
+            + fmt.thousands(total)
+            + " rows as a Markdown table (a Markdown copy stops at "
+            + fmt.thousands(MARKDOWN_MAX_ROWS)
+            + " rows; export as CSV for all of them)."
+        )
     return "Copied " + fmt.thousands(copied) + (" row" if copied == 1 else " rows") + " as a Markdown table."
 
 
@@ -276,8 +343,19 @@ def _expression(column: dict, ref: str, protect: bool, as_text) -> str:
     if column["type"].upper() != "VARCHAR":
         ref = "CAST(" + ref + " AS VARCHAR)"
     # Constants of this module, not values: the prefixes are fixed characters.
-    return ("CASE WHEN left(" + ref + ", 1) IN (" + ", ".join(_char_sql(c) for c in FORMULA_PREFIXES)
-            + ") THEN " + _char_sql(TEXT_PREFIX) + " || " + ref + " ELSE " + ref + " END")
+    return (
+        "CASE WHEN left("
+        + ref
+        + ", 1) IN ("
+        + ", ".join(_char_sql(c) for c in FORMULA_PREFIXES)
+        + ") THEN "
+        + _char_sql(TEXT_PREFIX)
+        + " || "
+        + ref
+        + " ELSE "
+        + ref
+        + " END"
+    )
 
 
 def _stored_as_text(column: dict, as_text) -> bool:
@@ -313,6 +391,7 @@ def _char_sql(ch: str) -> str:
 
 # --- Excel (Pyodide worker only) -----------------------------------------------
 
+
 class XlsxBook:
     """An Excel workbook written row by row with openpyxl's write-only mode.
 
@@ -327,6 +406,7 @@ class XlsxBook:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
+
         self._cell_type = WriteOnlyCell
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet(sheet_title(title))
@@ -366,6 +446,7 @@ class XlsxBook:
     def finish(self) -> bytes:
         """The .xlsx file's bytes."""
         import io
+
         buffer = io.BytesIO()
         self.book.save(buffer)
         return buffer.getvalue()
@@ -378,15 +459,22 @@ class XlsxBook:
         """What was changed on the way to Excel, in words ([] when nothing was)."""
         out = []
         if self.cut:
-            out.append(_counted(self.cut, "value was", "values were") + " longer than Excel's "
-                       + fmt.thousands(XLSX_MAX_CELL) + " characters per cell and cut there; "
-                       "export as CSV or Parquet to keep every value whole.")
+            out.append(
+                _counted(self.cut, "value was", "values were")
+                + " longer than Excel's "
+                + fmt.thousands(XLSX_MAX_CELL)
+                + " characters per cell and cut there; "
+                "export as CSV or Parquet to keep every value whole."
+            )
         if self.replaced:
-            out.append(_counted(self.replaced, "value held", "values held") + " control characters Excel "
-                       "cannot store; each was replaced with \ufffd.")
+            out.append(
+                _counted(self.replaced, "value held", "values held") + " control characters Excel "
+                "cannot store; each was replaced with \ufffd."
+            )
         if self.zoned:
-            out.append("Times with a time zone (" + ", ".join(self.zoned) + ") are written in UTC; "
-                       "Excel has no time zones.")
+            out.append(
+                "Times with a time zone (" + ", ".join(self.zoned) + ") are written in UTC; Excel has no time zones."
+            )
         return out
 
     def _text_cell(self, text: str):
@@ -425,7 +513,7 @@ def _xlsx_number(value):
     """Numbers Excel holds exactly (15 significant digits); the rest as their exact text."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)  # an exact big integer or decimal, NaN or Infinity
-    if isinstance(value, int) and abs(value) >= 10 ** 15:
+    if isinstance(value, int) and abs(value) >= 10**15:
         return str(value)
     return value
 
@@ -439,6 +527,7 @@ def _xlsx_decimal(value):
 
 def _xlsx_date(value):
     import datetime
+
     try:
         day = datetime.date.fromisoformat(str(value))
     except ValueError:
@@ -448,6 +537,7 @@ def _xlsx_date(value):
 
 def _xlsx_timestamp(value):
     import datetime
+
     text = str(value)
     clock = text[:-1] if text.endswith("Z") else text
     try:
@@ -468,6 +558,7 @@ def _xlsx_time(value):
 def _clock(text: str):
     """``'13:05:09.25'`` as a time (Python 3.11's fromisoformat wants 3 or 6 fraction digits)."""
     import datetime
+
     whole, _, fraction = text.partition(".")
     hours, minutes, seconds = whole.split(":")
     micros = int((fraction + "000000")[:6]) if fraction else 0

@@ -214,8 +214,10 @@ def regex_message(pattern: str, engine_message: str) -> str:
     reason = engine_message.split(" — ")[0]
     if ":" in reason:
         reason = reason.split(":", 1)[1].strip()
-    return ("“" + pattern + "” is not a valid regular expression (" + reason + "). Fix it, or untick "
-            "'regular expression' to find the text as it is.")
+    return (
+        "“" + pattern + "” is not a valid regular expression (" + reason + "). Fix it, or untick "
+        "'regular expression' to find the text as it is."
+    )
 
 
 def column_named(columns: list, name: str) -> dict:

@@ -64,8 +64,13 @@ def _float_text(value: float) -> str:
 
 def rows_caption(rows: int, columns: int) -> str:
     """``'1,461 rows × 6 columns'`` with singulars where they belong."""
-    return (thousands(rows) + (" row" if rows == 1 else " rows") + " × "
-            + thousands(columns) + (" column" if columns == 1 else " columns"))
+    return (
+        thousands(rows)
+        + (" row" if rows == 1 else " rows")
+        + " × "
+        + thousands(columns)
+        + (" column" if columns == 1 else " columns")
+    )
 
 
 def range_caption(offset: int, shown: int, total: int) -> str:

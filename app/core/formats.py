@@ -45,11 +45,24 @@ _BINARY_MAGIC = [
     (b"Rar!", "a RAR archive; extract it first"),
 ]
 _EXTENSIONS = [
-    (".csv", CSV), (".tsv", CSV), (".tab", CSV), (".txt", CSV), (".psv", CSV),
-    (".jsonl", JSON_LINES), (".ndjson", JSON_LINES), (".json", JSON),
-    (".parquet", PARQUET), (".pq", PARQUET),
-    (".xlsx", XLSX), (".xlsm", XLSX), (".xlsb", XLSX), (".xls", XLSX), (".ods", XLSX),
-    (".sqlite", SQLITE), (".sqlite3", SQLITE), (".db", SQLITE),
+    (".csv", CSV),
+    (".tsv", CSV),
+    (".tab", CSV),
+    (".txt", CSV),
+    (".psv", CSV),
+    (".jsonl", JSON_LINES),
+    (".ndjson", JSON_LINES),
+    (".json", JSON),
+    (".parquet", PARQUET),
+    (".pq", PARQUET),
+    (".xlsx", XLSX),
+    (".xlsm", XLSX),
+    (".xlsb", XLSX),
+    (".xls", XLSX),
+    (".ods", XLSX),
+    (".sqlite", SQLITE),
+    (".sqlite3", SQLITE),
+    (".db", SQLITE),
 ]
 
 
@@ -60,8 +73,7 @@ def detect(name: str, head: bytes) -> dict:
     and ``compressed`` tells that it was compressed: call ``is_gzip`` first.
     """
     if len(head) == 0:
-        raise errors.EmptyFileError(
-            "'" + name + "' is empty. Choose a file that has a header line and rows.")
+        raise errors.EmptyFileError("'" + name + "' is empty. Choose a file that has a header line and rows.")
     inner = strip_gzip_suffix(name)
     for magic, fmt in _MAGIC:
         if head[: len(magic)] == magic:
@@ -76,12 +88,14 @@ def detect(name: str, head: bytes) -> dict:
     if by_name in (PARQUET, XLSX, SQLITE):
         raise errors.OpenError(
             "'" + name + "' is named like " + _ARTICLE[by_name] + " file but its content is not. "
-            "The file may be damaged or only partly downloaded; try saving or downloading it again.")
+            "The file may be damaged or only partly downloaded; try saving or downloading it again."
+        )
     encoding = detect_encoding(head)
     if encoding is None:
         raise errors.BinaryFileError(
             "'" + name + "' contains binary data, not text. Check that you chose the right file, "
-            "or export it as CSV, JSON, Parquet or Excel.")
+            "or export it as CSV, JSON, Parquet or Excel."
+        )
     fmt = by_name or _format_from_text(head, encoding)
     if fmt == JSON and _looks_like_json_lines(head, encoding):
         fmt = JSON_LINES
@@ -91,12 +105,12 @@ def detect(name: str, head: bytes) -> dict:
 def check_text(name: str, text: str) -> None:
     """Raise an OpenError if given ``text`` cannot be a table (empty, blank or with NULs)."""
     if not text.strip():
-        raise errors.EmptyFileError(
-            "'" + name + "' is empty. Give CSV text with a header line and at least one row.")
+        raise errors.EmptyFileError("'" + name + "' is empty. Give CSV text with a header line and at least one row.")
     if "\x00" in text[:4096]:
         raise errors.BinaryFileError(
             "'" + name + "' contains NUL characters, so it is not CSV text. "
-            "If it is UTF-16, save it as UTF-8 and try again.")
+            "If it is UTF-16, save it as UTF-8 and try again."
+        )
 
 
 # How text in each encoding reaches DuckDB: (encoding DuckDB reads, encoding
@@ -138,13 +152,22 @@ def size_problem(name: str, fmt: str, plan: dict, size: int):
     """A message when ``name`` is too big to read the way ``plan`` says; else None."""
     whole = plan["gzip"] or plan["transcode"] or fmt in (JSON, JSON_LINES)
     if fmt in PYTHON_FORMATS and size > MAX_FOR_PYTHON:
-        return ("'" + name + "' is " + _size(size) + ", too large to read in the browser as " + fmt
-                + ". Export the sheet or table you need as CSV or Parquet and open that.")
+        return (
+            "'"
+            + name
+            + "' is "
+            + _size(size)
+            + ", too large to read in the browser as "
+            + fmt
+            + ". Export the sheet or table you need as CSV or Parquet and open that."
+        )
     if whole and size > MAX_IN_MEMORY:
         how = "decompressed" if plan["gzip"] else ("re-encoded" if plan["transcode"] else "parsed as JSON")
-        return ("'" + name + "' is " + _size(size) + "; it would have to be " + how + " in memory, which is more "
-                "than a browser tab can hold. Open a sample of it, or convert it to Parquet (or uncompressed "
-                "UTF-8 CSV, which Loupe reads in place) first.")
+        return (
+            "'" + name + "' is " + _size(size) + "; it would have to be " + how + " in memory, which is more "
+            "than a browser tab can hold. Open a sample of it, or convert it to Parquet (or uncompressed "
+            "UTF-8 CSV, which Loupe reads in place) first."
+        )
     return None
 
 
@@ -222,7 +245,7 @@ def valid_utf8(data: bytes, allow_cut_end: bool = True) -> bool:
         else:
             return False
         if i + width > n:
-            return allow_cut_end and all(0x80 <= b <= 0xBF for b in data[i + 1:])
+            return allow_cut_end and all(0x80 <= b <= 0xBF for b in data[i + 1 :])
         for j in range(1, width):
             if not 0x80 <= data[i + j] <= 0xBF:
                 return False
@@ -278,7 +301,7 @@ def _first_text(head: bytes, encoding: str) -> str:
             low.append(body[i] if body[i] < 0x80 else 0x3F)
         return bytes(low).decode("utf-8")
     start = 3 if head[:3] == b"\xef\xbb\xbf" else 0
-    return bytes(head[start: start + 4096]).decode("utf-8", "ignore")
+    return bytes(head[start : start + 4096]).decode("utf-8", "ignore")
 
 
 def _format_from_text(head: bytes, encoding: str) -> str:

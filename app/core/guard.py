@@ -31,29 +31,94 @@ LOCK = (
     "SET lock_configuration = true",
 )
 
-NETWORK_MESSAGE = ("Loupe reads files you open or give as a URL; SQL cannot fetch addresses or read other files. "
-                   "Open the file with the URL box (or Open file…), then query its table.")
-EXTENSION_MESSAGE = ("This needs a DuckDB extension, and Loupe does not install or load extensions: they would be "
-                     "downloaded from another site. Loupe reads CSV, JSON, Parquet, Excel and SQLite files itself "
-                     "(Open file… or the URL box) and writes them with Export.")
-LOCKED_MESSAGE = ("Loupe's engine settings are fixed so that no SQL can reach the network; SET, RESET and "
-                  "PRAGMA cannot change them. Everything else in SQL works as usual.")
-NOT_READING_MESSAGE = ("SQL from the page around Loupe may only read (SELECT, WITH … SELECT, DESCRIBE, SHOW, "
-                       "SUMMARIZE, EXPLAIN); it cannot change or make tables. Refused: ")
+NETWORK_MESSAGE = (
+    "Loupe reads files you open or give as a URL; SQL cannot fetch addresses or read other files. "
+    "Open the file with the URL box (or Open file…), then query its table."
+)
+EXTENSION_MESSAGE = (
+    "This needs a DuckDB extension, and Loupe does not install or load extensions: they would be "
+    "downloaded from another site. Loupe reads CSV, JSON, Parquet, Excel and SQLite files itself "
+    "(Open file… or the URL box) and writes them with Export."
+)
+LOCKED_MESSAGE = (
+    "Loupe's engine settings are fixed so that no SQL can reach the network; SET, RESET and "
+    "PRAGMA cannot change them. Everything else in SQL works as usual."
+)
+NOT_READING_MESSAGE = (
+    "SQL from the page around Loupe may only read (SELECT, WITH … SELECT, DESCRIBE, SHOW, "
+    "SUMMARIZE, EXPLAIN); it cannot change or make tables. Refused: "
+)
 
 # First words of statements that only read.
 _READING = ("SELECT", "VALUES", "FROM", "TABLE", "PIVOT", "UNPIVOT", "(", "DESCRIBE", "SHOW", "SUMMARIZE")
 # First words of every other statement DuckDB runs. A first word in neither
 # list is not SQL DuckDB can parse: it fails before anything runs, with
 # DuckDB's own syntax error (a typo in a link gets that, not a question).
-_OTHER_STATEMENTS = ("WITH", "EXPLAIN", "CREATE", "DROP", "ALTER", "INSERT", "UPDATE", "DELETE", "MERGE",
-                     "TRUNCATE", "COPY", "ATTACH", "DETACH", "USE", "EXPORT", "IMPORT", "INSTALL", "FORCE", "LOAD",
-                     "SET", "RESET", "PRAGMA", "CALL", "CHECKPOINT", "VACUUM", "ANALYZE", "PREPARE", "EXECUTE",
-                     "DEALLOCATE", "BEGIN", "START", "COMMIT", "ROLLBACK", "ABORT", "END", "COMMENT", "REPLACE",
-                     "UPSERT", "GRANT", "REVOKE", "RELEASE", "SAVEPOINT", "LISTEN", "NOTIFY", "UNLISTEN", "DISCARD")
+_OTHER_STATEMENTS = (
+    "WITH",
+    "EXPLAIN",
+    "CREATE",
+    "DROP",
+    "ALTER",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "MERGE",
+    "TRUNCATE",
+    "COPY",
+    "ATTACH",
+    "DETACH",
+    "USE",
+    "EXPORT",
+    "IMPORT",
+    "INSTALL",
+    "FORCE",
+    "LOAD",
+    "SET",
+    "RESET",
+    "PRAGMA",
+    "CALL",
+    "CHECKPOINT",
+    "VACUUM",
+    "ANALYZE",
+    "PREPARE",
+    "EXECUTE",
+    "DEALLOCATE",
+    "BEGIN",
+    "START",
+    "COMMIT",
+    "ROLLBACK",
+    "ABORT",
+    "END",
+    "COMMENT",
+    "REPLACE",
+    "UPSERT",
+    "GRANT",
+    "REVOKE",
+    "RELEASE",
+    "SAVEPOINT",
+    "LISTEN",
+    "NOTIFY",
+    "UNLISTEN",
+    "DISCARD",
+)
 # Words that may begin the main statement after a WITH clause.
-_MAIN_WORDS = ("SELECT", "VALUES", "FROM", "TABLE", "PIVOT", "UNPIVOT", "INSERT", "UPDATE", "DELETE", "MERGE",
-               "CREATE", "DROP", "ALTER", "COPY")
+_MAIN_WORDS = (
+    "SELECT",
+    "VALUES",
+    "FROM",
+    "TABLE",
+    "PIVOT",
+    "UNPIVOT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "MERGE",
+    "CREATE",
+    "DROP",
+    "ALTER",
+    "COPY",
+)
 # (a fragment of DuckDB's message, what to say instead)
 _ENGINE_REFUSALS = (
     ("file system operations are disabled by configuration", NETWORK_MESSAGE),
@@ -153,13 +218,13 @@ def _words(statement: str, limit: int) -> list:
         ch = statement[i]
         if ch == "'" or ch == '"':
             i = statements.skip_quoted(statement, i, ch)
-        elif statement[i:i + 2] == "--":
+        elif statement[i : i + 2] == "--":
             end = statement.find("\n", i)
             i = n if end < 0 else end + 1
-        elif statement[i:i + 2] == "/*":
+        elif statement[i : i + 2] == "/*":
             end = statement.find("*/", i + 2)
             i = n if end < 0 else end + 2
-        elif statement[i:i + 2] == "$$":
+        elif statement[i : i + 2] == "$$":
             end = statement.find("$$", i + 2)
             i = n if end < 0 else end + 2
         elif ch == "(":

@@ -31,13 +31,12 @@ Runs under MicroPython and CPython (see README.md).
 from app.core import errors, fmt, sql
 
 # What R, pandas, SAS/Stata, spreadsheets and databases write for a missing value.
-KNOWN = ["NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "Null", "None", "#N/A", "#NA", "<NA>",
-         "-", "--", ".", "?"]
+KNOWN = ["NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "Null", "None", "#N/A", "#NA", "<NA>", "-", "--", ".", "?"]
 MAX_MARKERS = 32
 MAX_MARKER_CHARS = 40
 # What becomes of values far into a file that do not fit their column's sniffed type (Read as…).
-WIDEN = "widen"            # the column gets a type they fit (INTEGER → BIGINT → DOUBLE → text)
-AS_MISSING = "missing"     # the column keeps its type; they become NULL, counted and shown
+WIDEN = "widen"  # the column gets a type they fit (INTEGER → BIGINT → DOUBLE → text)
+AS_MISSING = "missing"  # the column keeps its type; they become NULL, counted and shown
 LATE_CHOICES = ((WIDEN, "widen the column"), (AS_MISSING, "read as missing"))
 # Rows DuckDB's sniffer types columns from (read_csv's default sample_size): a
 # column it left as text because of a marker shows that marker within them.
@@ -50,21 +49,39 @@ RULES = [
     ("BIGINT", "(regexp_full_match(trim({c}), ?) AND TRY_CAST({c} AS BIGINT) IS NOT NULL)", ["[+-]?[0-9]+"]),
     ("DOUBLE", "(regexp_matches({c}, ?) AND TRY_CAST({c} AS DOUBLE) IS NOT NULL)", ["[0-9]"]),
     ("BOOLEAN", "lower(trim({c})) IN (?, ?)", ["true", "false"]),
-    ("DATE", "(regexp_full_match(trim({c}), ?) AND TRY_CAST(trim({c}) AS DATE) IS NOT NULL)",
-     ["[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"]),
+    (
+        "DATE",
+        "(regexp_full_match(trim({c}), ?) AND TRY_CAST(trim({c}) AS DATE) IS NOT NULL)",
+        ["[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"],
+    ),
     # Not a time ending in an offset (Z, +01:00): a cast to TIMESTAMP would drop it. Those are zoned.
-    ("TIMESTAMP", "(regexp_matches({c}, ?) AND NOT regexp_matches(trim({c}), ?) "
-                  "AND TRY_CAST(trim({c}) AS TIMESTAMP) IS NOT NULL)",
-     ["^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]", "[0-9](Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$"]),
-    ("TIMESTAMP WITH TIME ZONE",
-     "(regexp_matches({c}, ?) AND TRY_CAST(trim({c}) AS TIMESTAMP WITH TIME ZONE) IS NOT NULL)",
-     ["^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]"]),
-    ("TIME", "(regexp_full_match(trim({c}), ?) AND TRY_CAST(trim({c}) AS TIME) IS NOT NULL)",
-     ["[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"]),
+    (
+        "TIMESTAMP",
+        "(regexp_matches({c}, ?) AND NOT regexp_matches(trim({c}), ?) "
+        "AND TRY_CAST(trim({c}) AS TIMESTAMP) IS NOT NULL)",
+        ["^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]", "[0-9](Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$"],
+    ),
+    (
+        "TIMESTAMP WITH TIME ZONE",
+        "(regexp_matches({c}, ?) AND TRY_CAST(trim({c}) AS TIMESTAMP WITH TIME ZONE) IS NOT NULL)",
+        ["^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]"],
+    ),
+    (
+        "TIME",
+        "(regexp_full_match(trim({c}), ?) AND TRY_CAST(trim({c}) AS TIME) IS NOT NULL)",
+        ["[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"],
+    ),
 ]
-_NAMES = {"BIGINT": "integers", "DOUBLE": "decimals", "BOOLEAN": "true/false values", "DATE": "dates",
-          "TIMESTAMP": "dates and times", "TIMESTAMP WITH TIME ZONE": "dates and times",
-          "TIME": "times of day", "VARCHAR": "text"}
+_NAMES = {
+    "BIGINT": "integers",
+    "DOUBLE": "decimals",
+    "BOOLEAN": "true/false values",
+    "DATE": "dates",
+    "TIMESTAMP": "dates and times",
+    "TIMESTAMP WITH TIME ZONE": "dates and times",
+    "TIME": "times of day",
+    "VARCHAR": "text",
+}
 
 
 def checked(value) -> list:
@@ -74,18 +91,21 @@ def checked(value) -> list:
     if isinstance(value, str):
         value = parse(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise errors.OpenError("Missing values must be a list of texts such as [\"NA\", \"-\"].")
+        raise errors.OpenError('Missing values must be a list of texts such as ["NA", "-"].')
     out = []  # type: list
     for marker in value:
         if marker and marker not in out:
             out.append(marker)
     if len(out) > MAX_MARKERS:
-        raise errors.OpenError("Give at most " + str(MAX_MARKERS) + " missing-value markers; "
-                               + str(len(out)) + " were given.")
+        raise errors.OpenError(
+            "Give at most " + str(MAX_MARKERS) + " missing-value markers; " + str(len(out)) + " were given."
+        )
     for marker in out:
         if len(marker) > MAX_MARKER_CHARS or "\x00" in marker:
-            raise errors.OpenError("'" + marker[:MAX_MARKER_CHARS] + "…' is too long to be a missing-value marker; "
-                                   "markers are short texts such as NA or -.")
+            raise errors.OpenError(
+                "'" + marker[:MAX_MARKER_CHARS] + "…' is too long to be a missing-value marker; "
+                "markers are short texts such as NA or -."
+            )
     return out
 
 
@@ -124,7 +144,7 @@ def settle_types(table: str, columns: list, markers: list, widened=None, late=WI
         found = yield _sampled_markers(table, text if markers else [], decimals, markers)
         masks = found["rows"][0]
         candidates = [name for name, bits in zip(text, masks) if bits]
-        with_nan = [name for name, n in zip(decimals, masks[len(masks) - len(decimals):]) if n]
+        with_nan = [name for name, n in zip(decimals, masks[len(masks) - len(decimals) :]) if n]
     candidates += [c["name"] for c in columns if c["name"] in widened]
     changes = []  # type: list
     if candidates:
@@ -137,8 +157,17 @@ def settle_types(table: str, columns: list, markers: list, widened=None, late=WI
     if with_nan:
         counted = yield _nan_counts(table, with_nan)
         for column, n in zip(with_nan, counted["rows"][0]):
-            changes.append({"column": column, "type": "DOUBLE", "rule": "missing", "nulls": n, "markers": nan,
-                            "was": None, "nan": True})
+            changes.append(
+                {
+                    "column": column,
+                    "type": "DOUBLE",
+                    "rule": "missing",
+                    "nulls": n,
+                    "markers": nan,
+                    "was": None,
+                    "nan": True,
+                }
+            )
     converted = [c for c in changes if c["type"] != "VARCHAR"]
     if converted:
         yield _convert(table, converted)
@@ -167,19 +196,36 @@ def changes_message(name: str, changes: list) -> str:
         for change in missing:
             nulls += change["nulls"]
         markers = used(missing, _all_markers(missing))
-        parts.append("In '" + name + "', " + _quoted_list(markers) + (" marks" if len(markers) == 1 else " mark")
-                     + " missing values (" + fmt.thousands(nulls) + "): " + _columns_with_types(missing)
-                     + ". To change this, open Read as… and edit Missing values.")
+        parts.append(
+            "In '"
+            + name
+            + "', "
+            + _quoted_list(markers)
+            + (" marks" if len(markers) == 1 else " mark")
+            + " missing values ("
+            + fmt.thousands(nulls)
+            + "): "
+            + _columns_with_types(missing)
+            + ". To change this, open Read as… and edit Missing values."
+        )
     for change in changes:
         if change["rule"] == "late":
             late = change.get("late") or {}
             where = " (the first on line " + fmt.thousands(late["line"]) + ")" if late.get("line") else ""
-            parts.append("In '" + change["column"] + "', " + fmt.thousands(change["unfit"])
-                         + (" value" if change["unfit"] == 1 else " values") + " far into the file "
-                         + ("is" if change["unfit"] == 1 else "are") + " not "
-                         + _NAMES.get(change["was"], change["was"].lower()) + where
-                         + " and became missing, as chosen in Read as…; no row was left out."
-                         " To keep them, choose Values that do not fit: widen the column.")
+            parts.append(
+                "In '"
+                + change["column"]
+                + "', "
+                + fmt.thousands(change["unfit"])
+                + (" value" if change["unfit"] == 1 else " values")
+                + " far into the file "
+                + ("is" if change["unfit"] == 1 else "are")
+                + " not "
+                + _NAMES.get(change["was"], change["was"].lower())
+                + where
+                + " and became missing, as chosen in Read as…; no row was left out."
+                " To keep them, choose Values that do not fit: widen the column."
+            )
             continue
         if change["rule"] != "widened":
             continue
@@ -187,9 +233,16 @@ def changes_message(name: str, changes: list) -> str:
         where = ""
         if late.get("line"):
             where = " (first on line " + fmt.thousands(late["line"]) + ")"
-        parts.append("'" + change["column"] + "' holds values far into the file that are not "
-                     + _NAMES.get(change["was"], change["was"].lower()) + where + ", so it was read as "
-                     + _NAMES.get(change["type"], change["type"].lower()) + "; no row was left out.")
+        parts.append(
+            "'"
+            + change["column"]
+            + "' holds values far into the file that are not "
+            + _NAMES.get(change["was"], change["was"].lower())
+            + where
+            + ", so it was read as "
+            + _NAMES.get(change["type"], change["type"].lower())
+            + "; no row was left out."
+        )
     return " ".join(parts)
 
 
@@ -199,8 +252,10 @@ def _sampled_markers(table: str, text: list, decimals: list, markers: list) -> t
     parts = [mask(column) for column in text]
     parts += ["count(*) FILTER (WHERE isnan(s." + sql.quote_ident(column) + "))" for column in decimals]
     sample = "(SELECT * FROM " + sql.quote_ident(table) + " LIMIT ?) AS s"
-    return ("SELECT " + ", ".join(parts) + " FROM " + sample + ", " + marker_list(markers),
-            [SNIFF_ROWS] + list(markers))
+    return (
+        "SELECT " + ", ".join(parts) + " FROM " + sample + ", " + marker_list(markers),
+        [SNIFF_ROWS] + list(markers),
+    )
 
 
 def _fit_counts(table: str, candidates: list, markers: list) -> tuple:
@@ -215,16 +270,24 @@ def _fit_counts(table: str, candidates: list, markers: list) -> tuple:
     params = []  # type: list
     other = "v IS NOT NULL AND NOT list_contains(k.m, v)"
     for i, column in enumerate(candidates):
-        counts = [_weighted("list_contains(k.m, v)"),
-                  "bit_or(CAST(1 AS BIGINT) << (list_position(k.m, v) - 1)) FILTER (WHERE list_contains(k.m, v))",
-                  _weighted(other)]
+        counts = [
+            _weighted("list_contains(k.m, v)"),
+            "bit_or(CAST(1 AS BIGINT) << (list_position(k.m, v) - 1)) FILTER (WHERE list_contains(k.m, v))",
+            _weighted(other),
+        ]
         for _, test, test_params in RULES:
             counts.append(_weighted(other + " AND " + test.replace("{c}", "v")))
             params += test_params
-        values = ("(SELECT " + sql.quote_ident(column) + " AS v, count(*) AS n FROM " + sql.quote_ident(table)
-                  + " GROUP BY 1) AS s")
-        parts.append("SELECT " + str(i) + " AS i, " + ", ".join(counts) + " FROM " + values + ", "
-                     + marker_list(markers))
+        values = (
+            "(SELECT "
+            + sql.quote_ident(column)
+            + " AS v, count(*) AS n FROM "
+            + sql.quote_ident(table)
+            + " GROUP BY 1) AS s"
+        )
+        parts.append(
+            "SELECT " + str(i) + " AS i, " + ", ".join(counts) + " FROM " + values + ", " + marker_list(markers)
+        )
         params += list(markers)  # each part's marker list comes after its rules' parameters
     return " UNION ALL ".join(parts), params
 
@@ -242,8 +305,9 @@ def _nan_counts(table: str, decimals: list) -> tuple:
 def mask(column: str) -> str:
     """SQL: a bit mask of the markers (``k.m``, see ``marker_list``) column ``s.column`` holds; NULL if none."""
     c = "s." + sql.quote_ident(column)
-    return ("bit_or(CAST(1 AS BIGINT) << (list_position(k.m, " + c + ") - 1)) "
-            "FILTER (WHERE list_contains(k.m, " + c + "))")
+    return (
+        "bit_or(CAST(1 AS BIGINT) << (list_position(k.m, " + c + ") - 1)) FILTER (WHERE list_contains(k.m, " + c + "))"
+    )
 
 
 def marker_list(markers: list) -> str:
@@ -262,8 +326,15 @@ def _decide(column: str, counts: list, markers: list, was, late=None):
         # The person chose to keep the sniffed type: the values that do not fit it become NULL, counted.
         unfit = others - fits[[r[0] for r in RULES].index(was)]
         rule = "missing" if not unfit else "late"
-        return {"column": column, "type": was, "rule": rule, "nulls": nulls, "markers": found, "was": was,
-                "unfit": unfit}
+        return {
+            "column": column,
+            "type": was,
+            "rule": rule,
+            "nulls": nulls,
+            "markers": found,
+            "was": was,
+            "unfit": unfit,
+        }
     order = [r[0] for r in RULES]
     if was in order:  # the type DuckDB sniffed is tried first
         order = [was] + [t for t in order if t != was]
@@ -291,8 +362,15 @@ def _convert(table: str, changes: list) -> tuple:
         if change.get("nan"):
             cast = "CASE WHEN isnan(" + c + ") THEN NULL ELSE " + c + " END"
         elif change["markers"]:
-            cast = ("CASE WHEN " + c + " IN (" + ", ".join("?" for _ in change["markers"]) + ") THEN NULL ELSE "
-                    + cast + " END")
+            cast = (
+                "CASE WHEN "
+                + c
+                + " IN ("
+                + ", ".join("?" for _ in change["markers"])
+                + ") THEN NULL ELSE "
+                + cast
+                + " END"
+            )
             params += change["markers"]
         replaced.append(cast + " AS " + c)
     t = sql.quote_ident(table)

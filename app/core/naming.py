@@ -4,8 +4,20 @@ Runs under MicroPython and CPython (see README.md).
 """
 
 MAX_NAME = 60
-_KNOWN_SUFFIXES = (".gz", ".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson",
-                   ".parquet", ".xlsx", ".sqlite", ".sqlite3", ".db")
+_KNOWN_SUFFIXES = (
+    ".gz",
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".parquet",
+    ".xlsx",
+    ".sqlite",
+    ".sqlite3",
+    ".db",
+)
 
 
 def table_name_for(source_name: str, existing: list) -> str:
@@ -68,8 +80,8 @@ def _percent_decode(text: str) -> str:
     raw = bytearray()
     i = 0
     while i < len(text):
-        if text[i] == "%" and i + 2 < len(text) + 0 and _is_hex(text[i + 1: i + 3]):
-            raw.append(int(text[i + 1: i + 3], 16))
+        if text[i] == "%" and i + 2 < len(text) + 0 and _is_hex(text[i + 1 : i + 3]):
+            raw.append(int(text[i + 1 : i + 3], 16))
             i += 3
         else:
             raw.extend(text[i].encode())

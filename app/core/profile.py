@@ -38,14 +38,48 @@ _INF = float("inf")
 _FLOATS = ("DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8")
 # Types whose statistics DuckDB computes natively and fast; others (HUGEINT,
 # whose avg overflows, DECIMAL, whose quantiles round to its scale) as DOUBLE.
-_NATIVE_STATS = _FLOATS + ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
-                           "UINTEGER", "UBIGINT", "INT", "INT1", "INT2", "INT4", "INT8")
+_NATIVE_STATS = _FLOATS + (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "INT",
+    "INT1",
+    "INT2",
+    "INT4",
+    "INT8",
+)
 _NAMED_FLOATS = {"NaN": float("nan"), "Infinity": _INF, "-Infinity": -_INF}
 
 _DAY = 86400
 # Fixed time bins in seconds, up to two weeks; wider bins are calendar months and years.
-_SECOND_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800,
-                 3600, 7200, 10800, 21600, 43200, _DAY, 2 * _DAY, 7 * _DAY, 14 * _DAY)
+_SECOND_STEPS = (
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    7200,
+    10800,
+    21600,
+    43200,
+    _DAY,
+    2 * _DAY,
+    7 * _DAY,
+    14 * _DAY,
+)
 _MONDAY = 4 * _DAY  # 1970-01-05: week bins start on Mondays
 _MONTH_STEPS = (1, 2, 3, 6)
 _AVERAGE_MONTH = 2629746  # seconds in 365.2425 / 12 days
@@ -63,8 +97,15 @@ def column_profile(source: tuple, column: dict, bins: int = BINS, top: int = TOP
     read at all raises ``QueryError``.
     """
     kind = column.get("kind") or types.kind_of(column["type"])
-    profile = {"name": column["name"], "type": column["type"], "kind": kind,
-               "count": 0, "nulls": 0, "distinct": None, "distinct_approx": True}
+    profile = {
+        "name": column["name"],
+        "type": column["type"],
+        "kind": kind,
+        "count": 0,
+        "nulls": 0,
+        "distinct": None,
+        "distinct_approx": True,
+    }
     profiler = _PROFILERS.get(kind, _profile_counts)
     yield from profiler(profile, _values(source, column["name"]), column["type"].strip().upper(), bins, top)
     return profile
@@ -79,15 +120,17 @@ def spark_bars(profile: dict) -> list:
     else:
         return []
     tallest = max([bar[1] for bar in bars])
-    return [{"label": bar[0], "count": bar[1], "fraction": (bar[1] / tallest) if tallest else 0.0}
-            for bar in bars]
+    return [{"label": bar[0], "count": bar[1], "fraction": (bar[1] / tallest) if tallest else 0.0} for bar in bars]
 
 
 def summary_lines(profile: dict) -> list:
     """``[(label, text)]`` for the detail panel, in reading order."""
     count = profile["count"]
-    lines = [("Type", profile["type"]), ("Rows", fmt.thousands(count)),
-             ("Missing (NULL)", fmt.thousands(profile["nulls"]) + _percent(profile["nulls"], count))]
+    lines = [
+        ("Type", profile["type"]),
+        ("Rows", fmt.thousands(count)),
+        ("Missing (NULL)", fmt.thousands(profile["nulls"]) + _percent(profile["nulls"], count)),
+    ]
     if profile.get("distinct") is not None:
         lines.append(("Distinct", _distinct_text(profile)))
     for key, label in _LINES.get(profile["kind"], ()):
@@ -98,8 +141,18 @@ def summary_lines(profile: dict) -> list:
             lines.append((label, fmt.thousands(profile[key]) + _percent(profile[key], count)))
     length = profile.get("length")
     if length and length.get("max") is not None:
-        lines.append(("Length", number_text(length["min"]) + "–" + number_text(length["max"]) + " "
-                      + _LENGTH_UNITS.get(profile["kind"], "") + ", mean " + number_text(length["mean"])))
+        lines.append(
+            (
+                "Length",
+                number_text(length["min"])
+                + "–"
+                + number_text(length["max"])
+                + " "
+                + _LENGTH_UNITS.get(profile["kind"], "")
+                + ", mean "
+                + number_text(length["mean"]),
+            )
+        )
     if profile.get("incomplete"):
         lines.append(("Note", profile["incomplete"]))
     return lines
@@ -131,6 +184,7 @@ def number_text(value) -> str:
 
 # --- one profiler per kind: each a step generator filling ``profile`` ------------
 
+
 def _profile_numbers(profile, values, type_name, bins, top):
     """Numbers add ``min, max, mean, stddev`` (sample), ``q25, median, q75``
     (exact, interpolated like ``statistics.quantiles(method="inclusive")``) and
@@ -141,12 +195,19 @@ def _profile_numbers(profile, values, type_name, bins, top):
     x = "v" if type_name in _NATIVE_STATS else "v::DOUBLE"
     only = " FILTER (WHERE isfinite(v))" if floating else ""
     exact = "" if whole else "::DOUBLE"  # integers keep every digit, even HUGEINT's
-    extra = [("min", "(min(v)" + only + ")" + exact), ("max", "(max(v)" + only + ")" + exact),
-             ("mean", "(avg(" + x + ")" + only + ")::DOUBLE"), ("stddev", "stddev_samp(" + x + ")" + only),
-             ("quartiles", "(quantile_cont(" + x + ", [0.25, 0.5, 0.75])" + only + ")::DOUBLE[]")]
+    extra = [
+        ("min", "(min(v)" + only + ")" + exact),
+        ("max", "(max(v)" + only + ")" + exact),
+        ("mean", "(avg(" + x + ")" + only + ")::DOUBLE"),
+        ("stddev", "stddev_samp(" + x + ")" + only),
+        ("quartiles", "(quantile_cont(" + x + ", [0.25, 0.5, 0.75])" + only + ")::DOUBLE[]"),
+    ]
     if floating:
-        extra += [("nan", _count_where("isnan(v)")), ("infinite", _count_where("isinf(v)")),
-                  ("odd", "count(DISTINCT v) FILTER (WHERE NOT isfinite(v))")]
+        extra += [
+            ("nan", _count_where("isnan(v)")),
+            ("infinite", _count_where("isinf(v)")),
+            ("odd", "count(DISTINCT v) FILTER (WHERE NOT isfinite(v))"),
+        ]
     found = yield from _summarize(profile, values, extra)
     if found is None:
         return
@@ -159,8 +220,9 @@ def _profile_numbers(profile, values, type_name, bins, top):
         profile["nan"], profile["infinite"] = _integer(found["nan"]), _integer(found["infinite"])
     finite = profile["count"] - profile["nulls"] - profile.get("nan", 0) - profile.get("infinite", 0)
     where = " WHERE isfinite(v)" if floating else " WHERE v IS NOT NULL"
-    profile["histogram"] = yield from _number_histogram(profile, values, where, finite, _integer(found.get("odd")) or 0,
-                                                        bins, whole)
+    profile["histogram"] = yield from _number_histogram(
+        profile, values, where, finite, _integer(found.get("odd")) or 0, bins, whole
+    )
 
 
 def _profile_dates(profile, values, type_name, bins, top):
@@ -169,16 +231,22 @@ def _profile_dates(profile, values, type_name, bins, top):
     (``hi`` is where the next bin starts). Bins follow epoch seconds, so for
     TIMESTAMPTZ they are in UTC whatever the session's time zone."""
     only = " FILTER (WHERE isfinite(v))"
-    extra = [("min", "(min(v)" + only + ")::VARCHAR"), ("max", "(max(v)" + only + ")::VARCHAR"),
-             ("lo", "epoch(min(v)" + only + ")"), ("hi", "epoch(max(v)" + only + ")"),
-             ("infinite", _count_where("NOT isfinite(v)")), ("odd", "count(DISTINCT v) FILTER (WHERE NOT isfinite(v))")]
+    extra = [
+        ("min", "(min(v)" + only + ")::VARCHAR"),
+        ("max", "(max(v)" + only + ")::VARCHAR"),
+        ("lo", "epoch(min(v)" + only + ")"),
+        ("hi", "epoch(max(v)" + only + ")"),
+        ("infinite", _count_where("NOT isfinite(v)")),
+        ("odd", "count(DISTINCT v) FILTER (WHERE NOT isfinite(v))"),
+    ]
     found = yield from _summarize(profile, values, extra)
     if found is None:
         return
     profile["min"], profile["max"], profile["infinite"] = found["min"], found["max"], _integer(found["infinite"])
     finite = profile["count"] - profile["nulls"] - profile["infinite"]
-    profile["histogram"] = yield from _time_histogram(profile, values, _float(found["lo"]), _float(found["hi"]),
-                                                      finite, _integer(found["odd"]) or 0, bins)
+    profile["histogram"] = yield from _time_histogram(
+        profile, values, _float(found["lo"]), _float(found["hi"]), finite, _integer(found["odd"]) or 0, bins
+    )
 
 
 def _profile_text(profile, values, type_name, bins, top):
@@ -188,8 +256,12 @@ def _profile_text(profile, values, type_name, bins, top):
     ``top_approx`` is true: the candidates come from ``approx_top_k`` (then
     counted exactly) and values seen only once are left out."""
     t = "v" if type_name == "VARCHAR" else "v::VARCHAR"
-    extra = [("length_min", "min(length(" + t + "))"), ("length_mean", "avg(length(" + t + "))"),
-             ("length_max", "max(length(" + t + "))"), ("empty", _count_where(t + " = ''"))]
+    extra = [
+        ("length_min", "min(length(" + t + "))"),
+        ("length_mean", "avg(length(" + t + "))"),
+        ("length_max", "max(length(" + t + "))"),
+        ("empty", _count_where(t + " = ''")),
+    ]
     found = yield from _summarize(profile, values, extra)
     if found is None:
         return
@@ -216,12 +288,17 @@ def _profile_booleans(profile, values, type_name, bins, top):
 
 def _lengths(function):
     """A profiler adding ``length: {min, mean, max}`` as measured by SQL ``function``."""
+
     def profile_lengths(profile, values, type_name, bins, top):
-        extra = [("length_min", "min(" + function + "(v))"), ("length_mean", "avg(" + function + "(v))"),
-                 ("length_max", "max(" + function + "(v))")]
+        extra = [
+            ("length_min", "min(" + function + "(v))"),
+            ("length_mean", "avg(" + function + "(v))"),
+            ("length_max", "max(" + function + "(v))"),
+        ]
         found = yield from _summarize(profile, values, extra)
         if found is not None:
             profile["length"] = _length(found)
+
     return profile_lengths
 
 
@@ -252,8 +329,15 @@ _PROFILERS = {
     "other": _profile_counts,
 }
 _LENGTH_UNITS = {"text": "characters", "binary": "bytes", "list": "items"}
-_NUMBER_LINES = (("min", "Minimum"), ("q25", "25th percentile"), ("median", "Median"), ("q75", "75th percentile"),
-                 ("max", "Maximum"), ("mean", "Mean"), ("stddev", "Standard deviation"))
+_NUMBER_LINES = (
+    ("min", "Minimum"),
+    ("q25", "25th percentile"),
+    ("median", "Median"),
+    ("q75", "75th percentile"),
+    ("max", "Maximum"),
+    ("mean", "Mean"),
+    ("stddev", "Standard deviation"),
+)
 _LINES = {
     "integer": _NUMBER_LINES,
     "decimal": _NUMBER_LINES,
@@ -265,6 +349,7 @@ _LINES = {
 
 
 # --- queries -------------------------------------------------------------------
+
 
 def _values(source: tuple, name: str) -> tuple:
     """The column alone, as ``v``: ``(from_sql, params)``."""
@@ -339,16 +424,24 @@ def _exact_distinct(profile, distinct) -> None:
 
 
 def _length(found) -> dict:
-    return {"min": _integer(found["length_min"]), "mean": _float(found["length_mean"]),
-            "max": _integer(found["length_max"])}
+    return {
+        "min": _integer(found["length_min"]),
+        "mean": _float(found["length_mean"]),
+        "max": _integer(found["length_max"]),
+    }
 
 
 # --- top values ---------------------------------------------------------------------
 
+
 def _top_by_grouping(profile, values, t, top):
     """Steps: ``[[value, count]]`` of the ``top`` most frequent values, and the exact distinct count."""
-    request = _query(values, t + " AS value, count(*) AS n, count(*) OVER () AS groups",
-                     " GROUP BY value ORDER BY n DESC, value NULLS LAST LIMIT ?", [top])
+    request = _query(
+        values,
+        t + " AS value, count(*) AS n, count(*) OVER () AS groups",
+        " GROUP BY value ORDER BY n DESC, value NULLS LAST LIMIT ?",
+        [top],
+    )
     rows = yield from _optional(profile, request)
     if rows:
         _exact_distinct(profile, _integer(rows[0][2]) - (1 if profile["nulls"] else 0))
@@ -362,8 +455,12 @@ def _top_of_many(profile, values, t, top):
     candidates = [c for c in ((found or [[None]])[0][0] or []) if c is not None]
     if not candidates:
         return []
-    request = _query(values, t + " AS value, count(*) AS n",
-                     " WHERE " + t + " IN (" + ", ".join(["?"] * len(candidates)) + ") GROUP BY value", candidates)
+    request = _query(
+        values,
+        t + " AS value, count(*) AS n",
+        " WHERE " + t + " IN (" + ", ".join(["?"] * len(candidates)) + ") GROUP BY value",
+        candidates,
+    )
     rows = yield from _optional(profile, request)
     return [row for row in rows or [] if _integer(row[1]) > 1]
 
@@ -387,6 +484,7 @@ def _top_order(entry):
 
 
 # --- histograms -----------------------------------------------------------------------
+
 
 def _binned(profile, values, bin_sql, where, params, count, odd):
     """Steps: the count of each of ``count`` bins numbered by ``bin_sql`` (None if DuckDB refuses).
@@ -424,8 +522,9 @@ def _number_histogram(profile, values, where, finite, odd, bins, whole):
     if edges is None:
         return []  # wider than a double can hold: no sensible bins
     start, step, count, decimals = edges
-    counts = yield from _binned(profile, values, "floor((v::DOUBLE - ?) / ?)", where, [float(start), float(step)],
-                                count, odd)
+    counts = yield from _binned(
+        profile, values, "floor((v::DOUBLE - ?) / ?)", where, [float(start), float(step)], count, odd
+    )
     if counts is None:
         return []
     out = []
@@ -454,10 +553,10 @@ def _number_edges(lo, hi, bins, whole):
         return None
     m, k = _nice_step(span / max(1, bins))
     if whole:
-        step = m * 10 ** k if k >= 0 else 1
+        step = m * 10**k if k >= 0 else 1
         start = (lo // step) * step
         return start, step, (hi - start) // step + 1, 0
-    step = m * 10.0 ** k
+    step = m * 10.0**k
     decimals = max(0, -k)
     start = round(math.floor(lo / step) * step, decimals)
     width = (hi - start) / step
@@ -469,12 +568,12 @@ def _number_edges(lo, hi, bins, whole):
 def _nice_step(raw: float) -> tuple:
     """``(m, k)``: the smallest m × 10^k at least ``raw`` (> 0), with m one of 1, 2, 5."""
     k = 0
-    while 10.0 ** k > raw:
+    while 10.0**k > raw:
         k -= 1
     while 10.0 ** (k + 1) <= raw:
         k += 1
     for m in (1, 2, 5):
-        if m * 10.0 ** k >= raw:
+        if m * 10.0**k >= raw:
             return m, k
     return 1, k + 1
 
@@ -488,8 +587,9 @@ def _time_histogram(profile, values, lo, hi, finite, odd, bins):
         return []
     if lo == hi:
         _exact_distinct(profile, 1 + odd)
-        return [{"lo": _iso(lo, dated), "hi": _iso(hi, dated), "count": finite,
-                 "label": _label(lo, _DAY if dated else 1)}]
+        return [
+            {"lo": _iso(lo, dated), "hi": _iso(hi, dated), "count": finite, "label": _label(lo, _DAY if dated else 1)}
+        ]
     raw = (hi - lo) / max(1, bins)
     for seconds in _SECOND_STEPS:
         if seconds >= raw and (seconds >= _DAY or not dated):
@@ -505,23 +605,26 @@ def _fixed_time_bins(profile, values, lo, hi, step, odd, dated):
     align = _MONDAY if step >= 7 * _DAY else 0
     start = math.floor((lo - align) / step) * step + align
     count = int(math.floor((hi - start) / step)) + 1
-    counts = yield from _binned(profile, values, "floor((epoch(v) - ?) / ?)", " WHERE isfinite(v)",
-                                [float(start), float(step)], count, odd)
+    counts = yield from _binned(
+        profile, values, "floor((epoch(v) - ?) / ?)", " WHERE isfinite(v)", [float(start), float(step)], count, odd
+    )
     if counts is None:
         return []
     out = []
     for i in range(count):
         low = start + i * step
-        out.append({"lo": _iso(low, dated), "hi": _iso(low + step, dated), "count": counts[i],
-                    "label": _label(low, step)})
+        out.append(
+            {"lo": _iso(low, dated), "hi": _iso(low + step, dated), "count": counts[i], "label": _label(low, step)}
+        )
     return out
 
 
 def _month_bins(profile, values, lo, hi, months, odd, dated):
     start = (_month_index(lo) // months) * months
     count = (_month_index(hi) - start) // months + 1
-    counts = yield from _binned(profile, values, "(year(v) * 12 + month(v) - 1 - ?) // ?", " WHERE isfinite(v)",
-                                [start, months], count, odd)
+    counts = yield from _binned(
+        profile, values, "(year(v) * 12 + month(v) - 1 - ?) // ?", " WHERE isfinite(v)", [start, months], count, odd
+    )
     if counts is None:
         return []
     out = []
@@ -536,12 +639,19 @@ def _month_bins(profile, values, lo, hi, months, odd, dated):
             label = "%04d" % (low // 12)
         else:
             label = "%04d – %04d" % (low // 12, last // 12)
-        out.append({"lo": _month_start(low, dated), "hi": _month_start(low + months, dated), "count": counts[i],
-                    "label": label})
+        out.append(
+            {
+                "lo": _month_start(low, dated),
+                "hi": _month_start(low + months, dated),
+                "count": counts[i],
+                "label": label,
+            }
+        )
     return out
 
 
 # --- calendar arithmetic (MicroPython has no datetime) ------------------------------------
+
 
 def _civil(days: int) -> tuple:
     """Days since 1970-01-01 as (year, month, day), proleptic Gregorian (H. Hinnant's algorithm)."""
@@ -594,6 +704,7 @@ def _month_start(index, dated) -> str:
 
 
 # --- values from either engine -------------------------------------------------------------
+
 
 def _integer(value):
     """An exact int from DuckDB's value (big integers arrive from the browser as text)."""

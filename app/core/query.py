@@ -61,6 +61,7 @@ def is_filtered(state: dict) -> bool:
 
 # --- columns ----------------------------------------------------------------
 
+
 def visible(columns: list, state: dict) -> list:
     """The columns the grid shows, in the order the person arranged them, hidden ones left out."""
     by_name = {}
@@ -86,8 +87,13 @@ def group_columns(columns: list, state: dict) -> list:
     out.append({"name": COUNT_COLUMN, "type": "BIGINT", "kind": "integer"})
     for agg in group.get("aggs") or []:
         source = filters.column_named(columns, agg["column"])
-        out.append({"name": aggregate_name(agg), "type": _aggregate_type(agg["fn"], source),
-                    "kind": _aggregate_kind(agg["fn"], source)})
+        out.append(
+            {
+                "name": aggregate_name(agg),
+                "type": _aggregate_type(agg["fn"], source),
+                "kind": _aggregate_kind(agg["fn"], source),
+            }
+        )
     return out
 
 
@@ -108,6 +114,7 @@ def aggregates_for(column: dict) -> list:
 
 # --- queries -----------------------------------------------------------------
 
+
 def page(table: str, state: dict, columns: list, offset: int, limit: int) -> tuple:
     """Rows ``offset`` .. ``offset + limit`` of the view, read straight from the table.
 
@@ -126,16 +133,29 @@ def materialize(order_table: str, table: str, state: dict, columns: list) -> tup
     The statement's result is one row: how many rows the view has.
     """
     clause, params = where(state, columns)
-    text = ("CREATE OR REPLACE TEMP TABLE " + sql.quote_ident(order_table) + " AS SELECT rowid AS r FROM "
-            + sql.quote_ident(table) + clause + (_order(state, columns) or " ORDER BY rowid"))
+    text = (
+        "CREATE OR REPLACE TEMP TABLE "
+        + sql.quote_ident(order_table)
+        + " AS SELECT rowid AS r FROM "
+        + sql.quote_ident(table)
+        + clause
+        + (_order(state, columns) or " ORDER BY rowid")
+    )
     return text, params
 
 
 def page_in_order(order_table: str, table: str, state: dict, columns: list, offset: int, limit: int) -> tuple:
     """Rows ``offset`` .. ``offset + limit`` of a view whose order ``materialize`` stored."""
     shown = ", ".join("t." + sql.quote_ident(c["name"]) for c in visible(columns, state)) or "NULL AS none"
-    text = ("SELECT " + shown + " FROM temp." + sql.quote_ident(order_table) + " AS o JOIN "
-            + sql.quote_ident(table) + " AS t ON t.rowid = o.r WHERE o.rowid >= ? AND o.rowid < ? ORDER BY o.rowid")
+    text = (
+        "SELECT "
+        + shown
+        + " FROM temp."
+        + sql.quote_ident(order_table)
+        + " AS o JOIN "
+        + sql.quote_ident(table)
+        + " AS t ON t.rowid = o.r WHERE o.rowid >= ? AND o.rowid < ? ORDER BY o.rowid"
+    )
     start = _offset(offset)
     return text, [start, start + int(limit)]
 
@@ -163,8 +183,10 @@ def materialize_group(group_table: str, table: str, state: dict, columns: list) 
 def page_stored(stored: str, offset: int, limit: int) -> tuple:
     """Rows ``offset`` .. ``offset + limit`` of a stored grouped view."""
     start = _offset(offset)
-    return ("SELECT * FROM temp." + sql.quote_ident(stored) + " WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
-            [start, start + int(limit)])
+    return (
+        "SELECT * FROM temp." + sql.quote_ident(stored) + " WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+        [start, start + int(limit)],
+    )
 
 
 def grouped(table: str, state: dict, columns: list) -> tuple:
@@ -177,21 +199,37 @@ def grouped(table: str, state: dict, columns: list) -> tuple:
         function = _aggregate(agg)[0]
         kinds = AGGREGATES[agg["fn"]][2]
         if kinds is not None and source["kind"] not in kinds:
-            raise errors.QueryError("Cannot take the " + agg["fn"] + " of '" + source["name"] + "' ("
-                                    + source["type"] + "); choose a number column.")
+            raise errors.QueryError(
+                "Cannot take the "
+                + agg["fn"]
+                + " of '"
+                + source["name"]
+                + "' ("
+                + source["type"]
+                + "); choose a number column."
+            )
         inner = ("DISTINCT " if agg["fn"] == "count_distinct" else "") + sql.quote_ident(source["name"])
         parts.append(function + "(" + inner + ") AS " + sql.quote_ident(aggregate_name(agg)))
     clause, params = where(state, columns)
     result = group_columns(columns, state)
     order = group.get("sort") or [[COUNT_COLUMN, "desc"]]
     names = [c["name"] for c in result]
-    for name, direction in order:
+    for name, _direction in order:
         if name not in names:
             raise errors.QueryError("The grouped view has no column '" + name + "' to sort by.")
     # Ties broken by every key so that the order (and paging) is stable.
-    text = ("SELECT " + ", ".join(parts) + " FROM " + sql.quote_ident(table) + clause
-            + " GROUP BY " + ", ".join(keys) + sql.order_by(order)
-            + ", " + ", ".join(k + " NULLS LAST" for k in keys))
+    text = (
+        "SELECT "
+        + ", ".join(parts)
+        + " FROM "
+        + sql.quote_ident(table)
+        + clause
+        + " GROUP BY "
+        + ", ".join(keys)
+        + sql.order_by(order)
+        + ", "
+        + ", ".join(k + " NULLS LAST" for k in keys)
+    )
     return text, params
 
 
@@ -203,8 +241,18 @@ def facet(table: str, state: dict, columns: list, column: str, limit: int = FACE
     target = filters.column_named(columns, column)
     ident = sql.quote_ident(target["name"])
     clause, params = where(state, columns, skip_column=column)
-    text = ("SELECT " + ident + " AS value, count(*) AS n FROM " + sql.quote_ident(table) + clause
-            + " GROUP BY " + ident + " ORDER BY n DESC, " + ident + " NULLS LAST LIMIT ?")
+    text = (
+        "SELECT "
+        + ident
+        + " AS value, count(*) AS n FROM "
+        + sql.quote_ident(table)
+        + clause
+        + " GROUP BY "
+        + ident
+        + " ORDER BY n DESC, "
+        + ident
+        + " NULLS LAST LIMIT ?"
+    )
     return text, params + [int(limit) + 1]
 
 
@@ -221,7 +269,7 @@ def check(state: dict, columns: list) -> None:
     """Raise QueryError if the state names a column or operator the table does not have."""
     for flt in state.get("filters") or []:
         filters.clause(columns, flt)
-    for name, direction in state.get("sort") or []:
+    for name, _direction in state.get("sort") or []:
         filters.column_named(columns, name)
     if state.get("group"):
         grouped("t", state, columns)
@@ -229,10 +277,11 @@ def check(state: dict, columns: list) -> None:
 
 # --- helpers -----------------------------------------------------------------
 
+
 def _order(state: dict, columns: list, stable: bool = False) -> str:
     """`` ORDER BY ...`` of the sort; ``stable`` breaks ties by row id (for exports)."""
     pairs = state.get("sort") or []
-    for name, direction in pairs:
+    for name, _direction in pairs:
         filters.column_named(columns, name)
     if not pairs:
         return ""

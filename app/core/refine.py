@@ -26,8 +26,12 @@ from app.core import errors, missing, sql
 SAMPLE_ROWS = 1000
 # Types a person can choose for a column, with what each is called on screen.
 TYPE_CHOICES = [
-    ("VARCHAR", "text"), ("BIGINT", "integer"), ("DOUBLE", "decimal"), ("BOOLEAN", "true/false"),
-    ("DATE", "date"), ("TIMESTAMP", "date and time"),
+    ("VARCHAR", "text"),
+    ("BIGINT", "integer"),
+    ("DOUBLE", "decimal"),
+    ("BOOLEAN", "true/false"),
+    ("DATE", "date"),
+    ("TIMESTAMP", "date and time"),
 ]
 _THOUSANDS = "^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?$|^[+-]?[0-9]+([.][0-9]+)?$"
 _INTEGER = "^[+-]?[0-9]{1,3}(,[0-9]{3})*$|^[+-]?[0-9]+$"
@@ -40,8 +44,30 @@ _SPACE = "[ \u00a0]?"  # spreadsheets in French or German put a no-break space b
 def _money(number: str) -> str:
     """A regex for an amount: the symbol before or after ``number``, a minus sign or (parentheses)."""
     s, n, sp = _SYMBOL, number, _SPACE
-    return ("-?" + s + sp + n + "|" + s + sp + "-" + n + "|-?" + n + sp + s
-            + "|[(]" + s + sp + n + "[)]|[(]" + n + sp + s + "[)]")
+    return (
+        "-?"
+        + s
+        + sp
+        + n
+        + "|"
+        + s
+        + sp
+        + "-"
+        + n
+        + "|-?"
+        + n
+        + sp
+        + s
+        + "|[(]"
+        + s
+        + sp
+        + n
+        + "[)]|[(]"
+        + n
+        + sp
+        + s
+        + "[)]"
+    )
 
 
 # The constants of these SQL fragments and regexes are the rules' own, written
@@ -55,15 +81,38 @@ TEXT_RULES = [
     # Without a separator, digits left as text are codes (zip codes, "007"): keep them.
     ("thousands", "BIGINT", _INTEGER, ",", _NO_COMMAS, "numbers with thousands separators"),
     ("thousands", "DOUBLE", _THOUSANDS, ",", _NO_COMMAS, "numbers with thousands separators"),
-    ("percent", "DOUBLE", "[+-]?" + _POINT + _SPACE + "%", None, "replace(" + _NO_COMMAS + ", '%', '')",
-     "percentages (12.5% as 12.5)"),
-    ("percent, decimal comma", "DOUBLE", "[+-]?" + _COMMA + _SPACE + "%", None,
-     "replace(replace(replace({v}, '.', ''), ',', '.'), '%', '')", "percentages with a decimal comma"),
-    ("currency", "DOUBLE", _money(_POINT), None,
-     "regexp_replace(" + _NEGATIVE + ", '[^0-9.-]', '', 'g')", "amounts of money"),
-    ("currency, decimal comma", "DOUBLE", _money(_COMMA), None,
-     "replace(regexp_replace(" + _NEGATIVE + ", '[^0-9,-]', '', 'g'), ',', '.')",
-     "amounts of money with a decimal comma"),
+    (
+        "percent",
+        "DOUBLE",
+        "[+-]?" + _POINT + _SPACE + "%",
+        None,
+        "replace(" + _NO_COMMAS + ", '%', '')",
+        "percentages (12.5% as 12.5)",
+    ),
+    (
+        "percent, decimal comma",
+        "DOUBLE",
+        "[+-]?" + _COMMA + _SPACE + "%",
+        None,
+        "replace(replace(replace({v}, '.', ''), ',', '.'), '%', '')",
+        "percentages with a decimal comma",
+    ),
+    (
+        "currency",
+        "DOUBLE",
+        _money(_POINT),
+        None,
+        "regexp_replace(" + _NEGATIVE + ", '[^0-9.-]', '', 'g')",
+        "amounts of money",
+    ),
+    (
+        "currency, decimal comma",
+        "DOUBLE",
+        _money(_COMMA),
+        None,
+        "replace(regexp_replace(" + _NEGATIVE + ", '[^0-9,-]', '', 'g'), ',', '.')",
+        "amounts of money with a decimal comma",
+    ),
     # A column of only "F" (or "n") is as likely a code as an answer: one "true" value must be there.
     ("yes/no", "BOOLEAN", "(?i)(yes|no)", "(?i)y", "lower({v}) = 'yes'", "true/false (yes/no)"),
     ("y/n", "BOOLEAN", "(?i)(y|n)", "(?i)y", "lower({v}) = 'y'", "true/false (y/n)"),
@@ -72,9 +121,14 @@ TEXT_RULES = [
 ]
 # (strptime format, how it is named to a person, type); tried in this order.
 DATE_FORMATS = [
-    ("%d.%m.%Y", "DD.MM.YYYY", "DATE"), ("%d/%m/%Y", "DD/MM/YYYY", "DATE"), ("%d-%m-%Y", "DD-MM-YYYY", "DATE"),
-    ("%Y.%m.%d", "YYYY.MM.DD", "DATE"), ("%d %b %Y", "D Mon YYYY", "DATE"), ("%d %B %Y", "D Month YYYY", "DATE"),
-    ("%b %d, %Y", "Mon D, YYYY", "DATE"), ("%B %d, %Y", "Month D, YYYY", "DATE"),
+    ("%d.%m.%Y", "DD.MM.YYYY", "DATE"),
+    ("%d/%m/%Y", "DD/MM/YYYY", "DATE"),
+    ("%d-%m-%Y", "DD-MM-YYYY", "DATE"),
+    ("%Y.%m.%d", "YYYY.MM.DD", "DATE"),
+    ("%d %b %Y", "D Mon YYYY", "DATE"),
+    ("%d %B %Y", "D Month YYYY", "DATE"),
+    ("%b %d, %Y", "Mon D, YYYY", "DATE"),
+    ("%B %d, %Y", "Month D, YYYY", "DATE"),
     # AM/PM is the United States' way, so month first before day first.
     ("%m/%d/%Y %I:%M %p", "MM/DD/YYYY hh:mm AM/PM", "TIMESTAMP"),
     ("%m/%d/%Y %I:%M:%S %p", "MM/DD/YYYY hh:mm:ss AM/PM", "TIMESTAMP"),
@@ -140,8 +194,19 @@ def flatten_structs(table: str, columns: list):
             replaced.append(c + "." + sql.quote_ident(row[0]) + " AS " + sql.quote_ident(name))
             made.append(name)
     excluded = ", ".join(sql.quote_ident(c) for c in structs)
-    yield ("CREATE OR REPLACE TABLE " + t + " AS SELECT * EXCLUDE (" + excluded + "), "
-           + ", ".join(replaced) + " FROM " + t), []
+    yield (
+        (
+            "CREATE OR REPLACE TABLE "
+            + t
+            + " AS SELECT * EXCLUDE ("
+            + excluded
+            + "), "
+            + ", ".join(replaced)
+            + " FROM "
+            + t
+        ),
+        [],
+    )
     return made
 
 
@@ -161,12 +226,20 @@ def changes_message(name: str, changes: list) -> str:
     marked = missing.used(changes, _markers_of(changes))
     if marked:
         where = ", ".join("'" + c["column"] + "'" for c in changes if c.get("markers"))
-        parts.append(missing.label(marked) + " in " + where + (" marks" if len(marked) == 1 else " mark")
-                     + " missing values.")
+        parts.append(
+            missing.label(marked) + " in " + where + (" marks" if len(marked) == 1 else " mark") + " missing values."
+        )
     for change in lost:
         n = change["nulls"]
-        parts.append(str(n) + (" value" if n == 1 else " values") + " of '" + change["column"] + "' did not fit "
-                     + change["type"] + " and became NULL.")
+        parts.append(
+            str(n)
+            + (" value" if n == 1 else " values")
+            + " of '"
+            + change["column"]
+            + "' did not fit "
+            + change["type"]
+            + " and became NULL."
+        )
     return " ".join(parts)
 
 
@@ -193,13 +266,16 @@ def _check_query(table: str, text: list, markers: list) -> tuple:
             parts.append("count(*) FILTER (WHERE regexp_matches(" + v + ", " + _pattern(some) + "))")
     for fmt, _, _ in DATE_FORMATS:
         # TRY_STRPTIME is slow to fail: only values that begin as the format does are tried.
-        parts.append("count(CASE WHEN regexp_matches(" + v + ", " + _pattern(_beginning(fmt)) + ") THEN "
-                     "TRY_STRPTIME(trim(" + v + "), " + _pattern(fmt) + ") END)")
-    sample = ("(SELECT " + ", ".join(sql.quote_ident(c) for c in text) + " FROM " + sql.quote_ident(table)
-              + " LIMIT ?)")
+        parts.append(
+            "count(CASE WHEN regexp_matches(" + v + ", " + _pattern(_beginning(fmt)) + ") THEN "
+            "TRY_STRPTIME(trim(" + v + "), " + _pattern(fmt) + ") END)"
+        )
+    sample = "(SELECT " + ", ".join(sql.quote_ident(c) for c in text) + " FROM " + sql.quote_ident(table) + " LIMIT ?)"
     unpivoted = "(UNPIVOT " + sample + " ON COLUMNS(*) INTO NAME name VALUE value) AS u"
-    return ("SELECT " + ", ".join(parts) + " FROM " + unpivoted + ", " + missing.marker_list(markers)
-            + " GROUP BY u.name", [SAMPLE_ROWS] + list(markers))
+    return (
+        "SELECT " + ", ".join(parts) + " FROM " + unpivoted + ", " + missing.marker_list(markers) + " GROUP BY u.name",
+        [SAMPLE_ROWS] + list(markers),
+    )
 
 
 def _decide(counts: list):
@@ -223,10 +299,22 @@ def _decide(counts: list):
 
 def _rule_expression(target: str, every: str, convert: str):
     """A value that does not match the rule's ``every`` regex becomes NULL (and is counted), not a guess."""
+
     def expression(column: str) -> tuple:
         v = "trim(" + sql.quote_ident(column) + ")"
-        return ("CASE WHEN regexp_full_match(" + v + ", " + _pattern(every) + ") THEN TRY_CAST("
-                + convert.replace("{v}", v) + " AS " + target + ") END", [])
+        return (
+            "CASE WHEN regexp_full_match("
+            + v
+            + ", "
+            + _pattern(every)
+            + ") THEN TRY_CAST("
+            + convert.replace("{v}", v)
+            + " AS "
+            + target
+            + ") END",
+            [],
+        )
+
     return expression
 
 
@@ -266,13 +354,39 @@ def _convert(table: str, column: str, target: str, expression: tuple, markers: l
     """
     c = sql.quote_ident(column)
     t = sql.quote_ident(table)
-    before = yield ("SELECT count(s." + c + ") FILTER (WHERE NOT list_contains(k.m, s." + c + ")), "
-                    + missing.mask(column) + " FROM " + t + " AS s, " + missing.marker_list(markers)), list(markers)
+    before = yield (
+        (
+            "SELECT count(s."
+            + c
+            + ") FILTER (WHERE NOT list_contains(k.m, s."
+            + c
+            + ")), "
+            + missing.mask(column)
+            + " FROM "
+            + t
+            + " AS s, "
+            + missing.marker_list(markers)
+        ),
+        list(markers),
+    )
     text, params = expression
     if markers:
         text = "CASE WHEN " + c + " IN (" + ", ".join("?" for _ in markers) + ") THEN NULL ELSE " + text + " END"
         params = list(markers) + params
-    yield ("CREATE OR REPLACE TABLE " + t + " AS SELECT * REPLACE (CAST(" + text + " AS " + target + ") AS "
-           + c + ") FROM " + t), params
+    yield (
+        (
+            "CREATE OR REPLACE TABLE "
+            + t
+            + " AS SELECT * REPLACE (CAST("
+            + text
+            + " AS "
+            + target
+            + ") AS "
+            + c
+            + ") FROM "
+            + t
+        ),
+        params,
+    )
     after = yield "SELECT count(" + c + ") FROM " + t, []
     return max(0, before["rows"][0][0] - after["rows"][0][0]), missing.present(before["rows"][0][1], markers)

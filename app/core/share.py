@@ -36,8 +36,9 @@ def checked(text: str) -> dict:
     sources = state["sources"]
     tables = state["tables"]
     if not isinstance(sources, list) or not isinstance(tables, dict):
-        raise errors.StateError("This view link is damaged (its sources or tables are malformed). "
-                                "Ask for the link again.")
+        raise errors.StateError(
+            "This view link is damaged (its sources or tables are malformed). Ask for the link again."
+        )
     seen = []  # type: list
     for source in sources:
         problem = _source_problem(source)
@@ -48,15 +49,17 @@ def checked(text: str) -> dict:
         seen.append(source["table"])
     for name in tables:
         if not isinstance(tables[name], dict):
-            raise errors.StateError("This view link is damaged: the state of '" + str(name)
-                                    + "' is not an object. Ask for the link again.")
+            raise errors.StateError(
+                "This view link is damaged: the state of '" + str(name) + "' is not an object. Ask for the link again."
+            )
     active = state.get("active")
     if active is not None and active not in seen:
         state["active"] = seen[-1] if seen else None
     if not isinstance(state.get("sql", ""), str):
         state["sql"] = ""
-    state["panels"] = [p for p in (state.get("panels") or []) if p in view.PANELS] \
-        if isinstance(state.get("panels"), list) else []
+    state["panels"] = (
+        [p for p in (state.get("panels") or []) if p in view.PANELS] if isinstance(state.get("panels"), list) else []
+    )
     return state
 
 
@@ -116,9 +119,15 @@ def waiting_message(names: list) -> str:
     quoted = ", ".join("“" + name + "”" for name in names)
     which = "a file" if len(names) == 1 else "files"
     same = "the same file" if len(names) == 1 else "the same files"
-    return ("This view was made from " + which + " on the sender's computer: " + quoted
-            + ". A link carries the view, never the data. Open " + same
-            + " (Open file…, or drop it here) and the view applies to it.")
+    return (
+        "This view was made from "
+        + which
+        + " on the sender's computer: "
+        + quoted
+        + ". A link carries the view, never the data. Open "
+        + same
+        + " (Open file…, or drop it here) and the view applies to it."
+    )
 
 
 def from_address(params: dict) -> dict:
@@ -140,8 +149,10 @@ def from_address(params: dict) -> dict:
         if wanted in SHOWS:
             out["show"] = wanted
         elif wanted:
-            out["problems"].append("The address asks for view=" + shows[-1] + ", which Loupe does not have; "
-                                   "use view=table, view=chart or view=profile. Showing the table.")
+            out["problems"].append(
+                "The address asks for view=" + shows[-1] + ", which Loupe does not have; "
+                "use view=table, view=chart or view=profile. Showing the table."
+            )
     return out
 
 

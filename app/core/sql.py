@@ -19,8 +19,7 @@ def quote_ident(name: str) -> str:
 
 
 # read_csv options a person can set, as (option key, DuckDB parameter name).
-CSV_OPTIONS = [("delimiter", "delim"), ("header", "header"), ("encoding", "encoding"),
-               ("skip", "skip")]
+CSV_OPTIONS = [("delimiter", "delim"), ("header", "header"), ("encoding", "encoding"), ("skip", "skip")]
 
 
 PREVIEW_ROWS = 50
@@ -54,8 +53,16 @@ def first_rows(file_name: str, options=None, limit: int = 100) -> tuple:
 
 def first_line(file_name: str, options=None) -> tuple:
     """The first line of a file as one text value, however it is delimited or quoted (no rows if empty)."""
-    parts = ["?", "auto_detect = false", "header = false", "delim = ?", "quote = ''", "escape = ''",
-             "columns = {'line': 'VARCHAR'}", "ignore_errors = true"]
+    parts = [
+        "?",
+        "auto_detect = false",
+        "header = false",
+        "delim = ?",
+        "quote = ''",
+        "escape = ''",
+        "columns = {'line': 'VARCHAR'}",
+        "ignore_errors = true",
+    ]
     params = [file_name, "\x1f"]  # type: list
     if (options or {}).get("encoding"):
         parts.append("encoding = ?")
@@ -123,24 +130,31 @@ def drop_rejects(rejects: str) -> list:
 def rejected_rows(rejects: str, limit: int = 3) -> tuple:
     """How many lines were rejected, and the first few: (n, line, error_type, csv_line) rows."""
     table = "temp." + quote_ident(rejects)
-    sql = ("SELECT (SELECT count(DISTINCT line) FROM " + table + ") AS n, line, error_type, csv_line FROM "
-           "(SELECT line, first(error_type::VARCHAR) AS error_type, first(csv_line) AS csv_line FROM " + table
-           + " GROUP BY line ORDER BY line LIMIT ?)")
+    sql = (
+        "SELECT (SELECT count(DISTINCT line) FROM " + table + ") AS n, line, error_type, csv_line FROM "
+        "(SELECT line, first(error_type::VARCHAR) AS error_type, first(csv_line) AS csv_line FROM "
+        + table
+        + " GROUP BY line ORDER BY line LIMIT ?)"
+    )
     return sql, [int(limit)]
 
 
 def cast_rejects(rejects: str) -> tuple:
     """Per column, values that did not fit its sniffed type: (column, lines, first line, its text) rows."""
     table = "temp." + quote_ident(rejects)
-    sql = ("SELECT column_name, count(DISTINCT line), min(line), arg_min(csv_line, line) FROM " + table
-           + " WHERE error_type::VARCHAR = ? AND column_name IS NOT NULL GROUP BY column_name ORDER BY min(line)")
+    sql = (
+        "SELECT column_name, count(DISTINCT line), min(line), arg_min(csv_line, line) FROM "
+        + table
+        + " WHERE error_type::VARCHAR = ? AND column_name IS NOT NULL GROUP BY column_name ORDER BY min(line)"
+    )
     return sql, ["CAST"]
 
 
 def rename_column(table: str, column: str, new_name: str) -> tuple:
     """Rename ``column`` of ``table`` to ``new_name``."""
-    return ("ALTER TABLE " + quote_ident(table) + " RENAME COLUMN " + quote_ident(column) + " TO "
-            + quote_ident(new_name)), []
+    return (
+        "ALTER TABLE " + quote_ident(table) + " RENAME COLUMN " + quote_ident(column) + " TO " + quote_ident(new_name)
+    ), []
 
 
 def drop_table(table: str) -> tuple:
@@ -162,16 +176,20 @@ def table_columns(table: str) -> tuple:
     """``(name, type)`` of each column of a table of the main schema, in order (temp tables left out)."""
     # duckdb_columns() rather than information_schema: the same answer without
     # the view's joins, which cost ~90 ms on a cold engine at start-up.
-    sql = ("SELECT column_name AS name, data_type AS type FROM duckdb_columns() "
-           "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? "
-           "ORDER BY column_index")
+    sql = (
+        "SELECT column_name AS name, data_type AS type FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? "
+        "ORDER BY column_index"
+    )
     return sql, [table]
 
 
 def list_tables() -> tuple:
     """The name of every user table, sorted."""
-    sql = ("SELECT table_name AS name FROM duckdb_tables() "
-           "WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name")
+    sql = (
+        "SELECT table_name AS name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name"
+    )
     return sql, []
 
 

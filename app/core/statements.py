@@ -29,15 +29,15 @@ def split(text: str) -> list:
         if ch == "'" or ch == '"':
             i = skip_quoted(text, i, ch)
             continue
-        if ch == "-" and text[i:i + 2] == "--":
+        if ch == "-" and text[i : i + 2] == "--":
             end = text.find("\n", i)
             i = n if end < 0 else end + 1
             continue
-        if ch == "/" and text[i:i + 2] == "/*":
+        if ch == "/" and text[i : i + 2] == "/*":
             end = text.find("*/", i + 2)
             i = n if end < 0 else end + 2
             continue
-        if ch == "$" and text[i:i + 2] == "$$":
+        if ch == "$" and text[i : i + 2] == "$$":
             end = text.find("$$", i + 2)
             i = n if end < 0 else end + 2
             continue
@@ -81,8 +81,20 @@ def error_position(statement: str, message: str):
 def is_query(statement: str) -> bool:
     """True when ``statement`` returns rows a person wants to see (SELECT, WITH, VALUES, ...)."""
     word = _first_word(statement).upper()
-    return word in ("SELECT", "WITH", "VALUES", "FROM", "TABLE", "PIVOT", "UNPIVOT", "DESCRIBE", "SHOW",
-                    "SUMMARIZE", "EXPLAIN", "(")
+    return word in (
+        "SELECT",
+        "WITH",
+        "VALUES",
+        "FROM",
+        "TABLE",
+        "PIVOT",
+        "UNPIVOT",
+        "DESCRIBE",
+        "SHOW",
+        "SUMMARIZE",
+        "EXPLAIN",
+        "(",
+    )
 
 
 def result_kind(statement: str):
@@ -96,10 +108,20 @@ def result_kind(statement: str):
 #             takes DESCRIBE, SHOW and SUMMARIZE only as a subquery
 #   "text"    run as is and shown as text: a plan, a pragma's answer
 RESULT_KINDS = {
-    "SELECT": "table", "WITH": "table", "VALUES": "table", "FROM": "table", "TABLE": "table",
-    "PIVOT": "table", "UNPIVOT": "table", "(": "table",
-    "DESCRIBE": "wrapped", "SHOW": "wrapped", "SUMMARIZE": "wrapped",
-    "EXPLAIN": "text", "PRAGMA": "text", "CALL": "text",
+    "SELECT": "table",
+    "WITH": "table",
+    "VALUES": "table",
+    "FROM": "table",
+    "TABLE": "table",
+    "PIVOT": "table",
+    "UNPIVOT": "table",
+    "(": "table",
+    "DESCRIBE": "wrapped",
+    "SHOW": "wrapped",
+    "SUMMARIZE": "wrapped",
+    "EXPLAIN": "text",
+    "PRAGMA": "text",
+    "CALL": "text",
 }
 
 
@@ -117,7 +139,10 @@ def counted(statement: str) -> tuple:
 
 
 def error_in(run_sql: str, statement: str, message: str):
-    """Where in ``statement`` an error points, when it ran inside ``run_sql`` (see ``stored``); None if nowhere in it."""
+    """Where in ``statement`` an error points, when it ran inside ``run_sql`` (see ``stored``).
+
+    None if nowhere in it.
+    """
     position = error_position(run_sql, message)
     start = run_sql.rfind(statement)
     if position is None or start < 0 or not start <= position <= start + len(statement):
@@ -176,8 +201,10 @@ def check_name(name: str, taken: list):
     if len(name) > MAX_NAME:
         return "That name is too long; use at most " + str(MAX_NAME) + " characters."
     if "0" <= name[0] <= "9" or not all(_is_name_char(ch) for ch in name):
-        return ("Use letters, digits and _ only, not starting with a digit (for example rainy_days), "
-                "so the name can be typed in SQL as it is.")
+        return (
+            "Use letters, digits and _ only, not starting with a digit (for example rainy_days), "
+            "so the name can be typed in SQL as it is."
+        )
     if name.lower().startswith("loupe_"):
         return "Names starting with loupe_ are kept for Loupe's own tables; choose another name."
     if name.lower() in [other.lower() for other in taken]:
@@ -187,23 +214,29 @@ def check_name(name: str, taken: list):
 
 def catalog_names() -> tuple:
     """``(sql, params)``: the name of every table and view a person made (main schema), as ``name``."""
-    return ("SELECT table_name AS name FROM duckdb_tables() "
-            "WHERE database_name = current_database() AND schema_name = 'main' "
-            "UNION ALL SELECT view_name FROM duckdb_views() "
-            "WHERE NOT internal AND database_name = current_database() AND schema_name = 'main'"), []
+    return (
+        "SELECT table_name AS name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = 'main' "
+        "UNION ALL SELECT view_name FROM duckdb_views() "
+        "WHERE NOT internal AND database_name = current_database() AND schema_name = 'main'"
+    ), []
 
 
 def completion_columns() -> tuple:
     """``(sql, params)``: ``(table, column)`` of every table and view of the main schema, in column order."""
-    return ("SELECT table_name AS t, column_name AS c FROM duckdb_columns() "
-            "WHERE NOT internal AND database_name = current_database() AND schema_name = 'main' "
-            "ORDER BY table_name, column_index"), []
+    return (
+        "SELECT table_name AS t, column_name AS c FROM duckdb_columns() "
+        "WHERE NOT internal AND database_name = current_database() AND schema_name = 'main' "
+        "ORDER BY table_name, column_index"
+    ), []
 
 
 def function_names() -> tuple:
     """``(sql, params)``: the name of each DuckDB function a person calls by name (not operators or internals)."""
-    return ("SELECT DISTINCT function_name AS name FROM duckdb_functions() "
-            "WHERE regexp_full_match(function_name, '[a-z][a-z0-9_]*') ORDER BY name"), []
+    return (
+        "SELECT DISTINCT function_name AS name FROM duckdb_functions() "
+        "WHERE regexp_full_match(function_name, '[a-z][a-z0-9_]*') ORDER BY name"
+    ), []
 
 
 def completion_schema(column_rows: list, functions: list) -> dict:
@@ -237,7 +270,7 @@ def _named_in(statement: str, message: str):
     end = first.find(" does not exist", at)
     if at < 0 or end < 0:
         return None
-    name = first[at + len(" with name "): end].strip('"').lower()
+    name = first[at + len(" with name ") : end].strip('"').lower()
     lowered = statement.lower()
     found = lowered.find(name)
     while found >= 0:
@@ -281,11 +314,11 @@ def _strip_comments(piece: str) -> str:
     i = 0
     n = len(piece)
     while i < n:
-        if piece[i:i + 2] == "--":
+        if piece[i : i + 2] == "--":
             end = piece.find("\n", i)
             i = n if end < 0 else end + 1
             continue
-        if piece[i:i + 2] == "/*":
+        if piece[i : i + 2] == "/*":
             end = piece.find("*/", i + 2)
             i = n if end < 0 else end + 2
             continue
@@ -349,12 +382,29 @@ def _chars_in(text: str, cells: int) -> int:
 # (first, last code point, screen cells): wide East Asian scripts and emoji
 # take two, combining marks, joiners and variation selectors none; the rest one.
 _CELLS = [
-    (0x0300, 0x036F, 0), (0x1AB0, 0x1AFF, 0), (0x1DC0, 0x1DFF, 0), (0x200B, 0x200F, 0), (0x20D0, 0x20FF, 0),
-    (0xFE00, 0xFE0F, 0), (0xFE20, 0xFE2F, 0),
-    (0x1100, 0x115F, 2), (0x2E80, 0x303E, 2), (0x3041, 0x33FF, 2), (0x3400, 0x4DBF, 2), (0x4E00, 0x9FFF, 2),
-    (0xA000, 0xA4CF, 2), (0xAC00, 0xD7A3, 2), (0xF900, 0xFAFF, 2), (0xFE30, 0xFE4F, 2), (0xFF00, 0xFF60, 2),
-    (0xFFE0, 0xFFE6, 2), (0x1F300, 0x1F64F, 2), (0x1F680, 0x1F6FF, 2), (0x1F900, 0x1F9FF, 2),
-    (0x20000, 0x2FFFD, 2), (0x30000, 0x3FFFD, 2),
+    (0x0300, 0x036F, 0),
+    (0x1AB0, 0x1AFF, 0),
+    (0x1DC0, 0x1DFF, 0),
+    (0x200B, 0x200F, 0),
+    (0x20D0, 0x20FF, 0),
+    (0xFE00, 0xFE0F, 0),
+    (0xFE20, 0xFE2F, 0),
+    (0x1100, 0x115F, 2),
+    (0x2E80, 0x303E, 2),
+    (0x3041, 0x33FF, 2),
+    (0x3400, 0x4DBF, 2),
+    (0x4E00, 0x9FFF, 2),
+    (0xA000, 0xA4CF, 2),
+    (0xAC00, 0xD7A3, 2),
+    (0xF900, 0xFAFF, 2),
+    (0xFE30, 0xFE4F, 2),
+    (0xFF00, 0xFF60, 2),
+    (0xFFE0, 0xFFE6, 2),
+    (0x1F300, 0x1F64F, 2),
+    (0x1F680, 0x1F6FF, 2),
+    (0x1F900, 0x1F9FF, 2),
+    (0x20000, 0x2FFFD, 2),
+    (0x30000, 0x3FFFD, 2),
 ]
 
 

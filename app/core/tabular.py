@@ -67,8 +67,12 @@ def sqlite_tables(data: bytes, name: str = "") -> dict[str, Any]:
     connection = sqlite3.connect(":memory:")
     try:
         connection.deserialize(data)
-        names = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         tables = []
         for table in names:
             cursor = connection.execute('SELECT * FROM "' + table.replace('"', '""') + '"')
@@ -77,8 +81,10 @@ def sqlite_tables(data: bytes, name: str = "") -> dict[str, Any]:
             tables.append({"name": table, "csv": _csv(rows), "rows": len(rows) - 1, "empty_rows": 0})
         return {"tables": tables, "hidden": [], "note": ""}
     except (sqlite3.DatabaseError, MemoryError) as error:
-        raise TabularError(f"{_called(name)} is not a readable SQLite database ({str(error) or 'damaged header'}). "
-                           "The file may be damaged or encrypted; check it with the sqlite3 tool.") from None
+        raise TabularError(
+            f"{_called(name)} is not a readable SQLite database ({str(error) or 'damaged header'}). "
+            "The file may be damaged or encrypted; check it with the sqlite3 tool."
+        ) from None
     finally:
         connection.close()
 
@@ -92,8 +98,25 @@ _OLE2 = b"\xd0\xcf\x11\xe0"
 # The stream an OLE2 container of an encrypted .xlsx holds (Office's "Encrypt with Password").
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 # What openpyxl reads from an error cell; calamine gives "" already.
-_ERROR_VALUES = frozenset(["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"])
+_ERROR_VALUES = frozenset(
+    [
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    ]
+)
 
 
 class _CalamineRefused(Exception):
@@ -150,8 +173,10 @@ def _openpyxl_tables(data: bytes, called: str) -> dict[str, Any]:
         finally:
             book.close()
     except Exception:  # a reader of untrusted bytes: every failure is a damaged workbook
-        raise TabularError(f"{called} is a ZIP archive but not a workbook Loupe can read, or it is damaged. "
-                           "Open it in a spreadsheet program and save it again as .xlsx.") from None
+        raise TabularError(
+            f"{called} is a ZIP archive but not a workbook Loupe can read, or it is damaged. "
+            "Open it in a spreadsheet program and save it again as .xlsx."
+        ) from None
     return {"tables": tables, "hidden": hidden}
 
 
@@ -162,8 +187,12 @@ def _table(name: str, rows: list[list]) -> dict[str, Any] | None:
         return None
     kept = [rows[i] for i in filled]
     width = max(_last_filled(row) for row in kept)
-    return {"name": name, "csv": _csv(row[:width] + [None] * (width - len(row)) for row in kept),
-            "rows": len(kept) - 1, "empty_rows": (filled[-1] - filled[0] + 1) - len(kept)}
+    return {
+        "name": name,
+        "csv": _csv(row[:width] + [None] * (width - len(row)) for row in kept),
+        "rows": len(kept) - 1,
+        "empty_rows": (filled[-1] - filled[0] + 1) - len(kept),
+    }
 
 
 def _empty(row: list) -> bool:
@@ -235,19 +264,27 @@ def _left_out_note(called: str, tables: list[dict[str, Any]], hidden: list[str])
         where = f" (in {', '.join(name for _, name in empty)})" if len(tables) > 1 else ""
         parts.append(f"{count} empty row{'s were' if count > 1 else ' was'} left out{where}")
     if hidden:
-        parts.append(f"hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(h) for h in hidden)} "
-                     f"{'were' if len(hidden) > 1 else 'was'} not opened")
+        parts.append(
+            f"hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(h) for h in hidden)} "
+            f"{'were' if len(hidden) > 1 else 'was'} not opened"
+        )
     return f"{called}: {'; '.join(parts)}." if parts else ""
 
 
 def _password_message(called: str) -> str:
-    return (f"{called} is protected with a password. Remove the password in Excel "
-            "(File › Info › Protect Workbook), save it, then open it again.")
+    return (
+        f"{called} is protected with a password. Remove the password in Excel "
+        "(File › Info › Protect Workbook), save it, then open it again."
+    )
 
 
 def _not_workbook_message(called: str, data: bytes, detail: str) -> str:
     if data[:4] == b"PK\x03\x04" or data[:4] == _OLE2:
-        return (f"{called} is damaged or only partly downloaded: it starts like a workbook but cannot be read "
-                f"({detail}). Download it again, or open it in a spreadsheet program and save it again.")
-    return (f"{called} is not a workbook Loupe can read (.xlsx, .xlsm, .xlsb, .xls or .ods). "
-            "Check that you chose the right file, or save it from your spreadsheet program as .xlsx or CSV.")
+        return (
+            f"{called} is damaged or only partly downloaded: it starts like a workbook but cannot be read "
+            f"({detail}). Download it again, or open it in a spreadsheet program and save it again."
+        )
+    return (
+        f"{called} is not a workbook Loupe can read (.xlsx, .xlsm, .xlsb, .xls or .ods). "
+        "Check that you chose the right file, or save it from your spreadsheet program as .xlsx or CSV."
+    )

@@ -125,6 +125,7 @@ def with_sort(view: dict, column: str, direction, add: bool = False) -> dict:
         if direction:
             kept.append([column, direction])
         state["sort"] = kept
+
     return _with_table(view, change)
 
 
@@ -137,15 +138,18 @@ def with_offset(view: dict, offset: int) -> dict:
 
 def with_filter(view: dict, column: str, op: str, value=None) -> dict:
     """``view`` with a filter on the active table; it replaces one on the same column and operator."""
+
     def change(state):
         kept = [f for f in state.get("filters", []) if not (f["column"] == column and f["op"] == op)]
         kept.append({"column": column, "op": op, "value": value})
         state["filters"] = kept
+
     return _with_table(view, change)
 
 
 def without_filter(view: dict, index=None) -> dict:
     """``view`` without the active table's filter number ``index`` (all of them when None)."""
+
     def change(state):
         filters = list(state.get("filters", []))
         if index is None:
@@ -153,13 +157,16 @@ def without_filter(view: dict, index=None) -> dict:
         elif 0 <= index < len(filters):
             filters.pop(index)
         state["filters"] = filters
+
     return _with_table(view, change)
 
 
 def with_search(view: dict, text) -> dict:
     """``view`` with the active table searched for ``text`` in every column ('' for none)."""
+
     def change(state):
         state["search"] = (text or "").strip()
+
     return _with_table(view, change)
 
 
@@ -169,24 +176,29 @@ def with_group(view: dict, by, aggs=None) -> dict:
     ``aggs`` is a list of ``{"fn": "sum"|"avg"|"min"|"max"|"count_distinct", "column"}``;
     every group also has its row count.
     """
+
     def change(state):
         if by:
             state["group"] = {"by": list(by), "aggs": [dict(a) for a in (aggs or [])], "sort": []}
         else:
             state["group"] = None
+
     return _with_table(view, change)
 
 
 def with_group_sort(view: dict, column: str, direction) -> dict:
     """``view`` with the active table's grouped result sorted by one of its columns."""
+
     def change(state):
         if state.get("group"):
             state["group"]["sort"] = [[column, direction]] if direction else []
+
     return _with_table(view, change)
 
 
 def drill_down(view: dict, values: dict) -> dict:
     """``view`` leaving the grouping for the rows of one group: ``values`` maps key column to value."""
+
     def change(state):
         filters = [f for f in state.get("filters", []) if f["column"] not in values]
         for column in values:
@@ -197,28 +209,34 @@ def drill_down(view: dict, values: dict) -> dict:
                 filters.append({"column": column, "op": "in", "value": [value]})
         state["filters"] = filters
         state["group"] = None
+
     return _with_table(view, change)
 
 
 def with_hidden(view: dict, column: str, hidden: bool = True) -> dict:
     """``view`` with ``column`` of the active table hidden (or shown again)."""
+
     def change(state):
         names = [c for c in state.get("hidden", []) if c != column]
         if hidden:
             names.append(column)
         state["hidden"] = names
+
     return _with_table(view, change, keep_offset=True)
 
 
 def with_order(view: dict, order: list) -> dict:
     """``view`` with the active table's columns shown in ``order`` (names; others follow)."""
+
     def change(state):
         state["order"] = list(order)
+
     return _with_table(view, change, keep_offset=True)
 
 
 def with_width(view: dict, column: str, width) -> dict:
     """``view`` with ``column`` drawn ``width`` pixels wide (None: automatic)."""
+
     def change(state):
         widths = dict(state.get("widths", {}))
         if width:
@@ -226,6 +244,7 @@ def with_width(view: dict, column: str, width) -> dict:
         else:
             widths.pop(column, None)
         state["widths"] = widths
+
     return _with_table(view, change, keep_offset=True)
 
 
@@ -248,18 +267,23 @@ def with_table_state(view: dict, table: str, state: dict) -> dict:
 def _shape_problem(state: dict):
     """What is wrong with the shape of a table state (None when nothing is)."""
     if not isinstance(state["sort"], list) or not all(
-            isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and p[1] in ("asc", "desc")
-            for p in state["sort"]):
+        isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and p[1] in ("asc", "desc") for p in state["sort"]
+    ):
         return "sort must be a list of [column, 'asc' or 'desc']"
     if not isinstance(state["filters"], list) or not all(
-            isinstance(f, dict) and isinstance(f.get("column"), str) and isinstance(f.get("op"), str)
-            for f in state["filters"]):
+        isinstance(f, dict) and isinstance(f.get("column"), str) and isinstance(f.get("op"), str)
+        for f in state["filters"]
+    ):
         return "filters must be a list of {column, op, value}"
     if not isinstance(state["search"], str):
         return "search must be text"
     group = state["group"]
-    if group is not None and not (isinstance(group, dict) and isinstance(group.get("by"), list) and group["by"]
-                                  and all(isinstance(c, str) for c in group["by"])):
+    if group is not None and not (
+        isinstance(group, dict)
+        and isinstance(group.get("by"), list)
+        and group["by"]
+        and all(isinstance(c, str) for c in group["by"])
+    ):
         return "group must be null or {by: [columns], aggs: [{fn, column}]}"
     if group is not None:
         group.setdefault("aggs", [])
@@ -280,8 +304,10 @@ def _shape_problem(state: dict):
 
 def with_chart(view: dict, chart) -> dict:
     """``view`` with the active table charted as ``chart`` (a chart description; None: no chart)."""
+
     def change(state):
         state["chart"] = dict(chart) if chart else None
+
     return _with_table(view, change, keep_offset=True)
 
 
@@ -337,8 +363,7 @@ def loads(text: str) -> dict:
     except ValueError:
         raise errors.StateError("This view link is damaged (not valid JSON). Ask for the link again.")
     if not isinstance(data, dict) or data.get("version") != VERSION:
-        raise errors.StateError(
-            "This view was saved by a different version of Loupe and cannot be restored.")
+        raise errors.StateError("This view was saved by a different version of Loupe and cannot be restored.")
     for key in ("sources", "tables"):
         if key not in data:
             raise errors.StateError("This view link is incomplete (no " + key + "). Ask for the link again.")
@@ -347,8 +372,17 @@ def loads(text: str) -> dict:
 
 MIN_WIDTH = 40
 MAX_WIDTH = 2000
-_DEFAULTS = {"sort": [], "offset": 0, "filters": [], "search": "", "group": None,
-             "hidden": [], "order": [], "widths": {}, "chart": None}
+_DEFAULTS = {
+    "sort": [],
+    "offset": 0,
+    "filters": [],
+    "search": "",
+    "group": None,
+    "hidden": [],
+    "order": [],
+    "widths": {},
+    "chart": None,
+}
 
 
 def _fresh_table() -> dict:

@@ -72,12 +72,21 @@ def changes_message(name: str, changes: list) -> str:
         return ""
     columns = ", ".join("'" + c["column"] + "'" for c in changes[:5])
     more = len(changes) - min(len(changes), 5)
-    said = ("In '" + name + "', times with a time zone (" + columns + (" and " + str(more) + " more" if more > 0 else "")
-            + ") are shown in UTC, so that every date function works on them.")
+    said = (
+        "In '"
+        + name
+        + "', times with a time zone ("
+        + columns
+        + (" and " + str(more) + " more" if more > 0 else "")
+        + ") are shown in UTC, so that every date function works on them."
+    )
     kept = [c for c in changes if c["offset_column"]]
     if kept:
-        said += (" Their offsets vary, so each value's offset is kept in "
-                 + ", ".join("'" + c["offset_column"] + "'" for c in kept) + ".")
+        said += (
+            " Their offsets vary, so each value's offset is kept in "
+            + ", ".join("'" + c["offset_column"] + "'" for c in kept)
+            + "."
+        )
     return said
 
 
@@ -90,11 +99,13 @@ def _offset_counts(table: str, text: list) -> tuple:
 def _offset(column: str) -> str:
     """SQL: the offset a zoned text value ``column`` was written with, as ``+HH:MM`` (no offset: UTC)."""
     found = "regexp_extract(trim(" + column + "), '" + _OFFSET + "', 1)"
-    return ("CASE WHEN " + column + " IS NULL THEN NULL "
-            "WHEN upper(" + found + ") IN ('Z', '') THEN '+00:00' "
-            "WHEN length(" + found + ") = 3 THEN " + found + " || ':00' "
-            "WHEN length(" + found + ") = 5 THEN substr(" + found + ", 1, 3) || ':' || substr(" + found + ", 4, 2) "
-            "ELSE " + found + " END")
+    return (
+        "CASE WHEN " + column + " IS NULL THEN NULL "
+        "WHEN upper(" + found + ") IN ('Z', '') THEN '+00:00' "
+        "WHEN length(" + found + ") = 3 THEN " + found + " || ':00' "
+        "WHEN length(" + found + ") = 5 THEN substr(" + found + ", 1, 3) || ':' || substr(" + found + ", 4, 2) "
+        "ELSE " + found + " END"
+    )
 
 
 def _rebuild(table: str, columns: list, text: list, changes: list) -> tuple:

@@ -173,5 +173,5 @@ def js_message(error) -> str:
     text = str(args[-1]) if len(args) == 3 else str(error)
     for noise in ("JsException: ", "Error: "):
         if text.startswith(noise):
-            text = text[len(noise):]
+            text = text[len(noise) :]
     return text

@@ -10,9 +10,10 @@ SQL in the address that does more than read runs only once the person agreed
 (app/ui/consent.py; README: Privacy).
 """
 
+from pyscript import document, window
+
 from app.core import guard, share, view
 from app.ui import chart_panel, consent, feedback, sharing
-from pyscript import document, window
 
 _KEYS = ("url", "sql", "view")
 
@@ -62,8 +63,10 @@ async def _run_sql(session, text: str) -> None:
 async def _run_if_agreed(session, text: str, found: list) -> None:
     """Run the address's SQL that does more than read, if the person agrees to."""
     if not await consent.sql_from_link(found):
-        feedback.notice("The SQL in this link was not run: it does more than read tables. It is in the editor "
-                        "if you want to read it or run it yourself.")
+        feedback.notice(
+            "The SQL in this link was not run: it does more than read tables. It is in the editor "
+            "if you want to read it or run it yourself."
+        )
         return
     await _run_now(session, text)
 

@@ -8,10 +8,11 @@ action and settle the promise with JSON or with a message a person can act on.
 import asyncio
 import json
 
-from app.core import errors, guard, share
-from app.ui import sharing
 from pyscript import window
 from pyscript.ffi import create_proxy
+
+from app.core import errors, guard, share
+from app.ui import sharing
 
 
 def attach(api, session) -> None:
@@ -19,12 +20,14 @@ def attach(api, session) -> None:
     handlers = window.Object.new()
     handlers.open = create_proxy(_settled(lambda source, options: session.open(_source(source), _options(options))))
     handlers.query = create_proxy(_settled(session.query))
-    handlers.setTableState = create_proxy(_settled(
-        lambda table, state: session.set_table_state(str(table), _state(state))))
+    handlers.setTableState = create_proxy(
+        _settled(lambda table, state: session.set_table_state(str(table), _state(state)))
+    )
     handlers.setView = create_proxy(_settled(lambda state: sharing.restore(session, _view(state))))
     handlers.queryFromPage = create_proxy(_settled(lambda text: _query_from_page(session, str(text))))
-    handlers.setViewFromPage = create_proxy(_settled(
-        lambda state: sharing.restore(session, _view(state), sharing.FROM_PAGE)))
+    handlers.setViewFromPage = create_proxy(
+        _settled(lambda state: sharing.restore(session, _view(state), sharing.FROM_PAGE))
+    )
     handlers.link = create_proxy(_settled(lambda: sharing.link(session)))
     handlers.followLink = create_proxy(_settled(lambda: sharing.from_link(session)))
     api._attach(handlers)
@@ -34,6 +37,7 @@ def _settled(action):
     def handler(*args):
         resolve, reject = args[-2], args[-1]
         asyncio.create_task(_run(action, args[:-2], resolve, reject))
+
     return handler
 
 

@@ -15,16 +15,26 @@ of the table) redraws it when those rows or the chart changed.
 import asyncio
 import json
 
+from pyscript import window
+
 from app.core import charts, errors, query, sql, types, view
 from app.engine import wasm
 from app.ui import feedback
 from app.ui.dom import by_id, clear, el, on, show
 from app.ui.explorer import filter_key
-from pyscript import window
 
 _FIELDS = ("x", "y", "color", "aggregate", "unit")
-_UNIT_LABELS = {"auto": "Automatic", "year": "Year", "quarter": "Quarter", "month": "Month", "week": "Week",
-                "day": "Day", "hour": "Hour", "minute": "Minute", "second": "Second"}
+_UNIT_LABELS = {
+    "auto": "Automatic",
+    "year": "Year",
+    "quarter": "Quarter",
+    "month": "Month",
+    "week": "Week",
+    "day": "Day",
+    "hour": "Hour",
+    "minute": "Minute",
+    "second": "Second",
+}
 _TIME_UNIT_KINDS = ("bar", "line", "area", "heatmap")
 # The panel's own state (one panel per page).
 _panel = {"session": None, "drawn": None, "generation": 0, "remembered": {}, "export": None, "table": None}
@@ -56,8 +66,12 @@ def wire(session) -> None:
     actions = el("div", None, "chart-actions", {"role": "group", "aria-labelledby": "chart-download-label"})
     actions.append(el("span", "Download", "chart-label", {"id": "chart-download-label"}))
     for key, label in (("png", "PNG"), ("svg", "SVG"), ("json", "Spec (JSON)")):
-        button = el("button", label, "button small", {"type": "button", "id": "chart-download-" + key,
-                                                      "aria-label": "Download " + label})
+        button = el(
+            "button",
+            label,
+            "button small",
+            {"type": "button", "id": "chart-download-" + key, "aria-label": "Download " + label},
+        )
         on(button, "click", _downloader(key))
         actions.append(button)
     root.append(actions)
@@ -77,6 +91,7 @@ def refresh(session) -> None:
 
 
 # --- opening, closing, choosing -------------------------------------------------------------
+
 
 def open_chart(session) -> None:
     """Open the chart panel on the active table (a first chart is suggested)."""
@@ -100,8 +115,10 @@ def _toggle(opening: bool) -> None:
     remembered = _panel["remembered"].get(table)
     chart = charts.fitted(remembered, columns) if remembered else charts.suggest(columns, _facts(session, table))
     if chart is None:
-        feedback.error("This table has no column Loupe can chart (numbers, text, dates or true/false). "
-                       "Change a column's type with 'Column type…', or open another table.")
+        feedback.error(
+            "This table has no column Loupe can chart (numbers, text, dates or true/false). "
+            "Change a column's type with 'Column type…', or open another table."
+        )
         return
     _save(session, chart)
     refresh(session)
@@ -109,6 +126,7 @@ def _toggle(opening: bool) -> None:
 
 def _changed(key: str):
     """A form field changed: fit the other fields around it, save, draw."""
+
     def handler(event):
         session = _panel["session"]
         table = session.view["active"]
@@ -117,6 +135,7 @@ def _changed(key: str):
             chart[field] = str(by_id("chart-" + field).value) or None
         _save(session, charts.fitted(chart, _columns(session, table), key))
         refresh(session)
+
     return handler
 
 
@@ -137,6 +156,7 @@ def _show(visible: bool) -> None:
 
 # --- drawing --------------------------------------------------------------------------------
 
+
 async def _draw(session) -> None:
     """Reduce the view's rows in DuckDB, then draw the spec; a newer draw makes this one give way."""
     _panel["generation"] += 1
@@ -156,8 +176,9 @@ async def _draw(session) -> None:
     figure = by_id("chart-view")
     figure.parentNode.setAttribute("aria-busy", "true")
     try:
-        data = await wasm.run(charts.chart_data((sql.quote_ident(table) + clause, params), columns, chart),
-                              session.engine)
+        data = await wasm.run(
+            charts.chart_data((sql.quote_ident(table) + clause, params), columns, chart), session.engine
+        )
         await asyncio.sleep(0)  # a task of its own for each step: the page stays responsive
         if generation != _panel["generation"]:
             return
@@ -199,13 +220,13 @@ def _key(session, table: str, chart) -> str:
     """What a drawn chart depends on: the table, its rows (filters, search, size, columns) and the chart."""
     state = session.state()
     info = session.tables[table]
-    return view.canonical([table, info["rows"], info["columns"], state.get("filters") or [], state.get("search") or "",
-                       chart])
-
-
+    return view.canonical(
+        [table, info["rows"], info["columns"], state.get("filters") or [], state.get("search") or "", chart]
+    )
 
 
 # --- the form ---------------------------------------------------------------------------------
+
 
 def _field(key: str, label: str):
     """``<label><span>label</span><select id="chart-KEY"></select></label>``."""
@@ -271,9 +292,11 @@ def _facts(session, table: str):
 
 # --- downloads ----------------------------------------------------------------------------------
 
+
 def _downloader(key: str):
     def handler(event):
         _panel["session"].spawn(_download(key))
+
     return handler
 
 
@@ -287,7 +310,12 @@ async def _download(key: str) -> None:
     try:
         blob = glue.json(text) if key == "json" else await glue.image(text, key)
     except Exception as failure:
-        raise charts.ChartError("The chart could not be saved as " + key.upper() + " (" + wasm.js_message(failure)
-                                + "). Try another format.")
+        raise charts.ChartError(
+            "The chart could not be saved as "
+            + key.upper()
+            + " ("
+            + wasm.js_message(failure)
+            + "). Try another format."
+        )
     glue.download(blob, name)
     feedback.status("Saved the chart as " + name)

@@ -74,6 +74,7 @@ class ColumnPanel:
         clear(profile_slot)
         try:
             from app.ui import profiles
+
             profile_slot.append(profiles.panel(found, self._pick))
         except ImportError:
             profile_slot.append(el("p", fmt.thousands(found.get("count", 0)) + " values", "meta"))
@@ -85,12 +86,13 @@ class ColumnPanel:
         session = self.session
         box = el("div", None, "side-actions")
         for label, handler in (
-                ("Sort ascending", lambda e: session.spawn(session.sort(name, "asc"))),
-                ("Sort descending", lambda e: session.spawn(session.sort(name, "desc"))),
-                ("Group by this", lambda e: session.spawn(session.group([name], []))),
-                ("Hide column", lambda e: self._hide(name)),
-                ("Move left", lambda e: session.spawn(session.move_by(name, -1))),
-                ("Move right", lambda e: session.spawn(session.move_by(name, 1)))):
+            ("Sort ascending", lambda e: session.spawn(session.sort(name, "asc"))),
+            ("Sort descending", lambda e: session.spawn(session.sort(name, "desc"))),
+            ("Group by this", lambda e: session.spawn(session.group([name], []))),
+            ("Hide column", lambda e: self._hide(name)),
+            ("Move left", lambda e: session.spawn(session.move_by(name, -1))),
+            ("Move right", lambda e: session.spawn(session.move_by(name, 1))),
+        ):
             button = el("button", label, "button small", {"type": "button"})
             on(button, "click", handler)
             box.append(button)
@@ -109,23 +111,41 @@ class ColumnPanel:
             low, high = _current(state, name, "range", [None, None])
             form = el("form", None, "range-form")
             kind = _INPUT_TYPES.get(column["kind"], "text")
-            low_input = el("input", None, None, {"type": kind, "aria-label": "Lowest " + name, "placeholder": "from",
-                                                 "step": "any"})
-            high_input = el("input", None, None, {"type": kind, "aria-label": "Highest " + name, "placeholder": "to",
-                                                  "step": "any"})
+            low_input = el(
+                "input",
+                None,
+                None,
+                {"type": kind, "aria-label": "Lowest " + name, "placeholder": "from", "step": "any"},
+            )
+            high_input = el(
+                "input", None, None, {"type": kind, "aria-label": "Highest " + name, "placeholder": "to", "step": "any"}
+            )
             low_input.value = "" if low is None else str(low)
             high_input.value = "" if high is None else str(high)
             form.append(low_input)
             form.append(el("span", "–", None, {"aria-hidden": "true"}))
             form.append(high_input)
             form.append(el("button", "Apply range", "button small", {"type": "submit"}))
-            on(form, "submit", _submit(lambda: session.spawn(session.filter(
-                name, "range", [_typed(column, low_input.value), _typed(column, high_input.value)]))))
+            on(
+                form,
+                "submit",
+                _submit(
+                    lambda: session.spawn(
+                        session.filter(
+                            name, "range", [_typed(column, low_input.value), _typed(column, high_input.value)]
+                        )
+                    )
+                ),
+            )
             section.append(form)
         if column["kind"] not in ("binary",):
             form = el("form", None, "contains-form")
-            text = el("input", None, None, {"type": "search", "aria-label": "Text to find in " + name,
-                                            "placeholder": "contains…"})
+            text = el(
+                "input",
+                None,
+                None,
+                {"type": "search", "aria-label": "Text to find in " + name, "placeholder": "contains…"},
+            )
             regex = el("input", None, None, {"type": "checkbox", "id": "side-regex"})
             label = el("label", None, "check")
             label.append(regex)
@@ -164,7 +184,7 @@ class ColumnPanel:
         items = el("ul", None, "facet-list")
         boxes = []
         largest = max([count for value, count in found["values"]] or [1])
-        for index, pair in enumerate(found["values"]):
+        for _index, pair in enumerate(found["values"]):
             value, count = pair
             item = el("li")
             label = el("label", None, "facet")
@@ -188,6 +208,7 @@ class ColumnPanel:
                 self.session.spawn(self.session.filter(name, "in", values))
             else:
                 feedback.status("Check one or more values first.")
+
         on(form, "submit", _submit(apply))
         return form
 
@@ -231,11 +252,12 @@ def _submit(action):
     def handler(event):
         event.preventDefault()
         action()
+
     return handler
 
 
 def _op_handler(session, name, op):
     def handler(event):
         session.spawn(session.filter(name, op, None))
-    return handler
 
+    return handler

@@ -12,8 +12,9 @@ is awaited. Nothing is done until the person answers; Escape means no.
 
 import asyncio
 
-from app.ui.dom import by_id, on, show
 from pyscript import window
+
+from app.ui.dom import by_id, on, show
 
 _state = {"event": None, "answer": False, "wired": False, "busy": None}
 
@@ -23,25 +24,35 @@ async def sql_from_link(found: list) -> bool:
     many = len(found) > 1
     return await ask(
         "This link wants to run SQL that changes tables",
-        ("These statements do more than read: they can make, change or drop tables, including ones you "
-         "opened. Run them only if you trust whoever sent the link." if many else
-         "This statement does more than read: it can make, change or drop tables, including ones you "
-         "opened. Run it only if you trust whoever sent the link."),
+        (
+            "These statements do more than read: they can make, change or drop tables, including ones you "
+            "opened. Run them only if you trust whoever sent the link."
+            if many
+            else "This statement does more than read: it can make, change or drop tables, including ones you "
+            "opened. Run it only if you trust whoever sent the link."
+        ),
         ";\n".join(found),
         "Run it" if not many else "Run them",
-        "Don't run")
+        "Don't run",
+    )
 
 
 async def local_file_in_frame(name: str, host: str) -> bool:
     """Ask whether to open the person's file ``name`` in a Loupe framed by the page of ``host``."""
     return await ask(
         "The page around this view can read what you open here",
-        ("This Loupe is inside a page of " + host + ", which can read the tables in it. Open “" + name
-         + "” here only if you mean to share it with that page. To keep it private, open it in Loupe "
-         "itself instead."),
+        (
+            "This Loupe is inside a page of "
+            + host
+            + ", which can read the tables in it. Open “"
+            + name
+            + "” here only if you mean to share it with that page. To keep it private, open it in Loupe "
+            "itself instead."
+        ),
         "",
         "Open it here",
-        "Don't open")
+        "Don't open",
+    )
 
 
 def framed_by() -> str:

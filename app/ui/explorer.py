@@ -51,9 +51,17 @@ class Explorer:
             if self.stale(generation):
                 return
             shown = query.group_columns(columns, state)
-            self.grid.show(key, shown, total, _stored_pages(engine), first_rows=first,
-                           sort=state["group"].get("sort") or [[query.COUNT_COLUMN, "desc"]],
-                           widths=state.get("widths"), grouped=True, keep_scroll=keep_scroll)
+            self.grid.show(
+                key,
+                shown,
+                total,
+                _stored_pages(engine),
+                first_rows=first,
+                sort=state["group"].get("sort") or [[query.COUNT_COLUMN, "desc"]],
+                widths=state.get("widths"),
+                grouped=True,
+                keep_scroll=keep_scroll,
+            )
             self.on_counted(total, info["rows"], True, True)
             _mark("data-views")
             _mark("data-settled")
@@ -66,8 +74,17 @@ class Explorer:
         ordered = bool(state.get("sort")) or query.is_filtered(state)
         exact = not ordered or len(first) < BLOCK
         total = len(first) if ordered and exact else info["rows"]
-        self.grid.show(key, shown, total, direct, first_rows=first, sort=state.get("sort"),
-                       widths=state.get("widths"), keep_scroll=keep_scroll, exact=exact)
+        self.grid.show(
+            key,
+            shown,
+            total,
+            direct,
+            first_rows=first,
+            sort=state.get("sort"),
+            widths=state.get("widths"),
+            keep_scroll=keep_scroll,
+            exact=exact,
+        )
         self.on_counted(total, info["rows"], exact, False)
         _mark("data-views")
         if ordered:
@@ -82,7 +99,8 @@ class Explorer:
         self.current = None
 
         async def fetch(offset, limit):
-            return rows[offset: offset + limit]
+            return rows[offset : offset + limit]
+
         self.grid.show(table + "#" + str(self.generation), columns, len(rows), fetch, first_rows=rows[:BLOCK])
 
     async def profile(self, table: str, state: dict, columns: list, name: str, background: bool = False):
@@ -170,24 +188,28 @@ async def _stored_count(engine, made: dict, stored: str) -> int:
 def _mark(counter: str) -> None:
     """Count a view drawn (``data-views``) or settled, its rows counted (``data-settled``), on ``<body>``."""
     from pyscript import document
+
     count_up(document.body, counter)
 
 
 def _direct_pages(engine, table, state, columns):
     async def fetch(offset, limit):
         return (await engine.execute(*query.page(table, state, columns, offset, limit)))["rows"]
+
     return fetch
 
 
 def _ordered_pages(engine, stored, table, state, columns):
     async def fetch(offset, limit):
         return (await engine.execute(*query.page_in_order(stored, table, state, columns, offset, limit)))["rows"]
+
     return fetch
 
 
 def _stored_pages(engine):
     async def fetch(offset, limit):
         return (await engine.execute(*query.page_stored(GROUP_TABLE, offset, limit)))["rows"]
+
     return fetch
 
 
@@ -204,6 +226,7 @@ def filter_key(state: dict) -> str:
 
 async def _run(steps, engine):
     from app.engine import wasm
+
     return await wasm.run(steps, engine)
 
 
@@ -216,4 +239,3 @@ def count_caption(shown: int, total: int, exact: bool, grouped: bool) -> str:
     if shown == total:
         return fmt.thousands(total) + (" row" if total == 1 else " rows")
     return "Showing " + fmt.thousands(shown) + " of " + fmt.thousands(total) + " rows"
-

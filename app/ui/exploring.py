@@ -30,8 +30,7 @@ class Exploring:
             self.view = old
             await self.render(True)
             raise
-        if self.panel.column is not None and self.panel.column in [
-                c["name"] for c in self.active_info()["columns"]]:
+        if self.panel.column is not None and self.panel.column in [c["name"] for c in self.active_info()["columns"]]:
             await self.panel.open(self.panel.column)
 
     async def sort(self, column: str, direction, add: bool = False) -> None:

@@ -8,14 +8,17 @@ page stays responsive and the loading strip's Cancel stops an export.
 
 import json
 
-from app.core import errors, export, fmt
-from app.ui import feedback, progress, worker_link
-from app.ui.dom import by_id, el, on
 from pyscript import window
 from pyscript.ffi import create_proxy
 
-PROTECT_HINT = ("Text starting with = + - @, a tab or a carriage return could run as a formula in a spreadsheet; "
-                "protected, it gets a leading ' in CSV and TSV and is marked as text in Excel.")
+from app.core import errors, export, fmt
+from app.ui import feedback, progress, worker_link
+from app.ui.dom import by_id, el, on
+
+PROTECT_HINT = (
+    "Text starting with = + - @, a tab or a carriage return could run as a formula in a spreadsheet; "
+    "protected, it gets a leading ' in CSV and TSV and is marked as text in Excel."
+)
 _state = {"busy": False, "buttons": [], "report": None}
 
 
@@ -31,25 +34,43 @@ def wire(session) -> None:
     formats.append(el("span", "Download as", "export-label", {"id": "export-as"}))
     for key in export.ORDER:
         label = export.FORMATS[key]["label"]
-        button = el("button", label, "button small", {"type": "button", "id": "export-" + key,
-                                                      "aria-describedby": "export-scope"})
+        button = el(
+            "button",
+            label,
+            "button small",
+            {"type": "button", "id": "export-" + key, "aria-describedby": "export-scope"},
+        )
         on(button, "click", _exporter(session, key))
         formats.append(button)
         _state["buttons"].append(button)
     body.append(formats)
     protect = el("label", None, "export-protect", {"title": PROTECT_HINT})
-    box = el("input", None, None, {"type": "checkbox", "id": "export-protect", "checked": "",
-                                   "aria-describedby": "export-protect-hint"})
+    box = el(
+        "input",
+        None,
+        None,
+        {"type": "checkbox", "id": "export-protect", "checked": "", "aria-describedby": "export-protect-hint"},
+    )
     protect.append(box)
     protect.append(el("span", " Protect against spreadsheet formulas"))
     body.append(protect)
-    copy = el("button", "Copy as Markdown", "button small", {"type": "button", "id": "export-markdown",
-                                                             "aria-describedby": "export-scope"})
+    copy = el(
+        "button",
+        "Copy as Markdown",
+        "button small",
+        {"type": "button", "id": "export-markdown", "aria-describedby": "export-scope"},
+    )
     on(copy, "click", lambda event: session.spawn(copy_markdown(session)))
     _state["buttons"].append(copy)
     body.append(copy)
-    body.append(el("p", "The rows and columns on screen: filters, search, sort and grouping applied.",
-                   "meta export-note", {"id": "export-scope"}))
+    body.append(
+        el(
+            "p",
+            "The rows and columns on screen: filters, search, sort and grouping applied.",
+            "meta export-note",
+            {"id": "export-scope"},
+        )
+    )
     body.append(el("p", PROTECT_HINT, "meta export-note", {"id": "export-protect-hint"}))
     drawer.append(body)
     slot.append(drawer)
@@ -72,9 +93,17 @@ async def export_view(session, fmt_key: str, neutralise: bool) -> None:
         problem = export.size_problem(fmt_key, total, len(shown["columns"]))
         if problem:
             raise export.ExportError(problem)
-        job = {"session": session, "fmt": fmt_key, "sql": select, "params": params, "total": total,
-               "what": what, "neutralise": neutralise,
-               "columns": export.export_columns(shown["columns"], fmt_key), "table": shown["table"]}
+        job = {
+            "session": session,
+            "fmt": fmt_key,
+            "sql": select,
+            "params": params,
+            "total": total,
+            "what": what,
+            "neutralise": neutralise,
+            "columns": export.export_columns(shown["columns"], fmt_key),
+            "table": shown["table"],
+        }
         blob, rows, notes = await _WRITERS[entry["writer"]](job)
     except errors.QueryError as failure:
         raise _worded(failure)
@@ -82,8 +111,13 @@ async def export_view(session, fmt_key: str, neutralise: bool) -> None:
         progress.done()
         _busy(False)
     if rows != total:  # never hand over a file that silently lacks rows
-        raise export.ExportError("The export stopped after " + fmt.thousands(rows) + " of " + fmt.thousands(total)
-                                 + " rows, so nothing was saved. Export again.")
+        raise export.ExportError(
+            "The export stopped after "
+            + fmt.thousands(rows)
+            + " of "
+            + fmt.thousands(total)
+            + " rows, so nothing was saved. Export again."
+        )
     session.engine.glue.download(blob, name)
     message = export.done_message(fmt_key, rows, name)
     if notes:
@@ -105,17 +139,22 @@ async def copy_markdown(session) -> None:
     try:
         await window.navigator.clipboard.writeText(text)
     except Exception as failure:
-        raise export.ExportError("The browser did not let Loupe use the clipboard (" + str(failure)
-                                 + "). Allow clipboard access for this page, or export as CSV instead.")
+        raise export.ExportError(
+            "The browser did not let Loupe use the clipboard ("
+            + str(failure)
+            + "). Allow clipboard access for this page, or export as CSV instead."
+        )
     feedback.status(export.markdown_message(len(result["rows"]), total))
 
 
 # --- writers: each takes the job and returns (blob, rows, notes) ----------------
 
+
 async def _write_copy(job) -> tuple:
     session = job["session"]
-    plan = export.copy_plan(job["sql"], job["params"], job["total"], len(job["columns"]), job["fmt"],
-                            session.next_file_name("-export"))
+    plan = export.copy_plan(
+        job["sql"], job["params"], job["total"], len(job["columns"]), job["fmt"], session.next_file_name("-export")
+    )
     blob, rows = await session.engine.export_copy(plan, export.FORMATS[job["fmt"]]["mime"], _progress(job))
     return blob, rows, []
 
@@ -133,8 +172,10 @@ async def _write_parquet(job) -> tuple:
 async def _write_xlsx(job) -> tuple:
     worker = await worker_link.ready()
     if worker is None:
-        raise export.ExportError("Excel files are written by Python, which could not start in this browser. "
-                                 "Export as CSV instead; Excel opens it too.")
+        raise export.ExportError(
+            "Excel files are written by Python, which could not start in this browser. "
+            "Export as CSV instead; Excel opens it too."
+        )
     progress.start(job["what"] + " — starting Python's Excel writer…")
     await worker.xlsx_start(json.dumps(job["columns"]), job["table"], bool(job["neutralise"]))
     try:
@@ -153,10 +194,12 @@ _WRITERS = {"copy": _write_copy, "json": _write_json, "parquet": _write_parquet,
 
 # --- helpers -------------------------------------------------------------------
 
+
 def _exporter(session, fmt_key: str):
     def handler(event):
         feedback.dismiss()
         session.spawn(export_view(session, fmt_key, bool(by_id("export-protect").checked)))
+
     return handler
 
 
@@ -164,8 +207,10 @@ def _progress(job):
     total = job["total"]
 
     def report(rows):
-        progress.fraction(job["what"] + " — " + fmt.thousands(rows) + " of " + fmt.thousands(total) + " rows",
-                          rows, total)
+        progress.fraction(
+            job["what"] + " — " + fmt.thousands(rows) + " of " + fmt.thousands(total) + " rows", rows, total
+        )
+
     _state["report"] = create_proxy(report)  # kept alive while JavaScript may call it
     return _state["report"]
 

@@ -57,6 +57,7 @@ class Grid:
         # The rows in sight depend on the grid's height: draw again when it changes.
         from pyscript import window
         from pyscript.ffi import create_proxy
+
         self._resized = create_proxy(self._size_changed)
         window.ResizeObserver.new(self._resized).observe(wrap)
         on(table_node, "click", self._clicked)
@@ -73,8 +74,19 @@ class Grid:
 
     # --- what to show ----------------------------------------------------
 
-    def show(self, key, columns: list, total: int, fetch, first_rows=None, sort=None, widths=None,
-             grouped=False, exact=True, keep_scroll=False) -> None:
+    def show(
+        self,
+        key,
+        columns: list,
+        total: int,
+        fetch,
+        first_rows=None,
+        sort=None,
+        widths=None,
+        grouped=False,
+        exact=True,
+        keep_scroll=False,
+    ) -> None:
         """Show a new view: its columns, row total and the function that fetches rows."""
         same_view = keep_scroll
         self.key = key
@@ -147,7 +159,7 @@ class Grid:
             if block not in self.blocks:
                 await self._load(block, self.key)
             values = self.blocks.get(block) or []
-            out.extend(values[row % BLOCK: min(stop - block * BLOCK, BLOCK)])
+            out.extend(values[row % BLOCK : min(stop - block * BLOCK, BLOCK)])
             row = (block + 1) * BLOCK
         return out
 
@@ -189,29 +201,61 @@ class Grid:
         for index, column in enumerate(self.columns):
             name = column["name"]
             direction = current.get(name)
-            cell = el("th", None, "num" if types.is_numeric(column["kind"]) else None,
-                      {"scope": "col", "aria-sort": _ARIA_SORT[direction], "data-col": str(index),
-                       "draggable": "true"})
+            cell = el(
+                "th",
+                None,
+                "num" if types.is_numeric(column["kind"]) else None,
+                {"scope": "col", "aria-sort": _ARIA_SORT[direction], "data-col": str(index), "draggable": "true"},
+            )
             line = el("div", None, "colline")
-            button = el("button", None, "colhead", {
-                "type": "button", "data-sort": str(index),
-                "title": name + " (" + column["type"] + ") — click to sort, Shift+click to add to the sort"})
-            button.append(el("span", types.label_of(column["kind"]), "coltype kind-" + column["kind"],
-                             {"aria-label": "type " + column["type"]}))
+            button = el(
+                "button",
+                None,
+                "colhead",
+                {
+                    "type": "button",
+                    "data-sort": str(index),
+                    "title": name + " (" + column["type"] + ") — click to sort, Shift+click to add to the sort",
+                },
+            )
+            button.append(
+                el(
+                    "span",
+                    types.label_of(column["kind"]),
+                    "coltype kind-" + column["kind"],
+                    {"aria-label": "type " + column["type"]},
+                )
+            )
             button.append(el("span", name, "colname"))
             if direction:
                 mark = ("▲" if direction == "asc" else "▼") + (str(order[name]) if len(self.sort) > 1 else "")
                 button.append(el("span", mark, "sortmark", {"aria-hidden": "true"}))
             line.append(button)
-            line.append(el("button", "⋮", "colmenu", {
-                "type": "button", "data-menu": str(index), "aria-label": "Column " + name + ": profile, filter and more",
-                "title": "Profile, filter, hide, move"}))
+            line.append(
+                el(
+                    "button",
+                    "⋮",
+                    "colmenu",
+                    {
+                        "type": "button",
+                        "data-menu": str(index),
+                        "aria-label": "Column " + name + ": profile, filter and more",
+                        "title": "Profile, filter, hide, move",
+                    },
+                )
+            )
             cell.append(line)
             spark = el("div", None, "spark-slot")
             self._sparks.append(spark)
             cell.append(spark)
-            cell.append(el("span", None, "resize", {"data-resize": str(index), "aria-hidden": "true",
-                                                     "title": "Drag to resize"}))
+            cell.append(
+                el(
+                    "span",
+                    None,
+                    "resize",
+                    {"data-resize": str(index), "aria-hidden": "true", "title": "Drag to resize"},
+                )
+            )
             row.append(cell)
         head.append(row)
         return head
@@ -448,6 +492,15 @@ def _cell_class(column: dict, value) -> str:
 
 def _default_width(column: dict) -> int:
     """A first width from the kind and the name: dense for numbers, wider for text."""
-    base = {"integer": 90, "decimal": 100, "boolean": 70, "date": 110, "timestamp": 170, "time": 90,
-            "text": 160, "list": 160, "struct": 200}.get(column["kind"], 120)
+    base = {
+        "integer": 90,
+        "decimal": 100,
+        "boolean": 70,
+        "date": 110,
+        "timestamp": 170,
+        "time": 90,
+        "text": 160,
+        "list": 160,
+        "struct": 200,
+    }.get(column["kind"], 120)
     return max(base, min(260, 34 + 8 * len(column["name"])))

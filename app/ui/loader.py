@@ -12,10 +12,11 @@ registered and leaves every table already open untouched.
 
 import json
 
+from pyscript.ffi import create_proxy
+
 from app.core import catalog, errors, formats, missing, naming, refine, sql, zones
 from app.engine import wasm
 from app.ui import feedback, progress, worker_link
-from pyscript.ffi import create_proxy
 
 HEAD_BYTES = 8192
 PREVIEW_FROM_BYTES = 2_000_000
@@ -45,7 +46,9 @@ class Load:
         detected = formats.detect(name, head)
         fmt = self.options.get("format") or detected["format"]
         if fmt not in formats.FORMATS:
-            raise errors.OpenError("Unknown format " + repr(fmt) + "; choose one of " + ", ".join(formats.FORMATS) + ".")
+            raise errors.OpenError(
+                "Unknown format " + repr(fmt) + "; choose one of " + ", ".join(formats.FORMATS) + "."
+            )
         encoding = self.options.get("encoding") or detected["encoding"]
         self.detected = {"format": fmt, "encoding": encoding, "gzip": gzip}
         wanted = str(self.options.get("table") or formats.strip_gzip_suffix(name))
@@ -74,8 +77,9 @@ class Load:
             name = self.source.get("name") or "pasted.csv"
             text = self.source.get("text")
             if not isinstance(text, str):
-                raise errors.OpenError("{name, text} needs text as a string; got "
-                                       + str(self.source.get("what") or type(text)) + ".")
+                raise errors.OpenError(
+                    "{name, text} needs text as a string; got " + str(self.source.get("what") or type(text)) + "."
+                )
             blob = self.source.get("file")
             if blob is None:  # pasted here, so already in Python
                 formats.check_text(name, text)
@@ -95,7 +99,9 @@ class Load:
             return self.source.get("name") or "data.csv", self.source["file"], None
         raise errors.OpenError(
             "loupe.open() takes a URL string, a File or Blob, or {name, text}; got "
-            + str(self.source.get("what") or "something else") + ".")
+            + str(self.source.get("what") or "something else")
+            + "."
+        )
 
     async def _head(self, blob, count: int, gzip: bool) -> bytes:
         try:
@@ -143,13 +149,14 @@ class Load:
                 # lines down): no preview; the whole read below settles the types.
                 preview = None
             if preview is not None and not preview["columns"]:
-                raise errors.OpenError("'" + self.name + "' has no columns. Check that it is a CSV file with a header line.")
+                raise errors.OpenError(
+                    "'" + self.name + "' has no columns. Check that it is a CSV file with a header line."
+                )
             if preview is not None:
                 await self.session.show_preview(table, self.name, preview)
         options = await wasm.run(catalog.sniff_dialect(file_name, self.name, given, sep_line_read), self.engine)
         progress.timed("Reading " + self.name + "…", blob.size)
-        info = await wasm.run(catalog.load_csv(table, file_name, self.name, options),
-                              self.engine, cancellable=True)
+        info = await wasm.run(catalog.load_csv(table, file_name, self.name, options), self.engine, cancellable=True)
         info = await self._refined(table, info)
         read = {"delimiter": options.get("delimiter"), "header": options.get("header")}
         read.update(self._markers(info))
@@ -174,8 +181,9 @@ class Load:
             info["missing"] = missing.used([{"markers": info.get("missing") or []}] + changes, markers)
         notes = []
         if self.newlines:
-            notes.append("'" + self.name + "' mixes line endings (Windows and Unix); Loupe made them the same to "
-                         "read it.")
+            notes.append(
+                "'" + self.name + "' mixes line endings (Windows and Unix); Loupe made them the same to read it."
+            )
         if info.get("rejected"):
             notes.append(catalog.rejected_message(self.name, info["rejected"]))
         if info.get("settled"):
@@ -228,9 +236,14 @@ class Load:
             message = wasm.js_message(failure)
             if message.startswith("Interrupted"):
                 raise errors.OpenError("Loading '" + self.name + "' was cancelled; nothing was kept.")
-            raise errors.OpenError("Could not read '" + self.name + "' as Parquet: " + message
-                                   + ". The file may be damaged or use a feature Loupe cannot read; "
-                                   "try exporting it again.")
+            raise errors.OpenError(
+                "Could not read '"
+                + self.name
+                + "' as Parquet: "
+                + message
+                + ". The file may be damaged or use a feature Loupe cannot read; "
+                "try exporting it again."
+            )
         self.glue.prewarmParquet()  # ready for the next Parquet file
         return [await self._in_utc(table)]
 
@@ -239,23 +252,35 @@ class Load:
         progress.start("Starting Python to read " + self.name + "…")
         worker = await worker_link.ready()
         if worker is None:
-            raise errors.OpenError("Python could not start, so '" + self.name + "' cannot be read. Reload the page and try again.")
+            raise errors.OpenError(
+                "Python could not start, so '" + self.name + "' cannot be read. Reload the page and try again."
+            )
         progress.start("Reading " + self.name + " with Python…")
         buffer = await self.glue.arrayBuffer(blob)
         try:
             answer = json.loads(await worker.read_tables(fmt, buffer, self.name))
         except Exception as failure:  # the worker itself failed: its last line, never a traceback
             lines = wasm.js_message(failure).strip().splitlines() or [""]
-            raise errors.OpenError("Python stopped while reading '" + self.name + "' (" + lines[-1][:200] + "). "
-                                   "Reload the page and try again, or save the file as .xlsx or CSV.")
+            raise errors.OpenError(
+                "Python stopped while reading '" + self.name + "' (" + lines[-1][:200] + "). "
+                "Reload the page and try again, or save the file as .xlsx or CSV."
+            )
         if answer.get("error"):
             raise errors.OpenError(answer["error"])
         parts = answer["tables"]
         if not parts:
             hidden = answer.get("hidden") or []
-            raise errors.OpenError("'" + self.name + "' has no tables with data in it"
-                                   + (" but its hidden sheets (" + ", ".join(hidden) + "); show them in your "
-                                      "spreadsheet program, save, and open it again." if hidden else "."))
+            raise errors.OpenError(
+                "'"
+                + self.name
+                + "' has no tables with data in it"
+                + (
+                    " but its hidden sheets (" + ", ".join(hidden) + "); show them in your "
+                    "spreadsheet program, save, and open it again."
+                    if hidden
+                    else "."
+                )
+            )
         loaded = []
         for part in parts:
             name = table if len(parts) == 1 else table + "_" + part["name"]
@@ -268,8 +293,9 @@ class Load:
             options = {"header": True, "delimiter": ","}
             if self.options.get("missing") is not None:
                 options["missing"] = self.options["missing"]
-            info = await wasm.run(catalog.load_csv(part_table, file_name, self.name + " › " + part["name"],
-                                                   options), self.engine)
+            info = await wasm.run(
+                catalog.load_csv(part_table, file_name, self.name + " › " + part["name"], options), self.engine
+            )
             info = await self._refined(part_table, info)
             read = {"part": part["name"]}
             read.update(self._markers(info))
@@ -306,9 +332,16 @@ class Load:
         return self.session.next_file_name(suffix)
 
     def _loaded(self, table: str, info: dict, extra: dict) -> dict:
-        source = {"kind": self.source.get("kind"), "name": self.name, "url": self.url,
-                  "format": self.detected["format"], "encoding": self.detected["encoding"],
-                  "gzip": self.detected["gzip"], "files": list(self.files), "blob": self.blob}
+        source = {
+            "kind": self.source.get("kind"),
+            "name": self.name,
+            "url": self.url,
+            "format": self.detected["format"],
+            "encoding": self.detected["encoding"],
+            "gzip": self.detected["gzip"],
+            "files": list(self.files),
+            "blob": self.blob,
+        }
         source.update(extra)
         info = dict(info)
         info["source"] = source
@@ -348,23 +381,38 @@ def _fetch_message(url: str, status, status_text) -> str:
     if status == 0 and str(status_text) == "cancelled":
         return "Downloading " + url + " was cancelled."
     if status == 0:
-        return ("Could not download " + url + ": the server could not be reached, or it does not let "
-                "other sites read the file (CORS). Download the file and open it from your computer instead.")
-    return ("Could not download " + url + ": the server answered " + str(status) + " "
-            + str(status_text or "") + ". Check the address and try again.")
+        return (
+            "Could not download " + url + ": the server could not be reached, or it does not let "
+            "other sites read the file (CORS). Download the file and open it from your computer instead."
+        )
+    return (
+        "Could not download "
+        + url
+        + ": the server answered "
+        + str(status)
+        + " "
+        + str(status_text or "")
+        + ". Check the address and try again."
+    )
 
 
 def _json_message(name: str, problem: str, engine_message: str, lines: bool) -> str:
     if problem:
-        return ("'" + name + "' is not valid JSON" + (" Lines" if lines else "") + " (" + problem + "). "
-                "Check that the file is complete; save it again or fix it in a text editor.")
-    return ("Could not read '" + name + "' as a table: " + engine_message + ". Loupe reads JSON as an array "
-            "of objects ([{...}, {...}]) or as JSON Lines (one object per line).")
+        return (
+            "'" + name + "' is not valid JSON" + (" Lines" if lines else "") + " (" + problem + "). "
+            "Check that the file is complete; save it again or fix it in a text editor."
+        )
+    return (
+        "Could not read '" + name + "' as a table: " + engine_message + ". Loupe reads JSON as an array "
+        "of objects ([{...}, {...}]) or as JSON Lines (one object per line)."
+    )
 
 
 def _gzip_message(name: str, detail: str) -> str:
-    return ("'" + name + "' is not a complete gzip file (" + detail.rstrip(".") + "). "
-            "It may be damaged or only partly downloaded; download it again.")
+    return (
+        "'" + name + "' is not a complete gzip file (" + detail.rstrip(".") + "). "
+        "It may be damaged or only partly downloaded; download it again."
+    )
 
 
 def _interrupted_or(message: str, name: str) -> str:

@@ -20,8 +20,11 @@ async def main():
     try:
         version = await engine.start()
     except Exception as error:
-        boot.fail("The query engine could not start: " + str(error)
-                  + ". Reload the page; if it keeps failing, use a current Chrome, Edge, Firefox or Safari.")
+        boot.fail(
+            "The query engine could not start: "
+            + str(error)
+            + ". Reload the page; if it keeps failing, use a current Chrome, Edge, Firefox or Safari."
+        )
         return
     boot.step("engine", "done")
     window.performance.mark("loupe:engine-ready")

@@ -1,9 +1,10 @@
 """Wires the page's static controls to the session: file picker, URL box,
 drag-and-drop anywhere, paste of CSV/TSV text, and the loading strip's Cancel."""
 
+from pyscript import document, window
+
 from app.ui import consent, feedback, progress, source_bar
 from app.ui.dom import by_id, on
-from pyscript import document, window
 
 # Pasting into these does what it does there; elsewhere a paste opens a table.
 _TEXT_INPUTS = ("INPUT", "TEXTAREA")
@@ -24,6 +25,7 @@ def _spawner(session):
     def spawn(coroutine):
         feedback.dismiss()
         session.spawn(coroutine)
+
     return spawn
 
 

@@ -9,8 +9,9 @@ statement that nothing else leaves the device.
 
 import json
 
-from app.ui.dom import by_id, clear, el, on
 from pyscript import window
+
+from app.ui.dom import by_id, clear, el, on
 
 
 def wire(glue) -> None:

@@ -22,11 +22,12 @@ for the work instead of guessing.
 
 import asyncio
 
+from pyscript import document
+
 from app.core import errors, fmt, query, types, view
 from app.ui import profiles
 from app.ui.dom import by_id, clear, el, on, show
 from app.ui.explorer import filter_key  # the explorer's own cache key: its header strips fill the same cache
-from pyscript import document
 
 MAX_CARDS = 60  # wider tables show the first this many columns, and say so
 _CARDS_PER_TASK = 6
@@ -47,16 +48,20 @@ def wire(session) -> None:
     head = el("div", None, "pp-head")
     head.append(el("h2", "Column profiles", "pp-heading", {"id": "profile-heading"}))
     head.append(el("p", None, "pp-status", {"id": "profile-status", "role": "status"}))
-    close = el("button", "×", "button small pp-close", {"type": "button", "id": "profile-close",
-                                                         "aria-label": "Close the column profiles",
-                                                         "title": "Close (Esc)"})
+    close = el(
+        "button",
+        "×",
+        "button small pp-close",
+        {"type": "button", "id": "profile-close", "aria-label": "Close the column profiles", "title": "Close (Esc)"},
+    )
     on(close, "click", lambda event: _toggle(False))
     head.append(close)
     root.append(head)
     root.append(el("p", None, "pp-note", {"id": "profile-note"}))
     # Focusable: the list scrolls, and a table of numbers alone puts no button in it.
-    root.append(el("ul", None, "pp-cards", {"id": "profile-cards", "tabindex": "0",
-                                            "aria-labelledby": "profile-heading"}))
+    root.append(
+        el("ul", None, "pp-cards", {"id": "profile-cards", "tabindex": "0", "aria-labelledby": "profile-heading"})
+    )
     toggle = by_id("profile-toggle")
     on(toggle, "click", lambda event: _toggle(by_id("profile-panel").hidden))
     on(toggle, "keydown", _escape)
@@ -77,8 +82,16 @@ def refresh(session) -> None:
     shown = query.visible(columns, state)
     by_id("profile-note").textContent = _note(state, len(shown))
     picked = shown[:MAX_CARDS]
-    key = view.canonical([table, session.tables[table]["rows"], session.tables[table]["columns"],
-                      state.get("filters") or [], state.get("search") or "", [c["name"] for c in picked]])
+    key = view.canonical(
+        [
+            table,
+            session.tables[table]["rows"],
+            session.tables[table]["columns"],
+            state.get("filters") or [],
+            state.get("search") or "",
+            [c["name"] for c in picked],
+        ]
+    )
     if key == _panel["drawn"]:
         return  # drawn, or being drawn, for these rows (a sort or a resize changes no profile)
     _panel["generation"] += 1
@@ -88,6 +101,7 @@ def refresh(session) -> None:
 
 
 # --- opening and closing ----------------------------------------------------------------------
+
 
 def _toggle(opening: bool) -> None:
     session = _panel["session"]
@@ -120,6 +134,7 @@ def _stop() -> None:
 
 
 # --- profiling --------------------------------------------------------------------------------
+
 
 async def _fill(session, generation: int, table: str, state: dict, columns: list, picked: list) -> None:
     """Fill a card per column of ``picked``, one column at a time, as long as ``generation`` is current."""
@@ -222,6 +237,7 @@ def _pick(name: str, value) -> None:
 
 
 # --- text -------------------------------------------------------------------------------------
+
 
 def _title(column: dict):
     """The heading a card has before its profile arrives (the same as ``profiles.panel``'s)."""

@@ -66,15 +66,27 @@ def _top_values(found: dict, on_filter):
     tallest = max([t["count"] for t in found["top"]]) or 1
     for entry in found["top"]:
         text = fmt.cell_text(entry["value"])
-        button = el("button", text, "prof-value" + (" prof-null" if entry["value"] is None else ""), {
-            "type": "button", "title": "Show only rows where " + found["name"] + " is " + text,
-            "aria-label": "Filter to " + text + ", " + _rows(entry["count"])})
+        button = el(
+            "button",
+            text,
+            "prof-value" + (" prof-null" if entry["value"] is None else ""),
+            {
+                "type": "button",
+                "title": "Show only rows where " + found["name"] + " is " + text,
+                "aria-label": "Filter to " + text + ", " + _rows(entry["count"]),
+            },
+        )
         on(button, "click", _filter_to(on_filter, found["name"], entry["value"]))
         rows.append(_bar_row(button, entry["count"], tallest, found["count"]))
     part.append(rows)
     if found.get("other"):
-        part.append(el("p", "Other values: " + fmt.thousands(found["other"]) + _share(found["other"], found["count"]),
-                       "prof-other"))
+        part.append(
+            el(
+                "p",
+                "Other values: " + fmt.thousands(found["other"]) + _share(found["other"], found["count"]),
+                "prof-other",
+            )
+        )
     return part
 
 
@@ -94,6 +106,7 @@ def _bar_row(label, count: int, tallest: int, total: int):
 def _filter_to(on_filter, name: str, value):
     def clicked(event):
         on_filter(name, value)
+
     return clicked
 
 

@@ -37,9 +37,11 @@ def fraction(text: str, done, total) -> None:
 
 def bytes_callback(label: str):
     """A JS-callable ``(loaded, total)`` that reports download progress."""
+
     def report(loaded, total):
         text = label + " — " + _megabytes(loaded) + (" of " + _megabytes(total) if total else "")
         fraction(text, loaded, total)
+
     return report
 
 

@@ -6,10 +6,11 @@ rows of the range that are not cached (up to ``MAX_COPY_ROWS``) and writes
 tab-separated text that pastes cleanly into a spreadsheet.
 """
 
+from pyscript.ffi import to_js
+
 from app.core import fmt
 from app.ui import feedback
 from app.ui.dom import by_id, on
-from pyscript.ffi import to_js
 
 MAX_COPY_ROWS = 100000
 
@@ -40,8 +41,12 @@ class Selection:
         """``(top, left, bottom, right)`` of the range, inclusive; None without a selection."""
         if self.focus is None:
             return None
-        return (min(self.anchor[0], self.focus[0]), min(self.anchor[1], self.focus[1]),
-                max(self.anchor[0], self.focus[0]), max(self.anchor[1], self.focus[1]))
+        return (
+            min(self.anchor[0], self.focus[0]),
+            min(self.anchor[1], self.focus[1]),
+            max(self.anchor[0], self.focus[0]),
+            max(self.anchor[1], self.focus[1]),
+        )
 
     def select(self, row: int, column: int, extend: bool = False) -> None:
         """Make (row, column) the focus cell; with ``extend`` the range grows from the anchor."""
@@ -98,10 +103,11 @@ class Selection:
         top, left, bottom, right = box
         stop = min(bottom + 1, top + MAX_COPY_ROWS)
         rows = await self.grid.rows(top, stop)
-        picked = [row[left:right + 1] for row in rows]
+        picked = [row[left : right + 1] for row in rows]
         if headers:
-            picked.insert(0, [c["name"] for c in self.grid.columns[left:right + 1]])
+            picked.insert(0, [c["name"] for c in self.grid.columns[left : right + 1]])
         from pyscript import window
+
         try:
             await window.navigator.clipboard.writeText(fmt.tsv(picked))
         except Exception:
@@ -109,8 +115,16 @@ class Selection:
             return 0
         copied = stop - top
         note = "" if stop == bottom + 1 else " (the first " + fmt.thousands(MAX_COPY_ROWS) + " rows)"
-        feedback.status("Copied " + fmt.thousands(copied) + (" row" if copied == 1 else " rows") + " × "
-                        + str(right - left + 1) + " columns" + note + " as tab-separated text.")
+        feedback.status(
+            "Copied "
+            + fmt.thousands(copied)
+            + (" row" if copied == 1 else " rows")
+            + " × "
+            + str(right - left + 1)
+            + " columns"
+            + note
+            + " as tab-separated text."
+        )
         return copied
 
     # --- keyboard ----------------------------------------------------------

@@ -136,7 +136,9 @@ class Session(Exploring):
         source = self.source_of(table)
         blob = self.blobs.get(table)
         if source is None or blob is None:
-            raise errors.OpenError("'" + table + "' did not come from a file Loupe can read again; open the file once more.")
+            raise errors.OpenError(
+                "'" + table + "' did not come from a file Loupe can read again; open the file once more."
+            )
         wanted = dict(options)
         wanted["table"] = table + "__reading"
         fresh = await self._open({"kind": "file", "file": blob, "name": source["name"]}, wanted)
@@ -304,11 +306,14 @@ class Session(Exploring):
         for table in _ordered(self.view, self.tables):
             item = el("li", None, "tab")
             current = table == self.view["active"]
-            button = el("button", table, "tab-name", {"type": "button",
-                                                      "aria-current": "true" if current else "false"})
+            button = el("button", table, "tab-name", {"type": "button", "aria-current": "true" if current else "false"})
             on(button, "click", _task(self, self.show_table, table))
-            close = el("button", "×", "tab-close", {"type": "button", "aria-label": "Close " + table,
-                                                    "title": "Close " + table})
+            close = el(
+                "button",
+                "×",
+                "tab-close",
+                {"type": "button", "aria-label": "Close " + table, "title": "Close " + table},
+            )
             on(close, "click", _task(self, self.close_table, table))
             item.append(button)
             item.append(close)
@@ -336,4 +341,5 @@ def _count_load() -> None:
 def _task(session, method, *args):
     def handler(event):
         session.spawn(method(*args))
+
     return handler

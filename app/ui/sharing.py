@@ -18,10 +18,11 @@ is taken gets a fresh one.
 The Share… drawer shows the link to the current view and copies it.
 """
 
+from pyscript import document, window
+
 from app.core import errors, guard, naming, query, share, statements, view
 from app.ui import consent, feedback
 from app.ui.dom import by_id, count_up, on, show
-from pyscript import document, window
 
 STATE_PREFIX = "#state="
 # The bundled sample: what Loupe opens when nothing else is asked for (and what a link calls "sample").
@@ -124,8 +125,9 @@ class Restoring:
         self.refused = [table for table, _ in held]  # for now: a link's are asked about once the rest is shown
         if held and self.trust == FROM_PAGE:
             for table in self.refused:
-                self.problems.append("The table '" + table + "' was not made: "
-                                     + guard.NOT_READING_MESSAGE.rstrip(": ") + ".")
+                self.problems.append(
+                    "The table '" + table + "' was not made: " + guard.NOT_READING_MESSAGE.rstrip(": ") + "."
+                )
         for source in share.plan(self.state):
             kind = source["kind"]
             if kind in share.LOCAL:
@@ -248,8 +250,9 @@ class Restoring:
             if self.waiting:
                 self.deferred.append(source)
             else:
-                self.problems.append("The table '" + source["table"] + "' could not be made again from its SQL: "
-                                     + str(failure))
+                self.problems.append(
+                    "The table '" + source["table"] + "' could not be made again from its SQL: " + str(failure)
+                )
             return None
         return source["table"]
 
@@ -273,8 +276,13 @@ class Restoring:
                 query.check(view.table_state(fitted, table), session.tables[table]["columns"])
                 target = fitted
             except errors.LoupeError as failure:
-                self.problems.append("The shared view of '" + table + "' does not fit the table as it is now ("
-                                     + str(failure) + "); it is shown without it.")
+                self.problems.append(
+                    "The shared view of '"
+                    + table
+                    + "' does not fit the table as it is now ("
+                    + str(failure)
+                    + "); it is shown without it."
+                )
         for name in self.state.get("panels") or []:
             target = view.with_panel(target, name, True)
         active = self.state.get("active")
@@ -327,6 +335,7 @@ class Restoring:
 
 # --- making a link ------------------------------------------------------------------------
 
+
 async def link(session) -> str:
     """The address of the view on screen (``…#state=…``), scrolled to the grid's top row."""
     current = session.view
@@ -362,11 +371,15 @@ def _note(names: list) -> str:
     base = "The link holds the view — filters, sort, grouping, columns, SQL and chart — never the data."
     if not names:
         return base + " Anyone with the link and access to the same addresses sees this view."
-    return (base + " It was made from " + ", ".join("“" + n + "”" for n in names)
-            + " on this computer: whoever opens the link is asked to open the same file.")
+    return (
+        base
+        + " It was made from "
+        + ", ".join("“" + n + "”" for n in names)
+        + " on this computer: whoever opens the link is asked to open the same file."
+    )
 
 
 def _packed(fragment: str):
     if fragment.startswith(STATE_PREFIX):
-        return fragment[len(STATE_PREFIX):]
+        return fragment[len(STATE_PREFIX) :]
     return None

@@ -4,11 +4,21 @@ controls to read it again another way or to give a column another type."""
 from app.core import formats, missing, refine, zones
 from app.ui.dom import by_id, clear, el, on
 
-_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16le": "UTF-16 LE", "utf-16be": "UTF-16 BE",
-                   "windows-1252": "Windows-1252 (Latin-1)"}
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-16le": "UTF-16 LE",
+    "utf-16be": "UTF-16 BE",
+    "windows-1252": "Windows-1252 (Latin-1)",
+}
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_FORMAT_NAMES = {formats.CSV: "CSV", formats.JSON: "JSON", formats.JSON_LINES: "JSON Lines",
-                 formats.PARQUET: "Parquet", formats.XLSX: "Excel", formats.SQLITE: "SQLite"}
+_FORMAT_NAMES = {
+    formats.CSV: "CSV",
+    formats.JSON: "JSON",
+    formats.JSON_LINES: "JSON Lines",
+    formats.PARQUET: "Parquet",
+    formats.XLSX: "Excel",
+    formats.SQLITE: "SQLite",
+}
 _state = {"session": None, "table": None, "missing": ""}
 
 
@@ -45,8 +55,9 @@ def render(session, table) -> None:
         _state["missing"] = missing.label(read.get("missing") or [])
         by_id("read-missing").value = _state["missing"]
         by_id("read-csv-only").hidden = fmt != formats.CSV
-    by_id("flatten").hidden = not any(c["kind"] == "struct" and c["type"].upper().startswith("STRUCT")
-                                      for c in session.tables[table]["columns"])
+    by_id("flatten").hidden = not any(
+        c["kind"] == "struct" and c["type"].upper().startswith("STRUCT") for c in session.tables[table]["columns"]
+    )
     columns = by_id("retype-column")
     clear(columns)
     for column in session.tables[table]["columns"]:

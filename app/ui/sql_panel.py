@@ -14,14 +14,17 @@ the SQL text handling is app.core.statements, the history app.core.history.
 
 import json
 
-from app.core import errors, fmt, history, naming, sql, statements, view
-from app.ui.dom import by_id, clear, count_up, el, on, show
 from pyscript import window
 from pyscript.ffi import create_proxy
 
+from app.core import errors, fmt, history, naming, sql, statements, view
+from app.ui.dom import by_id, clear, count_up, el, on, show
+
 RESULT_TABLE = "query_result"
-EMPTY = ("There is no SQL statement to run: the editor holds only spaces or comments. "
-         "Write one, for example SELECT 42, then press {key}.")
+EMPTY = (
+    "There is no SQL statement to run: the editor holds only spaces or comments. "
+    "Write one, for example SELECT 42, then press {key}."
+)
 
 
 def wire(session):
@@ -47,7 +50,9 @@ class SqlPanel:
         self.key = "⌘+Enter" if "Mac" in str(window.navigator.platform) else "Ctrl+Enter"
         self._build()
         on(self.toggle_button, "click", self._toggled)
-        on(window.document.defaultView, "loupe:view", self._view_changed)  # addEventListener needs the real Window as this
+        on(
+            window.document.defaultView, "loupe:view", self._view_changed
+        )  # addEventListener needs the real Window as this
 
     # --- the panel ---------------------------------------------------------------
 
@@ -56,8 +61,17 @@ class SqlPanel:
         clear(root)
         self.editor_box = el("div", None, "sql-editor", {"id": "sql-editor"})
         root.append(self.editor_box)
-        root.append(el("p", self.key + " runs the statement at the cursor, or the selection; Shift+" + self.key
-                       + " runs everything. Esc then Tab leaves the editor.", "sql-help", {"id": "sql-help"}))
+        root.append(
+            el(
+                "p",
+                self.key
+                + " runs the statement at the cursor, or the selection; Shift+"
+                + self.key
+                + " runs everything. Esc then Tab leaves the editor.",
+                "sql-help",
+                {"id": "sql-help"},
+            )
+        )
         actions = el("div", None, "sql-actions")
         self.run_button = _button("Run", "button primary", {"id": "sql-run"})
         self.run_button.append(el("kbd", self.key))
@@ -67,8 +81,13 @@ class SqlPanel:
         on(self.run_button, "click", lambda event: window.loupeEditor.run(False))
         on(self.run_all_button, "click", lambda event: window.loupeEditor.run(True))
         on(self.cancel_button, "click", self._cancel)
-        for node in (self.run_button, self.run_all_button, self.cancel_button,
-                     self._history_drawer(), self._save_drawer()):
+        for node in (
+            self.run_button,
+            self.run_all_button,
+            self.cancel_button,
+            self._history_drawer(),
+            self._save_drawer(),
+        ):
             actions.append(node)
         self.status = el("span", None, "sql-status", {"id": "sql-status", "role": "status", "aria-live": "polite"})
         actions.append(self.status)
@@ -76,8 +95,12 @@ class SqlPanel:
         self.error_box = el("div", None, "notice error sql-error", {"id": "sql-error", "role": "alert"})
         self.error_box.hidden = True
         root.append(self.error_box)
-        self.output = el("pre", None, "sql-output", {"id": "sql-output", "role": "region", "tabindex": "0",
-                                                      "aria-label": "Output of the last statement"})
+        self.output = el(
+            "pre",
+            None,
+            "sql-output",
+            {"id": "sql-output", "role": "region", "tabindex": "0", "aria-label": "Output of the last statement"},
+        )
         self.output.hidden = True
         root.append(self.output)
 
@@ -102,9 +125,19 @@ class SqlPanel:
         drawer.append(el("summary", "Save result as…"))
         form = el("form", None, "drawer-form sql-save-form", {"id": "sql-save-form", "novalidate": ""})
         label = el("label", "Name ", None, {"for": "sql-save-name"})
-        self.save_name = el("input", None, None, {
-            "id": "sql-save-name", "type": "text", "autocomplete": "off", "spellcheck": "false",
-            "placeholder": "rainy_days", "aria-describedby": "sql-save-error sql-save-note"})
+        self.save_name = el(
+            "input",
+            None,
+            None,
+            {
+                "id": "sql-save-name",
+                "type": "text",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "placeholder": "rainy_days",
+                "aria-describedby": "sql-save-error sql-save-note",
+            },
+        )
         form.append(label)
         form.append(self.save_name)
         kinds = el("fieldset", None, "sql-save-kind")
@@ -121,8 +154,15 @@ class SqlPanel:
         self.save_error = el("p", None, "sql-save-error", {"id": "sql-save-error", "role": "alert"})
         self.save_error.hidden = True
         form.append(self.save_error)
-        form.append(el("p", "A table keeps these rows as they are; a view runs the query again whenever it is read, "
-                       "and is used from SQL (it gets no tab).", "sql-save-note", {"id": "sql-save-note"}))
+        form.append(
+            el(
+                "p",
+                "A table keeps these rows as they are; a view runs the query again whenever it is read, "
+                "and is used from SQL (it gets no tab).",
+                "sql-save-note",
+                {"id": "sql-save-note"},
+            )
+        )
         on(form, "submit", self._save_submitted)
         drawer.append(form)
         self.save_drawer = drawer
@@ -248,7 +288,7 @@ class SqlPanel:
         count = "" if len(pieces) == 1 else " · " + str(len(pieces)) + " statements"
         if stored:
             return result + ": " + _rows(info["rows"]) + count
-        return ("1 statement ran" if len(pieces) == 1 else str(len(pieces)) + " statements ran")
+        return "1 statement ran" if len(pieces) == 1 else str(len(pieces)) + " statements ran"
 
     async def _result_name(self) -> str:
         """``query_result``, unless a table of that name is not this panel's (then ``query_result_2``...)."""
@@ -288,10 +328,14 @@ class SqlPanel:
             start, end = offset + at, offset + statements.word_end(statement, at)
         line, column = statements.line_column(text, start)
         summary = statements.error_summary(message)
-        where = "Line " + str(line) + ", column " + str(column) + ": " if at is not None else (
-            "The statement at line " + str(line) + " failed: ")
-        before = (" (the " + ("statement" if index == 1 else str(index) + " statements") + " before it ran)"
-                  if index else "")
+        where = (
+            "Line " + str(line) + ", column " + str(column) + ": "
+            if at is not None
+            else ("The statement at line " + str(line) + " failed: ")
+        )
+        before = (
+            " (the " + ("statement" if index == 1 else str(index) + " statements") + " before it ran)" if index else ""
+        )
         self._fail(where + summary + before)
         window.loupeEditor.showError(start, end, summary)
 
@@ -407,8 +451,13 @@ class SqlPanel:
         try:
             if kind == "view":
                 await session.engine.execute(*statements.stored(name, self.result_sql, "VIEW", replace=False))
-                message = ("Saved as view " + name + ". Views get no tab; use it in SQL, for example SELECT * FROM "
-                           + name + ".")
+                message = (
+                    "Saved as view "
+                    + name
+                    + ". Views get no tab; use it in SQL, for example SELECT * FROM "
+                    + name
+                    + "."
+                )
             else:
                 await session.query(sql.rename_table(self.result_table, name)[0])
                 await session.adopt(name, self.result_sql)

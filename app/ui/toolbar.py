@@ -44,6 +44,7 @@ class Toolbar:
 
     def counted(self, shown: int, total: int, exact: bool, grouped: bool) -> None:
         from app.ui.explorer import count_caption
+
         by_id("view-count").textContent = count_caption(shown, total, exact, grouped)
         jump = by_id("jump-input")
         jump.max = str(max(shown, 1))
@@ -68,12 +69,19 @@ class Toolbar:
         for label, kind, index in chips:
             chip = el("span", None, "chip")
             chip.append(el("span", label, "chip-label"))
-            chip.append(el("button", "×", "chip-remove", {
-                "type": "button", "data-kind": kind, "data-index": str(index), "aria-label": "Remove " + label}))
+            chip.append(
+                el(
+                    "button",
+                    "×",
+                    "chip-remove",
+                    {"type": "button", "data-kind": kind, "data-index": str(index), "aria-label": "Remove " + label},
+                )
+            )
             box.append(chip)
         if len(chips) > 1:
-            box.append(el("button", "Clear all", "button small", {"type": "button", "data-kind": "all",
-                                                                  "data-index": "0"}))
+            box.append(
+                el("button", "Clear all", "button small", {"type": "button", "data-kind": "all", "data-index": "0"})
+            )
         show(box, bool(chips))
 
     def _chip_clicked(self, event) -> None:
@@ -171,8 +179,9 @@ class Toolbar:
         if not by:
             feedback.status("Check at least one column to group by.")
             return
-        aggs = [{"fn": str(fn.value), "column": str(column.value)} for fn, column in self._aggregates
-                if str(column.value)]
+        aggs = [
+            {"fn": str(fn.value), "column": str(column.value)} for fn, column in self._aggregates if str(column.value)
+        ]
         by_id("group").open = False
         self.session.spawn(self.session.group(by, aggs))
 

@@ -22,14 +22,14 @@ async def ready():
 async def start(duckdb_version: str):
     """Create the worker; resolve ``loupe.pythonReady`` with CPython's version."""
     from pyscript import create_named_worker
+
     if duckdb_version:
         _state["duckdb"] = duckdb_version
     if _state["started"]:
         return await ready()
     _state["started"] = True
     try:
-        worker = await create_named_worker(src="./app/worker.py", name=WORKER_NAME,
-                                           config="./pyscript.toml")
+        worker = await create_named_worker(src="./app/worker.py", name=WORKER_NAME, config="./pyscript.toml")
         version = await worker.python_version()
     except Exception as error:
         _state["failed"] = True

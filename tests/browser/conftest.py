@@ -18,20 +18,31 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
-
 from helpers import BOOT_TIMEOUT_MS, open_app
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("LOUPE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 
 
 def start_server(*args):
     """Run ``serve.py --port 0 ARGS``; return (process, base URL)."""
-    process = subprocess.Popen([sys.executable, str(ROOT / "serve.py"), "--port", "0", *args],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "serve.py"), "--port", "0", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     for line in process.stdout:
         found = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
         if found:
@@ -73,6 +84,7 @@ def browser():
             made = new_context(*args, **kwargs)
             made.on("request", lambda request: _requests["urls"].append(request.url))
             return made
+
         browser.new_context = recording_context
         yield browser
         browser.close()
@@ -85,8 +97,9 @@ def origin_of(url: str) -> str:
 
 def foreign_requests(urls, allowed) -> list:
     """The http(s) requests among ``urls`` to origins not in ``allowed``."""
-    return [url for url in urls if urlsplit(url).scheme in ("http", "https", "ws", "wss")
-            and origin_of(url) not in allowed]
+    return [
+        url for url in urls if urlsplit(url).scheme in ("http", "https", "ws", "wss") and origin_of(url) not in allowed
+    ]
 
 
 @pytest.fixture

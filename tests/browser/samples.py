@@ -2,7 +2,6 @@
 
 import csv
 import gzip
-import io
 import json
 import sqlite3
 from pathlib import Path
@@ -36,8 +35,9 @@ def build(folder: Path) -> dict[str, Path]:
     cars = json.loads((DATA / "cars.json").read_bytes())
     files["cars.jsonl"] = "\n".join(json.dumps(c) for c in cars).encode() + b"\n"
     files["cars.ndjson.gz"] = gzip.compress(files["cars.jsonl"], mtime=0)
-    files["nested.json"] = json.dumps([{"id": 1, "who": {"name": "Ada", "tags": ["x", "y"]}},
-                                       {"id": 2, "who": {"name": "Bo", "tags": []}}]).encode()
+    files["nested.json"] = json.dumps(
+        [{"id": 1, "who": {"name": "Ada", "tags": ["x", "y"]}}, {"id": 2, "who": {"name": "Bo", "tags": []}}]
+    ).encode()
     files["preamble.csv"] = b"Report generated 2024-01-01\nSource: NOAA\n\n" + weather
     files["header-only.csv"] = b"date,precipitation,weather\n"
     files["ragged.csv"] = b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n"
@@ -48,8 +48,9 @@ def build(folder: Path) -> dict[str, Path]:
     files["invalid.jsonl"] = b'{"a": 1}\n{"a": 2\n{"a": 3}\n'
     files["notzip.xlsx"] = b"this is not a zip archive"
     files["corrupt.sqlite"] = b"SQLite format 3\x00" + bytes(range(256)) * 16
-    files["wide.csv"] = (",".join(f"c{i}" for i in range(10_000)) + "\n"
-                         + ",".join(str(i) for i in range(10_000)) + "\n").encode()
+    files["wide.csv"] = (
+        ",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join(str(i) for i in range(10_000)) + "\n"
+    ).encode()
     files["one-line.csv"] = b"a," + b"x" * 50_000_000
     for name, data in files.items():
         (folder / name).write_bytes(data)
@@ -64,6 +65,7 @@ def _xlsx(path: Path) -> None:
     sheet = book.active
     sheet.title = "Daily"
     import datetime
+
     rows = weather_rows()
     sheet.append(rows[0])
     for row in rows[1:]:
@@ -78,8 +80,9 @@ def _sqlite(path: Path) -> None:
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path)
     rows = weather_rows()
-    connection.execute("CREATE TABLE weather (date TEXT, precipitation REAL, temp_max REAL, "
-                       "temp_min REAL, wind REAL, weather TEXT)")
+    connection.execute(
+        "CREATE TABLE weather (date TEXT, precipitation REAL, temp_max REAL, temp_min REAL, wind REAL, weather TEXT)"
+    )
     connection.executemany("INSERT INTO weather VALUES (?, ?, ?, ?, ?, ?)", rows[1:])
     connection.execute("CREATE TABLE stations (id INTEGER, name TEXT)")
     connection.execute("INSERT INTO stations VALUES (1, 'Seattle')")
@@ -89,6 +92,8 @@ def _sqlite(path: Path) -> None:
 
 def _parquet(path: Path) -> None:
     connection = duckdb.connect()
-    connection.execute(f"COPY (SELECT * FROM read_csv('{DATA / 'seattle-weather.csv'}')) "
-                       f"TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 500)")
+    connection.execute(
+        f"COPY (SELECT * FROM read_csv('{DATA / 'seattle-weather.csv'}')) "
+        f"TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 500)"
+    )
     connection.close()

@@ -19,28 +19,41 @@ def assert_sample_intact(page):
 
 
 def test_query_returns_columns_and_rows(app):
-    result = app.evaluate("loupe.query(\"SELECT weather, count(*) AS n FROM seattle_weather "
-                          "GROUP BY weather ORDER BY n DESC, weather\")")
+    result = app.evaluate(
+        'loupe.query("SELECT weather, count(*) AS n FROM seattle_weather GROUP BY weather ORDER BY n DESC, weather")'
+    )
     assert result["columns"] == [{"name": "weather", "type": "VARCHAR"}, {"name": "n", "type": "BIGINT"}]
     assert result["rows"][0] == ["rain", 641] and sum(r[1] for r in result["rows"]) == 1461
 
 
 def test_tables_lists_the_sample(app):
     tables = app.evaluate("loupe.tables()")
-    assert tables == [{"table": "seattle_weather", "rows": 1461, "columns": [
-        {"name": "date", "type": "DATE", "kind": "date"},
-        {"name": "precipitation", "type": "DOUBLE", "kind": "decimal"},
-        {"name": "temp_max", "type": "DOUBLE", "kind": "decimal"},
-        {"name": "temp_min", "type": "DOUBLE", "kind": "decimal"},
-        {"name": "wind", "type": "DOUBLE", "kind": "decimal"},
-        {"name": "weather", "type": "VARCHAR", "kind": "text"}]}]
+    assert tables == [
+        {
+            "table": "seattle_weather",
+            "rows": 1461,
+            "columns": [
+                {"name": "date", "type": "DATE", "kind": "date"},
+                {"name": "precipitation", "type": "DOUBLE", "kind": "decimal"},
+                {"name": "temp_max", "type": "DOUBLE", "kind": "decimal"},
+                {"name": "temp_min", "type": "DOUBLE", "kind": "decimal"},
+                {"name": "wind", "type": "DOUBLE", "kind": "decimal"},
+                {"name": "weather", "type": "VARCHAR", "kind": "text"},
+            ],
+        }
+    ]
 
 
 def test_open_csv_text(app):
     info = app.evaluate("loupe.open({name: 'Sales 2024.csv', text: 'region;amount\\nnorth;10.5\\nsouth;7\\n'})")
-    assert info == {"table": "sales_2024", "rows": 2, "columns": [
-        {"name": "region", "type": "VARCHAR", "kind": "text"},
-        {"name": "amount", "type": "DOUBLE", "kind": "decimal"}]}
+    assert info == {
+        "table": "sales_2024",
+        "rows": 2,
+        "columns": [
+            {"name": "region", "type": "VARCHAR", "kind": "text"},
+            {"name": "amount", "type": "DOUBLE", "kind": "decimal"},
+        ],
+    }
     assert app.locator("#table-title").inner_text() == "sales_2024"
     assert app.locator("#tables .tab-name").all_inner_texts() == ["seattle_weather", "sales_2024"]
     assert app.evaluate("loupe.query('SELECT sum(amount) FROM sales_2024')")["rows"] == [[17.5]]
@@ -60,20 +73,23 @@ def test_open_a_blob(app):
     assert info["rows"] == 2 and info["table"] == "data"
 
 
-@pytest.mark.parametrize("script, expected", [
-    ("loupe.query('SELEC 1')", "Parser Error"),
-    ("loupe.query('SELECT * FROM nowhere')", "loupe.tables()"),
-    ("loupe.query('   ')", "The query is empty"),
-    ("loupe.open({name: 'empty.csv', text: ''})", "'empty.csv' is empty"),
-    ("loupe.open({name: 'blank.csv', text: '  \\n\\n '})", "'blank.csv' is empty"),
-    ("loupe.open({name: 'nul.csv', text: 'a,b\\u0000\\n1,2'})", "NUL characters"),
-    ("loupe.open({name: 'n.csv', text: 42})", "needs text as a string"),
-    ("loupe.open(null)", "takes a URL string, a File or Blob, or {name, text}"),
-    ("loupe.open(42)", "takes a URL string"),
-    ("loupe.open('./no/such/file.csv')", "the server answered 404"),
-    ("loupe.open(new Blob([new Uint8Array([0x50,0x4b,3,4,20,0,6,0])]))", "is damaged or only partly downloaded"),
-    ("loupe.open(new Blob([new Uint8Array(4096).map((_, i) => i % 7)]))", "contains binary data"),
-])
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        ("loupe.query('SELEC 1')", "Parser Error"),
+        ("loupe.query('SELECT * FROM nowhere')", "loupe.tables()"),
+        ("loupe.query('   ')", "The query is empty"),
+        ("loupe.open({name: 'empty.csv', text: ''})", "'empty.csv' is empty"),
+        ("loupe.open({name: 'blank.csv', text: '  \\n\\n '})", "'blank.csv' is empty"),
+        ("loupe.open({name: 'nul.csv', text: 'a,b\\u0000\\n1,2'})", "NUL characters"),
+        ("loupe.open({name: 'n.csv', text: 42})", "needs text as a string"),
+        ("loupe.open(null)", "takes a URL string, a File or Blob, or {name, text}"),
+        ("loupe.open(42)", "takes a URL string"),
+        ("loupe.open('./no/such/file.csv')", "the server answered 404"),
+        ("loupe.open(new Blob([new Uint8Array([0x50,0x4b,3,4,20,0,6,0])]))", "is damaged or only partly downloaded"),
+        ("loupe.open(new Blob([new Uint8Array(4096).map((_, i) => i % 7)]))", "contains binary data"),
+    ],
+)
 def test_bad_input_is_rejected_with_advice_and_nothing_is_lost(app, script, expected):
     message = rejection(app, script)
     assert expected in message

@@ -12,8 +12,12 @@ def test_bench_quick_run_writes_the_documented_json(tmp_path):
     out = tmp_path / "bench.json"
     # A subprocess: Playwright's sync API cannot nest inside the session's browser fixture.
     # One small group (start-up, with every peer): the whole bench takes minutes (issue 5).
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "start",
-                           "--json", str(out)], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--only", "start", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| cold start: table visible |" in done.stdout
     rows = json.loads(out.read_text())
@@ -27,6 +31,11 @@ def test_bench_quick_run_writes_the_documented_json(tmp_path):
 
 def test_every_bench_group_still_imports():
     """The groups the quick run skips (open, explore, charts, embeds) at least load and list their scenarios."""
-    done = subprocess.run([sys.executable, "-c", "import charts, embeds, explore, opening, start"],
-                          cwd=ROOT / "bench", capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", "import charts, embeds, explore, opening, start"],
+        cwd=ROOT / "bench",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]

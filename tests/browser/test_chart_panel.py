@@ -59,7 +59,13 @@ def test_the_suggested_chart_then_each_choice_redraws(app):
     # Rain adds up: the first chart is the weekly total.
     assert spec["mark"]["type"] == "line" and spec["title"]["text"] == "Sum of precipitation by date, per week"
     assert app.evaluate("loupe.view().tables.seattle_weather.chart") == {
-        "kind": "line", "x": "date", "y": "precipitation", "color": None, "aggregate": "sum", "unit": "auto"}
+        "kind": "line",
+        "x": "date",
+        "y": "precipitation",
+        "color": None,
+        "aggregate": "sum",
+        "unit": "auto",
+    }
     assert app.inner_text("#chart-note") == "Summarised in DuckDB from 1,461 rows: date by week."
     assert app.get_attribute("#chart-view", "aria-label").startswith("Line chart: Sum of precipitation by date")
 
@@ -87,8 +93,25 @@ def nyc_weather_csv(days: int = 14) -> str:
     random.seed(13)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["origin", "year", "month", "day", "hour", "temp", "dewp", "humid", "wind_dir", "wind_speed",
-                     "wind_gust", "precip", "pressure", "visib", "time_hour"])
+    writer.writerow(
+        [
+            "origin",
+            "year",
+            "month",
+            "day",
+            "hour",
+            "temp",
+            "dewp",
+            "humid",
+            "wind_dir",
+            "wind_speed",
+            "wind_gust",
+            "precip",
+            "pressure",
+            "visib",
+            "time_hour",
+        ]
+    )
     start = datetime.datetime(2013, 1, 1, 1)
     for origin in ("EWR", "JFK", "LGA"):
         for i in range(days * 24):
@@ -96,11 +119,25 @@ def nyc_weather_csv(days: int = 14) -> str:
             temp = 38 + 8 * math.sin((t.hour - 9) / 24 * 2 * math.pi) + 4 * math.sin(i / 40) + random.uniform(-2, 2)
             dewp = temp - random.uniform(4, 16)
             gust = round(random.uniform(20, 35), 5) if random.random() < 0.2 else "NA"
-            writer.writerow([origin, t.year, t.month, t.day, t.hour, round(temp, 2), round(dewp, 2),
-                             round(random.uniform(40, 95), 2), random.randrange(0, 36) * 10,
-                             round(random.uniform(0, 20), 5), gust, round(random.choice([0, 0, 0, 0.01, 0.05]), 2),
-                             round(1012 + 6 * math.sin(i / 30) + random.uniform(-1, 1), 1), 10,
-                             (t + datetime.timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")])
+            writer.writerow(
+                [
+                    origin,
+                    t.year,
+                    t.month,
+                    t.day,
+                    t.hour,
+                    round(temp, 2),
+                    round(dewp, 2),
+                    round(random.uniform(40, 95), 2),
+                    random.randrange(0, 36) * 10,
+                    round(random.uniform(0, 20), 5),
+                    gust,
+                    round(random.choice([0, 0, 0, 0.01, 0.05]), 2),
+                    round(1012 + 6 * math.sin(i / 30) + random.uniform(-1, 1), 1),
+                    10,
+                    (t + datetime.timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                ]
+            )
     return out.getvalue()
 
 
@@ -110,11 +147,19 @@ def test_the_first_chart_of_hourly_weather_averages_its_temperature(app, tmp_pat
     spec = open_chart(app)  # not the sum of year over time_hour
     assert spec["mark"]["type"] == "line" and spec["title"]["text"] == "Mean of temp by time_hour, per hour"
     assert app.evaluate("loupe.view().tables.nyc_weather.chart") == {
-        "kind": "line", "x": "time_hour", "y": "temp", "color": None, "aggregate": "mean", "unit": "auto"}
+        "kind": "line",
+        "x": "time_hour",
+        "y": "temp",
+        "color": None,
+        "aggregate": "mean",
+        "unit": "auto",
+    }
     path = tmp_path / "nyc_weather.csv"
     path.write_text(text)
-    want = duckdb.sql(f"SELECT epoch_ms(date_trunc('hour', time_hour::TIMESTAMP))::DOUBLE, avg(temp) "
-                      f"FROM read_csv('{path}') GROUP BY 1").fetchall()
+    want = duckdb.sql(
+        f"SELECT epoch_ms(date_trunc('hour', time_hour::TIMESTAMP))::DOUBLE, avg(temp) "
+        f"FROM read_csv('{path}') GROUP BY 1"
+    ).fetchall()
     assert {v["x"]: v["value"] for v in spec["data"]["values"]} == pytest.approx(dict(want))
     spec = choose(app, "kind", "histogram")  # filled with a measure, not the year
     assert spec["title"]["text"] == "Distribution of temp"
@@ -136,10 +181,14 @@ def test_the_chart_follows_filters_and_search(app):
     spec = wait_chart(app, before)
     assert app.is_visible("#chart-panel")  # a state with a chart shows it
     assert {v["x"]: v["value"] for v in spec["data"]["values"]} == dict(
-        weather("SELECT weather, count(*)::DOUBLE FROM weather_table GROUP BY 1"))
+        weather("SELECT weather, count(*)::DOUBLE FROM weather_table GROUP BY 1")
+    )
     before = drawn(app)
-    app.evaluate("""(chart) => loupe.setTableState('seattle_weather',
-        {chart, filters: [{column: 'weather', op: 'in', value: ['snow']}]})""", chart)
+    app.evaluate(
+        """(chart) => loupe.setTableState('seattle_weather',
+        {chart, filters: [{column: 'weather', op: 'in', value: ['snow']}]})""",
+        chart,
+    )
     spec = wait_chart(app, before)
     assert [(v["x"], v["value"]) for v in spec["data"]["values"]] == [("snow", 26.0)]
     assert app.inner_text("#chart-note") == "Summarised in DuckDB from 26 rows."
@@ -147,8 +196,10 @@ def test_the_chart_follows_filters_and_search(app):
     app.fill("#search-input", "2014-03")
     app.press("#search-input", "Enter")
     spec = wait_chart(app, before)
-    want = weather("SELECT weather, count(*)::DOUBLE FROM weather_table WHERE weather = 'snow' "
-                   "AND CAST(date AS VARCHAR) LIKE '%2014-03%' GROUP BY 1")
+    want = weather(
+        "SELECT weather, count(*)::DOUBLE FROM weather_table WHERE weather = 'snow' "
+        "AND CAST(date AS VARCHAR) LIKE '%2014-03%' GROUP BY 1"
+    )
     assert [(v["x"], v["value"]) for v in spec["data"]["values"]] == want
     # Sorting changes no rows: the chart is not drawn again.
     before = drawn(app)
@@ -180,8 +231,12 @@ def test_downloads_are_valid_png_svg_and_vega_lite(app):
 def test_every_kind_draws_without_errors(app):
     messages = []
     # PyScript's known notice when the Pyodide worker starts (the worker needs no DOM) is not a chart error.
-    app.on("console", lambda m: messages.append(m.text)
-           if m.type in ("error", "warning") and "SharedArrayBuffer" not in m.text else None)
+    app.on(
+        "console",
+        lambda m: (
+            messages.append(m.text) if m.type in ("error", "warning") and "SharedArrayBuffer" not in m.text else None
+        ),
+    )
     open_chart(app)
     for kind in KINDS:
         spec = choose(app, "kind", kind)

@@ -16,14 +16,16 @@ from urllib.parse import quote
 
 import duckdb
 import pytest
-
 from helpers import BOOT_TIMEOUT_MS, ROOT, axe_violations
 
 REGIONS = ("north", "south", "east", "west", "centre")
 SALES_CSV = "region,units,price\n" + "".join(
-    f"{REGIONS[i % 5]},{(i * 7) % 23},{(i * 37) % 1000 / 10}\n" for i in range(240))
-SALES_SQL = ("SELECT region, count(*) AS n, sum(units) AS units, round(avg(price), 4) AS price "
-             "FROM {table} GROUP BY region ORDER BY region")
+    f"{REGIONS[i % 5]},{(i * 7) % 23},{(i * 37) % 1000 / 10}\n" for i in range(240)
+)
+SALES_SQL = (
+    "SELECT region, count(*) AS n, sum(units) AS units, round(avg(price), 4) AS price "
+    "FROM {table} GROUP BY region ORDER BY region"
+)
 PLANETS = ROOT / "examples" / "planets.csv"
 SETTLE_MS = 1500  # how long "no answer" is waited for
 
@@ -168,11 +170,14 @@ def test_csv_text_is_opened_and_queried_like_native_duckdb(framed, tmp_path):
     assert result["rows"] == native(SALES_SQL, SALES_CSV, "sales", tmp_path)
 
 
-@pytest.mark.parametrize("name, data_js", [
-    ("buffer.csv", "new TextEncoder().encode(csv).buffer"),
-    ("typed.csv", "new TextEncoder().encode(csv)"),
-    ("blob.csv", "new Blob([csv], {type: 'text/csv'})"),
-])
+@pytest.mark.parametrize(
+    "name, data_js",
+    [
+        ("buffer.csv", "new TextEncoder().encode(csv).buffer"),
+        ("typed.csv", "new TextEncoder().encode(csv)"),
+        ("blob.csv", "new Blob([csv], {type: 'text/csv'})"),
+    ],
+)
 def test_binary_data_is_opened_as_a_named_file(framed, tmp_path, name, data_js):
     opened = ask(framed, {"type": "loupe:open", "name": name}, data_js=data_js, csv=SALES_CSV)
     table = name.removesuffix(".csv")
@@ -218,23 +223,26 @@ def test_set_view_applies_a_whole_state(browser, base_url, host, embed_page):
     context.close()
 
 
-@pytest.mark.parametrize("message, advice", [
-    ({"type": "loupe:frobnicate"}, "understands loupe:open, loupe:query"),
-    ({}, "with no type"),
-    ({"type": "loupe:query", "sql": 42}, "needs sql as a string"),
-    ({"type": "loupe:query"}, "needs sql as a string"),
-    ({"type": "loupe:open", "name": "x.csv", "data": 42}, "needs data as a string"),
-    ({"type": "loupe:open", "name": "x.csv", "data": {"text": "a"}}, "it got object"),
-    ({"type": "loupe:open", "name": 7, "data": "a\n1\n"}, "name must be a string"),
-    ({"type": "loupe:open", "name": "x.csv", "data": "a\n1\n", "options": "fast"}, "options must be an object"),
-    ({"type": "loupe:setTableState", "table": "sales", "state": "sorted"}, "needs state as an object"),
-    ({"type": "loupe:setTableState", "table": 3, "state": {}}, "needs table as a string"),
-    ({"type": "loupe:setTableState", "table": "nowhere", "state": {}}, "No table named 'nowhere'"),
-    ({"type": "loupe:query", "sql": "SELECT 1 +"}, "Parser Error"),
-    ({"type": "loupe:query", "sql": "SELEC 1"}, "Parser Error"),
-    ({"type": "loupe:query", "sql": "DROP TABLE sales"}, "may only read"),
-    ({"type": "loupe:open", "name": "empty.csv", "data": ""}, "'empty.csv' is empty"),
-])
+@pytest.mark.parametrize(
+    "message, advice",
+    [
+        ({"type": "loupe:frobnicate"}, "understands loupe:open, loupe:query"),
+        ({}, "with no type"),
+        ({"type": "loupe:query", "sql": 42}, "needs sql as a string"),
+        ({"type": "loupe:query"}, "needs sql as a string"),
+        ({"type": "loupe:open", "name": "x.csv", "data": 42}, "needs data as a string"),
+        ({"type": "loupe:open", "name": "x.csv", "data": {"text": "a"}}, "it got object"),
+        ({"type": "loupe:open", "name": 7, "data": "a\n1\n"}, "name must be a string"),
+        ({"type": "loupe:open", "name": "x.csv", "data": "a\n1\n", "options": "fast"}, "options must be an object"),
+        ({"type": "loupe:setTableState", "table": "sales", "state": "sorted"}, "needs state as an object"),
+        ({"type": "loupe:setTableState", "table": 3, "state": {}}, "needs table as a string"),
+        ({"type": "loupe:setTableState", "table": "nowhere", "state": {}}, "No table named 'nowhere'"),
+        ({"type": "loupe:query", "sql": "SELECT 1 +"}, "Parser Error"),
+        ({"type": "loupe:query", "sql": "SELEC 1"}, "Parser Error"),
+        ({"type": "loupe:query", "sql": "DROP TABLE sales"}, "may only read"),
+        ({"type": "loupe:open", "name": "empty.csv", "data": ""}, "'empty.csv' is empty"),
+    ],
+)
 def test_malformed_or_failing_requests_get_an_error_with_advice(framed, message, advice):
     reply = ask(framed, message)
     assert reply["type"] == "loupe:error" and advice in reply["message"], reply
@@ -266,8 +274,9 @@ def test_messages_from_an_origin_not_allowed_are_ignored(browser, base_url, host
     context.close()
 
 
-@pytest.mark.parametrize("param", ["origin=https://a.example,{host}", "origin=https://a.example&origin={host}",
-                                   "origin={host}/"])
+@pytest.mark.parametrize(
+    "param", ["origin=https://a.example,{host}", "origin=https://a.example&origin={host}", "origin={host}/"]
+)
 def test_an_allowed_origin_in_a_list_is_answered(browser, base_url, host, embed_page, param):
     query = param.replace("{host}", quote(_origin(host)))
     context, page = framed_page(browser, host, f"{base_url}{embed_page}?{query}")
@@ -287,10 +296,18 @@ def test_loupe_view_builds_its_frame_and_answers(page, base_url, host, tmp_path)
                 theme: u.searchParams.get('theme'), title: f.title, loading: f.loading,
                 width: f.getBoundingClientRect().width, height: f.style.height};
     }""")
-    assert frame == {"path": "/embed.html", "url": [base_url + "examples/planets.csv"],
-                     "sql": "SELECT name, moons FROM planets ORDER BY moons DESC", "view": "table",
-                     "origin": _origin(host), "theme": None, "title": "planets.csv in Loupe, a data viewer",
-                     "loading": "lazy", "width": 700, "height": "420px"}
+    assert frame == {
+        "path": "/embed.html",
+        "url": [base_url + "examples/planets.csv"],
+        "sql": "SELECT name, moons FROM planets ORDER BY moons DESC",
+        "view": "table",
+        "origin": _origin(host),
+        "theme": None,
+        "title": "planets.csv in Loupe, a data viewer",
+        "loading": "lazy",
+        "width": 700,
+        "height": "420px",
+    }
     # A changed attribute rebuilds the address (theme) or resizes (height); a relative src is the host's.
     changed = page.evaluate("""() => {
         const el = document.getElementById('planets'), f = el.querySelector('iframe');
@@ -310,7 +327,9 @@ def test_loupe_view_builds_its_frame_and_answers(page, base_url, host, tmp_path)
     result = page.evaluate(f"document.getElementById('planets').query({json.dumps(sql)})")
     assert result["rows"] == native(sql, PLANETS.read_text(), "planets", tmp_path)
     assert "planets" in [t["table"] for t in page.evaluate("document.getElementById('planets').tables()")]
-    opened = page.evaluate("document.getElementById('planets').open('extra.csv', new TextEncoder().encode('x\\n1\\n2\\n'))")
+    opened = page.evaluate(
+        "document.getElementById('planets').open('extra.csv', new TextEncoder().encode('x\\n1\\n2\\n'))"
+    )
     assert opened["table"] == "extra" and opened["rows"] == 2
     failure = page.evaluate("""document.getElementById('planets').query('SELEC 1')
         .then(() => 'resolved', (e) => (e instanceof Error) + ': ' + e.message)""")
@@ -319,15 +338,19 @@ def test_loupe_view_builds_its_frame_and_answers(page, base_url, host, tmp_path)
         document.getElementById('planets').addEventListener('loupe-view', (e) => window.views.push(e.detail)); }""")
     state = page.evaluate("document.getElementById('planets').setTableState('planets', {sort: [['moons', 'asc']]})")
     assert state["sort"] == [["moons", "asc"]]
-    page.wait_for_function("window.views.some((v) => JSON.stringify(v.tables.planets?.sort) === '[[\"moons\",\"asc\"]]')")
+    page.wait_for_function('window.views.some((v) => JSON.stringify(v.tables.planets?.sort) === \'[["moons","asc"]]\')')
 
 
 def test_a_table_embed_makes_no_request_for_pyodide(browser, base_url, host):
     if not _exists(base_url + "embed.html"):
         pytest.skip("embed.html is not served yet: only it promises not to start Pyodide")
     requests = []
-    context, page = framed_page(browser, host, f"{base_url}embed.html?url={quote(base_url)}examples/planets.csv"
-                                               f"&view=table&origin={quote(_origin(host))}", requests)
+    context, page = framed_page(
+        browser,
+        host,
+        f"{base_url}embed.html?url={quote(base_url)}examples/planets.csv&view=table&origin={quote(_origin(host))}",
+        requests,
+    )
     wait_ready(page)
     assert ask(page, {"type": "loupe:query", "sql": "SELECT count(*) FROM planets"})["rows"] == [[8]]
     page.wait_for_timeout(3000)  # the full app starts Pyodide right after its first table

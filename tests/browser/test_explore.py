@@ -92,7 +92,9 @@ def test_sort_by_two_columns_then_a_far_row_agrees_with_duckdb(app):
     row = app.locator("#grid tbody tr[data-row='999']:not(.waiting)")
     row.wait_for()
     assert (row.locator("td").nth(5).inner_text(), row.locator("td").nth(2).inner_text()) == (
-        want[999][0], f"{want[999][1]:g}")
+        want[999][0],
+        f"{want[999][1]:g}",
+    )
     assert app.evaluate("loupe.view().tables.seattle_weather.sort") == [["weather", "asc"], ["temp_max", "desc"]]
 
 
@@ -112,15 +114,21 @@ def test_filters_from_the_column_panel_show_chips_and_counts(app):
     facets = side.locator(".facet-list .facet")
     facets.first.wait_for()
     counts = dict(weather("SELECT weather, count(*) FROM weather_table WHERE temp_max BETWEEN 20 AND 25.5 GROUP BY 1"))
-    shown = {facets.nth(i).locator(".facet-value").inner_text(): int(facets.nth(i).locator(".facet-count").inner_text().replace(",", ""))
-             for i in range(facets.count())}
+    shown = {
+        facets.nth(i).locator(".facet-value").inner_text(): int(
+            facets.nth(i).locator(".facet-count").inner_text().replace(",", "")
+        )
+        for i in range(facets.count())
+    }
     assert shown == counts
     side.locator(".facet", has_text="fog").locator("input").check()
     side.locator(".facet", has_text="drizzle").locator("input").check()
     before = views(app)
     side.get_by_role("button", name="Show only the checked values").click()
     wait_view(app, before)
-    n = weather("SELECT count(*) FROM weather_table WHERE temp_max BETWEEN 20 AND 25.5 AND weather IN ('fog', 'drizzle')")[0][0]
+    n = weather(
+        "SELECT count(*) FROM weather_table WHERE temp_max BETWEEN 20 AND 25.5 AND weather IN ('fog', 'drizzle')"
+    )[0][0]
     assert app.locator("#view-count").inner_text() == f"Showing {n:,} of 1,461 rows"
     assert set(first_cells(app, 5, min(n, 3))) <= {"fog", "drizzle"}
     before = views(app)
@@ -152,7 +160,9 @@ def test_search_contains_and_a_bad_regular_expression(app):
     before = views(app)
     side.get_by_role("button", name="Find").click()
     wait_view(app, before)
-    n = weather("SELECT count(*) FROM weather_table WHERE strftime(date, '%Y-%m-%d') LIKE '%2013-02%' AND weather LIKE 'dri%'")[0][0]
+    n = weather(
+        "SELECT count(*) FROM weather_table WHERE strftime(date, '%Y-%m-%d') LIKE '%2013-02%' AND weather LIKE 'dri%'"
+    )[0][0]
     assert app.locator("#view-count").inner_text() == f"Showing {n:,} of 1,461 rows"
     before = views(app)
     app.locator("#chips").get_by_role("button", name="Clear all").click()
@@ -197,7 +207,13 @@ def test_columns_hide_move_and_resize(app):
     before = views(app)
     app.locator("#side").get_by_role("button", name="Move left").click()
     wait_view(app, before)
-    assert app.locator("#grid thead .colname").all_inner_texts() == ["date", "precipitation", "temp_max", "weather", "temp_min"]
+    assert app.locator("#grid thead .colname").all_inner_texts() == [
+        "date",
+        "precipitation",
+        "temp_max",
+        "weather",
+        "temp_min",
+    ]
     assert first_cells(app, 3, 1) == ["drizzle"]
     handle = app.locator("#grid thead th[data-col='0'] .resize")
     box = handle.bounding_box()
@@ -246,14 +262,19 @@ def test_profile_panel_numbers_match_duckdb(app):
     assert axe_violations(app) == []
 
 
-@pytest.mark.parametrize("state, message", [
-    ({"sort": [["nope", "asc"]]}, "no column named 'nope'"),
-    ({"filters": [{"column": "weather", "op": "like-ish", "value": 1}]}, "Unknown filter"),
-    ({"sort": "weather"}, "sort must be"),
-    ({"group": {"by": ["weather"], "aggs": [{"fn": "sum", "column": "weather"}]}}, "choose a number column"),
-])
+@pytest.mark.parametrize(
+    "state, message",
+    [
+        ({"sort": [["nope", "asc"]]}, "no column named 'nope'"),
+        ({"filters": [{"column": "weather", "op": "like-ish", "value": 1}]}, "Unknown filter"),
+        ({"sort": "weather"}, "sort must be"),
+        ({"group": {"by": ["weather"], "aggs": [{"fn": "sum", "column": "weather"}]}}, "choose a number column"),
+    ],
+)
 def test_bad_table_states_from_the_api_are_refused_and_nothing_changes(app, state, message):
-    error = app.evaluate("(state) => loupe.setTableState('seattle_weather', state).then(() => '', (e) => e.message)", state)
+    error = app.evaluate(
+        "(state) => loupe.setTableState('seattle_weather', state).then(() => '', (e) => e.message)", state
+    )
     assert message in error
     assert app.locator("#view-count").inner_text() == "1,461 rows"
     missing = app.evaluate("loupe.setTableState('nope', {}).then(() => '', (e) => e.message)")
@@ -268,8 +289,11 @@ def test_a_state_from_the_api_is_drawn_and_announced(app):
     wait_view(app, before)
     assert applied["filters"] == [{"column": "weather", "op": "in", "value": ["snow"]}]
     assert app.locator("#view-count").inner_text() == "Showing 26 of 1,461 rows"
-    assert first_cells(app, 0, 1) == list(weather(
-        "SELECT strftime(date, '%Y-%m-%d') FROM weather_table WHERE weather = 'snow' ORDER BY date DESC LIMIT 1")[0])
+    assert first_cells(app, 0, 1) == list(
+        weather(
+            "SELECT strftime(date, '%Y-%m-%d') FROM weather_table WHERE weather = 'snow' ORDER BY date DESC LIMIT 1"
+        )[0]
+    )
     assert app.evaluate("window.__views.at(-1).tables.seattle_weather.hidden") == ["wind"]
 
 
@@ -288,8 +312,10 @@ INJECTIONS = [
 
 def test_injection_strings_stay_text_everywhere(app):
     header = ",".join('"' + s.replace('"', '""') + '"' for s in INJECTIONS[:4]) + ",n\n"
-    body = "".join(",".join('"' + s.replace('"', '""') + '"' for s in INJECTIONS[i:i + 4]) + f",{i}\n"
-                   for i in range(len(INJECTIONS) - 3))
+    body = "".join(
+        ",".join('"' + s.replace('"', '""') + '"' for s in INJECTIONS[i : i + 4]) + f",{i}\n"
+        for i in range(len(INJECTIONS) - 3)
+    )
     open_text(app, '<img src=x onerror="window.__pwned=9">.csv', header + body)
     app.locator("#grid thead th[data-col='1'] .colmenu").click()  # facets and profile of injected values
     app.locator("#side .facet-list").wait_for()
@@ -305,7 +331,9 @@ def test_injection_strings_stay_text_everywhere(app):
     app.wait_for_timeout(300)
     assert app.evaluate("window.__pwned") is None
     assert app.locator("main img, main script, main svg, main iframe").count() == 0
-    heights = app.evaluate("[...document.querySelectorAll('#grid tbody tr[data-row]:not([hidden])')].map(r => r.getBoundingClientRect().height)")
+    heights = app.evaluate(
+        "[...document.querySelectorAll('#grid tbody tr[data-row]:not([hidden])')].map(r => r.getBoundingClientRect().height)"
+    )
     assert heights and all(abs(h - heights[0]) < 1 for h in heights)  # no cell broke the row layout
     assert app.locator("#chips .chip-label").count() >= 2
     assert app.evaluate("loupe.tables().some(t => t.table.includes('img'))")

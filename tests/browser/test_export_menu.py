@@ -13,11 +13,11 @@ from helpers import ROOT, axe_violations
 
 SAMPLE = ROOT / "node_modules" / "vega-datasets" / "data" / "seattle-weather.csv"
 FORMULAS = (
-    'id,label,amount,note\n'
+    "id,label,amount,note\n"
     '1,"=HYPERLINK(""http://x"",""click"")",-2.5,plain\n'
     '2,+1,3,"say ""hi"""\n'
-    '3,-2,-4.25,\n'
-    '4,@SUM(A1),0,Zürich ✓\n'
+    "3,-2,-4.25,\n"
+    "4,@SUM(A1),0,Zürich ✓\n"
     '5,"\ttab",1000,"two\nlines"\n'
     '6,"\rcr",-0.5,=1+1\n'
 )
@@ -70,6 +70,7 @@ def status(page) -> str:
 
 # --- the sample, every format --------------------------------------------------------
 
+
 def test_the_sample_in_every_format_matches_duckdb(app, tmp_path):
     want = native("SELECT * FROM sample")
     name, path = export(app, tmp_path, "csv")
@@ -86,7 +87,13 @@ def test_the_sample_in_every_format_matches_duckdb(app, tmp_path):
     name, path = export(app, tmp_path, "json")
     records = json.loads(path.read_text())
     assert len(records) == 1461 and records[0] == {
-        "date": "2012-01-01", "precipitation": 0, "temp_max": 12.8, "temp_min": 5, "wind": 4.7, "weather": "drizzle"}
+        "date": "2012-01-01",
+        "precipitation": 0,
+        "temp_max": 12.8,
+        "temp_min": 5,
+        "wind": 4.7,
+        "weather": "drizzle",
+    }
     names = ["date", "precipitation", "temp_max", "temp_min", "wind", "weather"]
     assert [[r[n] for n in names] for r in records] == [[d.isoformat(), *rest] for d, *rest in want]
 
@@ -94,7 +101,13 @@ def test_the_sample_in_every_format_matches_duckdb(app, tmp_path):
     assert name == "seattle_weather.parquet"
     assert duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall() == want
     assert [t for _, t, *_ in duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()] == [
-        "DATE", "DOUBLE", "DOUBLE", "DOUBLE", "DOUBLE", "VARCHAR"]
+        "DATE",
+        "DOUBLE",
+        "DOUBLE",
+        "DOUBLE",
+        "DOUBLE",
+        "VARCHAR",
+    ]
 
     name, path = export(app, tmp_path, "xlsx")
     assert name == "seattle_weather.xlsx"
@@ -113,18 +126,28 @@ def test_an_exported_parquet_file_opens_in_loupe_again(app, tmp_path):
     assert again["rows"] == 1461 and again["columns"] == app.evaluate("loupe.tables()")[0]["columns"]
 
 
-TYPES = ("id,big,day,at,flag,clock,price\n"
-         "1,9007199254740993,2024-02-29,2024-02-29 23:59:59.5,true,13:05:09,-1.25\n"
-         "2,-5,1850-01-01,2024-01-01 00:00:00,false,00:00:00,0.1\n")
+TYPES = (
+    "id,big,day,at,flag,clock,price\n"
+    "1,9007199254740993,2024-02-29,2024-02-29 23:59:59.5,true,13:05:09,-1.25\n"
+    "2,-5,1850-01-01,2024-01-01 00:00:00,false,00:00:00,0.1\n"
+)
 
 
 def test_types_survive_every_format(app, tmp_path):
     import datetime
+
     path = tmp_path / "types.csv"
     path.write_text(TYPES)
     open_text(app, "types.csv", TYPES)
     assert [c["type"] for c in app.evaluate("loupe.tables()")[-1]["columns"]] == [
-        "BIGINT", "BIGINT", "DATE", "TIMESTAMP", "BOOLEAN", "TIME", "DOUBLE"]
+        "BIGINT",
+        "BIGINT",
+        "DATE",
+        "TIMESTAMP",
+        "BOOLEAN",
+        "TIME",
+        "DOUBLE",
+    ]
     want = duckdb.sql(f"SELECT * FROM read_csv('{path}')").fetchall()
     _, out = export(app, tmp_path, "csv")
     assert duckdb.sql(f"SELECT * FROM read_csv('{out}')").fetchall() == want
@@ -132,18 +155,42 @@ def test_types_survive_every_format(app, tmp_path):
     assert duckdb.sql(f"SELECT * FROM read_parquet('{out}')").fetchall() == want
     _, out = export(app, tmp_path, "json")
     assert json.loads(out.read_text()) == [
-        {"id": 1, "big": "9007199254740993", "day": "2024-02-29", "at": "2024-02-29 23:59:59.5", "flag": True,
-         "clock": "13:05:09", "price": -1.25},  # integers past 2^53 as exact strings
-        {"id": 2, "big": -5, "day": "1850-01-01", "at": "2024-01-01 00:00:00", "flag": False,
-         "clock": "00:00:00", "price": 0.1}]
+        {
+            "id": 1,
+            "big": "9007199254740993",
+            "day": "2024-02-29",
+            "at": "2024-02-29 23:59:59.5",
+            "flag": True,
+            "clock": "13:05:09",
+            "price": -1.25,
+        },  # integers past 2^53 as exact strings
+        {
+            "id": 2,
+            "big": -5,
+            "day": "1850-01-01",
+            "at": "2024-01-01 00:00:00",
+            "flag": False,
+            "clock": "00:00:00",
+            "price": 0.1,
+        },
+    ]
     _, out = export(app, tmp_path, "xlsx")
     assert xlsx_rows(out)[1:] == [
-        [1, "9007199254740993", datetime.datetime(2024, 2, 29), datetime.datetime(2024, 2, 29, 23, 59, 59, 500000),
-         True, datetime.time(13, 5, 9), -1.25],
-        [2, -5, "1850-01-01", datetime.datetime(2024, 1, 1), False, datetime.time(0, 0), 0.1]]
+        [
+            1,
+            "9007199254740993",
+            datetime.datetime(2024, 2, 29),
+            datetime.datetime(2024, 2, 29, 23, 59, 59, 500000),
+            True,
+            datetime.time(13, 5, 9),
+            -1.25,
+        ],
+        [2, -5, "1850-01-01", datetime.datetime(2024, 1, 1), False, datetime.time(0, 0), 0.1],
+    ]
 
 
 # --- formula protection -----------------------------------------------------------------
+
 
 @pytest.fixture
 def formulas(app, tmp_path):
@@ -198,14 +245,26 @@ def test_data_formats_keep_text_exactly(formulas, tmp_path, fmt):
 
 # --- the view on screen ----------------------------------------------------------------
 
+
 def test_a_filtered_sorted_view_exports_only_what_is_shown(app, tmp_path):
-    set_state(app, "seattle_weather", {
-        "filters": [{"column": "weather", "op": "in", "value": ["rain", "snow"]},
-                    {"column": "temp_max", "op": "range", "value": [5, None]}],
-        "sort": [["precipitation", "desc"], ["date", "asc"]], "hidden": ["wind"], "order": ["weather"]})
+    set_state(
+        app,
+        "seattle_weather",
+        {
+            "filters": [
+                {"column": "weather", "op": "in", "value": ["rain", "snow"]},
+                {"column": "temp_max", "op": "range", "value": [5, None]},
+            ],
+            "sort": [["precipitation", "desc"], ["date", "asc"]],
+            "hidden": ["wind"],
+            "order": ["weather"],
+        },
+    )
     app.wait_for_function("document.getElementById('view-count').textContent.startsWith('Showing')")
-    want = native("SELECT weather, date, precipitation, temp_max, temp_min FROM sample "
-                  "WHERE weather IN ('rain', 'snow') AND temp_max >= 5 ORDER BY precipitation DESC, date")
+    want = native(
+        "SELECT weather, date, precipitation, temp_max, temp_min FROM sample "
+        "WHERE weather IN ('rain', 'snow') AND temp_max >= 5 ORDER BY precipitation DESC, date"
+    )
     _, path = export(app, tmp_path, "csv")
     assert duckdb.sql(f"SELECT * FROM read_csv('{path}')").fetchall() == want
     assert status(app) == f"Exported {len(want):,} rows as CSV to seattle_weather.csv."
@@ -214,8 +273,11 @@ def test_a_filtered_sorted_view_exports_only_what_is_shown(app, tmp_path):
 
 
 def test_a_grouped_view_exports_its_groups(app, tmp_path):
-    set_state(app, "seattle_weather", {"group": {"by": ["weather"], "aggs": [{"fn": "avg", "column": "temp_max"}],
-                                                 "sort": [["weather", "asc"]]}})
+    set_state(
+        app,
+        "seattle_weather",
+        {"group": {"by": ["weather"], "aggs": [{"fn": "avg", "column": "temp_max"}], "sort": [["weather", "asc"]]}},
+    )
     app.wait_for_function("document.getElementById('view-count').textContent.includes('group')")
     _, path = export(app, tmp_path, "json")
     got = [[r["weather"], r["count"], round(r["avg(temp_max)"], 9)] for r in json.loads(path.read_text())]
@@ -241,27 +303,34 @@ def test_an_empty_view_exports_its_columns_and_no_rows(app, tmp_path):
 
 # --- Markdown -------------------------------------------------------------------------
 
+
 def test_copy_as_markdown_puts_a_table_on_the_clipboard(app, context, base_url):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     open_menu(app)
     app.locator("#export-markdown").click()
     app.wait_for_function("document.getElementById('status').textContent.startsWith('Copied')")
-    assert status(app) == ("Copied the first 1,000 of 1,461 rows as a Markdown table (a Markdown copy stops at "
-                           "1,000 rows; export as CSV for all of them).")
+    assert status(app) == (
+        "Copied the first 1,000 of 1,461 rows as a Markdown table (a Markdown copy stops at "
+        "1,000 rows; export as CSV for all of them)."
+    )
     lines = app.evaluate("navigator.clipboard.readText()").splitlines()
-    assert lines[:3] == ["| date | precipitation | temp_max | temp_min | wind | weather |",
-                         "| --- | ---: | ---: | ---: | ---: | --- |",
-                         "| 2012-01-01 | 0 | 12.8 | 5 | 4.7 | drizzle |"]  # numbers as the grid shows them
+    assert lines[:3] == [
+        "| date | precipitation | temp_max | temp_min | wind | weather |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+        "| 2012-01-01 | 0 | 12.8 | 5 | 4.7 | drizzle |",
+    ]  # numbers as the grid shows them
     assert len(lines) == 1002
 
     open_text(app, "pipes.csv", 'a,b\n"x|y",1\n"back\\slash",2\n')
     app.locator("#export-markdown").click()
     app.wait_for_function("document.getElementById('status').textContent === 'Copied 2 rows as a Markdown table.'")
     assert app.evaluate("navigator.clipboard.readText()") == (
-        "| a | b |\n| --- | ---: |\n| x\\|y | 1 |\n| back\\\\slash | 2 |\n")
+        "| a | b |\n| --- | ---: |\n| x\\|y | 1 |\n| back\\\\slash | 2 |\n"
+    )
 
 
 # --- what cannot work ---------------------------------------------------------------
+
 
 def test_no_table_open_says_so(app):
     app.locator("#tables .tab-close").first.click()
@@ -280,7 +349,8 @@ def test_a_view_whose_select_fails_is_explained_and_nothing_is_saved(app):
     app.wait_for_function("!document.getElementById('error').hidden")
     message = app.locator("#error-text").inner_text()
     assert message.startswith(
-        "Could not export the view: Catalog Error: Table with name seattle_weather does not exist")
+        "Could not export the view: Catalog Error: Table with name seattle_weather does not exist"
+    )
     assert not downloads and app.locator("#loading").is_hidden()
     assert not app.locator("#export-csv").is_disabled()  # ready for the next try
 
@@ -295,7 +365,8 @@ def test_excel_refuses_more_rows_than_a_sheet_holds_and_cancel_stops_an_export(a
     app.wait_for_function("!document.getElementById('error').hidden")
     assert app.locator("#error-text").inner_text() == (
         "The view has 1,048,576 rows; an Excel sheet holds at most 1,048,575 below its header. "
-        "Filter the view to fewer rows, or export it as CSV or Parquet, which have no row limit.")
+        "Filter the view to fewer rows, or export it as CSV or Parquet, which have no row limit."
+    )
     assert not downloads
 
     app.locator("#export-json").click()

@@ -4,8 +4,7 @@ import pytest
 from helpers import BOOT_TIMEOUT_MS
 from test_ways_in import loads, wait_loads
 
-WORLD = ("iso2,country,population,gdp\nNA,Namibia,2.5,12.3\nDE,Germany,83.2,-\nFR,France,NA,2780\n"
-         "NO,Norway,5.4,482\n")
+WORLD = "iso2,country,population,gdp\nNA,Namibia,2.5,12.3\nDE,Germany,83.2,-\nFR,France,NA,2780\nNO,Norway,5.4,482\n"
 
 
 def open_text(page, name, text):
@@ -122,8 +121,7 @@ def test_a_link_replays_the_chosen_markers(app, recipient, tmp_path):
     recipient.wait_for_function("loupe.tables().some(t => t.table === 'world')")
     info = [t for t in recipient.evaluate("loupe.tables()") if t["table"] == "world"][0]
     assert types_of(info) == {"iso2": "VARCHAR", "country": "VARCHAR", "population": "VARCHAR", "gdp": "DOUBLE"}
-    recipient.wait_for_function(
-        "document.getElementById('source-summary').textContent.endsWith('Missing values: -')")
+    recipient.wait_for_function("document.getElementById('source-summary').textContent.endsWith('Missing values: -')")
 
 
 def test_a_big_file_with_a_marker_past_the_quick_preview_opens(app):

@@ -1,11 +1,10 @@
 """Offline after one visit; a new deploy replaces the old cache without mixing versions."""
 
-import shutil
 import threading
 
 import pytest
-
 from helpers import open_app
+
 from tools import httpd, site
 
 WAIT_FOR_CONTROL = """async () => {
@@ -110,13 +109,16 @@ def test_failed_precache_keeps_the_old_version(context, deployed):
     page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
     # Until the failed install is over and has deleted its half-filled cache (a predicate returning
     # a promise would be truthy at once, so poll in the page).
-    page.evaluate("""async (count) => {
+    page.evaluate(
+        """async (count) => {
         for (let i = 0; i < 300; i++) {
             const registration = await navigator.serviceWorker.getRegistration();
             if (!registration.installing && (await caches.keys()).length === count) return;
             await new Promise((resolve) => setTimeout(resolve, 100));
         }
-    }""", len(old_caches))
+    }""",
+        len(old_caches),
+    )
     assert page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.waiting)") is None
     assert page.evaluate("caches.keys()") == old_caches
     page.reload()

@@ -1,7 +1,6 @@
 """Opening the files people have, through the file picker, with real data; and bad input."""
 
 import pytest
-
 import samples
 
 OPENING = 90_000
@@ -34,21 +33,24 @@ def types(info):
 WEATHER_TYPES = ["DATE", "DOUBLE", "DOUBLE", "DOUBLE", "DOUBLE", "VARCHAR"]
 
 
-@pytest.mark.parametrize("name, table_name, rows, column_types", [
-    ("weather.csv.gz", "weather", 1461, WEATHER_TYPES),
-    ("weather-utf16.csv", "weather_utf16", 1461, WEATHER_TYPES),
-    ("weather-utf16be.csv", "weather_utf16be", 1461, WEATHER_TYPES),
-    ("weather-latin1.csv", "weather_latin1", 1461, WEATHER_TYPES),
-    ("weather-bom.csv", "weather_bom", 1461, WEATHER_TYPES),
-    ("weather.txt", "weather", 1461, WEATHER_TYPES),
-    ("preamble.csv", "preamble", 1461, WEATHER_TYPES),
-    ("weather.parquet", "weather", 1461, ["DATE", "DOUBLE", "DOUBLE", "DOUBLE", "DOUBLE", "VARCHAR"]),
-    ("unemployment.tsv", "unemployment", 3218, ["BIGINT", "DOUBLE"]),
-    ("movies.json", "movies", 3201, None),
-    ("cars.jsonl", "cars", 406, None),
-    ("cars.ndjson.gz", "cars", 406, None),
-    ("header-only.csv", "header_only", 0, ["VARCHAR", "VARCHAR", "VARCHAR"]),
-])
+@pytest.mark.parametrize(
+    "name, table_name, rows, column_types",
+    [
+        ("weather.csv.gz", "weather", 1461, WEATHER_TYPES),
+        ("weather-utf16.csv", "weather_utf16", 1461, WEATHER_TYPES),
+        ("weather-utf16be.csv", "weather_utf16be", 1461, WEATHER_TYPES),
+        ("weather-latin1.csv", "weather_latin1", 1461, WEATHER_TYPES),
+        ("weather-bom.csv", "weather_bom", 1461, WEATHER_TYPES),
+        ("weather.txt", "weather", 1461, WEATHER_TYPES),
+        ("preamble.csv", "preamble", 1461, WEATHER_TYPES),
+        ("weather.parquet", "weather", 1461, ["DATE", "DOUBLE", "DOUBLE", "DOUBLE", "DOUBLE", "VARCHAR"]),
+        ("unemployment.tsv", "unemployment", 3218, ["BIGINT", "DOUBLE"]),
+        ("movies.json", "movies", 3201, None),
+        ("cars.jsonl", "cars", 406, None),
+        ("cars.ndjson.gz", "cars", 406, None),
+        ("header-only.csv", "header_only", 0, ["VARCHAR", "VARCHAR", "VARCHAR"]),
+    ],
+)
 def test_formats_open_with_types(app, files, name, table_name, rows, column_types):
     tables, message = pick(app, files[name])
     assert message == ""
@@ -60,13 +62,15 @@ def test_formats_open_with_types(app, files, name, table_name, rows, column_type
         sun = app.evaluate(f"loupe.query(\"SELECT count(*) FROM {table_name} WHERE weather IN ('sun', 'sün')\")")
         assert sun["rows"] == [[640]]
         if "latin1" in name or "utf16" in name:  # the non-ASCII text survived the re-encoding
-            assert app.evaluate(f"loupe.query(\"SELECT count(*) FROM {table_name} WHERE weather = 'sün'\")")["rows"] == [[640]]
+            assert app.evaluate(f"loupe.query(\"SELECT count(*) FROM {table_name} WHERE weather = 'sün'\")")[
+                "rows"
+            ] == [[640]]
 
 
 def test_nested_json_keeps_structs(app, files):
     tables, _ = pick(app, files["nested.json"])
     info = tables[-1]
-    assert types(info) == ["BIGINT", "STRUCT(\"name\" VARCHAR, tags VARCHAR[])"] or info["columns"][1]["kind"] == "struct"
+    assert types(info) == ["BIGINT", 'STRUCT("name" VARCHAR, tags VARCHAR[])'] or info["columns"][1]["kind"] == "struct"
     rows = app.evaluate("loupe.query('SELECT who.name, who.tags FROM nested ORDER BY id')")["rows"]
     assert rows == [["Ada", ["x", "y"]], ["Bo", []]]
 
@@ -107,16 +111,19 @@ def test_ten_thousand_columns_open_and_the_grid_stays_small(app, files):
     assert "showing the first 100 columns" in app.locator("#table-meta").inner_text()
 
 
-@pytest.mark.parametrize("name, phrase", [
-    ("empty.csv", "'empty.csv' is empty"),
-    ("photo.csv", "'photo.csv' looks like a PNG image"),
-    ("truncated.csv.gz", "damaged or only partly downloaded"),
-    ("invalid.json", "'invalid.json' is not valid JSON"),
-    ("invalid.jsonl", "'invalid.jsonl' is not valid JSON Lines (line 2"),
-    ("notzip.xlsx", "'notzip.xlsx' is named like an Excel file but its content is not"),
-    ("corrupt.sqlite", "not a readable SQLite database"),
-    ("one-line.csv", "not line-based CSV"),
-])
+@pytest.mark.parametrize(
+    "name, phrase",
+    [
+        ("empty.csv", "'empty.csv' is empty"),
+        ("photo.csv", "'photo.csv' looks like a PNG image"),
+        ("truncated.csv.gz", "damaged or only partly downloaded"),
+        ("invalid.json", "'invalid.json' is not valid JSON"),
+        ("invalid.jsonl", "'invalid.jsonl' is not valid JSON Lines (line 2"),
+        ("notzip.xlsx", "'notzip.xlsx' is named like an Excel file but its content is not"),
+        ("corrupt.sqlite", "not a readable SQLite database"),
+        ("one-line.csv", "not line-based CSV"),
+    ],
+)
 def test_bad_files_are_explained_and_nothing_is_lost(app, files, name, phrase):
     tables, message = pick(app, files[name])
     assert phrase in message

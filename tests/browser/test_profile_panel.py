@@ -9,7 +9,6 @@ import csv
 import io
 
 import duckdb
-import pytest
 from helpers import ROOT, axe_violations, open_app
 from test_explore import INJECTIONS, big_csv, open_text
 
@@ -76,13 +75,15 @@ def test_every_column_has_a_card_with_the_numbers_duckdb_gives(app):
     assert app.inner_text("#profile-status") == "6 columns profiled over 1,461 rows."
     for name in COLUMNS:
         stats = found[name]["stats"]
-        rows, nulls, distinct = weather(f"SELECT count(*), count(*) - count({name}), count(DISTINCT {name}) "
-                                        "FROM weather_table")[0]
+        rows, nulls, distinct = weather(
+            f"SELECT count(*), count(*) - count({name}), count(DISTINCT {name}) FROM weather_table"
+        )[0]
         assert stats["Rows"] == fmt.thousands(rows) and stats["Missing (NULL)"] == fmt.thousands(nulls), name
         assert stats["Distinct"] == fmt.thousands(distinct), name
     for name in NUMBERS:
-        low, high, mean, median = weather(f"SELECT min({name}), max({name}), avg({name}), median({name}) "
-                                          "FROM weather_table")[0]
+        low, high, mean, median = weather(
+            f"SELECT min({name}), max({name}), avg({name}), median({name}) FROM weather_table"
+        )[0]
         stats = found[name]["stats"]
         assert found[name]["type"] == "DOUBLE"
         assert (stats["Minimum"], stats["Maximum"]) == (number_text(low), number_text(high)), name
@@ -108,17 +109,22 @@ def test_the_cards_follow_filters_search_and_grouping(app):
     app.fill("#search-input", "2014-03")
     app.press("#search-input", "Enter")
     wait_profiled(app, before)
-    rows = weather("SELECT count(*) FROM weather_table WHERE weather = 'snow' "
-                   "AND CAST(date AS VARCHAR) LIKE '%2014-03%'")[0][0]
+    rows = weather(
+        "SELECT count(*) FROM weather_table WHERE weather = 'snow' AND CAST(date AS VARCHAR) LIKE '%2014-03%'"
+    )[0][0]
     assert {c["stats"]["Rows"] for c in cards(app).values()} == {fmt.thousands(rows)}
 
     # Grouped: the cards describe the rows behind the groups, and say so.
-    change_state(app, {"group": {"by": ["weather"]}, "filters": [{"column": "wind", "op": "range", "value": [5, None]}]})
+    change_state(
+        app, {"group": {"by": ["weather"]}, "filters": [{"column": "wind", "op": "range", "value": [5, None]}]}
+    )
     rows = weather("SELECT count(*) FROM weather_table WHERE wind >= 5")[0][0]
     assert {c["stats"]["Rows"] for c in cards(app).values()} == {fmt.thousands(rows)}
     assert list(cards(app)) == COLUMNS
-    assert app.inner_text("#profile-note") == \
-        "The view is grouped: these profiles describe the filtered rows behind the groups."
+    assert (
+        app.inner_text("#profile-note")
+        == "The view is grouped: these profiles describe the filtered rows behind the groups."
+    )
 
 
 def test_clicking_a_top_value_filters_to_it(app):
@@ -129,7 +135,8 @@ def test_clicking_a_top_value_filters_to_it(app):
     assert app.locator("#chips .chip-label").count() == 1
     assert "fog" in app.inner_text("#chips")
     assert app.evaluate("loupe.view().tables.seattle_weather.filters") == [
-        {"column": "weather", "op": "in", "value": ["fog"]}]
+        {"column": "weather", "op": "in", "value": ["fog"]}
+    ]
     assert {c["stats"]["Rows"] for c in cards(app).values()} == {"101"}
     # The clicked card was drawn again; the focus stays in it, not lost to the page.
     assert app.evaluate("document.activeElement.closest('.pp-card')?.dataset.column") == "weather"
@@ -201,7 +208,9 @@ def test_a_newer_filter_stops_older_work_on_a_big_table(app, tmp_path):
     text = big_csv(100_000)
     (tmp_path / "big.csv").write_text(text)
     open_text(app, "big.csv", text)
-    app.evaluate("loupe.setTableState(loupe.view().active, {filters: [{column: 'group', op: 'in', value: ['a', 'b']}]})")
+    app.evaluate(
+        "loupe.setTableState(loupe.view().active, {filters: [{column: 'group', op: 'in', value: ['a', 'b']}]})"
+    )
     # As soon as the first column is being profiled, the person filters again.
     app.evaluate("""() => {
         window.__statuses = [];
@@ -219,11 +228,14 @@ def test_a_newer_filter_stops_older_work_on_a_big_table(app, tmp_path):
     wait_profiled(app, before)
     assert fills(app) == before + 1  # the first view was never finished: the newer one took its place
     assert "Profiling column 1 of 3…" in app.evaluate("window.__statuses")
-    rows, low, high = duckdb.sql(f"SELECT count(*), min(value), max(value) FROM read_csv('{tmp_path / 'big.csv'}') "
-                                 "WHERE \"group\" = 'c'").fetchall()[0]
+    rows, low, high = duckdb.sql(
+        f"SELECT count(*), min(value), max(value) FROM read_csv('{tmp_path / 'big.csv'}') WHERE \"group\" = 'c'"
+    ).fetchall()[0]
     found = cards(app)
     assert list(found) == ["id", "group", "value"]
     assert {c["stats"]["Rows"] for c in found.values()} == {fmt.thousands(rows)}
     assert [v for v, _ in found["group"]["top"]] == ["c"]
     assert (found["value"]["stats"]["Minimum"], found["value"]["stats"]["Maximum"]) == (
-        number_text(low), number_text(high))
+        number_text(low),
+        number_text(high),
+    )

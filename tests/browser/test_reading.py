@@ -13,8 +13,10 @@ def pick_text(page, tmp_path, name, data: bytes):
 
 def test_detected_reading_is_shown_and_can_be_changed(app, tmp_path):
     pick_text(app, tmp_path, "cities.csv", "city;note\nZürich;a,b\nKöln;c,d\n".encode("cp1252"))
-    assert app.locator("#source-summary").inner_text() == \
-        "cities.csv · CSV · Windows-1252 (Latin-1) · semicolon-separated · with header"
+    assert (
+        app.locator("#source-summary").inner_text()
+        == "cities.csv · CSV · Windows-1252 (Latin-1) · semicolon-separated · with header"
+    )
     assert app.evaluate("loupe.query('SELECT city FROM cities ORDER BY 1')")["rows"] == [["Köln"], ["Zürich"]]
     app.locator("#read-as summary").click()
     assert app.locator("#read-encoding").input_value() == "windows-1252"
@@ -33,8 +35,7 @@ def test_detected_reading_is_shown_and_can_be_changed(app, tmp_path):
 
 
 def test_numbers_with_separators_and_dates_get_their_types(app, tmp_path):
-    text = ('when,amount,code,label\n15.03.2024,"1,234.50",00501,x\n01.04.2024,"12,000",02134,y\n'
-            '02.04.2024,7,02135,z\n')
+    text = 'when,amount,code,label\n15.03.2024,"1,234.50",00501,x\n01.04.2024,"12,000",02134,y\n02.04.2024,7,02135,z\n'
     pick_text(app, tmp_path, "money.csv", text.encode())
     info = app.evaluate("loupe.tables()")[-1]
     assert [c["type"] for c in info["columns"]] == ["DATE", "DOUBLE", "VARCHAR", "VARCHAR"]
@@ -67,7 +68,12 @@ def test_a_wrong_choice_can_be_undone_by_reading_again(app, tmp_path):
 
 
 def test_nested_json_can_be_flattened(app, tmp_path):
-    pick_text(app, tmp_path, "people.json", b'[{"id": 1, "who": {"name": "Ada", "city": "Oslo"}}, {"id": 2, "who": {"name": "Bo", "city": null}}]')
+    pick_text(
+        app,
+        tmp_path,
+        "people.json",
+        b'[{"id": 1, "who": {"name": "Ada", "city": "Oslo"}}, {"id": 2, "who": {"name": "Bo", "city": null}}]',
+    )
     flatten = app.locator("#flatten")
     assert flatten.is_visible()
     flatten.click()
@@ -83,8 +89,9 @@ def test_mixed_line_endings_are_read_and_said(shared_app):
     info = shared_app.evaluate("([name, text]) => loupe.open({name, text})", ["mixed.csv", text])
     assert info["rows"] == 3000 and [c["type"] for c in info["columns"]] == ["BIGINT", "VARCHAR", "DOUBLE"]
     assert "mixes line endings" in shared_app.locator("#error-text").inner_text()
-    assert shared_app.evaluate("loupe.query(\"SELECT count(*) FROM mixed WHERE name LIKE '%' || chr(13) || '%'\")"
-                               )["rows"] == [[0]]
+    assert shared_app.evaluate("loupe.query(\"SELECT count(*) FROM mixed WHERE name LIKE '%' || chr(13) || '%'\")")[
+        "rows"
+    ] == [[0]]
     # Old Mac files end lines with CR alone: read as they are.
     info = shared_app.evaluate("loupe.open({name: 'mac.csv', text: 'a,b\\r1,x\\r2,y\\r'})")
     assert info["rows"] == 2
@@ -93,8 +100,10 @@ def test_mixed_line_endings_are_read_and_said(shared_app):
 
 def test_a_file_with_carriage_returns_that_cannot_be_read_keeps_the_first_message(shared_app):
     tables = len(shared_app.evaluate("loupe.tables()"))
-    failure = shared_app.evaluate("loupe.open({name: 'long.csv', text: 'a,b\\r\\n1,' + 'x'.repeat(3000000) + '\\n'})"
-                                  ".then(() => 'opened', e => e.message)")
+    failure = shared_app.evaluate(
+        "loupe.open({name: 'long.csv', text: 'a,b\\r\\n1,' + 'x'.repeat(3000000) + '\\n'})"
+        ".then(() => 'opened', e => e.message)"
+    )
     assert failure.startswith("Could not read 'long.csv' as CSV: Error when sniffing file")
     assert "search space" not in failure and "Possible fixes" not in failure
     assert "line endings" not in failure and len(shared_app.evaluate("loupe.tables()")) == tables

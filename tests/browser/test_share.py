@@ -24,6 +24,7 @@ def fresh(browser):
         page = context.new_page()
         page.on("pageerror", lambda error: pytest.fail(f"uncaught error in the page: {error}"))
         return page
+
     yield make
     for context in contexts:
         context.close()
@@ -127,8 +128,12 @@ def test_a_link_to_a_url_source_and_a_query_opens_both_again(app, fresh):
     assert page.evaluate("loupe.view().sql").startswith("SELECT weather, count(*)")
     assert page.locator("#sql-panel").is_visible()  # the sender had the editor open
     rows = page.evaluate("loupe.query('SELECT * FROM query_result ORDER BY weather')")["rows"]
-    assert rows == [list(r) for r in duckdb.sql(
-        f"SELECT weather, count(*) FROM read_csv('{SAMPLE}') GROUP BY ALL ORDER BY weather").fetchall()]
+    assert rows == [
+        list(r)
+        for r in duckdb.sql(
+            f"SELECT weather, count(*) FROM read_csv('{SAMPLE}') GROUP BY ALL ORDER BY weather"
+        ).fetchall()
+    ]
     views = page.evaluate("Number(document.body.dataset.views || 0)")
     page.locator("#tables button", has_text="weather_again").click()
     page.wait_for_function(f"Number(document.body.dataset.views || 0) > {views}")  # the tab's view, not the last one
@@ -140,8 +145,10 @@ def test_a_link_to_a_local_file_asks_for_it_and_applies_when_it_is_opened(app, f
     app.evaluate("([name, text]) => loupe.open({name, text})", ["notes.csv", NOTES])
     app.locator("#tables button[aria-label='Close seattle_weather']").click()  # the view is the file alone
     app.wait_for_function("loupe.tables().length === 1")
-    app.evaluate("loupe.setTableState('notes', {filters: [{column: 'kind', op: 'in', value: ['apple']}], "
-                 "sort: [['amount', 'desc']]})")
+    app.evaluate(
+        "loupe.setTableState('notes', {filters: [{column: 'kind', op: 'in', value: ['apple']}], "
+        "sort: [['amount', 'desc']]})"
+    )
     settled(app)
     app.locator("#share summary").click()
     app.wait_for_function("document.querySelector('#share-link').value.includes('#state=')")
@@ -187,11 +194,14 @@ def test_forget_this_view_opens_the_sample(app, fresh):
     assert page.locator("#waiting").is_hidden()
 
 
-@pytest.mark.parametrize("fragment, words", [
-    ("#state=!!!not-base64", "damaged"),
-    ("#state=AAAA", "damaged"),  # base64, but not deflate
-    ("#state=", "damaged"),
-])
+@pytest.mark.parametrize(
+    "fragment, words",
+    [
+        ("#state=!!!not-base64", "damaged"),
+        ("#state=AAAA", "damaged"),  # base64, but not deflate
+        ("#state=", "damaged"),
+    ],
+)
 def test_a_damaged_link_says_so_and_the_sample_opens(fresh, base_url, fragment, words):
     page = boot(fresh(), base_url + fragment)
     page.wait_for_selector("#grid tbody tr[data-row]")
@@ -201,12 +211,21 @@ def test_a_damaged_link_says_so_and_the_sample_opens(fresh, base_url, fragment, 
     assert page.evaluate("loupe.query('SELECT 41 + 1 AS n')")["rows"] == [[42]]
 
 
-@pytest.mark.parametrize("state, words", [
-    ({"version": 7, "sources": [], "tables": {}}, "different version"),
-    ({"version": 1, "sources": [{"table": "x", "kind": "url", "name": "x", "url": "javascript:alert(1)"}],
-      "tables": {}}, "not http or https"),
-    ([1, 2], "different version"),
-])
+@pytest.mark.parametrize(
+    "state, words",
+    [
+        ({"version": 7, "sources": [], "tables": {}}, "different version"),
+        (
+            {
+                "version": 1,
+                "sources": [{"table": "x", "kind": "url", "name": "x", "url": "javascript:alert(1)"}],
+                "tables": {},
+            },
+            "not http or https",
+        ),
+        ([1, 2], "different version"),
+    ],
+)
 def test_a_forged_link_is_refused_with_a_reason(app, fresh, base_url, state, words):
     packed = app.evaluate("(text) => loupe._pack(text)", json.dumps(state))
     page = boot(fresh(), base_url + "#state=" + packed)

@@ -48,4 +48,5 @@ def test_a_password_protected_workbook_is_explained(app, tmp_path):
     app.wait_for_function(f"Number(document.body.dataset.loads || '0') >= {before + 1}", timeout=OPENING_MS)
     assert app.locator("#error-text").inner_text() == (
         "'locked.xlsx' is protected with a password. Remove the password in Excel "
-        "(File › Info › Protect Workbook), save it, then open it again.")
+        "(File › Info › Protect Workbook), save it, then open it again."
+    )

@@ -85,12 +85,16 @@ def test_the_editor_loads_only_when_the_panel_opens(app):
 
 def test_ctrl_enter_runs_a_query_and_its_rows_fill_the_grid_sortable_and_filterable(app):
     open_sql(app)
-    type_sql(app, "SELECT weather, count(*) AS n, round(avg(temp_max), 2) AS warmth\n"
-                  "FROM seattle_weather GROUP BY weather ORDER BY n DESC")
+    type_sql(
+        app,
+        "SELECT weather, count(*) AS n, round(avg(temp_max), 2) AS warmth\n"
+        "FROM seattle_weather GROUP BY weather ORDER BY n DESC",
+    )
     app.locator(".cm-content .sql-tok-keyword").first.wait_for()  # highlighted as SQL
     run(app)
-    want = weather("SELECT weather, count(*) AS n, round(avg(temp_max), 2) FROM seattle_weather "
-                   "GROUP BY weather ORDER BY n DESC")
+    want = weather(
+        "SELECT weather, count(*) AS n, round(avg(temp_max), 2) FROM seattle_weather GROUP BY weather ORDER BY n DESC"
+    )
     assert tabs(app) == ["seattle_weather", "query_result"]
     assert app.locator("#table-title").inner_text() == "query_result"
     assert grid_column(app, 0) == [w for w, _, _ in want]
@@ -100,9 +104,11 @@ def test_ctrl_enter_runs_a_query_and_its_rows_fill_the_grid_sortable_and_filtera
     assert app.evaluate("loupe.view().sql").startswith("SELECT weather, count(*)")
     # The result is a table like any other: sort by a header, then search.
     app.locator("#grid thead th[data-col='2'] .colhead").click()
-    app.wait_for_function("JSON.stringify(loupe.view().tables.query_result.sort) === '[[\"warmth\",\"asc\"]]'")
-    app.wait_for_function(f"document.querySelector('#grid tbody tr[data-row] td').textContent === "
-                          f"'{sorted(want, key=lambda r: r[2])[0][0]}'")
+    app.wait_for_function('JSON.stringify(loupe.view().tables.query_result.sort) === \'[["warmth","asc"]]\'')
+    app.wait_for_function(
+        f"document.querySelector('#grid tbody tr[data-row] td').textContent === "
+        f"'{sorted(want, key=lambda r: r[2])[0][0]}'"
+    )
     app.fill("#search-input", "r")
     app.press("#search-input", "Enter")
     app.wait_for_function("document.getElementById('view-count').textContent === 'Showing 2 of 5 rows'")
@@ -132,12 +138,17 @@ def test_the_statement_at_the_cursor_or_the_selection_runs(app):
 
 def test_run_all_creates_tables_then_shows_the_last_query(app):
     open_sql(app)
-    type_sql(app, "CREATE TABLE rainy AS SELECT * FROM seattle_weather WHERE weather = 'rain';\n"
-                  "DESCRIBE rainy;\n"
-                  "SELECT strftime(date, '%Y') AS year, count(*) AS days FROM rainy GROUP BY year ORDER BY year;")
+    type_sql(
+        app,
+        "CREATE TABLE rainy AS SELECT * FROM seattle_weather WHERE weather = 'rain';\n"
+        "DESCRIBE rainy;\n"
+        "SELECT strftime(date, '%Y') AS year, count(*) AS days FROM rainy GROUP BY year ORDER BY year;",
+    )
     run(app, click="#sql-run-all")
     assert tabs(app) == ["seattle_weather", "rainy", "query_result"]
-    want = weather("SELECT strftime(date, '%Y'), count(*) FROM seattle_weather WHERE weather = 'rain' GROUP BY 1 ORDER BY 1")
+    want = weather(
+        "SELECT strftime(date, '%Y'), count(*) FROM seattle_weather WHERE weather = 'rain' GROUP BY 1 ORDER BY 1"
+    )
     assert grid_column(app, 0) == [y for y, _ in want] and grid_column(app, 1) == [str(n) for _, n in want]
     assert "3 statements" in app.locator("#sql-status").inner_text()
     assert app.evaluate("loupe.tables().find((t) => t.table === 'rainy').rows") == 641
@@ -220,13 +231,16 @@ def test_a_failing_statement_after_others_says_which_ran(app):
     assert app.locator("#table-title").inner_text() == "seattle_weather"  # and the grid did not move
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "There is no SQL statement to run"),
-    ("-- only a comment\n/* and another */", "There is no SQL statement to run"),
-    ("SELECT 'unterminated", "unterminated quoted string"),
-    ("SELECT 1 +", "syntax error at end of input"),
-    (";;;", "There is no SQL statement to run"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "There is no SQL statement to run"),
+        ("-- only a comment\n/* and another */", "There is no SQL statement to run"),
+        ("SELECT 'unterminated", "unterminated quoted string"),
+        ("SELECT 1 +", "syntax error at end of input"),
+        (";;;", "There is no SQL statement to run"),
+    ],
+)
 def test_malformed_input_is_refused_with_advice(app, text, message):
     open_sql(app)
     type_sql(app, text, paste=True)
@@ -257,7 +271,7 @@ def test_a_long_query_can_be_cancelled_and_the_app_stays_usable(app):
     assert tabs(app) == ["seattle_weather"]
     # The grid and the engine answer again.
     app.locator("#grid thead th[data-col='2'] .colhead").click()
-    app.wait_for_function("JSON.stringify(loupe.view().tables.seattle_weather.sort) === '[[\"temp_max\",\"asc\"]]'")
+    app.wait_for_function('JSON.stringify(loupe.view().tables.seattle_weather.sort) === \'[["temp_max","asc"]]\'')
     type_sql(app, "SELECT 42 AS answer")
     run(app)
     assert grid_column(app, 0) == ["42"]
@@ -301,12 +315,17 @@ def test_save_the_result_as_a_table_and_as_a_view(app):
     open_sql(app)
     app.click("#sql-save summary")
     app.click("#sql-save-form button[type=submit]")
-    app.wait_for_function("document.getElementById('sql-save-error').textContent === "
-                          "'Run a query first: its result is what gets saved.'")
+    app.wait_for_function(
+        "document.getElementById('sql-save-error').textContent === 'Run a query first: its result is what gets saved.'"
+    )
     type_sql(app, "SELECT * FROM seattle_weather WHERE weather = 'snow'")
     run(app)
     name = app.locator("#sql-save-name")
-    for bad, message in (("2 snowy", "letters, digits and _"), ("SEATTLE_WEATHER", "already exists"), ("", "Type a name")):
+    for bad, message in (
+        ("2 snowy", "letters, digits and _"),
+        ("SEATTLE_WEATHER", "already exists"),
+        ("", "Type a name"),
+    ):
         name.fill(bad)
         name.press("Enter")
         app.wait_for_function(f"document.getElementById('sql-save-error').textContent.includes({message!r})")
@@ -325,7 +344,9 @@ def test_save_the_result_as_a_table_and_as_a_view(app):
     name.fill("days_by_weather")
     app.check("#sql-save-form input[value=view]")
     name.press("Enter")
-    app.wait_for_function("document.getElementById('sql-status').textContent.startsWith('Saved as view days_by_weather')")
+    app.wait_for_function(
+        "document.getElementById('sql-status').textContent.startsWith('Saved as view days_by_weather')"
+    )
     assert tabs(app) == ["seattle_weather", "snowy_days", "query_result"]
     type_sql(app, "SELECT days FROM days_by_weather WHERE weather = 'fog'")
     run(app)

@@ -4,17 +4,23 @@ import os
 from pathlib import Path
 
 XSS_HEADER = '<img src=x onerror="window.__pwned=1">'
-XSS_CSV = ('"<img src=x onerror=""window.__pwned=1"">",b\n"<script>window.__pwned=2</script>",2\n'
-           '"<b onmouseover=window.__pwned=3>bold</b>",3\n')
+XSS_CSV = (
+    '"<img src=x onerror=""window.__pwned=1"">",b\n"<script>window.__pwned=2</script>",2\n'
+    '"<b onmouseover=window.__pwned=3>bold</b>",3\n'
+)
 
 
 def test_click_header_sorts_and_scrolling_reaches_the_last_row(app):
     header = app.locator("#grid thead th").nth(3)  # temp_max
     header.locator(".colhead").click()
-    app.wait_for_function("document.querySelector('#grid thead th:nth-child(4)').getAttribute('aria-sort') === 'ascending'")
+    app.wait_for_function(
+        "document.querySelector('#grid thead th:nth-child(4)').getAttribute('aria-sort') === 'ascending'"
+    )
     assert app.locator("#grid tbody tr[data-row]").first.locator("td").nth(2).inner_text() == "-1.6"
     header.locator(".colhead").click()
-    app.wait_for_function("document.querySelector('#grid thead th:nth-child(4)').getAttribute('aria-sort') === 'descending'")
+    app.wait_for_function(
+        "document.querySelector('#grid thead th:nth-child(4)').getAttribute('aria-sort') === 'descending'"
+    )
     assert app.locator("#grid tbody tr[data-row]").first.locator("td").nth(2).inner_text() == "35.6"
     app.locator("#grid-wrap").evaluate("(wrap) => { wrap.scrollTop = wrap.scrollHeight; }")
     last = app.locator("#grid tbody tr[data-row='1460']:not(.waiting)")
@@ -70,12 +76,21 @@ def test_keyboard_reaches_every_control(app):
     for _ in range(45):
         app.keyboard.press("Tab")
         seen.add(app.evaluate("document.activeElement.id || document.activeElement.className"))
-    assert {"file-input", "tab-name", "tab-close", "search-input", "jump-input", "grid-wrap", "colhead",
-            "colmenu"} <= seen
+    assert {
+        "file-input",
+        "tab-name",
+        "tab-close",
+        "search-input",
+        "jump-input",
+        "grid-wrap",
+        "colhead",
+        "colmenu",
+    } <= seen
 
 
 def test_phone_width_screenshot(browser, base_url, tmp_path):
     from helpers import open_app
+
     context = browser.new_context(viewport={"width": 390, "height": 800}, device_scale_factor=1)
     page = open_app(context.new_page(), base_url)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -85,6 +100,7 @@ def test_phone_width_screenshot(browser, base_url, tmp_path):
 
 def test_accessibility_of_each_screen(app, tmp_path):
     from helpers import axe_violations
+
     assert axe_violations(app) == []  # the sample table
     app.evaluate("loupe.open({name: 'x.csv', text: 'a\\n1\\n'})")
     path = tmp_path / "bad.csv"
@@ -98,6 +114,7 @@ def test_accessibility_of_each_screen(app, tmp_path):
 
 def test_boot_screen_accessibility(page, base_url):
     from helpers import axe_violations
+
     page.route("**/micropython.wasm", lambda route: None)
     page.goto(base_url, wait_until="domcontentloaded")
     assert axe_violations(page) == []

@@ -1,7 +1,5 @@
 """Every way in: drag-and-drop, paste, the URL box, ?url= (repeatable) — and Cancel."""
 
-from helpers import open_app
-
 SAMPLE = "assets/vendor/vega-datasets-3.2.1/seattle-weather.csv"
 
 
@@ -93,7 +91,9 @@ def test_cancel_stops_a_long_load_and_keeps_nothing(app):
     wait_loads(app, before + 1)
     assert "was cancelled; nothing was kept" in app.locator("#error-text").inner_text()
     assert [t["table"] for t in app.evaluate("loupe.tables()")] == ["seattle_weather"]
-    assert app.evaluate("loupe.query(\"SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'flights%'\")")["rows"] == [[0]]
+    assert app.evaluate(
+        "loupe.query(\"SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'flights%'\")"
+    )["rows"] == [[0]]
     assert app.locator("#loading").is_hidden()
     # and the app still opens the same file afterwards
     app.set_input_files("#file-input", flights)
@@ -103,9 +103,12 @@ def test_cancel_stops_a_long_load_and_keeps_nothing(app):
 
 def test_cancel_stops_reading_a_big_csv(app, tmp_path):
     import duckdb
+
     path = tmp_path / "big.csv"
-    duckdb.connect().execute(f"COPY (SELECT range AS id, 'row ' || range AS label, range * 0.5 AS v "
-                             f"FROM range(3000000)) TO '{path}' (HEADER)")
+    duckdb.connect().execute(
+        f"COPY (SELECT range AS id, 'row ' || range AS label, range * 0.5 AS v "
+        f"FROM range(3000000)) TO '{path}' (HEADER)"
+    )
     before = loads(app)
     app.set_input_files("#file-input", str(path))
     app.wait_for_function("/MB\\) — \\d/.test(document.getElementById('loading-text').textContent)")
@@ -119,10 +122,13 @@ def test_cancel_stops_reading_a_big_csv(app, tmp_path):
 def test_manifest_and_icons_make_it_installable(app, base_url):
     manifest = app.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
     assert manifest["name"] == "Loupe" and manifest["display"] == "standalone"
-    sizes = app.evaluate("""async (icons) => Promise.all(icons.map(icon => new Promise((resolve) => {
+    sizes = app.evaluate(
+        """async (icons) => Promise.all(icons.map(icon => new Promise((resolve) => {
         const image = new Image();
         image.onload = () => resolve([icon.sizes, image.naturalWidth]);
         image.onerror = () => resolve([icon.sizes, 0]);
         image.src = new URL(icon.src, new URL('assets/', location.href)).href;
-    })))""", manifest["icons"])
+    })))""",
+        manifest["icons"],
+    )
     assert ["192x192", 192] in sizes and ["512x512", 512] in sizes and all(w > 0 for _, w in sizes)

@@ -15,8 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MICROPYTHON = ROOT / "node_modules" / "@micropython" / "micropython-webassembly-pyscript" / "micropython.mjs"
 
-needs_micropython = pytest.mark.skipif(not shutil.which("node") or not MICROPYTHON.exists(),
-                                       reason="needs node and MicroPython's npm package")
+needs_micropython = pytest.mark.skipif(
+    not shutil.which("node") or not MICROPYTHON.exists(), reason="needs node and MicroPython's npm package"
+)
 
 # node run.mjs MICROPYTHON_MJS CORE_FOLDER CASES REPLAY OUT HEAP_MB
 RUNNER = """

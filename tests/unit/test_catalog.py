@@ -29,21 +29,28 @@ def test_sample_loads_with_types(engine):
     info = load(engine, "seattle_weather", "seattle-weather.csv", SAMPLE.read_bytes())
     assert info["rows"] == 1461
     assert [(c["name"], c["type"], c["kind"]) for c in info["columns"]] == [
-        ("date", "DATE", "date"), ("precipitation", "DOUBLE", "decimal"),
-        ("temp_max", "DOUBLE", "decimal"), ("temp_min", "DOUBLE", "decimal"),
-        ("wind", "DOUBLE", "decimal"), ("weather", "VARCHAR", "text")]
+        ("date", "DATE", "date"),
+        ("precipitation", "DOUBLE", "decimal"),
+        ("temp_max", "DOUBLE", "decimal"),
+        ("temp_min", "DOUBLE", "decimal"),
+        ("wind", "DOUBLE", "decimal"),
+        ("weather", "VARCHAR", "text"),
+    ]
 
 
-@pytest.mark.parametrize("text, rows, columns", [
-    ("a;b\n1;2\n3;4\n", 2, ["a", "b"]),
-    ("a\tb\n1\t2\n", 1, ["a", "b"]),
-    ("a|b\n1|2\n", 1, ["a", "b"]),
-    ('name,quote\n"Smith, J","He said ""hi""\nand left"\n', 1, ["name", "quote"]),
-    ("a,b\n", 0, ["a", "b"]),  # header only: an empty table, not an error
-    ("\ufeffa,b\n1,2\n", 1, ["a", "b"]),  # UTF-8 byte-order mark
-    ("Report 2024\nSource: x\n\na,b\n1,2\n3,4\n", 2, ["a", "b"]),  # a preamble
-    ("# comment\na;b\n1;2\n", 1, ["a", "b"]),
-])
+@pytest.mark.parametrize(
+    "text, rows, columns",
+    [
+        ("a;b\n1;2\n3;4\n", 2, ["a", "b"]),
+        ("a\tb\n1\t2\n", 1, ["a", "b"]),
+        ("a|b\n1|2\n", 1, ["a", "b"]),
+        ('name,quote\n"Smith, J","He said ""hi""\nand left"\n', 1, ["name", "quote"]),
+        ("a,b\n", 0, ["a", "b"]),  # header only: an empty table, not an error
+        ("\ufeffa,b\n1,2\n", 1, ["a", "b"]),  # UTF-8 byte-order mark
+        ("Report 2024\nSource: x\n\na,b\n1,2\n3,4\n", 2, ["a", "b"]),  # a preamble
+        ("# comment\na;b\n1;2\n", 1, ["a", "b"]),
+    ],
+)
 def test_csv_dialects(engine, text, rows, columns):
     info = load(engine, "t", "t.csv", text)
     assert info["rows"] == rows
@@ -78,10 +85,24 @@ def test_describe_and_drop(engine):
         catalog.run(catalog.describe("t"), engine.execute)
 
 
-@pytest.mark.parametrize("text, rows, count, phrase", [
-    ("a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n", 2, 2, "line 3 (too few fields: 4,5), line 4 (too many fields: 6,7,8,9)"),
-    ("id,v\n" + "".join(f"{i},{i}\n" for i in range(30000)) + "x,1,2\n", 30000, 1, "line 30002 (too many fields: x,1,2)"),
-], ids=["ragged", "ragged-late"])
+@pytest.mark.parametrize(
+    "text, rows, count, phrase",
+    [
+        (
+            "a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n",
+            2,
+            2,
+            "line 3 (too few fields: 4,5), line 4 (too many fields: 6,7,8,9)",
+        ),
+        (
+            "id,v\n" + "".join(f"{i},{i}\n" for i in range(30000)) + "x,1,2\n",
+            30000,
+            1,
+            "line 30002 (too many fields: x,1,2)",
+        ),
+    ],
+    ids=["ragged", "ragged-late"],
+)
 def test_rows_that_do_not_fit_are_counted_and_shown(engine, text, rows, count, phrase):
     info = load(engine, "t", "t.csv", text)
     assert info["rows"] == rows and info["rejected"]["count"] == count
@@ -94,11 +115,14 @@ def test_clean_files_report_no_rejects_even_after_a_ragged_one(engine):
     assert "rejected" not in load(engine, "u", "u.csv", "a,b\n1,2\n")
 
 
-@pytest.mark.parametrize("options, first", [
-    ({"delimiter": ";"}, ["a,b", "c"]),
-    ({"header": False}, ["column0", "column1"]),
-    ({"delimiter": ";", "header": False}, ["column0", "column1"]),
-])
+@pytest.mark.parametrize(
+    "options, first",
+    [
+        ({"delimiter": ";"}, ["a,b", "c"]),
+        ({"header": False}, ["column0", "column1"]),
+        ({"delimiter": ";", "header": False}, ["column0", "column1"]),
+    ],
+)
 def test_csv_options_override_the_sniffer(engine, options, first):
     info = load(engine, "o", "o.csv", b"a,b;c\n1,2;3\n", options)
     assert [c["name"] for c in info["columns"]] == first
@@ -112,14 +136,16 @@ def test_a_line_over_the_limit_is_explained(engine):
 
 def test_flatten_structs_one_level_at_a_time(engine):
     from app.core import refine
+
     engine.execute("""CREATE TABLE n AS SELECT 1 AS id, {'name': 'Ada', 'where': {'city': 'Oslo'}} AS who,
                       {'x': 1} AS "odd ""col\"""")
     info = catalog.run(catalog.describe("n"), engine.execute)
     made = catalog.run(refine.flatten_structs("n", info["columns"]), engine.execute)
     assert made == ["who.name", "who.where", 'odd "col.x']
     assert engine.execute('SELECT "who.name", "odd ""col.x" FROM n')["rows"] == [["Ada", 1]]
-    again = catalog.run(refine.flatten_structs("n", catalog.run(catalog.describe("n"), engine.execute)["columns"]),
-                        engine.execute)
+    again = catalog.run(
+        refine.flatten_structs("n", catalog.run(catalog.describe("n"), engine.execute)["columns"]), engine.execute
+    )
     assert again == ["who.where.city"]
     assert catalog.run(refine.flatten_structs("n", [{"name": "id", "type": "INTEGER"}]), engine.execute) == []
 
@@ -129,23 +155,27 @@ def test_flatten_structs_one_level_at_a_time(engine):
 R_ALL_TEXT = '"","species","colour"\n"1","setosa","red"\n"2","setosa","blue"\n"3","virginica","red"\n'
 
 
-@pytest.mark.parametrize("text, columns", [
-    (R_ALL_TEXT, ["row_names", "species", "colour"]),  # R's write.csv of an all-text data frame
-    ('"","name"\n"1","Ann"\n"2","Bob"\n"3","Cy"\n', ["row_names", "name"]),  # ... with distinct names
-    (",name,kind\n0,Ann,x\n1,Bob,y\n2,Cy,x\n", ["row_names", "name", "kind"]),  # pandas' to_csv with its index
-    ('"","mpg","cyl"\n"Mazda RX4",21,6\n"Datsun 710",22.8,4\n', ["row_names", "mpg", "cyl"]),  # text row names
-    ("name,,kind\nAnn,x,fruit\nBob,y,fruit\nCy,z,veg\n", ["name", "column1", "kind"]),  # a label over repeats
-    ('"","x","y"\n', ["row_names", "x", "y"]),  # header only, R's empty data frame
-    ('"id","name"\n', ["id", "name"]),  # header only, quoted
-    ('"id","name"', ["id", "name"]),  # ... without a line end
-    ("1,2\n3,4\n", ["column0", "column1"]),  # numbers throughout: no header
-])
+@pytest.mark.parametrize(
+    "text, columns",
+    [
+        (R_ALL_TEXT, ["row_names", "species", "colour"]),  # R's write.csv of an all-text data frame
+        ('"","name"\n"1","Ann"\n"2","Bob"\n"3","Cy"\n', ["row_names", "name"]),  # ... with distinct names
+        (",name,kind\n0,Ann,x\n1,Bob,y\n2,Cy,x\n", ["row_names", "name", "kind"]),  # pandas' to_csv with its index
+        ('"","mpg","cyl"\n"Mazda RX4",21,6\n"Datsun 710",22.8,4\n', ["row_names", "mpg", "cyl"]),  # text row names
+        ("name,,kind\nAnn,x,fruit\nBob,y,fruit\nCy,z,veg\n", ["name", "column1", "kind"]),  # a label over repeats
+        ('"","x","y"\n', ["row_names", "x", "y"]),  # header only, R's empty data frame
+        ('"id","name"\n', ["id", "name"]),  # header only, quoted
+        ('"id","name"', ["id", "name"]),  # ... without a line end
+        ("1,2\n3,4\n", ["column0", "column1"]),  # numbers throughout: no header
+    ],
+)
 def test_headers_of_text_files_agree_with_pandas(engine, text, columns):
     import pandas as pd
 
     info = load(engine, "t", "t.csv", text)
-    frame = pd.read_csv(engine.register_bytes("p.csv", text.encode()),
-                        header=None if columns[0] == "column0" else "infer")
+    frame = pd.read_csv(
+        engine.register_bytes("p.csv", text.encode()), header=None if columns[0] == "column0" else "infer"
+    )
     assert info["rows"] == len(frame)
     assert [c["name"] for c in info["columns"]] == columns
     named = [c for c in frame.columns if not str(c).startswith("Unnamed") and columns[0] != "column0"]
@@ -155,7 +185,7 @@ def test_headers_of_text_files_agree_with_pandas(engine, text, columns):
 def test_row_names_keep_a_header_that_really_says_column0(engine):
     info = load(engine, "t", "t.csv", "column0,b\nx,1\ny,2\n")
     assert [c["name"] for c in info["columns"]] == ["column0", "b"]
-    info = load(engine, "u", "u.csv", ',row_names\n1,a\n2,b\n')  # the readable name is taken: left as DuckDB named it
+    info = load(engine, "u", "u.csv", ",row_names\n1,a\n2,b\n")  # the readable name is taken: left as DuckDB named it
     assert [c["name"] for c in info["columns"]] == ["column0", "row_names"]
 
 
@@ -164,21 +194,24 @@ def test_a_header_choice_is_kept(engine):
     assert info["rows"] == 4 and [c["name"] for c in info["columns"]] == ["column0", "column1", "column2"]
 
 
-@pytest.mark.parametrize("rows, header", [
-    ([[None, "species"], ["1", "setosa"], ["2", "setosa"]], True),  # R row names, repeated labels
-    ([[None, "name"], ["1", "Ann"], ["2", "Bob"]], True),  # R row names alone
-    ([[None, "name"], ["0", "Ann"], ["1", "Bob"]], True),  # pandas' index
-    ([[None, "name"], ["3", "Ann"], ["7", "Bob"]], False),  # an empty first cell over numbers is just missing
-    ([["kind", None], ["fruit", "x"], ["fruit", "y"]], True),  # a unique label over repeated values
-    ([["fruit", None], ["fruit", "x"], ["veg", "y"]], False),  # the first value recurs: data
-    ([["Ann", None], ["Bob", "x"], ["Cy", "y"]], False),  # all different: no evidence either way
-    ([["name", None], ["1", "x"], ["2", "x"]], True),  # a name over numbers
-    ([["5", None], ["1", "x"], ["2", "x"]], False),  # a number over numbers: data, whatever else says
-    ([["id", "name"]], True),  # a single line of text: a header with no rows
-    ([["2019", "2020"]], False),  # a single line of numbers: data
-    ([[None, None], ["a", "b"]], False),
-    ([], False),
-])
+@pytest.mark.parametrize(
+    "rows, header",
+    [
+        ([[None, "species"], ["1", "setosa"], ["2", "setosa"]], True),  # R row names, repeated labels
+        ([[None, "name"], ["1", "Ann"], ["2", "Bob"]], True),  # R row names alone
+        ([[None, "name"], ["0", "Ann"], ["1", "Bob"]], True),  # pandas' index
+        ([[None, "name"], ["3", "Ann"], ["7", "Bob"]], False),  # an empty first cell over numbers is just missing
+        ([["kind", None], ["fruit", "x"], ["fruit", "y"]], True),  # a unique label over repeated values
+        ([["fruit", None], ["fruit", "x"], ["veg", "y"]], False),  # the first value recurs: data
+        ([["Ann", None], ["Bob", "x"], ["Cy", "y"]], False),  # all different: no evidence either way
+        ([["name", None], ["1", "x"], ["2", "x"]], True),  # a name over numbers
+        ([["5", None], ["1", "x"], ["2", "x"]], False),  # a number over numbers: data, whatever else says
+        ([["id", "name"]], True),  # a single line of text: a header with no rows
+        ([["2019", "2020"]], False),  # a single line of numbers: data
+        ([[None, None], ["a", "b"]], False),
+        ([], False),
+    ],
+)
 def test_header_stands_out(rows, header):
     assert catalog.header_stands_out(rows) is header
 
@@ -186,19 +219,23 @@ def test_header_stands_out(rows, header):
 # --- Excel's "sep=" line and delimiters at line ends ----------------------------
 
 
-@pytest.mark.parametrize("text, delimiter", [
-    ("sep=;\nname;amount\nAnn;1,5\nBob;2\n", ";"),
-    ("sep=,\r\nname,amount\r\nAnn,1.5\r\nBob,2\r\n", ","),
-    ("sep=\t\nname\tamount\nAnn\t1.5\nBob\t2\n", "\t"),
-    ("sep=|\nname|amount\nAnn|1.5\nBob|2\n", "|"),
-    ("\ufeffsep=;;\nname;amount\nAnn;1,5\nBob;2\n", ";"),  # a byte-order mark; padded as a spreadsheet saves it
-])
+@pytest.mark.parametrize(
+    "text, delimiter",
+    [
+        ("sep=;\nname;amount\nAnn;1,5\nBob;2\n", ";"),
+        ("sep=,\r\nname,amount\r\nAnn,1.5\r\nBob,2\r\n", ","),
+        ("sep=\t\nname\tamount\nAnn\t1.5\nBob\t2\n", "\t"),
+        ("sep=|\nname|amount\nAnn|1.5\nBob|2\n", "|"),
+        ("\ufeffsep=;;\nname;amount\nAnn;1,5\nBob;2\n", ";"),  # a byte-order mark; padded as a spreadsheet saves it
+    ],
+)
 def test_excels_sep_line_names_the_delimiter_and_is_skipped_as_pandas_skips_it(engine, text, delimiter):
     import pandas as pd
 
     info = load(engine, "t", "t.csv", text)
-    frame = pd.read_csv(engine.register_bytes("p.csv", text.encode("utf-8-sig")), sep=delimiter, skiprows=1,
-                        encoding="utf-8-sig")
+    frame = pd.read_csv(
+        engine.register_bytes("p.csv", text.encode("utf-8-sig")), sep=delimiter, skiprows=1, encoding="utf-8-sig"
+    )
     assert [c["name"] for c in info["columns"]] == list(frame.columns) == ["name", "amount"]
     assert info["rows"] == len(frame) == 2
     assert engine.execute("SELECT name FROM t")["rows"] == [["Ann"], ["Bob"]]
@@ -215,10 +252,21 @@ def test_the_first_rows_shown_of_a_big_file_skip_the_sep_line_too(engine):
     assert catalog.run(catalog.excel_options(plain, {"header": True}), engine.execute) == {"header": True}
 
 
-@pytest.mark.parametrize("line, delimiter", [
-    ("sep=;", ";"), ("sep=\t", "\t"), ("sep=,\r", ","), ("sep=||", "|"), ("sep=", None), ("sep=x", None),
-    ("sep=;,", None), ("sep;", None), ("name,sep", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "line, delimiter",
+    [
+        ("sep=;", ";"),
+        ("sep=\t", "\t"),
+        ("sep=,\r", ","),
+        ("sep=||", "|"),
+        ("sep=", None),
+        ("sep=x", None),
+        ("sep=;,", None),
+        ("sep;", None),
+        ("name,sep", None),
+        (None, None),
+    ],
+)
 def test_excel_separator(line, delimiter):
     assert catalog.excel_separator(line) == delimiter
 
@@ -230,15 +278,18 @@ def test_a_sep_line_gives_way_to_the_options_chosen(engine):
     assert [c["name"] for c in info["columns"]] == ["a", "b"] and info["rows"] == 1
 
 
-@pytest.mark.parametrize("text, columns, rows", [
-    ("a,b,\n1,2,\n3,4,\n", ["a", "b"], [[1, 2], [3, 4]]),
-    ("a;b;\n1;2;\n", ["a", "b"], [[1, 2]]),
-    ("a,b,\n", ["a", "b"], []),
-    ("sep=;\na;b;\n1;2;\n", ["a", "b"], [[1, 2]]),
-    # kept: a value in the last column, or a header that names it
-    ("a,b,\n1,2,x\n3,4,\n", ["a", "b", "column2"], [[1, 2, "x"], [3, 4, None]]),
-    ("a,b,column2\n1,2,\n", ["a", "b", "column2"], [[1, 2, None]]),
-])
+@pytest.mark.parametrize(
+    "text, columns, rows",
+    [
+        ("a,b,\n1,2,\n3,4,\n", ["a", "b"], [[1, 2], [3, 4]]),
+        ("a;b;\n1;2;\n", ["a", "b"], [[1, 2]]),
+        ("a,b,\n", ["a", "b"], []),
+        ("sep=;\na;b;\n1;2;\n", ["a", "b"], [[1, 2]]),
+        # kept: a value in the last column, or a header that names it
+        ("a,b,\n1,2,x\n3,4,\n", ["a", "b", "column2"], [[1, 2, "x"], [3, 4, None]]),
+        ("a,b,column2\n1,2,\n", ["a", "b", "column2"], [[1, 2, None]]),
+    ],
+)
 def test_a_delimiter_at_every_line_end_makes_no_empty_column(engine, text, columns, rows):
     import pandas as pd
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
-from app.core import catalog, chart_axes, chart_meaning, charts, profile, query, sql
-from app.engine.native import NativeEngine
 from micropython_replay import needs_micropython, replay
+
+from app.core import catalog, chart_meaning, charts, profile, query, sql
+from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "node_modules" / "vega-datasets" / "data"
@@ -22,12 +22,25 @@ ODD = 'it\'s "odd"; DROP TABLE weather; --'
 
 
 # More of vega-datasets' files, for the suggested first chart: years, codes, places, counts.
-REAL_FILES = {"disasters": "disasters.csv", "global_temp": "global-temp.csv", "population": "population.json",
-              "zipcodes": "zipcodes.csv", "airports": "airports.csv", "states": "population_engineers_hurricanes.csv",
-              "airport_counts": "flights-airport.csv", "groups": "lookup_groups.csv", "barley": "barley.json",
-              "jobs": "jobs.json", "gapminder": "gapminder.json", "unemployment": "unemployment.tsv",
-              "monarchs": "monarchs.json", "budgets": "budgets.json", "political": "political-contributions.json",
-              "winds": "windvectors.csv", "employment": "unemployment-across-industries.json"}
+REAL_FILES = {
+    "disasters": "disasters.csv",
+    "global_temp": "global-temp.csv",
+    "population": "population.json",
+    "zipcodes": "zipcodes.csv",
+    "airports": "airports.csv",
+    "states": "population_engineers_hurricanes.csv",
+    "airport_counts": "flights-airport.csv",
+    "groups": "lookup_groups.csv",
+    "barley": "barley.json",
+    "jobs": "jobs.json",
+    "gapminder": "gapminder.json",
+    "unemployment": "unemployment.tsv",
+    "monarchs": "monarchs.json",
+    "budgets": "budgets.json",
+    "political": "political-contributions.json",
+    "winds": "windvectors.csv",
+    "employment": "unemployment-across-industries.json",
+}
 # Shaped like nycflights13's weather (the issue's file): an hour of three airports a row, two months.
 NYC_WEATHER = """CREATE TABLE nyc_weather AS SELECT origin, year(t) AS year, month(t) AS month, day(t) AS day,
     hour(t) AS hour, round(38 + 12 * sin(i / 300) + 6 * sin(i / 3.82), 2)::DOUBLE AS temp,
@@ -52,14 +65,28 @@ def engine():
     engine.execute("""CREATE TABLE big AS SELECT i AS id, 'g' || (i % 500) AS grp, ['a', 'b', 'c', 'd'][1 + i % 4] AS kind,
         (i * 7919 % 100003) / 100.0 AS amount, (i % 1000)::INTEGER AS small,
         TIMESTAMP '2020-01-01' + to_seconds(i * 60) AS at FROM range(1000000) t(i)""")
-    engine.execute("CREATE TABLE huge AS SELECT (i * 3 + 9007199254740990 * (i % 2))::BIGINT AS n, i::DOUBLE AS v"
-                   " FROM range(10) t(i)")  # whole numbers past 2^53: text in the browser
+    engine.execute(
+        "CREATE TABLE huge AS SELECT (i * 3 + 9007199254740990 * (i % 2))::BIGINT AS n, i::DOUBLE AS v"
+        " FROM range(10) t(i)"
+    )  # whole numbers past 2^53: text in the browser
     engine.execute("CREATE TABLE empty AS SELECT * FROM weather LIMIT 0")
     engine.execute("CREATE TABLE one AS SELECT * FROM weather LIMIT 1")
-    engine.execute("CREATE TABLE nulls AS SELECT date, NULL::DOUBLE AS temp, weather, NULL::VARCHAR AS nothing FROM weather")
-    engine.execute("CREATE TABLE " + sql.quote_ident(ODD) + " AS SELECT date AS " + sql.quote_ident("the date")
-                   + ", temp_max AS " + sql.quote_ident('max "temp"') + ", weather AS " + sql.quote_ident(ODD)
-                   + ", wind AS " + sql.quote_ident("wind.speed[0]") + " FROM weather")
+    engine.execute(
+        "CREATE TABLE nulls AS SELECT date, NULL::DOUBLE AS temp, weather, NULL::VARCHAR AS nothing FROM weather"
+    )
+    engine.execute(
+        "CREATE TABLE "
+        + sql.quote_ident(ODD)
+        + " AS SELECT date AS "
+        + sql.quote_ident("the date")
+        + ", temp_max AS "
+        + sql.quote_ident('max "temp"')
+        + ", weather AS "
+        + sql.quote_ident(ODD)
+        + ", wind AS "
+        + sql.quote_ident("wind.speed[0]")
+        + " FROM weather"
+    )
     engine.execute("""CREATE TABLE floats AS SELECT * FROM (VALUES (1.0, 'a'), ('nan'::DOUBLE, 'a'), ('inf'::DOUBLE, 'b'),
         (2.5, NULL), (NULL, 'b'), (4.0, 'Other'), (3.0, '(empty)')) t(x, label)""")
     yield engine
@@ -84,8 +111,10 @@ def draw(engine, validator, table, chart, source=None, execute=None):
     for export in (False, True):
         spec = charts.vega_lite(data, export)
         json.dumps(spec, allow_nan=False)  # plain JSON: no NaN, no infinity
-        problems = [list(e.absolute_path) and "/".join(map(str, e.absolute_path)) + ": " + e.message[:200]
-                    for e in validator.iter_errors(spec)]
+        problems = [
+            list(e.absolute_path) and "/".join(map(str, e.absolute_path)) + ": " + e.message[:200]
+            for e in validator.iter_errors(spec)
+        ]
         assert problems == [], problems[:3]
     return data, charts.vega_lite(data)
 
@@ -106,8 +135,14 @@ CASES = [
     ("weather", {"kind": "bar", "x": "date", "y": "precipitation", "color": "weather", "aggregate": "sum"}),
     ("weather", {"kind": "bar", "x": "weather", "y": "wind", "color": "weather", "aggregate": "max"}),
     ("weather", {"kind": "line", "x": "date", "y": "temp_max", "aggregate": "mean"}),
-    ("weather", {"kind": "line", "x": "date", "y": "temp_max", "color": "weather", "aggregate": "min", "unit": "month"}),
-    ("weather", {"kind": "area", "x": "date", "y": "precipitation", "color": "weather", "aggregate": "sum", "unit": "quarter"}),
+    (
+        "weather",
+        {"kind": "line", "x": "date", "y": "temp_max", "color": "weather", "aggregate": "min", "unit": "month"},
+    ),
+    (
+        "weather",
+        {"kind": "area", "x": "date", "y": "precipitation", "color": "weather", "aggregate": "sum", "unit": "quarter"},
+    ),
     ("weather", {"kind": "area", "x": "temp_min", "y": "wind", "aggregate": "mean"}),
     ("weather", {"kind": "scatter", "x": "temp_min", "y": "temp_max", "color": "weather"}),
     ("weather", {"kind": "scatter", "x": "date", "y": "wind", "color": "temp_max"}),
@@ -155,6 +190,7 @@ def test_every_kind_is_exercised():
 
 # --- numbers checked independently -----------------------------------------------------------
 
+
 def test_bar_means_agree_with_group_by(engine, validator):
     data, _ = draw(engine, validator, "weather", {"kind": "bar", "x": "weather", "y": "temp_max", "aggregate": "mean"})
     want = dict(rows(engine, "SELECT weather, avg(temp_max) FROM weather GROUP BY 1"))
@@ -165,7 +201,7 @@ def test_bar_means_agree_with_group_by(engine, validator):
 def test_top_categories_and_other_agree_with_python(engine, validator):
     data, _ = draw(engine, validator, "flights", {"kind": "bar", "x": "origin", "aggregate": "count"})
     counted = collections.Counter(r[0] for r in rows(engine, "SELECT origin FROM flights"))
-    top = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[:charts.TOP_BARS]
+    top = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[: charts.TOP_BARS]
     values = {v["x"]: v["value"] for v in data["values"]}
     assert [(k, values[k]) for k, _ in top] == [(k, float(n)) for k, n in top]
     assert values["Other"] == sum(counted.values()) - sum(n for _, n in top)
@@ -178,7 +214,9 @@ def test_stacked_sums_agree_with_python_including_other_colors(engine, validator
     data, spec = draw(engine, validator, "movies", chart)
     table = rows(engine, 'SELECT "Major Genre", "Distributor", "Worldwide Gross" FROM movies')
     by_color = collections.Counter(r[1] for r in table)
-    kept = {k for k, _ in sorted(by_color.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))[:charts.TOP_COLORS]}
+    kept = {
+        k for k, _ in sorted(by_color.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))[: charts.TOP_COLORS]
+    }
     want = collections.defaultdict(float)
     for genre, distributor, gross in table:
         if gross is not None:
@@ -205,7 +243,9 @@ def test_time_periods_agree_with_python(engine, validator):
     assert spec["encoding"]["x"]["type"] == "temporal" and spec["encoding"]["x"]["scale"] == {"type": "utc"}
 
 
-@pytest.mark.parametrize("unit, label", [("year", "2012"), ("quarter", "2012 Q1"), ("month", "2012-01"), ("day", "2012-01-01")])
+@pytest.mark.parametrize(
+    "unit, label", [("year", "2012"), ("quarter", "2012 Q1"), ("month", "2012-01"), ("day", "2012-01-01")]
+)
 def test_chosen_time_units(engine, validator, unit, label):
     data, _ = draw(engine, validator, "weather", {"kind": "bar", "x": "date", "aggregate": "count", "unit": unit})
     trunc = "date_trunc('" + unit + "', date)"
@@ -225,12 +265,20 @@ def test_histogram_counts_agree_with_python(engine, validator):
         assert b["value"] == sum(1 for p in present if b["x"] <= p < b["x_end"])
     step = data["axes"]["x"]["step"]
     assert all(close(b["x_end"] - b["x"], step) for b in bins) and str(step).strip("0.") in ("1", "2", "5")
-    assert spec["encoding"]["x"]["bin"] == {"binned": True, "step": step} and spec["encoding"]["x2"] == {"field": "x_end"}
+    assert spec["encoding"]["x"]["bin"] == {"binned": True, "step": step} and spec["encoding"]["x2"] == {
+        "field": "x_end"
+    }
 
 
 def test_integer_histograms_have_whole_bins(engine, validator):
     data, _ = draw(engine, validator, "cars", {"kind": "histogram", "x": "Cylinders"})
-    assert [(v["x_label"], v["value"]) for v in data["values"]] == [("3", 4), ("4", 207), ("5", 3), ("6", 84), ("8", 108)]
+    assert [(v["x_label"], v["value"]) for v in data["values"]] == [
+        ("3", 4),
+        ("4", 207),
+        ("5", 3),
+        ("6", 84),
+        ("8", 108),
+    ]
 
 
 def test_boxplot_quartiles_and_whiskers_agree_with_python(engine, validator):
@@ -249,23 +297,34 @@ def test_boxplot_quartiles_and_whiskers_agree_with_python(engine, validator):
 
 
 def test_heatmap_cells_agree_with_python(engine, validator):
-    data, _ = draw(engine, validator, "cars", {"kind": "heatmap", "x": "Horsepower", "y": "Origin",
-                                               "color": "Miles_per_Gallon", "aggregate": "mean"})
+    data, _ = draw(
+        engine,
+        validator,
+        "cars",
+        {"kind": "heatmap", "x": "Horsepower", "y": "Origin", "color": "Miles_per_Gallon", "aggregate": "mean"},
+    )
     x = data["axes"]["x"]
     cells = collections.defaultdict(list)
-    for power, origin, mpg in rows(engine, 'SELECT Horsepower, Origin, Miles_per_Gallon FROM cars WHERE Horsepower IS NOT NULL'):
+    for power, origin, mpg in rows(
+        engine, "SELECT Horsepower, Origin, Miles_per_Gallon FROM cars WHERE Horsepower IS NOT NULL"
+    ):
         low = x["start"] + math.floor((power - x["start"]) / x["step"]) * x["step"]
         cells[(low, origin)].append(mpg)
     got = {(v["x"], v["y"]): v["value"] for v in data["values"]}
-    want = {k: (statistics.fmean([m for m in ms if m is not None]) if any(m is not None for m in ms) else None)
-            for k, ms in cells.items()}
+    want = {
+        k: (statistics.fmean([m for m in ms if m is not None]) if any(m is not None for m in ms) else None)
+        for k, ms in cells.items()
+    }
     assert got == pytest.approx(want)
     assert x["whole"] and x["step"] >= 1
 
 
 def test_scatter_of_a_small_table_has_every_row(engine, validator):
     data, _ = draw(engine, validator, "cars", {"kind": "scatter", "x": "Horsepower", "y": "Miles_per_Gallon"})
-    want = rows(engine, "SELECT Horsepower, Miles_per_Gallon FROM cars WHERE Horsepower IS NOT NULL AND Miles_per_Gallon IS NOT NULL")
+    want = rows(
+        engine,
+        "SELECT Horsepower, Miles_per_Gallon FROM cars WHERE Horsepower IS NOT NULL AND Miles_per_Gallon IS NOT NULL",
+    )
     assert sorted((v["x"], v["y"]) for v in data["values"]) == sorted((float(a), b) for a, b in want)
     assert "406 rows" not in " ".join(data["notes"]) and any("left out" in n for n in data["notes"])
 
@@ -297,8 +356,9 @@ def test_big_scatter_says_it_is_a_sample(engine, validator):
     data, _ = draw(engine, validator, "big", {"kind": "scatter", "x": "id", "y": "amount"})
     assert len(data["values"]) == charts.SAMPLE_ROWS
     assert data["notes"][0] == "A sample of 5,000 of 1,000,000 rows, drawn in DuckDB."
-    assert all(0 <= v["x"] < 1_000_000 and v["y"] == pytest.approx((v["x"] * 7919 % 100003) / 100.0)
-               for v in data["values"])
+    assert all(
+        0 <= v["x"] < 1_000_000 and v["y"] == pytest.approx((v["x"] * 7919 % 100003) / 100.0) for v in data["values"]
+    )
 
 
 def test_big_bar_sums_agree_with_group_by(engine, validator):
@@ -309,10 +369,16 @@ def test_big_bar_sums_agree_with_group_by(engine, validator):
 
 # --- filtered sources, odd names, empty and missing values -------------------------------------
 
+
 def test_a_filtered_view_charts_only_its_rows(engine, validator):
     columns = columns_of(engine, "weather")
-    state = {"filters": [{"column": "weather", "op": "in", "value": ["rain", "snow"]},
-                         {"column": "temp_max", "op": "range", "value": [5, None]}], "search": "2013"}
+    state = {
+        "filters": [
+            {"column": "weather", "op": "in", "value": ["rain", "snow"]},
+            {"column": "temp_max", "op": "range", "value": [5, None]},
+        ],
+        "search": "2013",
+    }
     clause, params = query.where(state, columns)
     source = (sql.quote_ident("weather") + clause, params)
     engine.execute("CREATE OR REPLACE TABLE kept AS SELECT * FROM weather" + clause, params)
@@ -325,12 +391,14 @@ def test_a_filtered_view_charts_only_its_rows(engine, validator):
 
 
 def test_odd_column_names_stay_identifiers(engine, validator):
-    for chart in ({"kind": "bar", "x": ODD, "y": 'max "temp"', "aggregate": "mean", "color": ODD},
-                  {"kind": "line", "x": "the date", "y": "wind.speed[0]", "aggregate": "sum"},
-                  {"kind": "scatter", "x": 'max "temp"', "y": "wind.speed[0]", "color": ODD},
-                  {"kind": "histogram", "x": "wind.speed[0]", "color": ODD},
-                  {"kind": "boxplot", "x": ODD, "y": 'max "temp"'},
-                  {"kind": "heatmap", "x": ODD, "y": "the date", "color": "wind.speed[0]", "aggregate": "max"}):
+    for chart in (
+        {"kind": "bar", "x": ODD, "y": 'max "temp"', "aggregate": "mean", "color": ODD},
+        {"kind": "line", "x": "the date", "y": "wind.speed[0]", "aggregate": "sum"},
+        {"kind": "scatter", "x": 'max "temp"', "y": "wind.speed[0]", "color": ODD},
+        {"kind": "histogram", "x": "wind.speed[0]", "color": ODD},
+        {"kind": "boxplot", "x": ODD, "y": 'max "temp"'},
+        {"kind": "heatmap", "x": ODD, "y": "the date", "color": "wind.speed[0]", "aggregate": "max"},
+    ):
         data, spec = draw(engine, validator, ODD, chart)
         assert data["values"]
         titles = [e.get("title") for e in spec["encoding"].values() if isinstance(e, dict)]
@@ -345,7 +413,9 @@ def test_labels_never_collide_with_values(engine, validator):
 
 def test_floats_that_are_not_finite_are_left_out(engine, validator):
     data, _ = draw(engine, validator, "floats", {"kind": "histogram", "x": "x"})
-    assert sum(v["value"] for v in data["values"]) == 4 and any("3 rows without a value of x" in n for n in data["notes"])
+    assert sum(v["value"] for v in data["values"]) == 4 and any(
+        "3 rows without a value of x" in n for n in data["notes"]
+    )
     data, _ = draw(engine, validator, "floats", {"kind": "bar", "x": "label", "y": "x", "aggregate": "sum"})
     assert {v["x"]: v["value"] for v in data["values"]}["a"] == 1.0  # NaN is not summed
     data, _ = draw(engine, validator, "floats", {"kind": "scatter", "x": "x", "y": "x"})
@@ -366,15 +436,18 @@ def test_one_row(engine, validator, chart):
     assert 1 <= len(data["values"]) <= 2
 
 
-@pytest.mark.parametrize("chart, empty", [
-    ({"kind": "histogram", "x": "temp"}, True),
-    ({"kind": "scatter", "x": "temp", "y": "temp"}, True),
-    ({"kind": "boxplot", "x": "weather", "y": "temp"}, True),
-    ({"kind": "heatmap", "x": "temp", "y": "weather"}, True),
-    ({"kind": "line", "x": "date", "y": "temp", "aggregate": "mean"}, False),
-    ({"kind": "bar", "x": "nothing", "aggregate": "count"}, False),
-    ({"kind": "bar", "x": "weather", "y": "temp", "color": "nothing", "aggregate": "sum"}, False),
-])
+@pytest.mark.parametrize(
+    "chart, empty",
+    [
+        ({"kind": "histogram", "x": "temp"}, True),
+        ({"kind": "scatter", "x": "temp", "y": "temp"}, True),
+        ({"kind": "boxplot", "x": "weather", "y": "temp"}, True),
+        ({"kind": "heatmap", "x": "temp", "y": "weather"}, True),
+        ({"kind": "line", "x": "date", "y": "temp", "aggregate": "mean"}, False),
+        ({"kind": "bar", "x": "nothing", "aggregate": "count"}, False),
+        ({"kind": "bar", "x": "weather", "y": "temp", "color": "nothing", "aggregate": "sum"}, False),
+    ],
+)
 def test_all_null_columns(engine, validator, chart, empty):
     data, _ = draw(engine, validator, "nulls", chart)
     if empty:
@@ -385,6 +458,7 @@ def test_all_null_columns(engine, validator, chart, empty):
 
 # --- choosing: suggestions, fitting fields, messages ----------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def profiles(engine):
     """``profiles(table)``: what the header strips find and the chart panel passes on, each column's profile."""
@@ -392,9 +466,12 @@ def profiles(engine):
 
     def of(table):
         if table not in found:
-            found[table] = {c["name"]: catalog.run(profile.column_profile((sql.quote_ident(table), []), c),
-                                                   engine.execute) for c in columns_of(engine, table)}
+            found[table] = {
+                c["name"]: catalog.run(profile.column_profile((sql.quote_ident(table), []), c), engine.execute)
+                for c in columns_of(engine, table)
+            }
         return found[table]
+
     return of
 
 
@@ -422,7 +499,10 @@ SUGGESTIONS = {
     "population": (line("year", "age", "mean"), line("year", "people", "sum")),  # age has 19 values: a group
     "barley": (line("year", "yield", "mean"), bar("variety", "yield", "mean")),  # two years make no line
     "budgets": (line("budgetYear", "value", "mean"), None),  # was: forecastYear against budgetYear
-    "political": (bar("Candidate_Name", "Total_Receipts", "sum"), bar("Incumbent_Challenger_Status", "Total_Receipts", "sum")),
+    "political": (
+        bar("Candidate_Name", "Total_Receipts", "sum"),
+        bar("Incumbent_Challenger_Status", "Total_Receipts", "sum"),
+    ),
     "states": (bar("state", "population", "sum"), None),
     "airport_counts": (bar("origin", "count", "sum"), None),  # codes and a count
     "groups": (bar("person"), bar("group")),  # a number that is a group, not a measure; a person each row
@@ -449,8 +529,26 @@ def test_suggestions_on_real_files(engine, validator, profiles, table):
 
 
 # Columns of the files above that are years, months, days, hours, IDs or codes.
-NOT_MEASURES = {"year", "Year", "month", "day", "hour", "id", "index", "group", "zip_code", "Party_Code",
-                "budgetYear", "forecastYear", "sex", "wind_dir", "dir", "dirCat", "latitude", "longitude"}
+NOT_MEASURES = {
+    "year",
+    "Year",
+    "month",
+    "day",
+    "hour",
+    "id",
+    "index",
+    "group",
+    "zip_code",
+    "Party_Code",
+    "budgetYear",
+    "forecastYear",
+    "sex",
+    "wind_dir",
+    "dir",
+    "dirCat",
+    "latitude",
+    "longitude",
+}
 
 
 def test_no_suggestion_sums_or_averages_a_year_month_day_hour_id_or_code(engine, profiles):
@@ -461,101 +559,187 @@ def test_no_suggestion_sums_or_averages_a_year_month_day_hour_id_or_code(engine,
             assert not (chart["aggregate"] in ("sum", "mean") and chart["y"] in NOT_MEASURES), (table, chart)
 
 
-@pytest.mark.parametrize("name, kind, meaning", [
-    # calendar parts and years, however written
-    ("year", "integer", "year"), ("Year", "integer", "year"), ("yr", "integer", "year"), ("birth_year", "integer", "year"),
-    ("yearBuilt", "integer", "year"), ("modelyear", "integer", "year"), ("month", "integer", "part"),
-    ("mon", "integer", "part"), ("day", "integer", "part"), ("dow", "integer", "part"), ("weekday", "integer", "part"),
-    ("hour", "integer", "part"), ("HOUR", "integer", "part"), ("minute", "integer", "part"),
-    ("quarter", "integer", "part"), ("week", "integer", "part"), ("day_of_week", "integer", "part"),
-    ("hour_of_day", "integer", "part"), ("yearmonth", "integer", "part"), ("week_no", "integer", "id"),
-    # identifiers, codes and row numbers
-    ("id", "integer", "row"), ("ID", "integer", "row"), ("index", "integer", "row"), ("row_names", "integer", "row"),
-    ("rownames", "integer", "row"), ("Unnamed: 0", "integer", "row"), ("No.", "integer", "row"),
-    ("user_id", "integer", "id"), ("userId", "integer", "id"), ("VideoID", "integer", "id"), ("IDNumber", "integer", "id"),
-    ("code", "integer", "id"), ("zip_code", "integer", "id"), ("zip5", "integer", "id"), ("postcode", "integer", "id"),
-    ("fips", "integer", "id"), ("phone_number", "integer", "id"), ("invoice_no", "integer", "id"),
-    ("house_nr", "integer", "id"), ("api_key", "integer", "id"), ("created_at", "integer", "id"),
-    ("date", "integer", "id"), ("rate_code_id", "integer", "id"), ("cluster", "integer", "id"),
-    ("user_id", "text", "id"), ("zip_code", "text", "id"), ("id", "text", "row"), ("group", "text", "category"),
-    # not identifiers or calendar parts: no substring accidents
-    ("paid", "integer", "amount"), ("video", "integer", "number"), ("width", "integer", "level"),
-    ("humidity", "decimal", "level"), ("hourly_rate", "decimal", "level"), ("idle_time", "integer", "number"),
-    ("hid", "integer", "number"), ("years", "integer", "number"), ("hours", "decimal", "number"),
-    ("temp_min", "decimal", "level"), ("Beak Length (mm)", "decimal", "level"), ("trips_per_day", "decimal", "level"),
-    ("price_index", "decimal", "level"), ("day_count", "integer", "amount"), ("at_bats", "integer", "number"),
-    # what to sum and what to average
-    ("precipitation", "decimal", "amount"), ("sales", "decimal", "amount"), ("total_price", "decimal", "amount"),
-    ("number_of_children", "integer", "amount"), ("n", "integer", "amount"), ("Cost Total $", "integer", "amount"),
-    ("temp", "decimal", "level"), ("pressure", "decimal", "level"), ("unit_price", "decimal", "level"),
-    ("dep_delay", "integer", "level"), ("Miles_per_Gallon", "decimal", "level"), ("Horsepower", "integer", "level"),
-    ("wind_dir", "integer", "angle"), ("lat", "decimal", "place"), ("Longitude", "decimal", "place"),
-])
+@pytest.mark.parametrize(
+    "name, kind, meaning",
+    [
+        # calendar parts and years, however written
+        ("year", "integer", "year"),
+        ("Year", "integer", "year"),
+        ("yr", "integer", "year"),
+        ("birth_year", "integer", "year"),
+        ("yearBuilt", "integer", "year"),
+        ("modelyear", "integer", "year"),
+        ("month", "integer", "part"),
+        ("mon", "integer", "part"),
+        ("day", "integer", "part"),
+        ("dow", "integer", "part"),
+        ("weekday", "integer", "part"),
+        ("hour", "integer", "part"),
+        ("HOUR", "integer", "part"),
+        ("minute", "integer", "part"),
+        ("quarter", "integer", "part"),
+        ("week", "integer", "part"),
+        ("day_of_week", "integer", "part"),
+        ("hour_of_day", "integer", "part"),
+        ("yearmonth", "integer", "part"),
+        ("week_no", "integer", "id"),
+        # identifiers, codes and row numbers
+        ("id", "integer", "row"),
+        ("ID", "integer", "row"),
+        ("index", "integer", "row"),
+        ("row_names", "integer", "row"),
+        ("rownames", "integer", "row"),
+        ("Unnamed: 0", "integer", "row"),
+        ("No.", "integer", "row"),
+        ("user_id", "integer", "id"),
+        ("userId", "integer", "id"),
+        ("VideoID", "integer", "id"),
+        ("IDNumber", "integer", "id"),
+        ("code", "integer", "id"),
+        ("zip_code", "integer", "id"),
+        ("zip5", "integer", "id"),
+        ("postcode", "integer", "id"),
+        ("fips", "integer", "id"),
+        ("phone_number", "integer", "id"),
+        ("invoice_no", "integer", "id"),
+        ("house_nr", "integer", "id"),
+        ("api_key", "integer", "id"),
+        ("created_at", "integer", "id"),
+        ("date", "integer", "id"),
+        ("rate_code_id", "integer", "id"),
+        ("cluster", "integer", "id"),
+        ("user_id", "text", "id"),
+        ("zip_code", "text", "id"),
+        ("id", "text", "row"),
+        ("group", "text", "category"),
+        # not identifiers or calendar parts: no substring accidents
+        ("paid", "integer", "amount"),
+        ("video", "integer", "number"),
+        ("width", "integer", "level"),
+        ("humidity", "decimal", "level"),
+        ("hourly_rate", "decimal", "level"),
+        ("idle_time", "integer", "number"),
+        ("hid", "integer", "number"),
+        ("years", "integer", "number"),
+        ("hours", "decimal", "number"),
+        ("temp_min", "decimal", "level"),
+        ("Beak Length (mm)", "decimal", "level"),
+        ("trips_per_day", "decimal", "level"),
+        ("price_index", "decimal", "level"),
+        ("day_count", "integer", "amount"),
+        ("at_bats", "integer", "number"),
+        # what to sum and what to average
+        ("precipitation", "decimal", "amount"),
+        ("sales", "decimal", "amount"),
+        ("total_price", "decimal", "amount"),
+        ("number_of_children", "integer", "amount"),
+        ("n", "integer", "amount"),
+        ("Cost Total $", "integer", "amount"),
+        ("temp", "decimal", "level"),
+        ("pressure", "decimal", "level"),
+        ("unit_price", "decimal", "level"),
+        ("dep_delay", "integer", "level"),
+        ("Miles_per_Gallon", "decimal", "level"),
+        ("Horsepower", "integer", "level"),
+        ("wind_dir", "integer", "angle"),
+        ("lat", "decimal", "place"),
+        ("Longitude", "decimal", "place"),
+    ],
+)
 def test_what_a_name_says_a_column_holds(name, kind, meaning):
     assert chart_meaning.meaning(name, kind) == meaning and meaning in chart_meaning.MEANINGS
 
 
-@pytest.mark.parametrize("name, words", [
-    ("wind_dir", ["wind", "dir"]), ("windDir", ["wind", "dir"]), ("Wind Dir", ["wind", "dir"]),
-    ("HTTPCode", ["http", "code"]), ("zip5", ["zip", "5"]), ("Beak Length (mm)", ["beak", "length", "mm"]),
-    ("Größe", ["größe"]), ("", []), ("__", []),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("wind_dir", ["wind", "dir"]),
+        ("windDir", ["wind", "dir"]),
+        ("Wind Dir", ["wind", "dir"]),
+        ("HTTPCode", ["http", "code"]),
+        ("zip5", ["zip", "5"]),
+        ("Beak Length (mm)", ["beak", "length", "mm"]),
+        ("Größe", ["größe"]),
+        ("", []),
+        ("__", []),
+    ],
+)
 def test_name_words(name, words):
     assert chart_meaning.name_words(name) == words
 
 
-@pytest.mark.parametrize("fact, meaning", [
-    ({"count": 500, "nulls": 0, "distinct": 31, "min": 1990, "max": 2020}, "year"),
-    ({"count": 500, "nulls": 0, "distinct": 12, "min": 1, "max": 12}, "part"),  # months
-    ({"count": 500, "nulls": 0, "distinct": 24, "min": 0, "max": 23}, "part"),  # hours
-    ({"count": 500, "nulls": 0, "distinct": 31, "min": 1, "max": 31}, "part"),  # days of the month
-    ({"count": 500, "nulls": 0, "distinct": 500, "min": 1, "max": 500}, "row"),  # a row number
-    ({"count": 500, "nulls": 0, "distinct": 460, "distinct_approx": True, "min": 0, "max": 499}, "row"),
-    ({"count": 500, "nulls": 0, "distinct": 5, "min": 1, "max": 5}, "number"),  # a rating of 1 to 5
-    ({"count": 500, "nulls": 0, "distinct": 10, "min": 1, "max": 12}, "number"),  # not every month
-    ({"count": 50, "nulls": 0, "distinct": 50, "min": 500000, "max": 39000000}, "number"),  # populations, one each
-    ({"count": 500, "nulls": 0, "distinct": 31, "min": 1990.0, "max": 2020.0}, "number"),  # decimals
-])
+@pytest.mark.parametrize(
+    "fact, meaning",
+    [
+        ({"count": 500, "nulls": 0, "distinct": 31, "min": 1990, "max": 2020}, "year"),
+        ({"count": 500, "nulls": 0, "distinct": 12, "min": 1, "max": 12}, "part"),  # months
+        ({"count": 500, "nulls": 0, "distinct": 24, "min": 0, "max": 23}, "part"),  # hours
+        ({"count": 500, "nulls": 0, "distinct": 31, "min": 1, "max": 31}, "part"),  # days of the month
+        ({"count": 500, "nulls": 0, "distinct": 500, "min": 1, "max": 500}, "row"),  # a row number
+        ({"count": 500, "nulls": 0, "distinct": 460, "distinct_approx": True, "min": 0, "max": 499}, "row"),
+        ({"count": 500, "nulls": 0, "distinct": 5, "min": 1, "max": 5}, "number"),  # a rating of 1 to 5
+        ({"count": 500, "nulls": 0, "distinct": 10, "min": 1, "max": 12}, "number"),  # not every month
+        ({"count": 50, "nulls": 0, "distinct": 50, "min": 500000, "max": 39000000}, "number"),  # populations, one each
+        ({"count": 500, "nulls": 0, "distinct": 31, "min": 1990.0, "max": 2020.0}, "number"),  # decimals
+    ],
+)
 def test_what_the_values_say_a_column_holds(fact, meaning):
     assert chart_meaning.meaning("c", "integer", fact) == meaning
     assert chart_meaning.meaning("amount", "integer", fact) == "amount"  # the name says more than values
 
 
 def column(name, kind):
-    return {"name": name, "type": {"integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR"}.get(kind, "?"),
-            "kind": kind}
+    return {
+        "name": name,
+        "type": {"integer": "BIGINT", "decimal": "DOUBLE", "text": "VARCHAR"}.get(kind, "?"),
+        "kind": kind,
+    }
 
 
 def unique(rows):
     return {"count": rows, "nulls": 0, "distinct": rows, "distinct_approx": False}
 
 
-@pytest.mark.parametrize("columns, facts, want", [
-    # IDs alone: their spread, or the rows of each
-    ([("id", "integer")], None, {"kind": "histogram", "x": "id"}),
-    ([("user_id", "integer")], None, bar("user_id")),
-    ([("user_id", "integer")], {"user_id": unique(900)}, {"kind": "histogram", "x": "user_id"}),
-    ([("uuid", "text")], None, bar("uuid")),
-    ([("id", "integer"), ("name", "text")], None, bar("name")),
-    ([("id", "integer"), ("sales", "integer")], None, {"kind": "histogram", "x": "sales"}),
-    # a code and a count: the count by code
-    ([("code", "text"), ("count", "integer")], None, bar("code", "count", "sum")),
-    ([("fips", "integer"), ("cases", "integer")], None, bar("fips", "cases", "sum")),
-    ([("zip", "integer"), ("population", "integer")], {"zip": unique(900)}, bar("zip", "population", "sum")),
-    ([("country_code", "text"), ("n", "integer")], None, bar("country_code", "n", "sum")),
-    # calendar parts are categories; a year is a time axis
-    ([("month", "integer"), ("sales", "decimal")], None, bar("month", "sales", "sum")),
-    ([("year", "integer"), ("month", "integer"), ("day", "integer"), ("hour", "integer")], None, line("year", None, "count")),
-    ([("month", "integer"), ("hour", "integer")], None, bar("month")),
-    ([("id", "integer"), ("city", "text"), ("sales", "integer")], None, bar("city", "sales", "sum")),
-    # the false friends: paid is an amount, width a level, video a category
-    ([("video", "text"), ("paid", "integer"), ("width", "integer")], None, bar("video", "paid", "sum")),
-    ([("humidity", "decimal"), ("hourly_rate", "decimal")], None, {"kind": "scatter", "x": "humidity", "y": "hourly_rate"}),
-    # a column with one value is left out, unless nothing else is there
-    ([("origin", "text"), ("year", "integer"), ("temp", "decimal")], {"year": {"count": 9, "nulls": 0, "distinct": 1}},
-     bar("origin", "temp", "mean")),
-    ([("year", "integer")], {"year": {"count": 9, "nulls": 0, "distinct": 1}}, line("year", None, "count")),
-])
+@pytest.mark.parametrize(
+    "columns, facts, want",
+    [
+        # IDs alone: their spread, or the rows of each
+        ([("id", "integer")], None, {"kind": "histogram", "x": "id"}),
+        ([("user_id", "integer")], None, bar("user_id")),
+        ([("user_id", "integer")], {"user_id": unique(900)}, {"kind": "histogram", "x": "user_id"}),
+        ([("uuid", "text")], None, bar("uuid")),
+        ([("id", "integer"), ("name", "text")], None, bar("name")),
+        ([("id", "integer"), ("sales", "integer")], None, {"kind": "histogram", "x": "sales"}),
+        # a code and a count: the count by code
+        ([("code", "text"), ("count", "integer")], None, bar("code", "count", "sum")),
+        ([("fips", "integer"), ("cases", "integer")], None, bar("fips", "cases", "sum")),
+        ([("zip", "integer"), ("population", "integer")], {"zip": unique(900)}, bar("zip", "population", "sum")),
+        ([("country_code", "text"), ("n", "integer")], None, bar("country_code", "n", "sum")),
+        # calendar parts are categories; a year is a time axis
+        ([("month", "integer"), ("sales", "decimal")], None, bar("month", "sales", "sum")),
+        (
+            [("year", "integer"), ("month", "integer"), ("day", "integer"), ("hour", "integer")],
+            None,
+            line("year", None, "count"),
+        ),
+        ([("month", "integer"), ("hour", "integer")], None, bar("month")),
+        ([("id", "integer"), ("city", "text"), ("sales", "integer")], None, bar("city", "sales", "sum")),
+        # the false friends: paid is an amount, width a level, video a category
+        ([("video", "text"), ("paid", "integer"), ("width", "integer")], None, bar("video", "paid", "sum")),
+        (
+            [("humidity", "decimal"), ("hourly_rate", "decimal")],
+            None,
+            {"kind": "scatter", "x": "humidity", "y": "hourly_rate"},
+        ),
+        # a column with one value is left out, unless nothing else is there
+        (
+            [("origin", "text"), ("year", "integer"), ("temp", "decimal")],
+            {"year": {"count": 9, "nulls": 0, "distinct": 1}},
+            bar("origin", "temp", "mean"),
+        ),
+        ([("year", "integer")], {"year": {"count": 9, "nulls": 0, "distinct": 1}}, line("year", None, "count")),
+    ],
+)
 def test_suggestions_for_small_tables(columns, facts, want):
     columns = [column(name, kind) for name, kind in columns]
     chart = charts.suggest(columns, facts)
@@ -563,10 +747,18 @@ def test_suggestions_for_small_tables(columns, facts, want):
     assert charts.problem(chart, columns) is None
 
 
-@pytest.mark.parametrize("kinds, kind", [
-    (["integer", "decimal"], "scatter"), (["decimal"], "histogram"), (["text"], "bar"), (["date"], "line"),
-    (["boolean", "integer"], "bar"), (["binary", "struct"], None), ([], None),
-])
+@pytest.mark.parametrize(
+    "kinds, kind",
+    [
+        (["integer", "decimal"], "scatter"),
+        (["decimal"], "histogram"),
+        (["text"], "bar"),
+        (["date"], "line"),
+        (["boolean", "integer"], "bar"),
+        (["binary", "struct"], None),
+        ([], None),
+    ],
+)
 def test_suggestion_by_kinds(kinds, kind):
     columns = [{"name": "c" + str(i), "type": "?", "kind": k} for i, k in enumerate(kinds)]
     chart = charts.suggest(columns)
@@ -622,19 +814,35 @@ def test_micropython_suggests_and_fits_the_same_charts(engine, profiles, tmp_pat
     for table in SUGGESTIONS:
         columns = columns_of(engine, table)
         found = profiles(table)
-        for facts in (None, {n: {k: p[k] for k in ("count", "nulls", "distinct", "distinct_approx", "min", "max")
-                                 if k in p} for n, p in found.items()}):
+        for facts in (
+            None,
+            {
+                n: {k: p[k] for k in ("count", "nulls", "distinct", "distinct_approx", "min", "max") if k in p}
+                for n, p in found.items()
+            },
+        ):
             cases.append({"columns": columns, "facts": facts, "names": names})
-            expected.append([charts.suggest(columns, facts), [chart_meaning.meaning(n, "integer") for n in names],
-                             [charts.fitted({"kind": kind}, columns) for kind in charts.ORDER]])
+            expected.append(
+                [
+                    charts.suggest(columns, facts),
+                    [chart_meaning.meaning(n, "integer") for n in names],
+                    [charts.fitted({"kind": kind}, columns) for kind in charts.ORDER],
+                ]
+            )
     assert replay(tmp_path, json.loads(json.dumps(cases)), SUGGEST_REPLAY, heap_mb=64, timeout=300) == expected
 
 
 def test_fields_for_each_role(engine):
     columns = columns_of(engine, "weather")
-    assert charts.fields_for("bar", columns) == {"x": ["date", "weather"], "y": ["precipitation", "temp_max", "temp_min", "wind"],
-                                                 "color": ["weather"]}
-    assert charts.fields_for("histogram", columns) == {"x": ["precipitation", "temp_max", "temp_min", "wind"], "color": ["weather"]}
+    assert charts.fields_for("bar", columns) == {
+        "x": ["date", "weather"],
+        "y": ["precipitation", "temp_max", "temp_min", "wind"],
+        "color": ["weather"],
+    }
+    assert charts.fields_for("histogram", columns) == {
+        "x": ["precipitation", "temp_max", "temp_min", "wind"],
+        "color": ["weather"],
+    }
     assert set(charts.fields_for("heatmap", columns)["x"]) == {c["name"] for c in columns}
     assert [r[0] for r in charts.roles("boxplot")] == ["x", "y"] and charts.aggregates("scatter") == []
 
@@ -643,7 +851,13 @@ def test_fitting_a_chart_after_each_change(engine):
     columns = columns_of(engine, "weather")
     chart = charts.fitted({"kind": "bar", "x": "weather", "y": "temp_max", "aggregate": "mean"}, columns)
     assert charts.fitted(dict(chart, kind="scatter"), columns, "kind") == {
-        "kind": "scatter", "x": "precipitation", "y": "temp_max", "color": None, "aggregate": None, "unit": "auto"}
+        "kind": "scatter",
+        "x": "precipitation",
+        "y": "temp_max",
+        "color": None,
+        "aggregate": None,
+        "unit": "auto",
+    }
     assert charts.fitted(dict(chart, kind="histogram"), columns, "kind")["x"] == "precipitation"
     assert charts.fitted(dict(chart, y=None), columns, "y")["aggregate"] == "count"
     assert charts.fitted(dict(chart, y=None, aggregate="sum"), columns, "aggregate")["y"] == "precipitation"
@@ -654,30 +868,60 @@ def test_fitting_a_chart_after_each_change(engine):
         assert charts.problem(charts.fitted({"kind": kind}, columns), columns) is None
 
 
-@pytest.mark.parametrize("chart, message", [
-    ({"kind": "bar", "x": "weather", "y": "weather", "aggregate": "sum"}, "Choose a number column for y: 'weather' is text."),
-    ({"kind": "bar", "x": "gone", "aggregate": "count"},
-     "This table has no column named 'gone' for x; choose one of its columns for the chart."),
-    ({"kind": "scatter", "x": "temp_max"}, "Choose a number column for y."),
-    ({"kind": "line", "x": "weather"}, "Choose a date or number column for x: 'weather' is text."),
-    ({"kind": "pie", "x": "weather"}, "Unknown chart kind 'pie'; choose one of bar, line, area, scatter, histogram, box plot, heatmap."),
-    ({"kind": "bar", "x": "weather", "aggregate": "median"}, "Unknown summary 'median'; choose count, sum, mean, min, max."),
-    ({"kind": "bar", "x": "weather", "aggregate": "sum"}, "Choose a number column for y to take its sum, or summarise by count."),
-    ({"kind": "bar", "x": "weather", "unit": "fortnight"}, "Unknown time unit 'fortnight'; choose auto, year, quarter, month, week, day, hour, minute, second."),
-    ("bar", "A chart is described by an object such as {kind: 'bar', x: 'weather'}."),
-])
+@pytest.mark.parametrize(
+    "chart, message",
+    [
+        (
+            {"kind": "bar", "x": "weather", "y": "weather", "aggregate": "sum"},
+            "Choose a number column for y: 'weather' is text.",
+        ),
+        (
+            {"kind": "bar", "x": "gone", "aggregate": "count"},
+            "This table has no column named 'gone' for x; choose one of its columns for the chart.",
+        ),
+        ({"kind": "scatter", "x": "temp_max"}, "Choose a number column for y."),
+        ({"kind": "line", "x": "weather"}, "Choose a date or number column for x: 'weather' is text."),
+        (
+            {"kind": "pie", "x": "weather"},
+            "Unknown chart kind 'pie'; choose one of bar, line, area, scatter, histogram, box plot, heatmap.",
+        ),
+        (
+            {"kind": "bar", "x": "weather", "aggregate": "median"},
+            "Unknown summary 'median'; choose count, sum, mean, min, max.",
+        ),
+        (
+            {"kind": "bar", "x": "weather", "aggregate": "sum"},
+            "Choose a number column for y to take its sum, or summarise by count.",
+        ),
+        (
+            {"kind": "bar", "x": "weather", "unit": "fortnight"},
+            "Unknown time unit 'fortnight'; choose auto, year, quarter, month, week, day, hour, minute, second.",
+        ),
+        ("bar", "A chart is described by an object such as {kind: 'bar', x: 'weather'}."),
+    ],
+)
 def test_problems_say_what_to_choose(engine, chart, message):
     columns = columns_of(engine, "weather")
     assert charts.problem(chart, columns) == message
-    with pytest.raises(charts.ChartError, match="^" + message.replace("(", r"\(").replace(")", r"\)")
-                       .replace("{", r"\{").replace("}", r"\}").replace(".", r"\.").replace("?", r"\?") + "$"):
+    with pytest.raises(
+        charts.ChartError,
+        match="^"
+        + message.replace("(", r"\(")
+        .replace(")", r"\)")
+        .replace("{", r"\{")
+        .replace("}", r"\}")
+        .replace(".", r"\.")
+        .replace("?", r"\?")
+        + "$",
+    ):
         catalog.run(charts.chart_data(("weather", []), columns, chart), engine.execute)
 
 
 def test_a_table_without_fitting_columns_says_so():
     columns = [{"name": "t", "type": "VARCHAR", "kind": "text"}]
     assert charts.problem({"kind": "histogram"}, columns) == (
-        "This table has no number column for x of a histogram chart; choose another kind of chart.")
+        "This table has no number column for x of a histogram chart; choose another kind of chart."
+    )
 
 
 def test_file_names():
@@ -695,12 +939,13 @@ def test_time_labels_match_datetime():
 
 # --- the same charts under MicroPython -------------------------------------------------------
 
+
 def browser_shaped(value):
     """A value as the browser's Arrow-to-JSON glue hands it over (assets/js/arrow-json.mjs)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
-        return value if abs(value) <= 2 ** 53 - 1 else str(value)
+        return value if abs(value) <= 2**53 - 1 else str(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[str(value)]
     if isinstance(value, list):
@@ -719,17 +964,23 @@ for case in json.load(open("/cases.json")):
     out.append(charts.vega_lite(data, True))
 print(json.dumps(out))
 """
+
+
 @needs_micropython
 def test_micropython_draws_the_same_specs(engine, tmp_path):
     """Replay each query's browser-shaped answer to the module under MicroPython (WebAssembly, in node)."""
     cases, expected = [], []
-    for table, chart in CASES + [("big", c) for c in BIG if c["kind"] != "scatter"] + [("floats", {"kind": "bar", "x": "label", "aggregate": "count"})]:
+    for table, chart in (
+        CASES
+        + [("big", c) for c in BIG if c["kind"] != "scatter"]
+        + [("floats", {"kind": "bar", "x": "label", "aggregate": "count"})]
+    ):
         answers = {}
 
         def recording(statement, params):
             result = engine.execute(statement, params)
             result = json.loads(json.dumps({"columns": result["columns"], "rows": browser_shaped(result["rows"])}))
-            answers[json.dumps([statement, params])] = result
+            answers[json.dumps([statement, params])] = result  # noqa: B023 (called within the same iteration)
             return result
 
         columns = columns_of(engine, table)

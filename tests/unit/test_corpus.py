@@ -67,14 +67,20 @@ def test_every_exception_names_a_file_of_the_corpus():
 def test_a_present_corpus_touches_no_network(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("ran " + str(args[0]))
+
     monkeypatch.setattr(subprocess, "run", refuse)
     assert corpus.ensure_corpus() is False
 
 
 def test_a_failed_download_says_what_to_check(monkeypatch, tmp_path):
     monkeypatch.setattr(corpus, "PACKAGES", tmp_path)
-    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: subprocess.CompletedProcess(
-        args, 1, "", "ERROR: Could not find a version that satisfies the requirement statsmodels==0.15.0"))
+    monkeypatch.setattr(
+        subprocess,
+        "run",
+        lambda *args, **kwargs: subprocess.CompletedProcess(
+            args, 1, "", "ERROR: Could not find a version that satisfies the requirement statsmodels==0.15.0"
+        ),
+    )
     with pytest.raises(corpus.CorpusError) as raised:
         corpus._download()
     message = str(raised.value)
@@ -92,12 +98,15 @@ def test_a_member_that_is_not_the_pinned_file_is_refused(tmp_path, monkeypatch):
         corpus._extract(archive, [missing])
 
 
-@pytest.mark.parametrize("pandas_names, loupe_names", [
-    (["Unnamed: 0", "crim", "zn"], ["row_names", "crim", "zn"]),  # R's row names
-    (["a", "Unnamed: 1"], ["a", "Unnamed: 1"]),  # only the first column is R's row names
-    (["p95", "P95", "P95", "p95_1"], ["p95", "P95_1", "P95_2", "p95_1_1"]),  # DuckDB's names, equal but for case
-    (["P99", "P99.5"], ["P99", "P99.5"]),  # a real name with a dot
-])
+@pytest.mark.parametrize(
+    "pandas_names, loupe_names",
+    [
+        (["Unnamed: 0", "crim", "zn"], ["row_names", "crim", "zn"]),  # R's row names
+        (["a", "Unnamed: 1"], ["a", "Unnamed: 1"]),  # only the first column is R's row names
+        (["p95", "P95", "P95", "p95_1"], ["p95", "P95_1", "P95_2", "p95_1_1"]),  # DuckDB's names, equal but for case
+        (["P99", "P99.5"], ["P99", "P99.5"]),  # a real name with a dot
+    ],
+)
 def test_the_names_loupe_gives_what_pandas_names(pandas_names, loupe_names):
     assert corpus.loupe_names(pandas_names) == loupe_names
 
@@ -110,11 +119,20 @@ def test_loupe_names_are_duckdbs(engine):
 
 def test_the_comparison_names_each_disagreement():
     expected = corpus.Expected(3, ["Unnamed: 0", "x", "n"], ["row_names", "x", "n"], ["Unnamed: 0", "n"], {})
-    info = {"rows": 4, "columns": [{"name": "column0", "kind": "integer"}, {"name": "x", "kind": "text"},
-                                   {"name": "n", "kind": "text"}]}
+    info = {
+        "rows": 4,
+        "columns": [
+            {"name": "column0", "kind": "integer"},
+            {"name": "x", "kind": "text"},
+            {"name": "n", "kind": "text"},
+        ],
+    }
     agreement = corpus.compare("f.csv", expected, info)
-    assert agreement.problems == ["4 rows, pandas 3", "named 'column0' for 'row_names'",
-                                  "not numeric: 'Unnamed: 0' (missing), 'n' (text)"]
+    assert agreement.problems == [
+        "4 rows, pandas 3",
+        "named 'column0' for 'row_names'",
+        "not numeric: 'Unnamed: 0' (missing), 'n' (text)",
+    ]
     assert (agreement.named, agreement.numeric, agreement.numeric_agreeing) == (2, 2, 0)
     table = corpus.agreement_table([agreement], "t")
     assert "| files, row count | 0 | 1 | 0.0 % |" in table and "- f.csv: 4 rows, pandas 3" in table

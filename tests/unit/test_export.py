@@ -18,14 +18,14 @@ SAMPLE = ROOT / "node_modules" / "vega-datasets" / "data" / "seattle-weather.csv
 
 # Cells a spreadsheet would run as formulas (OWASP), and neighbours that must stay as they are.
 FORMULAS_CSV = (
-    'id,label,amount,note\n'
+    "id,label,amount,note\n"
     '1,"=HYPERLINK(""http://x"",""click"")",-2.5,plain\n'
     '2,+1,3,"say ""hi"""\n'
-    '3,-2,-4.25,\n'
-    '4,@SUM(A1),0,Zürich ✓\n'
+    "3,-2,-4.25,\n"
+    "4,@SUM(A1),0,Zürich ✓\n"
     '5,"\ttab",1000,"two\nlines"\n'
     '6,"\rcr",-0.5,=1+1\n'
-    '7,,7,a-b\n'
+    "7,,7,a-b\n"
 )
 LABELS = ['=HYPERLINK("http://x","click")', "+1", "-2", "@SUM(A1)", "\ttab", "\rcr", None]
 NOTES = ["plain", 'say "hi"', None, "Zürich ✓", "two\nlines", "=1+1", "a-b"]
@@ -63,7 +63,11 @@ def rows(engine, sql_params):
 def formulas(engine):
     columns = load(engine, "formulas", "formulas.csv", FORMULAS_CSV)
     assert [(c["name"], c["type"]) for c in columns] == [
-        ("id", "BIGINT"), ("label", "VARCHAR"), ("amount", "DOUBLE"), ("note", "VARCHAR")]
+        ("id", "BIGINT"),
+        ("label", "VARCHAR"),
+        ("amount", "DOUBLE"),
+        ("note", "VARCHAR"),
+    ]
     return columns
 
 
@@ -72,6 +76,7 @@ def protected(text):
 
 
 # --- formula protection -------------------------------------------------------
+
 
 @pytest.mark.parametrize("neutralise", [True, False])
 def test_export_select_neutralises_text_only(engine, formulas, neutralise):
@@ -101,8 +106,9 @@ def write_plan(engine, plan, target):
 @pytest.mark.parametrize("fmt_key, delimiter", [("csv", ","), ("tsv", "\t")])
 @pytest.mark.parametrize("neutralise", [True, False])
 @pytest.mark.parametrize("part_rows", [200000, 2])
-def test_copy_writes_a_file_spreadsheets_cannot_run(engine, formulas, tmp_path, monkeypatch, fmt_key, delimiter,
-                                                     neutralise, part_rows):
+def test_copy_writes_a_file_spreadsheets_cannot_run(
+    engine, formulas, tmp_path, monkeypatch, fmt_key, delimiter, neutralise, part_rows
+):
     monkeypatch.setattr(export, "copy_chunk_rows", lambda columns: part_rows)
     select = query.view_select("formulas", state_of("formulas"), formulas)
     wrapped = export.export_select(*select, formulas, neutralise, fmt_key)
@@ -126,14 +132,24 @@ def test_copy_writes_a_file_spreadsheets_cannot_run(engine, formulas, tmp_path, 
 
 
 def test_copy_keeps_the_view_parameters_in_place(engine, weather, tmp_path):
-    state = state_of("weather", (view.with_filter, "weather", "in", ["snow", "fog"]),
-                     (view.with_filter, "temp_max", "range", [5, None]), (view.with_sort, "date", "desc"))
+    state = state_of(
+        "weather",
+        (view.with_filter, "weather", "in", ["snow", "fog"]),
+        (view.with_filter, "temp_max", "range", [5, None]),
+        (view.with_sort, "date", "desc"),
+    )
     wrapped = export.export_select(*query.view_select("weather", state, weather), weather, True, "tsv")
     target = tmp_path / "view.tsv"
     count = rows(engine, export.count_rows(*wrapped))[0][0]
     write_plan(engine, export.copy_plan(*wrapped, count, len(weather), "tsv", str(tmp_path / "loupe-2")), target)
-    direct = rows(engine, ("SELECT strftime(date, '%Y-%m-%d'), weather FROM weather WHERE weather IN ('snow', 'fog') "
-                           "AND temp_max >= 5 ORDER BY date DESC", []))
+    direct = rows(
+        engine,
+        (
+            "SELECT strftime(date, '%Y-%m-%d'), weather FROM weather WHERE weather IN ('snow', 'fog') "
+            "AND temp_max >= 5 ORDER BY date DESC",
+            [],
+        ),
+    )
     with open(target, newline="") as handle:
         assert [[r[0], r[5]] for r in list(csv.reader(handle, delimiter="\t"))[1:]] == direct
 
@@ -159,10 +175,13 @@ def test_copy_takes_only_loupes_own_file_names(name):
 
 
 def test_binary_and_other_text_types_are_protected_too(engine):
-    engine.execute("CREATE TABLE t AS SELECT '=cmd'::BLOB AS b, 'a'::ENUM('a', '=b') AS e, -1 AS n "
-                   "UNION ALL SELECT 'ok'::BLOB, '=b', -2")
-    columns = types.describe_columns([{"name": n, "type": t} for n, t in
-                                      engine.execute("SELECT column_name, column_type FROM (DESCRIBE t)")["rows"]])
+    engine.execute(
+        "CREATE TABLE t AS SELECT '=cmd'::BLOB AS b, 'a'::ENUM('a', '=b') AS e, -1 AS n "
+        "UNION ALL SELECT 'ok'::BLOB, '=b', -2"
+    )
+    columns = types.describe_columns(
+        [{"name": n, "type": t} for n, t in engine.execute("SELECT column_name, column_type FROM (DESCRIBE t)")["rows"]]
+    )
     assert [c["kind"] for c in columns] == ["binary", "text", "integer"]
     got = rows(engine, export.export_select(*query.view_select("t", {}, columns), columns, True, "csv"))
     assert got == [["'=cmd", "a", -1], ["ok", "'=b", -2]]
@@ -170,33 +189,49 @@ def test_binary_and_other_text_types_are_protected_too(engine):
 
 # --- the view: filters, sort, grouping, columns ------------------------------------
 
+
 @pytest.fixture
 def weather(engine):
     return load(engine, "weather", "seattle-weather.csv", SAMPLE.read_bytes())
 
 
 def test_filtered_sorted_view_exports_what_direct_sql_returns(engine, weather):
-    state = state_of("weather",
-                     (view.with_filter, "weather", "in", ["rain", "sun"]),
-                     (view.with_filter, "temp_max", "range", [10, 25]),
-                     (view.with_search, "201"),
-                     (view.with_sort, "temp_max", "desc"),
-                     (view.with_sort, "date", "asc", True),
-                     (view.with_hidden, "wind"),
-                     (view.with_order, ["weather", "date"]))
+    state = state_of(
+        "weather",
+        (view.with_filter, "weather", "in", ["rain", "sun"]),
+        (view.with_filter, "temp_max", "range", [10, 25]),
+        (view.with_search, "201"),
+        (view.with_sort, "temp_max", "desc"),
+        (view.with_sort, "date", "asc", True),
+        (view.with_hidden, "wind"),
+        (view.with_order, ["weather", "date"]),
+    )
     select = query.view_select("weather", state, weather)
     got = rows(engine, export.export_select(*select, query.visible(weather, state), True, "csv"))
-    direct = rows(engine, ("SELECT weather, date, precipitation, temp_max, temp_min FROM weather "
-                           "WHERE weather IN ('rain', 'sun') AND temp_max BETWEEN 10 AND 25 "
-                           "ORDER BY temp_max DESC, date", []))
+    direct = rows(
+        engine,
+        (
+            "SELECT weather, date, precipitation, temp_max, temp_min FROM weather "
+            "WHERE weather IN ('rain', 'sun') AND temp_max BETWEEN 10 AND 25 "
+            "ORDER BY temp_max DESC, date",
+            [],
+        ),
+    )
     assert len(direct) > 500 and got == direct
 
 
 def test_grouped_view_with_a_repeated_name_gets_unique_names(engine):
-    engine.execute("CREATE TABLE sales AS SELECT * FROM (VALUES ('a', 1, 10.5), ('a', 2, 1.5), ('b', 3, -2.0)) "
-                   "v(\"count\", n, amount)")
-    columns = types.describe_columns([{"name": "count", "type": "VARCHAR"}, {"name": "n", "type": "INTEGER"},
-                                      {"name": "amount", "type": "DECIMAL(4,1)"}])
+    engine.execute(
+        "CREATE TABLE sales AS SELECT * FROM (VALUES ('a', 1, 10.5), ('a', 2, 1.5), ('b', 3, -2.0)) "
+        'v("count", n, amount)'
+    )
+    columns = types.describe_columns(
+        [
+            {"name": "count", "type": "VARCHAR"},
+            {"name": "n", "type": "INTEGER"},
+            {"name": "amount", "type": "DECIMAL(4,1)"},
+        ]
+    )
     state = state_of("sales", (view.with_group, ["count"], [{"fn": "sum", "column": "amount"}]))
     shown = query.group_columns(columns, state)
     wrapped = export.export_select(*query.view_select("sales", state, columns), shown, True, "json")
@@ -219,22 +254,25 @@ def test_a_view_whose_select_fails_reports_the_engine_error(engine, weather):
         engine.execute(*export.count_rows(*export.export_select(*select, weather)))
 
 
-@pytest.mark.parametrize("sql_type, value, fmt_key, exported_type", [
-    ("INTERVAL", "INTERVAL 1 DAY", "parquet", "VARCHAR"),
-    ("INTERVAL", "INTERVAL 1 DAY", "csv", "INTERVAL"),
-    ("INTERVAL[]", "[INTERVAL 1 DAY]", "json", "VARCHAR"),
-    ("ENUM", "'a'::ENUM('a', 'b')", "parquet", "VARCHAR"),
-    ("UHUGEINT", "1::UHUGEINT", "xlsx", "VARCHAR"),
-    ("BIT", "'101'::BIT", "json", "VARCHAR"),
-    ("TIME WITH TIME ZONE", "TIMETZ '13:05:09+02'", "parquet", "VARCHAR"),
-    ("TIMESTAMP_NS", "TIMESTAMP_NS '2024-01-01 00:00:00.123456789'", "json", "VARCHAR"),
-    ("TIMESTAMP_NS", "TIMESTAMP_NS '2024-01-01 00:00:00.123456789'", "parquet", "TIMESTAMP_NS"),
-    ("HUGEINT", "1::HUGEINT", "parquet", "HUGEINT"),
-    ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ '2024-01-01 00:00:00+00'", "parquet", "TIMESTAMP WITH TIME ZONE"),
-    ("DOUBLE", "-1.5::DOUBLE", "xlsx", "DOUBLE"),
-    ("STRUCT", "{'orbit': 1, 'interval_days': 2}", "parquet", "STRUCT"),  # field names are not types
-    ("STRUCT", "{'a': INTERVAL 1 DAY}", "parquet", "VARCHAR"),
-])
+@pytest.mark.parametrize(
+    "sql_type, value, fmt_key, exported_type",
+    [
+        ("INTERVAL", "INTERVAL 1 DAY", "parquet", "VARCHAR"),
+        ("INTERVAL", "INTERVAL 1 DAY", "csv", "INTERVAL"),
+        ("INTERVAL[]", "[INTERVAL 1 DAY]", "json", "VARCHAR"),
+        ("ENUM", "'a'::ENUM('a', 'b')", "parquet", "VARCHAR"),
+        ("UHUGEINT", "1::UHUGEINT", "xlsx", "VARCHAR"),
+        ("BIT", "'101'::BIT", "json", "VARCHAR"),
+        ("TIME WITH TIME ZONE", "TIMETZ '13:05:09+02'", "parquet", "VARCHAR"),
+        ("TIMESTAMP_NS", "TIMESTAMP_NS '2024-01-01 00:00:00.123456789'", "json", "VARCHAR"),
+        ("TIMESTAMP_NS", "TIMESTAMP_NS '2024-01-01 00:00:00.123456789'", "parquet", "TIMESTAMP_NS"),
+        ("HUGEINT", "1::HUGEINT", "parquet", "HUGEINT"),
+        ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ '2024-01-01 00:00:00+00'", "parquet", "TIMESTAMP WITH TIME ZONE"),
+        ("DOUBLE", "-1.5::DOUBLE", "xlsx", "DOUBLE"),
+        ("STRUCT", "{'orbit': 1, 'interval_days': 2}", "parquet", "STRUCT"),  # field names are not types
+        ("STRUCT", "{'a': INTERVAL 1 DAY}", "parquet", "VARCHAR"),
+    ],
+)
 def test_types_a_format_cannot_hold_are_written_as_text(engine, sql_type, value, fmt_key, exported_type):
     engine.execute("CREATE TABLE t AS SELECT " + value + " AS v")
     declared = engine.execute("SELECT column_type FROM (DESCRIBE t)")["rows"][0][0]
@@ -255,56 +293,81 @@ def test_count_and_first_rows_keep_the_view(engine, weather):
 
 # --- limits, names, messages ------------------------------------------------------
 
-@pytest.mark.parametrize("fmt_key, n_rows, n_columns, phrase", [
-    ("xlsx", 1_048_575, 6, ""),
-    ("xlsx", 1_048_576, 6, "The view has 1,048,576 rows; an Excel sheet holds at most 1,048,575 below its header"),
-    ("xlsx", 3_000_000, 6, "export it as CSV or Parquet"),
-    ("xlsx", 10, 16_385, "The view has 16,385 columns; an Excel sheet holds at most 16,384"),
-    ("csv", 3_000_000, 20_000, ""),
-    ("parquet", 10 ** 9, 6, ""),
-])
+
+@pytest.mark.parametrize(
+    "fmt_key, n_rows, n_columns, phrase",
+    [
+        ("xlsx", 1_048_575, 6, ""),
+        ("xlsx", 1_048_576, 6, "The view has 1,048,576 rows; an Excel sheet holds at most 1,048,575 below its header"),
+        ("xlsx", 3_000_000, 6, "export it as CSV or Parquet"),
+        ("xlsx", 10, 16_385, "The view has 16,385 columns; an Excel sheet holds at most 16,384"),
+        ("csv", 3_000_000, 20_000, ""),
+        ("parquet", 10**9, 6, ""),
+    ],
+)
 def test_size_problem(fmt_key, n_rows, n_columns, phrase):
     problem = export.size_problem(fmt_key, n_rows, n_columns)
     assert (phrase in problem) if phrase else problem == ""
 
 
-@pytest.mark.parametrize("table, fmt_key, expected", [
-    ("seattle_weather", "csv", "seattle_weather.csv"),
-    ("sales 2024/Q1", "xlsx", "sales 2024_Q1.xlsx"),
-    ('a<b>:"c"|d?*', "json", "a_b___c__d__.json"),
-    ("..hidden.", "tsv", "hidden.tsv"),
-    ("Zürich", "parquet", "Zürich.parquet"),
-    ("", "csv", "export.csv"),
-    ("x" * 300, "csv", "x" * 100 + ".csv"),
-])
+@pytest.mark.parametrize(
+    "table, fmt_key, expected",
+    [
+        ("seattle_weather", "csv", "seattle_weather.csv"),
+        ("sales 2024/Q1", "xlsx", "sales 2024_Q1.xlsx"),
+        ('a<b>:"c"|d?*', "json", "a_b___c__d__.json"),
+        ("..hidden.", "tsv", "hidden.tsv"),
+        ("Zürich", "parquet", "Zürich.parquet"),
+        ("", "csv", "export.csv"),
+        ("x" * 300, "csv", "x" * 100 + ".csv"),
+    ],
+)
 def test_file_name(table, fmt_key, expected):
     assert export.file_name(table, fmt_key) == expected
 
 
-@pytest.mark.parametrize("table, expected", [
-    ("seattle_weather", "seattle_weather"),
-    ("a[1]:b*c?d/e\\f", "a_1__b_c_d_e_f"),
-    ("x" * 40, "x" * 31),
-    ("", "Sheet1"),
-])
+@pytest.mark.parametrize(
+    "table, expected",
+    [
+        ("seattle_weather", "seattle_weather"),
+        ("a[1]:b*c?d/e\\f", "a_1__b_c_d_e_f"),
+        ("x" * 40, "x" * 31),
+        ("", "Sheet1"),
+    ],
+)
 def test_sheet_title(table, expected):
     assert export.sheet_title(table) == expected
 
 
-@pytest.mark.parametrize("names, expected", [
-    (["a", "b"], ["a", "b"]),
-    (["a", "a"], ["a", "a_2"]),
-    (["a", "a", "a_2"], ["a", "a_3", "a_2"]),
-    (["count", "count", "count"], ["count", "count_2", "count_3"]),
-])
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (["a", "b"], ["a", "b"]),
+        (["a", "a"], ["a", "a_2"]),
+        (["a", "a", "a_2"], ["a", "a_3", "a_2"]),
+        (["count", "count", "count"], ["count", "count_2", "count_3"]),
+    ],
+)
 def test_unique_names(names, expected):
     assert export.unique_names(names) == expected
 
 
-@pytest.mark.parametrize("text, formula", [
-    ("=1", True), ("+1", True), ("-1", True), ("@x", True), ("\tx", True), ("\rx", True),
-    ("a=1", False), ("", False), (" =1", False), (None, False), (-1, False),
-])
+@pytest.mark.parametrize(
+    "text, formula",
+    [
+        ("=1", True),
+        ("+1", True),
+        ("-1", True),
+        ("@x", True),
+        ("\tx", True),
+        ("\rx", True),
+        ("a=1", False),
+        ("", False),
+        (" =1", False),
+        (None, False),
+        (-1, False),
+    ],
+)
 def test_is_formula_like(text, formula):
     assert export.is_formula_like(text) is formula
 
@@ -324,18 +387,22 @@ def test_every_format_is_complete():
 
 # --- Markdown -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, cell", [
-    ("plain", "plain"),
-    ("a|b", "a\\|b"),
-    ("back\\slash", "back\\\\slash"),
-    ("two\nlines", "two<br>lines"),
-    ("crlf\r\nend", "crlf<br>end"),
-    ("=1+1", "=1+1"),
-    (None, ""),
-    (1.5, "1.5"),
-    (True, "true"),
-    ({"a": 1}, '{"a": 1}'),
-])
+
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ("plain", "plain"),
+        ("a|b", "a\\|b"),
+        ("back\\slash", "back\\\\slash"),
+        ("two\nlines", "two<br>lines"),
+        ("crlf\r\nend", "crlf<br>end"),
+        ("=1+1", "=1+1"),
+        (None, ""),
+        (1.5, "1.5"),
+        (True, "true"),
+        ({"a": 1}, '{"a": 1}'),
+    ],
+)
 def test_markdown_cells(value, cell):
     text = export.markdown([{"name": "v", "type": "VARCHAR", "kind": "text"}], [[value]])
     assert text.splitlines()[2] == "| " + cell + " |"
@@ -357,20 +424,29 @@ def test_markdown_message():
     assert export.markdown_message(3, 3) == "Copied 3 rows as a Markdown table."
     assert export.markdown_message(1000, 1461) == (
         "Copied the first 1,000 of 1,461 rows as a Markdown table (a Markdown copy stops at 1,000 rows; "
-        "export as CSV for all of them).")
+        "export as CSV for all of them)."
+    )
 
 
 # --- Excel ----------------------------------------------------------------------------
 
-XLSX_COLUMNS = types.describe_columns([
-    {"name": "label", "type": "VARCHAR"}, {"name": "n", "type": "BIGINT"}, {"name": "x", "type": "DOUBLE"},
-    {"name": "day", "type": "DATE"}, {"name": "at", "type": "TIMESTAMP WITH TIME ZONE"},
-    {"name": "clock", "type": "TIME"}, {"name": "ok", "type": "BOOLEAN"}, {"name": "tags", "type": "VARCHAR[]"}])
+XLSX_COLUMNS = types.describe_columns(
+    [
+        {"name": "label", "type": "VARCHAR"},
+        {"name": "n", "type": "BIGINT"},
+        {"name": "x", "type": "DOUBLE"},
+        {"name": "day", "type": "DATE"},
+        {"name": "at", "type": "TIMESTAMP WITH TIME ZONE"},
+        {"name": "clock", "type": "TIME"},
+        {"name": "ok", "type": "BOOLEAN"},
+        {"name": "tags", "type": "VARCHAR[]"},
+    ]
+)
 # Rows as the browser's JSON gives them (assets/js/arrow-json.mjs).
 XLSX_ROWS = [
-    ["=HYPERLINK(\"http://x\")", -5, -2.5, "2024-03-15", "2024-03-15 12:00:00.5Z", "13:05:09.25", True, ["a"]],
+    ['=HYPERLINK("http://x")', -5, -2.5, "2024-03-15", "2024-03-15 12:00:00.5Z", "13:05:09.25", True, ["a"]],
     ["#N/A", "12345678901234567890", 2, "1850-01-01", "2024-01-01 00:00:00", "00:00:00", False, []],
-    ["a\x01b", 10 ** 16, "NaN", None, None, None, None, None],
+    ["a\x01b", 10**16, "NaN", None, None, None, None, None],
     ["-plain", 7, 0.1, "2024-02-29", "2024-02-29 23:59:59.999999", "23:59:59.999999", True, None],
 ]
 
@@ -385,6 +461,7 @@ def xlsx_sheet(neutralise, rows=XLSX_ROWS, columns=XLSX_COLUMNS):
 @pytest.mark.parametrize("neutralise", [True, False])
 def test_xlsx_keeps_types_and_never_writes_formulas(neutralise):
     import datetime
+
     sheet, book = xlsx_sheet(neutralise)
     assert sheet.title == "my table"
     cells = [list(row) for row in sheet.iter_rows()]
@@ -408,14 +485,17 @@ def test_xlsx_keeps_types_and_never_writes_formulas(neutralise):
     assert all(c.data_type != "f" for row in cells for c in row)
     assert book.notes() == [
         "1 value held control characters Excel cannot store; each was replaced with \ufffd.",
-        "Times with a time zone (at) are written in UTC; Excel has no time zones."]
+        "Times with a time zone (at) are written in UTC; Excel has no time zones.",
+    ]
 
 
 def test_xlsx_cuts_overlong_text_and_says_so():
     sheet, book = xlsx_sheet(True, [["x" * 40000]], XLSX_COLUMNS[:1])
     assert len(sheet["A2"].value) == export.XLSX_MAX_CELL
-    assert book.notes() == ["1 value was longer than Excel's 32,767 characters per cell and cut there; "
-                            "export as CSV or Parquet to keep every value whole."]
+    assert book.notes() == [
+        "1 value was longer than Excel's 32,767 characters per cell and cut there; "
+        "export as CSV or Parquet to keep every value whole."
+    ]
 
 
 def test_xlsx_refuses_rows_past_the_sheet_limit(monkeypatch):
@@ -429,8 +509,9 @@ def test_xlsx_refuses_rows_past_the_sheet_limit(monkeypatch):
 
 def test_xlsx_from_a_real_view(engine, formulas):
     """The browser's route: rows of export_select (no SQL quote for Excel) into the workbook."""
-    wrapped = export.export_select(*query.view_select("formulas", state_of("formulas"), formulas),
-                                   formulas, True, "xlsx")
+    wrapped = export.export_select(
+        *query.view_select("formulas", state_of("formulas"), formulas), formulas, True, "xlsx"
+    )
     got = rows(engine, wrapped)
     sheet, _ = xlsx_sheet(True, [[r[0], r[1], r[2], r[3]] for r in got], export.export_columns(formulas, "xlsx"))
     labels = [row[1].value for row in sheet.iter_rows(min_row=2)]

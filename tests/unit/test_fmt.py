@@ -5,12 +5,25 @@ import pytest
 from app.core import fmt
 
 
-@pytest.mark.parametrize("value, text", [
-    (None, "NULL"), ("", ""), (True, "true"), (False, "false"), (0, "0"), (-12, "-12"),
-    (8.300000000000001, "8.3"), (1 / 3, "0.333333333333333"), (1e20, "1e+20"), (12.0, "12.0"),
-    ("NaN", "NaN"), ([1, None], "[1, null]"), ({"a": [1]}, '{"a": [1]}'),
-    ("<b>bold</b>", "<b>bold</b>"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (None, "NULL"),
+        ("", ""),
+        (True, "true"),
+        (False, "false"),
+        (0, "0"),
+        (-12, "-12"),
+        (8.300000000000001, "8.3"),
+        (1 / 3, "0.333333333333333"),
+        (1e20, "1e+20"),
+        (12.0, "12.0"),
+        ("NaN", "NaN"),
+        ([1, None], "[1, null]"),
+        ({"a": [1]}, '{"a": [1]}'),
+        ("<b>bold</b>", "<b>bold</b>"),
+    ],
+)
 def test_cell_text(value, text):
     assert fmt.cell_text(value) == text
 
@@ -27,11 +40,14 @@ def test_captions():
     assert fmt.range_caption(0, 0, 0) == "No rows"
 
 
-@pytest.mark.parametrize("rows, text", [
-    ([[1, "a"], [None, 2.5]], "1\ta\n\t2.5"),
-    ([["tab\there", 'say "hi"']], '"tab\there"\t"say ""hi"""'),
-    ([["two\nlines", True]], '"two\nlines"\ttrue'),
-    ([], ""),
-])
+@pytest.mark.parametrize(
+    "rows, text",
+    [
+        ([[1, "a"], [None, 2.5]], "1\ta\n\t2.5"),
+        ([["tab\there", 'say "hi"']], '"tab\there"\t"say ""hi"""'),
+        ([["two\nlines", True]], '"two\nlines"\ttrue'),
+        ([], ""),
+    ],
+)
 def test_tsv_pastes_into_a_spreadsheet(rows, text):
     assert fmt.tsv(rows) == text

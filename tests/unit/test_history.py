@@ -32,12 +32,20 @@ def test_a_round_trip_through_storage():
     assert history.loads(history.dumps(kept)) == kept
 
 
-@pytest.mark.parametrize("stored, expected", [
-    (None, []), ("", []), ("not json", []), ("{\"a\": 1}", []), ("42", []), ("null", []),
-    ('["SELECT 1", 7, null, "", "  ", {"sql": "x"}, ["SELECT 2"], "SELECT 3"]', ["SELECT 1", "SELECT 3"]),
-    ('["SELECT 1", "SELECT  1", "select 2"]', ["SELECT 1", "select 2"]),
-    ('["SELECT 1"', []),  # cut short by a full disk
-])
+@pytest.mark.parametrize(
+    "stored, expected",
+    [
+        (None, []),
+        ("", []),
+        ("not json", []),
+        ('{"a": 1}', []),
+        ("42", []),
+        ("null", []),
+        ('["SELECT 1", 7, null, "", "  ", {"sql": "x"}, ["SELECT 2"], "SELECT 3"]', ["SELECT 1", "SELECT 3"]),
+        ('["SELECT 1", "SELECT  1", "select 2"]', ["SELECT 1", "select 2"]),
+        ('["SELECT 1"', []),  # cut short by a full disk
+    ],
+)
 def test_whatever_storage_holds_gives_a_usable_history(stored, expected):
     assert history.loads(stored) == expected
 
@@ -47,10 +55,13 @@ def test_a_stored_history_longer_than_the_cap_is_cut():
     assert len(history.loads(stored)) == history.LIMIT
 
 
-@pytest.mark.parametrize("text, width, expected", [
-    ("SELECT *\n  FROM t\n\tWHERE x", 90, "SELECT * FROM t WHERE x"),
-    ("SELECT " + "a, " * 40, 20, "SELECT a, a, a, a,…"),
-])
+@pytest.mark.parametrize(
+    "text, width, expected",
+    [
+        ("SELECT *\n  FROM t\n\tWHERE x", 90, "SELECT * FROM t WHERE x"),
+        ("SELECT " + "a, " * 40, 20, "SELECT a, a, a, a,…"),
+    ],
+)
 def test_a_one_line_label_for_the_list(text, width, expected):
     assert history.label(text, width) == expected
     assert len(history.label(text, width)) <= width

@@ -23,9 +23,13 @@ def _python_files(*folders):
 def test_micropython_gets_core_engine_adapter_and_ui():
     listed = {k.removeprefix("./") for k in _toml("mpy.toml")["files"]}
     from app.core import SHARED
+
     shared = {f"app/core/{name}.py" for name in SHARED} | {"app/core/__init__.py"}
-    expected = shared | _python_files("app/ui") - {"app/ui/main.py"} | {
-        "app/__init__.py", "app/engine/__init__.py", "app/engine/wasm.py"}
+    expected = (
+        shared
+        | _python_files("app/ui") - {"app/ui/main.py"}
+        | {"app/__init__.py", "app/engine/__init__.py", "app/engine/wasm.py"}
+    )
     assert listed == expected
 
 
@@ -42,8 +46,10 @@ def test_every_config_file_maps_to_itself():
 
 def test_vendored_paths_use_locked_versions():
     versions = vendor.npm_versions()
-    text = "\n".join((ROOT / name).read_text() for name in
-                     ("index.html", "mpy.toml", "pyscript.toml", "assets/js/engine.mjs", "app/ui/session.py"))
+    text = "\n".join(
+        (ROOT / name).read_text()
+        for name in ("index.html", "mpy.toml", "pyscript.toml", "assets/js/engine.mjs", "app/ui/session.py")
+    )
     used = set(re.findall(r"vendor/([a-z-]+?)-(\d[\w.-]*?)/", text))
     folders = {name: versions[package] for package, _, name in vendor.NPM_FILES}
     assert used, "no vendored paths found"
@@ -67,8 +73,17 @@ def test_package_json_pins_exact_versions():
 @pytest.mark.parametrize("name", ["index.html"])
 def test_page_has_the_shell_essentials(name):
     html = (ROOT / name).read_text()
-    for needle in ('<html lang="en">', 'name="viewport"', 'name="description"', 'rel="icon"',
-                   'rel="manifest"', "<header", "<main", "<footer", 'role="progressbar"'):
+    for needle in (
+        '<html lang="en">',
+        'name="viewport"',
+        'name="description"',
+        'rel="icon"',
+        'rel="manifest"',
+        "<header",
+        "<main",
+        "<footer",
+        'role="progressbar"',
+    ):
         assert needle in html, needle
     assert not re.search(r"""(src|href)=["']https?://""", html), "the page must not load anything from elsewhere"
 
@@ -76,6 +91,7 @@ def test_page_has_the_shell_essentials(name):
 def test_examples_page_loads_only_from_this_site():
     """The examples page is part of the site, and like the app it loads nothing from elsewhere."""
     from tools import site
+
     html = (ROOT / "examples" / "index.html").read_text()
     assert "examples/index.html" in site.site_files()
     assert '<html lang="en">' in html and 'name="viewport"' in html and "<main" in html

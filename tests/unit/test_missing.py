@@ -60,8 +60,9 @@ def test_a_numeric_column_with_na_is_numeric_as_in_pandas(engine):
 
 
 def test_namibia_keeps_its_code_while_the_numbers_lose_their_markers(engine):
-    text = ("iso2,country,population,gdp\nNA,Namibia,2.5,12.3\nDE,Germany,83.2,NA\nFR,France,NA,2780\n"
-            "NO,Norway,5.4,482\n")
+    text = (
+        "iso2,country,population,gdp\nNA,Namibia,2.5,12.3\nDE,Germany,83.2,NA\nFR,France,NA,2780\nNO,Norway,5.4,482\n"
+    )
     info, path = load(engine, "world.csv", text)
     assert column_types(info) == {"iso2": "VARCHAR", "country": "VARCHAR", "population": "DOUBLE", "gdp": "DOUBLE"}
     assert values(engine, "world", "iso2") == ["NA", "DE", "FR", "NO"]
@@ -81,21 +82,24 @@ def test_each_known_marker_marks_a_missing_number(engine, marker):
     agrees_with_pandas(engine, info, path, keep_default_na=False, na_values=[marker])
 
 
-@pytest.mark.parametrize("text, types, kept", [
-    # dates, booleans, timestamps and times with markers get their types
-    ("d\n2024-01-05\nNA\n2024-02-01\n", {"d": "DATE"}, None),
-    ("ok\nTRUE\nFALSE\nNA\n", {"ok": "BOOLEAN"}, None),
-    ("at\n2024-01-05 10:30:00\nNULL\n2024-01-05 11:00:00\n", {"at": "TIMESTAMP"}, None),
-    ("t\n10:30\n-\n11:45\n", {"t": "TIME"}, None),
-    # 0/1 columns stay numbers, as DuckDB reads them without markers
-    ("flag\n0\n1\nNA\n", {"flag": "BIGINT"}, None),
-    # text stays text, its markers kept as values
-    ("note\nfine\n-\nbroken\n", {"note": "VARCHAR"}, ["fine", "-", "broken"]),
-    ("sign\n+\n-\n.\n", {"sign": "VARCHAR"}, ["+", "-", "."]),
-    ("code\n12\nNA\nA7\n", {"code": "VARCHAR"}, ["12", "NA", "A7"]),
-    # a column of markers only has no other type to be: it stays as it is
-    ("x,y\n1,NA\n2,NA\n", {"x": "BIGINT", "y": "VARCHAR"}, None),
-])
+@pytest.mark.parametrize(
+    "text, types, kept",
+    [
+        # dates, booleans, timestamps and times with markers get their types
+        ("d\n2024-01-05\nNA\n2024-02-01\n", {"d": "DATE"}, None),
+        ("ok\nTRUE\nFALSE\nNA\n", {"ok": "BOOLEAN"}, None),
+        ("at\n2024-01-05 10:30:00\nNULL\n2024-01-05 11:00:00\n", {"at": "TIMESTAMP"}, None),
+        ("t\n10:30\n-\n11:45\n", {"t": "TIME"}, None),
+        # 0/1 columns stay numbers, as DuckDB reads them without markers
+        ("flag\n0\n1\nNA\n", {"flag": "BIGINT"}, None),
+        # text stays text, its markers kept as values
+        ("note\nfine\n-\nbroken\n", {"note": "VARCHAR"}, ["fine", "-", "broken"]),
+        ("sign\n+\n-\n.\n", {"sign": "VARCHAR"}, ["+", "-", "."]),
+        ("code\n12\nNA\nA7\n", {"code": "VARCHAR"}, ["12", "NA", "A7"]),
+        # a column of markers only has no other type to be: it stays as it is
+        ("x,y\n1,NA\n2,NA\n", {"x": "BIGINT", "y": "VARCHAR"}, None),
+    ],
+)
 def test_markers_only_where_every_other_value_has_one_type(engine, text, types, kept):
     info, _ = load(engine, "k.csv", text)
     assert column_types(info) == types
@@ -111,12 +115,15 @@ def test_a_marker_past_the_sniffers_sample_still_counts(engine):
     agrees_with_pandas(engine, info, path, na_values=["-"])
 
 
-@pytest.mark.parametrize("given, types, used", [
-    (["-"], {"a": "VARCHAR", "b": "BIGINT"}, ["-"]),
-    ("NA, -", {"a": "DOUBLE", "b": "BIGINT"}, ["NA", "-"]),
-    ([], {"a": "VARCHAR", "b": "VARCHAR"}, []),
-    (["NA", "n.a."], {"a": "DOUBLE", "b": "VARCHAR"}, ["NA", "n.a."]),
-])
+@pytest.mark.parametrize(
+    "given, types, used",
+    [
+        (["-"], {"a": "VARCHAR", "b": "BIGINT"}, ["-"]),
+        ("NA, -", {"a": "DOUBLE", "b": "BIGINT"}, ["NA", "-"]),
+        ([], {"a": "VARCHAR", "b": "VARCHAR"}, []),
+        (["NA", "n.a."], {"a": "DOUBLE", "b": "VARCHAR"}, ["NA", "n.a."]),
+    ],
+)
 def test_the_markers_given_are_the_only_ones(engine, given, types, used):
     info, _ = load(engine, "g.csv", "a,b\n1.5,1\nNA,-\n2,3\n", {"missing": given})
     assert column_types(info) == types
@@ -133,26 +140,40 @@ def test_replaying_the_recorded_markers_reads_the_same_table(engine):
 
 
 def test_the_change_is_explained():
-    changes = [{"column": "temp", "type": "DOUBLE", "rule": "missing", "nulls": 2, "markers": ["NA"], "was": None},
-               {"column": "rain", "type": "BIGINT", "rule": "missing", "nulls": 1, "markers": ["-"], "was": None}]
+    changes = [
+        {"column": "temp", "type": "DOUBLE", "rule": "missing", "nulls": 2, "markers": ["NA"], "was": None},
+        {"column": "rain", "type": "BIGINT", "rule": "missing", "nulls": 1, "markers": ["-"], "was": None},
+    ]
     message = missing.changes_message("w.csv", changes)
     assert message.startswith(
-        "In 'w.csv', NA and - mark missing values (3): read 'temp' as decimals, 'rain' as integers.")
+        "In 'w.csv', NA and - mark missing values (3): read 'temp' as decimals, 'rain' as integers."
+    )
     assert "Read as…" in message
     assert missing.changes_message("w.csv", []) == ""
 
 
-@pytest.mark.parametrize("value, markers", [
-    (None, missing.KNOWN), ("", []), (" NA ,-,, NA", ["NA", "-"]), (["NA", "", "NA", "?"], ["NA", "?"]),
-])
+@pytest.mark.parametrize(
+    "value, markers",
+    [
+        (None, missing.KNOWN),
+        ("", []),
+        (" NA ,-,, NA", ["NA", "-"]),
+        (["NA", "", "NA", "?"], ["NA", "?"]),
+    ],
+)
 def test_markers_as_given(value, markers):
     assert missing.checked(value) == markers
 
 
-@pytest.mark.parametrize("value, words", [
-    ({"NA": 1}, "list of texts"), (["NA", 3], "list of texts"), (["x"] * 2 + [str(i) for i in range(40)], "at most 32"),
-    (["x" * 100], "too long"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ({"NA": 1}, "list of texts"),
+        (["NA", 3], "list of texts"),
+        (["x"] * 2 + [str(i) for i in range(40)], "at most 32"),
+        (["x" * 100], "too long"),
+    ],
+)
 def test_bad_markers_are_refused_with_a_reason(value, words):
     with pytest.raises(errors.OpenError) as raised:
         missing.checked(value)
@@ -169,10 +190,15 @@ def test_separators_and_day_first_dates_with_markers_get_their_types(engine):
     info, _ = load(engine, "money.csv", text)
     changes = catalog.run(refine.refine_types("money", info["columns"], missing.KNOWN), engine.execute)
     assert [(c["column"], c["type"], c["nulls"], c["markers"]) for c in changes] == [
-        ("amount", "DOUBLE", 0, ["NA", "-"]), ("day", "DATE", 0, ["-"])]
+        ("amount", "DOUBLE", 0, ["NA", "-"]),
+        ("day", "DATE", 0, ["-"]),
+    ]
     assert engine.execute("SELECT amount, day::VARCHAR, code FROM money")["rows"] == [
-        [1234.5, "2024-03-15", "00501"], [None, None, "NA"], [12000.0, "2024-04-01", "02134"],
-        [None, "2024-04-02", "x"]]
+        [1234.5, "2024-03-15", "00501"],
+        [None, None, "NA"],
+        [12000.0, "2024-04-01", "02134"],
+        [None, "2024-04-02", "x"],
+    ]
     message = refine.changes_message("money.csv", changes)
     assert "NA, - in 'amount', 'day' mark missing values." in message and "became NULL" not in message
     # with no markers, the text rules work as before: a marker is a value that does not fit
@@ -193,21 +219,24 @@ def late_file(value: str, column: str = "v", rows: int = 30000, at: int = 25500)
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("value, column, kind", [
-    ("NA", "v", "BIGINT"),  # a marker far below: still integers, one missing
-    ("NA", "w", "DOUBLE"),
-    ("n/a", "v", "BIGINT"),
-    ("12345678901234567890123", "v", "DOUBLE"),  # past BIGINT: widened to decimals
-    ("oops", "v", "VARCHAR"),  # text: widened to text, nothing lost
-    ("2.5 kg", "w", "VARCHAR"),
-])
+@pytest.mark.parametrize(
+    "value, column, kind",
+    [
+        ("NA", "v", "BIGINT"),  # a marker far below: still integers, one missing
+        ("NA", "w", "DOUBLE"),
+        ("n/a", "v", "BIGINT"),
+        ("12345678901234567890123", "v", "DOUBLE"),  # past BIGINT: widened to decimals
+        ("oops", "v", "VARCHAR"),  # text: widened to text, nothing lost
+        ("2.5 kg", "w", "VARCHAR"),
+    ],
+)
 def test_a_late_value_widens_its_column_and_keeps_every_row(engine, value, column, kind):
     info, path = load(engine, "late.csv", late_file(value, column))
     assert info["rows"] == 30000 and "rejected" not in info
     assert column_types(info)[column] == kind
     other = {"v": "BIGINT", "w": "DOUBLE"}
     assert all(column_types(info)[c] == t for c, t in other.items() if c != column)
-    kept = engine.execute(f'SELECT {sql.quote_ident(column)} FROM late WHERE id = 25500')["rows"][0][0]
+    kept = engine.execute(f"SELECT {sql.quote_ident(column)} FROM late WHERE id = 25500")["rows"][0][0]
     frame = pd.read_csv(path)
     assert len(frame) == 30000
     if kind == "VARCHAR":
@@ -222,11 +251,14 @@ def test_a_late_value_widens_its_column_and_keeps_every_row(engine, value, colum
 def test_a_late_value_is_explained(engine):
     info, _ = load(engine, "late.csv", late_file("oops"))
     message = missing.changes_message("late.csv", info["settled"])
-    assert message == ("'v' holds values far into the file that are not integers (first on line 25,502), "
-                       "so it was read as text; no row was left out.")
+    assert message == (
+        "'v' holds values far into the file that are not integers (first on line 25,502), "
+        "so it was read as text; no row was left out."
+    )
     info, _ = load(engine, "late2.csv", late_file("NA"))
     assert missing.changes_message("late2.csv", info["settled"]).startswith(
-        "In 'late2.csv', NA marks missing values (1): read 'v' as integers.")
+        "In 'late2.csv', NA marks missing values (1): read 'v' as integers."
+    )
     assert info["missing"] == ["NA"]
 
 
@@ -262,15 +294,19 @@ print(json.dumps(out))
 
 def test_micropython_reads_the_same_way(engine, tmp_path):
     """Replay native DuckDB's answers through catalog and missing under MicroPython (WebAssembly, in node)."""
-    from micropython_replay import MICROPYTHON, replay
     import shutil
+
+    from micropython_replay import MICROPYTHON, replay
+
     if not shutil.which("node") or not MICROPYTHON.exists():
         pytest.skip("needs node and MicroPython's npm package")
     from test_profile import browser_shaped
 
-    texts = {"world.csv": "iso2,pop,ok\nNA,2.5,TRUE\nDE,NA,-\nFR,NaN,FALSE\n",
-             "r.csv": '"","species"\n"1","setosa"\n"2","setosa"\n',
-             "late.csv": late_file("NA", "w", rows=21000, at=20900).replace("20900,41800,", "20900,x,")}
+    texts = {
+        "world.csv": "iso2,pop,ok\nNA,2.5,TRUE\nDE,NA,-\nFR,NaN,FALSE\n",
+        "r.csv": '"","species"\n"1","setosa"\n"2","setosa"\n',
+        "late.csv": late_file("NA", "w", rows=21000, at=20900).replace("20900,41800,", "20900,x,"),
+    }
     cases, expected = [], []
     for name, text in texts.items():
         answers = {}
@@ -278,7 +314,7 @@ def test_micropython_reads_the_same_way(engine, tmp_path):
         def recording(statement, params):
             result = engine.execute(statement, params)
             result = {"columns": result["columns"], "rows": browser_shaped(result["rows"])}
-            answers.setdefault(json.dumps([statement, params]), []).append(result)
+            answers.setdefault(json.dumps([statement, params]), []).append(result)  # noqa: B023 (called within the same iteration)
             return result
 
         path = engine.register_bytes(name, text.encode())

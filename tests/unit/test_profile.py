@@ -9,10 +9,10 @@ import statistics
 from pathlib import Path
 
 import pytest
+from micropython_replay import needs_micropython, replay
 
 from app.core import catalog, errors, profile, sql
 from app.engine.native import NativeEngine
-from micropython_replay import needs_micropython, replay
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "node_modules" / "vega-datasets" / "data"
@@ -56,12 +56,25 @@ def assert_contiguous(histogram):
 
 # --- real files -------------------------------------------------------------------
 
-@pytest.mark.parametrize("table, name", [
-    ("weather", "precipitation"), ("weather", "temp_max"), ("weather", "temp_min"), ("weather", "wind"),
-    ("cars", "Miles_per_Gallon"), ("cars", "Horsepower"), ("cars", "Cylinders"), ("cars", "Acceleration"),
-    ("movies", "US Gross"), ("movies", "IMDB Rating"), ("movies", "Rotten Tomatoes Rating"),
-    ("flights", "delay"), ("flights", "distance"),
-])
+
+@pytest.mark.parametrize(
+    "table, name",
+    [
+        ("weather", "precipitation"),
+        ("weather", "temp_max"),
+        ("weather", "temp_min"),
+        ("weather", "wind"),
+        ("cars", "Miles_per_Gallon"),
+        ("cars", "Horsepower"),
+        ("cars", "Cylinders"),
+        ("cars", "Acceleration"),
+        ("movies", "US Gross"),
+        ("movies", "IMDB Rating"),
+        ("movies", "Rotten Tomatoes Rating"),
+        ("flights", "delay"),
+        ("flights", "distance"),
+    ],
+)
 def test_numbers_agree_with_python_statistics(engine, table, name):
     p = profile_of(engine, table, name)
     everything = values_of(engine, table, name)
@@ -94,9 +107,13 @@ def test_small_integer_range_gets_one_bin_per_value(engine):
     assert [b["count"] for b in histogram] == [4, 207, 3, 84, 0, 108]
 
 
-@pytest.mark.parametrize("table, name, step", [
-    ("weather", "date", "2012-01 – 2012-02"), ("cars", "Year", "1970"),
-])
+@pytest.mark.parametrize(
+    "table, name, step",
+    [
+        ("weather", "date", "2012-01 – 2012-02"),
+        ("cars", "Year", "1970"),
+    ],
+)
 def test_dates_get_calendar_bins(engine, table, name, step):
     p = profile_of(engine, table, name)
     days = [d for d in values_of(engine, table, name) if d is not None]
@@ -108,10 +125,18 @@ def test_dates_get_calendar_bins(engine, table, name, step):
     assert [b["count"] for b in histogram] == in_bins(histogram, [d.isoformat() for d in days])
 
 
-@pytest.mark.parametrize("table, name", [
-    ("weather", "weather"), ("movies", "MPAA Rating"), ("movies", "Director"), ("movies", "Major Genre"),
-    ("cars", "Origin"), ("cars", "Name"), ("flights", "origin"),
-])
+@pytest.mark.parametrize(
+    "table, name",
+    [
+        ("weather", "weather"),
+        ("movies", "MPAA Rating"),
+        ("movies", "Director"),
+        ("movies", "Major Genre"),
+        ("cars", "Origin"),
+        ("cars", "Name"),
+        ("flights", "origin"),
+    ],
+)
 def test_top_values_agree_with_a_counter(engine, table, name):
     p = profile_of(engine, table, name, top=8)
     everything = values_of(engine, table, name)
@@ -128,13 +153,27 @@ def test_top_values_agree_with_a_counter(engine, table, name):
 # --- every kind, and the awkward cases ------------------------------------------------
 
 KINDS = {
-    "i": ("INTEGER", "integer"), "h": ("HUGEINT", "integer"), "d": ("DECIMAL(12,3)", "decimal"),
-    "f": ("DOUBLE", "decimal"), "r": ("REAL", "decimal"), "b": ("BOOLEAN", "boolean"), "dt": ("DATE", "date"),
-    "ts": ("TIMESTAMP", "timestamp"), "tz": ("TIMESTAMPTZ", "timestamp"), "tm": ("TIME", "time"),
-    "iv": ("INTERVAL", "interval"), "s": ("VARCHAR", "text"), "u": ("UUID", "text"),
-    "e": ("ENUM('lo', 'hi')", "text"), "j": ("JSON", "text"), "bl": ("BLOB", "binary"), "l": ("INTEGER[]", "list"),
-    "st": ("STRUCT(a INTEGER, b VARCHAR)", "struct"), "m": ("MAP(VARCHAR, INTEGER)", "struct"),
-    "un": ("UNION(n INTEGER, t VARCHAR)", "struct"), "vi": ("VARINT", "other"),
+    "i": ("INTEGER", "integer"),
+    "h": ("HUGEINT", "integer"),
+    "d": ("DECIMAL(12,3)", "decimal"),
+    "f": ("DOUBLE", "decimal"),
+    "r": ("REAL", "decimal"),
+    "b": ("BOOLEAN", "boolean"),
+    "dt": ("DATE", "date"),
+    "ts": ("TIMESTAMP", "timestamp"),
+    "tz": ("TIMESTAMPTZ", "timestamp"),
+    "tm": ("TIME", "time"),
+    "iv": ("INTERVAL", "interval"),
+    "s": ("VARCHAR", "text"),
+    "u": ("UUID", "text"),
+    "e": ("ENUM('lo', 'hi')", "text"),
+    "j": ("JSON", "text"),
+    "bl": ("BLOB", "binary"),
+    "l": ("INTEGER[]", "list"),
+    "st": ("STRUCT(a INTEGER, b VARCHAR)", "struct"),
+    "m": ("MAP(VARCHAR, INTEGER)", "struct"),
+    "un": ("UNION(n INTEGER, t VARCHAR)", "struct"),
+    "vi": ("VARINT", "other"),
 }
 ROWS = """(1, 1, 1.5, 1.5, 1.5, true, DATE '2020-01-01', TIMESTAMP '2020-01-01 10:00',
   TIMESTAMPTZ '2020-01-01 10:00:00+00',
@@ -168,19 +207,22 @@ def test_every_kind_gets_a_complete_profile(kinds, name):
     assert p["distinct"] == 2
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("i", {"min": 1, "max": 2, "median": 2.0, "histogram": [1, 2]}),
-    ("d", {"min": 1.5, "max": 2.5, "mean": pytest.approx(13 / 6)}),
-    ("b", {"top": [{"value": False, "count": 1}, {"value": True, "count": 1}, {"value": None, "count": 1}]}),
-    ("dt", {"min": "2020-01-01", "max": "2020-03-01"}),
-    ("ts", {"min": "2020-01-01 10:00:00", "max": "2020-01-02 10:00:00"}),
-    ("tm", {"min": "10:00:00", "max": "11:00:00"}),
-    ("iv", {"min": "1 day", "max": "2 days"}),
-    ("s", {"length": {"min": 1, "mean": 1.5, "max": 2}, "empty": 0, "other": 0}),
-    ("e", {"top": [{"value": "hi", "count": 1}, {"value": "lo", "count": 1}, {"value": None, "count": 1}]}),
-    ("bl", {"length": {"min": 2, "mean": 2.5, "max": 3}}),
-    ("l", {"length": {"min": 1, "mean": 1.5, "max": 2}}),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("i", {"min": 1, "max": 2, "median": 2.0, "histogram": [1, 2]}),
+        ("d", {"min": 1.5, "max": 2.5, "mean": pytest.approx(13 / 6)}),
+        ("b", {"top": [{"value": False, "count": 1}, {"value": True, "count": 1}, {"value": None, "count": 1}]}),
+        ("dt", {"min": "2020-01-01", "max": "2020-03-01"}),
+        ("ts", {"min": "2020-01-01 10:00:00", "max": "2020-01-02 10:00:00"}),
+        ("tm", {"min": "10:00:00", "max": "11:00:00"}),
+        ("iv", {"min": "1 day", "max": "2 days"}),
+        ("s", {"length": {"min": 1, "mean": 1.5, "max": 2}, "empty": 0, "other": 0}),
+        ("e", {"top": [{"value": "hi", "count": 1}, {"value": "lo", "count": 1}, {"value": None, "count": 1}]}),
+        ("bl", {"length": {"min": 2, "mean": 2.5, "max": 3}}),
+        ("l", {"length": {"min": 1, "mean": 1.5, "max": 2}}),
+    ],
+)
 def test_kind_details(kinds, name, expected):
     p = profile_of(kinds, "kinds", name)
     for key, value in expected.items():
@@ -203,12 +245,16 @@ def test_empty_tables_and_all_null_columns(kinds, name, table, rows):
     assert profile.spark_bars(p) == ([{"label": "NULL", "count": 3, "fraction": 1.0}] if rows and "top" in p else [])
 
 
-@pytest.mark.parametrize("type_name, value, lo", [
-    ("INTEGER", "7", 7), ("DOUBLE", "2.5", 2.5), ("HUGEINT", "-170141183460469231731687303715884105727",
-                                                   -170141183460469231731687303715884105727),
-    ("DATE", "DATE '2001-02-03'", "2001-02-03"),
-    ("TIMESTAMP", "TIMESTAMP '2001-02-03 04:05:06'", "2001-02-03 04:05:06"),
-])
+@pytest.mark.parametrize(
+    "type_name, value, lo",
+    [
+        ("INTEGER", "7", 7),
+        ("DOUBLE", "2.5", 2.5),
+        ("HUGEINT", "-170141183460469231731687303715884105727", -170141183460469231731687303715884105727),
+        ("DATE", "DATE '2001-02-03'", "2001-02-03"),
+        ("TIMESTAMP", "TIMESTAMP '2001-02-03 04:05:06'", "2001-02-03 04:05:06"),
+    ],
+)
 def test_one_value_gives_one_bin(engine, type_name, value, lo):
     engine.execute("CREATE OR REPLACE TABLE one AS SELECT " + value + "::" + type_name + " AS x FROM range(5)")
     p = profile_of(engine, "one", "x")
@@ -226,11 +272,14 @@ def test_negative_numbers(engine):
     assert [b["count"] for b in p["histogram"]] == in_bins(p["histogram"], values)
 
 
-@pytest.mark.parametrize("type_name, values", [
-    ("BIGINT", [-9223372036854775808, 9223372036854775807, 0, 1]),
-    ("UBIGINT", [18446744073709551615, 0, 1]),
-    ("HUGEINT", [-170141183460469231731687303715884105728, 170141183460469231731687303715884105727, 5]),
-])
+@pytest.mark.parametrize(
+    "type_name, values",
+    [
+        ("BIGINT", [-9223372036854775808, 9223372036854775807, 0, 1]),
+        ("UBIGINT", [18446744073709551615, 0, 1]),
+        ("HUGEINT", [-170141183460469231731687303715884105728, 170141183460469231731687303715884105727, 5]),
+    ],
+)
 def test_huge_integers_stay_exact(engine, type_name, values):
     engine.execute("CREATE OR REPLACE TABLE big (x " + type_name + ")")
     for value in values:
@@ -244,8 +293,9 @@ def test_huge_integers_stay_exact(engine, type_name, values):
 
 
 def test_nan_and_infinity_are_counted_apart(engine):
-    engine.execute("CREATE OR REPLACE TABLE odd AS "
-                   "SELECT unnest(['1.5', '-2', 'nan', 'inf', '-inf', 'inf', NULL])::DOUBLE AS x")
+    engine.execute(
+        "CREATE OR REPLACE TABLE odd AS SELECT unnest(['1.5', '-2', 'nan', 'inf', '-inf', 'inf', NULL])::DOUBLE AS x"
+    )
     p = profile_of(engine, "odd", "x")
     assert (p["count"], p["nulls"], p["nan"], p["infinite"]) == (7, 1, 1, 3)
     assert (p["min"], p["max"], p["mean"], p["median"]) == (-2.0, 1.5, -0.25, -0.25)
@@ -270,8 +320,10 @@ def test_infinite_dates(engine):
 @pytest.mark.parametrize("name", ['odd "quoted" name', "with space", '"; DROP TABLE x; --', "v", "loupe_values"])
 def test_hostile_column_names(engine, name):
     engine.execute("CREATE OR REPLACE TABLE x AS SELECT 1 AS keep")
-    engine.execute("CREATE OR REPLACE TABLE hostile AS SELECT range AS " + sql.quote_ident(name) + ", "
-                   "(range % 3)::VARCHAR AS " + sql.quote_ident(name + "t") + " FROM range(10)")
+    engine.execute(
+        "CREATE OR REPLACE TABLE hostile AS SELECT range AS " + sql.quote_ident(name) + ", "
+        "(range % 3)::VARCHAR AS " + sql.quote_ident(name + "t") + " FROM range(10)"
+    )
     assert profile_of(engine, "hostile", name)["max"] == 9
     assert profile_of(engine, "hostile", name + "t")["distinct"] == 3
     assert engine.execute("SELECT keep FROM x")["rows"] == [[1]]
@@ -285,14 +337,15 @@ def test_filtered_source_parameters_come_first(engine):
         seen.append(params)
         return engine.execute(statement, params)
 
-    rows = engine.execute('SELECT delay, destination FROM flights WHERE delay > 10 AND origin = ?', ["LAX"])["rows"]
+    rows = engine.execute("SELECT delay, destination FROM flights WHERE delay > 10 AND origin = ?", ["LAX"])["rows"]
     delays = profile_of(engine, "flights", "delay", source=source, execute=execute)
     assert delays["count"] == len(rows) and delays["min"] == min(r[0] for r in rows)
     assert sum(b["count"] for b in delays["histogram"]) == len(rows)
     destinations = profile_of(engine, "flights", "destination", source=source, execute=execute, top=3)
     counted = collections.Counter(r[1] for r in rows)
     assert [(t["value"], t["count"]) for t in destinations["top"]] == sorted(
-        counted.items(), key=lambda item: (-item[1], item[0]))[:3]
+        counted.items(), key=lambda item: (-item[1], item[0])
+    )[:3]
     assert all(params[:2] == [10, "LAX"] for params in seen) and any(len(params) > 2 for params in seen)
 
 
@@ -305,8 +358,9 @@ def test_a_table_with_a_where_clause_is_a_source(engine):
 
 
 def test_text_ties_are_ordered_by_value(engine):
-    engine.execute("CREATE OR REPLACE TABLE ties AS "
-                   "SELECT unnest(['b', 'a', 'c', 'b', 'a', 'c', 'd', NULL, NULL, 'É', '']) AS x")
+    engine.execute(
+        "CREATE OR REPLACE TABLE ties AS SELECT unnest(['b', 'a', 'c', 'b', 'a', 'c', 'd', NULL, NULL, 'É', '']) AS x"
+    )
     p = profile_of(engine, "ties", "x", top=4)
     assert [(t["value"], t["count"]) for t in p["top"]] == [("a", 2), ("b", 2), ("c", 2), (None, 2)]
     assert (p["other"], p["empty"], p["distinct"]) == (3, 1, 6)
@@ -314,27 +368,40 @@ def test_text_ties_are_ordered_by_value(engine):
 
 def test_many_distinct_values_use_candidates(engine, monkeypatch):
     monkeypatch.setattr(profile, "MANY_DISTINCT", 5)
-    engine.execute("CREATE OR REPLACE TABLE many AS "
-                   "SELECT unnest(['x', 'x', 'x', 'y', 'y', 'a', 'b', 'c', 'd', 'e', 'f', NULL]) AS s")
+    engine.execute(
+        "CREATE OR REPLACE TABLE many AS "
+        "SELECT unnest(['x', 'x', 'x', 'y', 'y', 'a', 'b', 'c', 'd', 'e', 'f', NULL]) AS s"
+    )
     p = profile_of(engine, "many", "s", top=3)
     assert p["top_approx"] and p["distinct_approx"]
     assert [(t["value"], t["count"]) for t in p["top"]] == [("x", 3), ("y", 2), (None, 1)]
     assert p["other"] == 12 - 6
 
 
-@pytest.mark.parametrize("start, step, n, label, width", [
-    ("2020-03-04 05:06:07", "1 second", 40, "2020-03-04 05:06:06", 2),
-    ("2020-03-04 05:06:07", "1 minute", 100, "2020-03-04 05:05", 300),
-    ("2020-03-04 05:06:07", "1 hour", 100, "2020-03-04 00:00", 6 * 3600),
-    ("2020-03-04 05:06:07", "1 day", 100, "2020-03-02", 7 * 86400),  # weeks start on Mondays
-    ("2020-03-04 05:06:07", "1 day", 300, "2020-02-24", 14 * 86400),
-    ("2020-03-04 05:06:07", "1 day", 600, "2020-03", None),  # calendar months
-    ("2020-03-04 05:06:07", "1 day", 2000, "2020-01 – 2020-03", None),  # quarters
-    ("1969-03-04 05:06:07", "1 month", 1000, "1965 – 1969", None),  # 5 years, before 1970
-])
+@pytest.mark.parametrize(
+    "start, step, n, label, width",
+    [
+        ("2020-03-04 05:06:07", "1 second", 40, "2020-03-04 05:06:06", 2),
+        ("2020-03-04 05:06:07", "1 minute", 100, "2020-03-04 05:05", 300),
+        ("2020-03-04 05:06:07", "1 hour", 100, "2020-03-04 00:00", 6 * 3600),
+        ("2020-03-04 05:06:07", "1 day", 100, "2020-03-02", 7 * 86400),  # weeks start on Mondays
+        ("2020-03-04 05:06:07", "1 day", 300, "2020-02-24", 14 * 86400),
+        ("2020-03-04 05:06:07", "1 day", 600, "2020-03", None),  # calendar months
+        ("2020-03-04 05:06:07", "1 day", 2000, "2020-01 – 2020-03", None),  # quarters
+        ("1969-03-04 05:06:07", "1 month", 1000, "1965 – 1969", None),  # 5 years, before 1970
+    ],
+)
 def test_time_bins_fit_the_span(engine, start, step, n, label, width):
-    engine.execute("CREATE OR REPLACE TABLE times AS SELECT TIMESTAMP '" + start + "' + i * INTERVAL " + step.split()[0]
-                   + " " + step.split()[1] + " AS t FROM range(?) AS r(i)", [n])
+    engine.execute(
+        "CREATE OR REPLACE TABLE times AS SELECT TIMESTAMP '"
+        + start
+        + "' + i * INTERVAL "
+        + step.split()[0]
+        + " "
+        + step.split()[1]
+        + " AS t FROM range(?) AS r(i)",
+        [n],
+    )
     p = profile_of(engine, "times", "t")
     histogram = p["histogram"]
     assert histogram[0]["label"] == label and 4 <= len(histogram) <= 26
@@ -348,12 +415,13 @@ def test_time_bins_fit_the_span(engine, start, step, n, label, width):
 
 # --- engine independence, failures ------------------------------------------------------
 
+
 def browser_shaped(value):
     """A value as the browser's Arrow-to-JSON glue hands it over (assets/js/arrow-json.mjs)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
-        return value if abs(value) <= 2 ** 53 - 1 else str(value)
+        return value if abs(value) <= 2**53 - 1 else str(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[str(value)]
     if isinstance(value, decimal.Decimal):
@@ -363,14 +431,22 @@ def browser_shaped(value):
     return str(value)
 
 
-@pytest.mark.parametrize("table, name", [
-    ("kinds", "h"), ("kinds", "f"), ("odd", "x"), ("big", "x"), ("movies", "Director"),
-])
+@pytest.mark.parametrize(
+    "table, name",
+    [
+        ("kinds", "h"),
+        ("kinds", "f"),
+        ("odd", "x"),
+        ("big", "x"),
+        ("movies", "Director"),
+    ],
+)
 def test_browser_shaped_values_give_the_same_profile(kinds, table, name):
     if table in ("odd", "big"):
         kinds.execute("CREATE OR REPLACE TABLE odd AS SELECT unnest(['1.5', 'nan', 'inf'])::DOUBLE AS x")
-        kinds.execute("CREATE OR REPLACE TABLE big AS "
-                      "SELECT unnest([-170141183460469231731687303715884105727, 12])::HUGEINT AS x")
+        kinds.execute(
+            "CREATE OR REPLACE TABLE big AS SELECT unnest([-170141183460469231731687303715884105727, 12])::HUGEINT AS x"
+        )
 
     def browser(statement, params):
         result = kinds.execute(statement, params)
@@ -401,11 +477,14 @@ def test_cancelling_stops_the_profile(engine):
 
 def test_a_source_that_cannot_be_read_raises(engine):
     with pytest.raises(errors.QueryError):
-        catalog.run(profile.column_profile(('"missing"', []), {"name": "x", "type": "INTEGER", "kind": "integer"}),
-                    engine.execute)
+        catalog.run(
+            profile.column_profile(('"missing"', []), {"name": "x", "type": "INTEGER", "kind": "integer"}),
+            engine.execute,
+        )
 
 
 # --- pure helpers ----------------------------------------------------------------------------
+
 
 def test_spark_bars_and_summary_lines(engine):
     weather = profile_of(engine, "weather", "weather")
@@ -416,24 +495,47 @@ def test_spark_bars_and_summary_lines(engine):
     assert lines["Rows"] == "3,201" and lines["Missing (NULL)"] == "213 (6.7%)" and lines["Distinct"] == "77"
     assert lines["Median"] == "6.4" and lines["Maximum"] == "9.2"
     assert len(profile.spark_bars(profile_of(engine, "movies", "Director"))) == profile.SPARK_VALUES
-    approximate = {"kind": "struct", "type": "STRUCT(a INT)", "count": 3_000_000, "nulls": 0, "distinct": 2_586_114,
-                   "distinct_approx": True}
+    approximate = {
+        "kind": "struct",
+        "type": "STRUCT(a INT)",
+        "count": 3_000_000,
+        "nulls": 0,
+        "distinct": 2_586_114,
+        "distinct_approx": True,
+    }
     assert dict(profile.summary_lines(approximate))["Distinct"] == "≈ 2,600,000"
     assert profile.spark_bars(approximate) == []
 
 
-@pytest.mark.parametrize("value, text", [
-    (None, "–"), (0, "0"), (-1234567, "-1,234,567"), (10 ** 30, "1,000,000,000,000,000,000,000,000,000,000"),
-    (0.5, "0.5"), (3.0294318959616757, "3.02943"), (1234.5678, "1,234.57"), (-1234.5, "-1,234.5"),
-    (999999.5, "1,000,000"), (44002085.16, "44,002,085"), (1.5e20, "1.5e+20"), (0.000012345, "1.234e-05"),
-    (float("nan"), "NaN"), (float("inf"), "∞"), (True, "true"), ("2020-01-01", "2020-01-01"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (None, "–"),
+        (0, "0"),
+        (-1234567, "-1,234,567"),
+        (10**30, "1,000,000,000,000,000,000,000,000,000,000"),
+        (0.5, "0.5"),
+        (3.0294318959616757, "3.02943"),
+        (1234.5678, "1,234.57"),
+        (-1234.5, "-1,234.5"),
+        (999999.5, "1,000,000"),
+        (44002085.16, "44,002,085"),
+        (1.5e20, "1.5e+20"),
+        (0.000012345, "1.234e-05"),
+        (float("nan"), "NaN"),
+        (float("inf"), "∞"),
+        (True, "true"),
+        ("2020-01-01", "2020-01-01"),
+    ],
+)
 def test_number_text(value, text):
     assert profile.number_text(value) == text
 
 
-@pytest.mark.parametrize("raw, step", [(0.0042, (5, -3)), (1, (1, 0)), (1.01, (2, 0)), (4.17, (5, 0)),
-                                       (7, (1, 1)), (21647, (5, 4)), (1e300, (1, 300))])
+@pytest.mark.parametrize(
+    "raw, step",
+    [(0.0042, (5, -3)), (1, (1, 0)), (1.01, (2, 0)), (4.17, (5, 0)), (7, (1, 1)), (21647, (5, 4)), (1e300, (1, 300))],
+)
 def test_nice_steps(raw, step):
     assert profile._nice_step(raw) == step
 
@@ -458,12 +560,18 @@ for case in json.load(open("/cases.json")):
     out.append([found, profile.spark_bars(found), profile.summary_lines(found)])
 print(json.dumps(out))
 """
+
+
 @needs_micropython
 def test_micropython_gives_the_same_profiles(kinds, tmp_path):
     """Replay each query's browser-shaped answer to the module under MicroPython (WebAssembly, in node)."""
     kinds.execute("CREATE OR REPLACE TABLE odd AS SELECT unnest(['1.5', '-2', 'nan', 'inf', NULL])::DOUBLE AS x")
-    columns = [("weather", c) for c in ("date", "wind", "weather")] + [("movies", "US Gross"), ("cars", "Year"),
-               ("odd", "x")] + [("kinds", c) for c in KINDS] + [("kinds_empty", c) for c in ("f", "dt", "s", "b")]
+    columns = (
+        [("weather", c) for c in ("date", "wind", "weather")]
+        + [("movies", "US Gross"), ("cars", "Year"), ("odd", "x")]
+        + [("kinds", c) for c in KINDS]
+        + [("kinds_empty", c) for c in ("f", "dt", "s", "b")]
+    )
     cases, expected = [], []
     for table, name in columns:
         answers = {}
@@ -471,7 +579,7 @@ def test_micropython_gives_the_same_profiles(kinds, tmp_path):
         def recording(statement, params):
             result = kinds.execute(statement, params)
             result = json.loads(json.dumps({"columns": result["columns"], "rows": browser_shaped(result["rows"])}))
-            answers[json.dumps([statement, params])] = result
+            answers[json.dumps([statement, params])] = result  # noqa: B023 (called within the same iteration)
             return result
 
         found = profile_of(kinds, table, name, execute=recording)

@@ -40,21 +40,30 @@ def rows(engine, built):
     return engine.execute(*built)["rows"]
 
 
-@pytest.mark.parametrize("op, value, expected", [
-    ("in", ["sun", "fog"], "weather IN ('sun', 'fog')"),
-    ("in", ["rain", None], "weather IN ('rain') OR weather IS NULL"),
-    ("not_in", ["sun"], "weather IS DISTINCT FROM 'sun'"),
-    ("range", [10, 20], "temp_max BETWEEN 10 AND 20"),
-    ("range", [None, 0], "temp_max <= 0"),
-    ("range", ["2013-01-01", "2013-01-31"], "date BETWEEN DATE '2013-01-01' AND DATE '2013-01-31'"),
-    ("contains", "RaI", "lower(weather) LIKE '%rai%'"),
-    ("regex", "^s(u|n)", "regexp_matches(weather, '^s(u|n)')"),
-    ("null", None, "weather IS NULL"),
-    ("notnull", None, "weather IS NOT NULL"),
-])
+@pytest.mark.parametrize(
+    "op, value, expected",
+    [
+        ("in", ["sun", "fog"], "weather IN ('sun', 'fog')"),
+        ("in", ["rain", None], "weather IN ('rain') OR weather IS NULL"),
+        ("not_in", ["sun"], "weather IS DISTINCT FROM 'sun'"),
+        ("range", [10, 20], "temp_max BETWEEN 10 AND 20"),
+        ("range", [None, 0], "temp_max <= 0"),
+        ("range", ["2013-01-01", "2013-01-31"], "date BETWEEN DATE '2013-01-01' AND DATE '2013-01-31'"),
+        ("contains", "RaI", "lower(weather) LIKE '%rai%'"),
+        ("regex", "^s(u|n)", "regexp_matches(weather, '^s(u|n)')"),
+        ("null", None, "weather IS NULL"),
+        ("notnull", None, "weather IS NOT NULL"),
+    ],
+)
 def test_each_filter_keeps_the_rows_plain_sql_keeps(engine, op, value, expected):
-    column = {"in": "weather", "not_in": "weather", "contains": "weather", "regex": "weather", "null": "weather",
-              "notnull": "weather"}.get(op, "date" if value and isinstance(value[0], str) else "temp_max")
+    column = {
+        "in": "weather",
+        "not_in": "weather",
+        "contains": "weather",
+        "regex": "weather",
+        "null": "weather",
+        "notnull": "weather",
+    }.get(op, "date" if value and isinstance(value[0], str) else "temp_max")
     columns = columns_of(engine, "weather")
     state = state_of("weather", (view.with_filter, (column, op, value)))
     got = rows(engine, query.page("weather", state, columns, 0, 5000))
@@ -69,39 +78,54 @@ def test_filters_combine_with_search_and_values_never_enter_the_sql(engine):
     state = state_of("odd", (view.with_filter, ('te"xt', "contains", '"; DROP')), (view.with_search, ("drop",)))
     text, params = query.page("odd", state, columns, 0, 10)
     assert "DROP" not in text and "drop" not in text
-    assert rows(engine, (text, params)) == [[3, 'b"; DROP TABLE odd; --', 2.5, engine.execute(
-        "SELECT DATE '2024-03-04'")["rows"][0][0]]]
+    assert rows(engine, (text, params)) == [
+        [3, 'b"; DROP TABLE odd; --', 2.5, engine.execute("SELECT DATE '2024-03-04'")["rows"][0][0]]
+    ]
 
 
-@pytest.mark.parametrize("text, searched", [
-    ("sun", ["weather"]),                     # words: text columns only
-    ("2012-01", ["date", "weather"]),         # a date fragment: dates too
-    ("12.8", ["date", "precipitation", "temp_max", "temp_min", "wind", "weather"]),  # numbers equal to it
-    ("nan", ["weather"]),
-])
+@pytest.mark.parametrize(
+    "text, searched",
+    [
+        ("sun", ["weather"]),  # words: text columns only
+        ("2012-01", ["date", "weather"]),  # a date fragment: dates too
+        ("12.8", ["date", "precipitation", "temp_max", "temp_min", "wind", "weather"]),  # numbers equal to it
+        ("nan", ["weather"]),
+    ],
+)
 def test_search_looks_where_the_text_can_be(engine, text, searched):
     columns = columns_of(engine, "weather")
     clause, params = filters.search_clause(columns, text)
     assert [c["name"] for c in columns if '"' + c["name"] + '"' in clause] == searched
     state = state_of("weather", (view.with_search, (text,)))
-    want = engine.execute("SELECT count(*) FROM weather WHERE " + {
-        "sun": "weather ILIKE '%sun%'", "2012-01": "strftime(date, '%Y-%m-%d') LIKE '%2012-01%'",
-        "12.8": "12.8 IN (precipitation, temp_max, temp_min, wind)", "nan": "weather ILIKE '%nan%'"}[text])
+    want = engine.execute(
+        "SELECT count(*) FROM weather WHERE "
+        + {
+            "sun": "weather ILIKE '%sun%'",
+            "2012-01": "strftime(date, '%Y-%m-%d') LIKE '%2012-01%'",
+            "12.8": "12.8 IN (precipitation, temp_max, temp_min, wind)",
+            "nan": "weather ILIKE '%nan%'",
+        }[text]
+    )
     assert rows(engine, query.count("weather", state, columns)) == want["rows"]
 
 
 @pytest.mark.parametrize("text, n", [("50%", 1), ("a_b", 1), ("a\\b", 1), ("%", 1), ("_", 1)])
 def test_search_wildcards_are_literal(engine, text, n):
-    engine.execute("CREATE OR REPLACE TABLE wild AS SELECT * FROM (VALUES ('50%'), ('5000'), ('a_b'), ('axb'), ('a\\b')) t(s)")
+    engine.execute(
+        "CREATE OR REPLACE TABLE wild AS SELECT * FROM (VALUES ('50%'), ('5000'), ('a_b'), ('axb'), ('a\\b')) t(s)"
+    )
     columns = columns_of(engine, "wild")
     assert rows(engine, query.count("wild", state_of("wild", (view.with_search, (text,))), columns)) == [[n]]
 
 
-@pytest.mark.parametrize("sort", [
-    [["date", "desc"]],  # no ties: every page is exactly the direct query's
-    [["weather", "asc"], ["wind", "desc"]],
-    [["precipitation", "asc"]],  # many ties
-])
+@pytest.mark.parametrize(
+    "sort",
+    [
+        [["date", "desc"]],  # no ties: every page is exactly the direct query's
+        [["weather", "asc"], ["wind", "desc"]],
+        [["precipitation", "asc"]],  # many ties
+    ],
+)
 @pytest.mark.parametrize("filtered", [False, True])
 def test_pages_read_from_the_stored_order_match_the_direct_query(engine, sort, filtered):
     columns = columns_of(engine, "weather")
@@ -137,7 +161,12 @@ def test_hidden_and_reordered_columns(engine):
     columns = columns_of(engine, "weather")
     state = state_of("weather", (view.with_order, (["weather", "date"],)), (view.with_hidden, ("wind",)))
     assert [c["name"] for c in query.visible(columns, state)] == [
-        "weather", "date", "precipitation", "temp_max", "temp_min"]
+        "weather",
+        "date",
+        "precipitation",
+        "temp_max",
+        "temp_min",
+    ]
     result = engine.execute(*query.page("weather", state, columns, 0, 1))
     assert [c["name"] for c in result["columns"]] == ["weather", "date", "precipitation", "temp_max", "temp_min"]
 
@@ -149,12 +178,25 @@ def test_group_by_with_every_aggregate_matches_python(engine):
     engine.execute(*query.materialize_group("group_1", "weather", state, columns))
     result = engine.execute(*query.page_stored("group_1", 0, 100))
     names = [c["name"] for c in result["columns"]]
-    assert names == [c["name"] for c in query.group_columns(columns, state)] == [
-        "weather", "count", "sum(temp_max)", "avg(temp_max)", "min(temp_max)", "max(temp_max)", "distinct(temp_max)"]
+    assert (
+        names
+        == [c["name"] for c in query.group_columns(columns, state)]
+        == [
+            "weather",
+            "count",
+            "sum(temp_max)",
+            "avg(temp_max)",
+            "min(temp_max)",
+            "max(temp_max)",
+            "distinct(temp_max)",
+        ]
+    )
     raw = engine.execute("SELECT weather, temp_max FROM weather")["rows"]
     for key, n, total, mean, low, high, distinct in result["rows"]:
         values = [t for w, t in raw if w == key]
-        assert n == len(values) and total == pytest.approx(sum(values)) and mean == pytest.approx(statistics.mean(values))
+        assert (
+            n == len(values) and total == pytest.approx(sum(values)) and mean == pytest.approx(statistics.mean(values))
+        )
         assert (low, high, distinct) == (min(values), max(values), len(set(values)))
     counts = [row[1] for row in result["rows"]]
     assert counts == sorted(counts, reverse=True)  # the biggest groups first
@@ -184,8 +226,9 @@ def test_group_by_a_null_key_drills_down_to_null_rows(engine):
 
 def test_facets_count_values_under_the_other_filters(engine):
     columns = columns_of(engine, "weather")
-    state = state_of("weather", (view.with_filter, ("weather", "in", ["sun"])),
-                     (view.with_filter, ("temp_max", "range", [25, None])))
+    state = state_of(
+        "weather", (view.with_filter, ("weather", "in", ["sun"])), (view.with_filter, ("temp_max", "range", [25, None]))
+    )
     facet = rows(engine, query.facet("weather", state, columns, "weather"))
     want = engine.execute("SELECT weather, count(*) FROM weather WHERE temp_max >= 25 GROUP BY 1 ORDER BY 2 DESC, 1")
     assert facet == want["rows"]
@@ -193,14 +236,17 @@ def test_facets_count_values_under_the_other_filters(engine):
     assert len(cut) == 8  # one more than asked for: there are more values
 
 
-@pytest.mark.parametrize("change, message", [
-    ((view.with_filter, ("nope", "in", [1])), "no column named 'nope'"),
-    ((view.with_sort, ("nope", "asc")), "no column named 'nope'"),
-    ((view.with_filter, ("weather", "sounds-like", "x")), "Unknown filter"),
-    ((view.with_filter, ("temp_max", "range", 5)), "range filter needs"),
-    ((view.with_group, (["weather"], [{"fn": "sum", "column": "weather"}])), "choose a number column"),
-    ((view.with_group, (["weather"], [{"fn": "median", "column": "wind"}])), "Unknown summary"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ((view.with_filter, ("nope", "in", [1])), "no column named 'nope'"),
+        ((view.with_sort, ("nope", "asc")), "no column named 'nope'"),
+        ((view.with_filter, ("weather", "sounds-like", "x")), "Unknown filter"),
+        ((view.with_filter, ("temp_max", "range", 5)), "range filter needs"),
+        ((view.with_group, (["weather"], [{"fn": "sum", "column": "weather"}])), "choose a number column"),
+        ((view.with_group, (["weather"], [{"fn": "median", "column": "wind"}])), "Unknown summary"),
+    ],
+)
 def test_states_naming_what_is_not_there_give_a_message(engine, change, message):
     columns = columns_of(engine, "weather")
     state = state_of("weather", change)

@@ -59,9 +59,14 @@ HANG_SECONDS = 30
 
 def reproducible(examples: int) -> settings:
     """Settings for one property: ``examples`` examples, the same on every run, none kept on disk."""
-    return settings(max_examples=examples * (10 if EXPLORE else 1), derandomize=not EXPLORE, database=None,
-                    deadline=DEADLINE, print_blob=EXPLORE,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples * (10 if EXPLORE else 1),
+        derandomize=not EXPLORE,
+        database=None,
+        deadline=DEADLINE,
+        print_blob=EXPLORE,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 # --- the browser's chain, in Python ---------------------------------------------
@@ -137,11 +142,14 @@ def _read_with_python(engine: NativeEngine, name: str, fmt: str, raw: bytes) -> 
         raise errors.OpenError("'" + name + "' has no tables with data in it.")
     loaded = []  # type: list
     for i, part in enumerate(read["tables"]):
-        table = naming.table_name_for("t" if len(read["tables"]) == 1 else "t_" + part["name"],
-                                      [info["table"] for info in loaded])
+        table = naming.table_name_for(
+            "t" if len(read["tables"]) == 1 else "t_" + part["name"], [info["table"] for info in loaded]
+        )
         path = engine.register_bytes("part" + str(i) + ".csv", part["csv"].encode())
-        info = catalog.run(catalog.load_csv(table, path, name + " › " + part["name"],
-                                            {"header": True, "delimiter": ","}), engine.execute)
+        info = catalog.run(
+            catalog.load_csv(table, path, name + " › " + part["name"], {"header": True, "delimiter": ","}),
+            engine.execute,
+        )
         loaded.append(_refined(engine, name, table, info))
     return loaded
 
@@ -200,15 +208,68 @@ class hang_fails:
 
 # --- property 1: any bytes are read or refused --------------------------------------
 
-NAMES = ["data.csv", "data.tsv", "data.txt", "data", "data.json", "data.jsonl", "data.csv.gz", "data.parquet",
-         "data.xlsx", "data.xls", "data.ods", "data.sqlite", "data.db"]
+NAMES = [
+    "data.csv",
+    "data.tsv",
+    "data.txt",
+    "data",
+    "data.json",
+    "data.jsonl",
+    "data.csv.gz",
+    "data.parquet",
+    "data.xlsx",
+    "data.xls",
+    "data.ods",
+    "data.sqlite",
+    "data.db",
+]
 # Pieces CSV sniffers trip over: delimiters, quotes, line ends, NULs, cut and invalid UTF-8,
 # byte-order marks, markers, Excel's sep= line, comment and JSON starts.
-CSV_PIECES = [b",", b";", b"\t", b"|", b'"', b"'", b"\n", b"\r\n", b"\r", b"\x00", b" ", b"a", b"x y", b"1",
-              b"-2.5", b"1,234.50", b"12%", b"NA", b"-", b"", b"#", b"sep=", b"2024-01-05", b"15.03.2024",
-              b"true", b"yes", b"{", b"[", b'{"a": 1}', b"\xff", b"\xc3", b"\xe2\x82", b"\xe9", b"\xc3\xa9",
-              b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x1f\x8b", b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0",
-              b"SQLite format 3\x00", "€ü😀".encode()]
+CSV_PIECES = [
+    b",",
+    b";",
+    b"\t",
+    b"|",
+    b'"',
+    b"'",
+    b"\n",
+    b"\r\n",
+    b"\r",
+    b"\x00",
+    b" ",
+    b"a",
+    b"x y",
+    b"1",
+    b"-2.5",
+    b"1,234.50",
+    b"12%",
+    b"NA",
+    b"-",
+    b"",
+    b"#",
+    b"sep=",
+    b"2024-01-05",
+    b"15.03.2024",
+    b"true",
+    b"yes",
+    b"{",
+    b"[",
+    b'{"a": 1}',
+    b"\xff",
+    b"\xc3",
+    b"\xe2\x82",
+    b"\xe9",
+    b"\xc3\xa9",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\x1f\x8b",
+    b"PAR1",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+    b"SQLite format 3\x00",
+    "€ü😀".encode(),
+]
 
 
 def _workbook() -> bytes:
@@ -247,15 +308,18 @@ def _damaged(draw, good: bytes) -> bytes:
 
 csv_like = st.lists(st.one_of(st.sampled_from(CSV_PIECES), st.binary(max_size=3)), max_size=60).map(b"".join)
 utf16_like = st.tuples(csv_like, st.sampled_from(["utf-16", "utf-16-le", "utf-16-be"]), st.booleans()).map(
-    lambda t: t[0].decode("latin-1").encode(t[1])[: None if t[2] else -1])
+    lambda t: t[0].decode("latin-1").encode(t[1])[: None if t[2] else -1]
+)
 # Past the first 8 kB, which formats.detect sees: a line repeated that far, then any piece.
 # Short lines: one of thousands of fields (commas, or words split by spaces) is known to
 # take minutes (test_a_wide_file_is_read_in_seconds).
-filler = st.lists(st.sampled_from([b"a", b"x y", b"1", b'"', b",", b";", b"\r", b"\xc3\xa9", b"\xff", b" "]),
-                  min_size=1, max_size=8).map(lambda pieces: b"".join(pieces) + b"\n")
+filler = st.lists(
+    st.sampled_from([b"a", b"x y", b"1", b'"', b",", b";", b"\r", b"\xc3\xa9", b"\xff", b" "]), min_size=1, max_size=8
+).map(lambda pieces: b"".join(pieces) + b"\n")
 long_like = st.tuples(filler, csv_like).map(lambda t: t[0] * (HEAD_BYTES // len(t[0]) + 1) + t[1])
-any_bytes = st.one_of(st.binary(max_size=300), csv_like, utf16_like, long_like, _damaged(_workbook()),
-                      _damaged(_database()))
+any_bytes = st.one_of(
+    st.binary(max_size=300), csv_like, utf16_like, long_like, _damaged(_workbook()), _damaged(_database())
+)
 
 
 @pytest.fixture(scope="module")
@@ -285,11 +349,14 @@ def known_bug(failure: Exception):
 
 
 KNOWN_BUGS = [
-    ("test_a_nul_in_a_header_is_refused",
-     lambda e: isinstance(e, ValueError) and "NUL" in str(e)),
-    ("test_a_short_line_does_not_stop_the_header_being_read",
-     lambda e: isinstance(e, errors.QueryError)
-     and (_raised_in(e, "_drop_trailing_column") or _raised_in(e, "_name_row_names"))),
+    ("test_a_nul_in_a_header_is_refused", lambda e: isinstance(e, ValueError) and "NUL" in str(e)),
+    (
+        "test_a_short_line_does_not_stop_the_header_being_read",
+        lambda e: (
+            isinstance(e, errors.QueryError)
+            and (_raised_in(e, "_drop_trailing_column") or _raised_in(e, "_name_row_names"))
+        ),
+    ),
 ]
 
 
@@ -322,8 +389,20 @@ def test_any_bytes_are_read_or_refused(engine, name, data, packed):
 
 
 # Words of DuckDB's own messages and of Loupe's SQL that no message for a person should hold.
-ENGINE_WORDS = ["Possible Solution", "Original Line", "LINE 1", "read_csv(", "sniff_csv", "sample_size",
-                "Binder Error", "Catalog Error", "Parser Error", "INTERNAL", "Traceback", "loupe_rejects"]
+ENGINE_WORDS = [
+    "Possible Solution",
+    "Original Line",
+    "LINE 1",
+    "read_csv(",
+    "sniff_csv",
+    "sample_size",
+    "Binder Error",
+    "Catalog Error",
+    "Parser Error",
+    "INTERNAL",
+    "Traceback",
+    "loupe_rejects",
+]
 
 
 def assert_readable(message: str) -> None:
@@ -352,8 +431,17 @@ MARKERS = missing.KNOWN + [""]
 # reads it itself, and the ones refine.DATE_FORMATS reads.
 DATE_STYLES = ["%Y-%m-%d", "%d.%m.%Y", "%d %b %Y", "%b %d, %Y"]
 # (true, false) as files spell them: DuckDB reads the first three, refine.TEXT_RULES the rest.
-BOOLEAN_STYLES = [("true", "false"), ("TRUE", "FALSE"), ("True", "False"), ("yes", "no"), ("Yes", "No"),
-                  ("Y", "N"), ("y", "n"), ("T", "F"), ("t", "f")]
+BOOLEAN_STYLES = [
+    ("true", "false"),
+    ("TRUE", "FALSE"),
+    ("True", "False"),
+    ("yes", "no"),
+    ("Yes", "No"),
+    ("Y", "N"),
+    ("y", "n"),
+    ("T", "F"),
+    ("t", "f"),
+]
 BOOLEAN_WORDS = {word.lower() for pair in BOOLEAN_STYLES for word in pair}
 QUOTING = [csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]
 
@@ -362,8 +450,9 @@ QUOTING = [csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]
 TEXT = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n\r")
 # Known bugs, test_a_line_split_wider_by_another_delimiter_keeps_the_rows: text holding
 # other delimiters can lose every row; a table of one column holds none (see _splits_wider).
-ONE_COLUMN_TEXT = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\r",
-                                blacklist_characters="".join(catalog.DELIMITERS))
+ONE_COLUMN_TEXT = st.characters(
+    blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\r", blacklist_characters="".join(catalog.DELIMITERS)
+)
 
 
 def reads_as_text(value: str) -> bool:
@@ -380,7 +469,7 @@ def reads_as_text(value: str) -> bool:
 def values_of(kind: str, style, text) -> st.SearchStrategy:
     """The values of a column of ``kind``, written in ``style`` (a date format or a (true, false) pair)."""
     if kind == "integer":
-        return st.integers(-2**63, 2**63 - 1)
+        return st.integers(-(2**63), 2**63 - 1)
     if kind == "decimal":
         return st.floats(allow_nan=False, allow_infinity=False)
     if kind == "text":
@@ -397,20 +486,23 @@ def columns(draw, rows: int, width: int, text) -> list:
     out = []
     for _ in range(width):
         kind = draw(st.sampled_from(KINDS))
-        style = draw(st.sampled_from(DATE_STYLES if kind == "date" else BOOLEAN_STYLES if kind == "boolean"
-                                     else [None]))
+        style = draw(
+            st.sampled_from(DATE_STYLES if kind == "date" else BOOLEAN_STYLES if kind == "boolean" else [None])
+        )
         # A file marks its missing values one or two ways, not in all of missing.KNOWN at once.
         markers = draw(st.lists(st.sampled_from(MARKERS), min_size=1, max_size=2, unique=True))
         if kind == "integer":
             # Known bug, test_integers_marked_with_nan_stay_integers: no "NaN" among integers.
             markers = [m for m in markers if m.lower() != "nan"] or [""]
-        cells = draw(st.lists(st.one_of(values_of(kind, style, text), st.sampled_from(markers)),
-                              min_size=rows, max_size=rows))
+        cells = draw(
+            st.lists(st.one_of(values_of(kind, style, text), st.sampled_from(markers)), min_size=rows, max_size=rows)
+        )
         if kind == "text" and rows:
             # A column holding a word is text to a person; without one it may be numbers
             # or dates to them too (see expected_cell), which the other kinds cover.
-            cells[draw(st.integers(0, rows - 1))] = draw(st.text(st.characters(whitelist_categories=("L",)),
-                                                                 min_size=1, max_size=8).filter(reads_as_text))
+            cells[draw(st.integers(0, rows - 1))] = draw(
+                st.text(st.characters(whitelist_categories=("L",)), min_size=1, max_size=8).filter(reads_as_text)
+            )
         if kind == "boolean" and rows:
             # A column of only "no" (or "F") is as likely a code as an answer (refine.TEXT_RULES).
             cells[draw(st.integers(0, rows - 1))] = True
@@ -455,8 +547,13 @@ def written(value, kind: str, style) -> object:
 
 
 @reproducible(examples=120)
-@given(table=tables(), delimiter=st.sampled_from(catalog.DELIMITERS), quoting=st.sampled_from(QUOTING),
-       terminator=st.sampled_from(["\n", "\r\n"]), bom=st.booleans())
+@given(
+    table=tables(),
+    delimiter=st.sampled_from(catalog.DELIMITERS),
+    quoting=st.sampled_from(QUOTING),
+    terminator=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
+)
 def test_a_table_written_by_csv_reads_back_cell_for_cell(engine, table, delimiter, quoting, terminator, bom):
     headers, cols, rows = table
     out = io.StringIO()
@@ -480,7 +577,7 @@ def test_a_table_written_by_csv_reads_back_cell_for_cell(engine, table, delimite
     assert names == headers, "read " + repr(names) + " from:\n" + text[:500]
     got = engine.execute(*sql.page("t", [], 0, limit=rows))["rows"]
     assert len(got) == rows
-    for j, (kind, style, cells) in enumerate(cols):
+    for j, (kind, _style, cells) in enumerate(cols):
         type_ = info["columns"][j]["type"]
         for i, cell in enumerate(cells):
             assert_same(got[i][j], expected_cell(cell, kind, type_), headers[j], i)
@@ -531,8 +628,9 @@ def assert_same(got, want, column: str, row: int) -> None:
     if isinstance(want, float) and not isinstance(want, bool):
         assert isinstance(got, float) and got == want, where + repr(got) + " != " + repr(want)
     elif isinstance(want, int) and not isinstance(want, bool):
-        assert isinstance(got, (int, float)) and not isinstance(got, bool) and got == want, \
+        assert isinstance(got, (int, float)) and not isinstance(got, bool) and got == want, (
             where + repr(got) + " != " + repr(want)
+        )
     else:
         assert type(got) is type(want) and got == want, where + repr(got) + " != " + repr(want)
 
@@ -550,10 +648,15 @@ def loaded(engine: NativeEngine, name: str, data: bytes) -> tuple:
     return [c["name"] for c in info["columns"]], engine.execute(*sql.page(info["table"], [], 0))["rows"]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "A NUL past the first 8 kB (which formats.detect sees) reaches a column name; missing.mask's "
-    "sql.quote_ident raises ValueError, not OpenError. Fix: catalog.load_csv refuses a column name "
-    "holding NUL with a BinaryFileError, dropping the table"))
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason=(
+        "A NUL past the first 8 kB (which formats.detect sees) reaches a column name; missing.mask's "
+        "sql.quote_ident raises ValueError, not OpenError. Fix: catalog.load_csv refuses a column name "
+        "holding NUL with a BinaryFileError, dropping the table"
+    ),
+)
 def test_a_nul_in_a_header_is_refused(engine):
     with pytest.raises(errors.BinaryFileError):
         loaded(engine, "data.csv", b"a" * HEAD_BYTES + b"\x00,b\nx,2\n")
@@ -563,88 +666,126 @@ def test_a_damaged_workbook_is_refused(engine):
     # Found as a zlib.error escaping tabular's openpyxl reader; calamine and its catch-all now refuse it.
     good = io.BytesIO()
     with zipfile.ZipFile(good, "w") as book:
-        book.writestr(zipfile.ZipInfo("[Content_Types].xml", (2024, 1, 1, 0, 0, 0)), b"<Types/>" * 10,
-                      zipfile.ZIP_DEFLATED)
+        book.writestr(
+            zipfile.ZipInfo("[Content_Types].xml", (2024, 1, 1, 0, 0, 0)), b"<Types/>" * 10, zipfile.ZIP_DEFLATED
+        )
     data = bytearray(good.getvalue())
     data[data.index(b"[Content_Types].xml") + len(b"[Content_Types].xml")] = 0xFF  # its first deflate byte
     with pytest.raises(errors.OpenError, match="damaged"):
         read_like_the_browser(emptied(engine), "book.xlsx", bytes(data))
 
 
-@pytest.mark.parametrize("data, names, rows", [
-    # catalog.sniff_dialect: DuckDB finds one column, so each delimiter is tried leniently and the most
-    # columns win, counted on the header alone: ";" makes two columns and rejects every row (3 of 3).
-    (b"price (EUR; VAT)\n1\n2\n3\n", ["price (EUR; VAT)"], [[1], [2], [3]]),
-    # The same, then the QueryError of test_a_short_line_does_not_stop_the_header_being_read.
-    (b"a;\n1\n", ["a"], [[1]]),
-    # DuckDB's sniffer skips the lines before one with more fields by another delimiter as a
-    # preamble (skip=3): no row is left, and no row is reported as rejected.
-    (b"a,b\n1,2\n3,4\nx;y;z\n", ["a", "b"], [[1, 2], [3, 4]]),
-])
-@pytest.mark.xfail(strict=True, reason=(
-    "A line split wider by another delimiter wins the dialect over every other line. Fix in "
-    "catalog.sniff_dialect: prefer the dialect under which most lines fit (compare the rows each "
-    "candidate reads with first_rows, and re-sniff with skip=0 when DuckDB's skip leaves fewer rows "
-    "than it skips)"))
+@pytest.mark.parametrize(
+    "data, names, rows",
+    [
+        # catalog.sniff_dialect: DuckDB finds one column, so each delimiter is tried leniently and the most
+        # columns win, counted on the header alone: ";" makes two columns and rejects every row (3 of 3).
+        (b"price (EUR; VAT)\n1\n2\n3\n", ["price (EUR; VAT)"], [[1], [2], [3]]),
+        # The same, then the QueryError of test_a_short_line_does_not_stop_the_header_being_read.
+        (b"a;\n1\n", ["a"], [[1]]),
+        # DuckDB's sniffer skips the lines before one with more fields by another delimiter as a
+        # preamble (skip=3): no row is left, and no row is reported as rejected.
+        (b"a,b\n1,2\n3,4\nx;y;z\n", ["a", "b"], [[1, 2], [3, 4]]),
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "A line split wider by another delimiter wins the dialect over every other line. Fix in "
+        "catalog.sniff_dialect: prefer the dialect under which most lines fit (compare the rows each "
+        "candidate reads with first_rows, and re-sniff with skip=0 when DuckDB's skip leaves fewer rows "
+        "than it skips)"
+    ),
+)
 def test_a_line_split_wider_by_another_delimiter_keeps_the_rows(engine, data, names, rows):
     read_names, read_rows = loaded(engine, "data.csv", data)
-    assert (read_names, read_rows[:len(rows)]) == (names, rows)  # "x;y;z" may be left out, and said
+    assert (read_names, read_rows[: len(rows)]) == (names, rows)  # "x;y;z" may be left out, and said
 
 
-@pytest.mark.parametrize("data, names, rows", [
-    (b"a,\nb,\nc\n", ["a"], [["b"], ["c"]]),  # _drop_trailing_column: every line but the last ends in ","
-    (b",x\n1,2\n3\n", ["row_names", "x"], [[1, 2]]),  # _name_row_names: R's row names, a short last line
-])
-@pytest.mark.xfail(strict=True, raises=errors.QueryError, reason=(
-    "catalog._drop_trailing_column and _name_row_names read the header line with first_rows, strictly "
-    "and outside a try (unlike every other probe): a short line makes DuckDB's error escape load_csv as "
-    "a QueryError, with its 'Possible fixes'. Fix: read that line leniently (ignore_errors, as "
-    "sniff_csv's lenient option does) and leave the columns as they are if it still fails"))
+@pytest.mark.parametrize(
+    "data, names, rows",
+    [
+        (b"a,\nb,\nc\n", ["a"], [["b"], ["c"]]),  # _drop_trailing_column: every line but the last ends in ","
+        (b",x\n1,2\n3\n", ["row_names", "x"], [[1, 2]]),  # _name_row_names: R's row names, a short last line
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    raises=errors.QueryError,
+    reason=(
+        "catalog._drop_trailing_column and _name_row_names read the header line with first_rows, strictly "
+        "and outside a try (unlike every other probe): a short line makes DuckDB's error escape load_csv as "
+        "a QueryError, with its 'Possible fixes'. Fix: read that line leniently (ignore_errors, as "
+        "sniff_csv's lenient option does) and leave the columns as they are if it still fails"
+    ),
+)
 def test_a_short_line_does_not_stop_the_header_being_read(engine, data, names, rows):
     read_names, read_rows = loaded(engine, "data.csv", data)
-    assert (read_names, read_rows[:len(rows)]) == (names, rows)  # "3" may be left out, and said
+    assert (read_names, read_rows[: len(rows)]) == (names, rows)  # "3" may be left out, and said
 
 
-@pytest.mark.parametrize("data, names, rows", [
-    (b'\xef\xbb\xbf"i"\n1\n', ["i"], [[1]]),  # read as a column named '"i"'
-    (b'\xef\xbb\xbf"a,b",c\n1,2\n', ["a,b", "c"], [[1, 2]]),  # read as '"a', 'b"', 'c' and no row
-])
-@pytest.mark.xfail(strict=True, reason=(
-    "DuckDB 1.4.3's sniffer does not see a quote right after a UTF-8 byte-order mark (as Excel's 'CSV "
-    "UTF-8' writes it): a quoted first field keeps its quotes, or splits at its delimiter. Fix: register "
-    "the file without its first 3 bytes (blob.slice(3), no copy) when formats.detect saw the mark"))
+@pytest.mark.parametrize(
+    "data, names, rows",
+    [
+        (b'\xef\xbb\xbf"i"\n1\n', ["i"], [[1]]),  # read as a column named '"i"'
+        (b'\xef\xbb\xbf"a,b",c\n1,2\n', ["a,b", "c"], [[1, 2]]),  # read as '"a', 'b"', 'c' and no row
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "DuckDB 1.4.3's sniffer does not see a quote right after a UTF-8 byte-order mark (as Excel's 'CSV "
+        "UTF-8' writes it): a quoted first field keeps its quotes, or splits at its delimiter. Fix: register "
+        "the file without its first 3 bytes (blob.slice(3), no copy) when formats.detect saw the mark"
+    ),
+)
 def test_a_quoted_first_field_after_a_byte_order_mark_is_read(engine, data, names, rows):
     assert loaded(engine, "data.csv", data) == (names, rows)
 
 
-@pytest.mark.parametrize("data, names, rows", [
-    (b'x,"a\rb"\n1,2\n', ["x", "a\rb"], [[1, 2]]),  # read as "a\nb"
-    # Excel writes a line break in a cell as LF, in a file of CR LF lines: "x\ry" is read as "x\ny".
-    (b'"a\nb",h\r\n1,"x\ry"\r\n', ["a\nb", "h"], [[1, "x\ry"]]),
-])
-@pytest.mark.xfail(strict=True, reason=(
-    "DuckDB's sniffer fails on a quoted line break in the header line other than the file's own line "
-    "ending (in a later line it reads it); the loader's retry with every line ending made LF reads the "
-    "file, but turns each CR inside a quoted value into LF. Fix: retry the sniff with new_line given "
-    "(a CSV option sql.CSV_OPTIONS lacks) instead of rewriting the bytes"))
+@pytest.mark.parametrize(
+    "data, names, rows",
+    [
+        (b'x,"a\rb"\n1,2\n', ["x", "a\rb"], [[1, 2]]),  # read as "a\nb"
+        # Excel writes a line break in a cell as LF, in a file of CR LF lines: "x\ry" is read as "x\ny".
+        (b'"a\nb",h\r\n1,"x\ry"\r\n', ["a\nb", "h"], [[1, "x\ry"]]),
+    ],
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "DuckDB's sniffer fails on a quoted line break in the header line other than the file's own line "
+        "ending (in a later line it reads it); the loader's retry with every line ending made LF reads the "
+        "file, but turns each CR inside a quoted value into LF. Fix: retry the sniff with new_line given "
+        "(a CSV option sql.CSV_OPTIONS lacks) instead of rewriting the bytes"
+    ),
+)
 def test_a_line_break_in_the_header_line_is_read(engine, data, names, rows):
     assert loaded(engine, "data.csv", data) == (names, rows)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DuckDB reads NaN as a number, so a column of integers marked with NaN is sniffed DOUBLE: "
-    "missing.settle_types makes NaN NULL but keeps DOUBLE, and integers past 2**53 lose digits (with an "
-    "NA as well, the column is read as text and settled exactly to BIGINT). Fix: read a DOUBLE column "
-    "holding NaN again as text, as catalog.load_csv does for late values, and settle it"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "DuckDB reads NaN as a number, so a column of integers marked with NaN is sniffed DOUBLE: "
+        "missing.settle_types makes NaN NULL but keeps DOUBLE, and integers past 2**53 lose digits (with an "
+        "NA as well, the column is read as text and settled exactly to BIGINT). Fix: read a DOUBLE column "
+        "holding NaN again as text, as catalog.load_csv does for late values, and settle it"
+    ),
+)
 def test_integers_marked_with_nan_stay_integers(engine):
     assert loaded(engine, "data.csv", b"v\n4611686018427387905\nNaN\n") == (["v"], [[4611686018427387905], [None]])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "missing._sampled_markers asks for every text column's marker mask in one SELECT, and DuckDB's cost "
-    "is in compiling it: 1,000 text columns take 8 s of CPU, and a one-line file of 2,700 words (split "
-    "at its spaces by sniff_dialect) 50 s. Fix: unpivot the sample, as refine._check_query does (0.14 s "
-    "for 1,000 columns)"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "missing._sampled_markers asks for every text column's marker mask in one SELECT, and DuckDB's cost "
+        "is in compiling it: 1,000 text columns take 8 s of CPU, and a one-line file of 2,700 words (split "
+        "at its spaces by sniff_dialect) 50 s. Fix: unpivot the sample, as refine._check_query does (0.14 s "
+        "for 1,000 columns)"
+    ),
+)
 def test_a_wide_file_is_read_in_seconds(engine):
     emptied(engine)
     started = time.process_time()

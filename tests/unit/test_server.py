@@ -32,18 +32,21 @@ def get(port, path, headers=None, method="GET"):
     return response, body
 
 
-@pytest.mark.parametrize("path, mime", [
-    ("/", "text/html; charset=utf-8"),
-    ("/assets/js/engine.mjs", "text/javascript; charset=utf-8"),
-    ("/assets/vendor/duckdb-wasm-1.32.0/duckdb-eh.wasm", "application/wasm"),
-    ("/assets/vendor/micropython-1.28.0-6/micropython.wasm", "application/wasm"),
-    ("/assets/manifest.webmanifest", "application/manifest+json"),
-    ("/sw.js", "text/javascript; charset=utf-8"),
-    ("/examples/", "text/html; charset=utf-8"),
-    ("/examples/planets.csv", "text/csv; charset=utf-8"),
-    ("/assets/js/embed.js", "text/javascript; charset=utf-8"),
-    ("/assets/js/messages.mjs", "text/javascript; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    "path, mime",
+    [
+        ("/", "text/html; charset=utf-8"),
+        ("/assets/js/engine.mjs", "text/javascript; charset=utf-8"),
+        ("/assets/vendor/duckdb-wasm-1.32.0/duckdb-eh.wasm", "application/wasm"),
+        ("/assets/vendor/micropython-1.28.0-6/micropython.wasm", "application/wasm"),
+        ("/assets/manifest.webmanifest", "application/manifest+json"),
+        ("/sw.js", "text/javascript; charset=utf-8"),
+        ("/examples/", "text/html; charset=utf-8"),
+        ("/examples/planets.csv", "text/csv; charset=utf-8"),
+        ("/assets/js/embed.js", "text/javascript; charset=utf-8"),
+        ("/assets/js/messages.mjs", "text/javascript; charset=utf-8"),
+    ],
+)
 def test_mime_types(server, path, mime):
     response, _ = get(server, path, method="HEAD")
     assert response.status == 200 and response.getheader("Content-Type") == mime
@@ -67,11 +70,23 @@ def test_app_files_revalidate_with_etags(server):
     assert again.status == 304
 
 
-@pytest.mark.parametrize("path", [
-    "/.git/config", "/serve.py", "/tools/httpd.py", "/node_modules/pyodide/package.json",
-    "/tests/conftest.py", "/assets/../serve.py", "/%2e%2e/serve.py", "/assets/vendor/.stamp",
-    "/app/core/README.md", "/assets/js/sw.js", "/nope.csv", "/assets/%00x",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.git/config",
+        "/serve.py",
+        "/tools/httpd.py",
+        "/node_modules/pyodide/package.json",
+        "/tests/conftest.py",
+        "/assets/../serve.py",
+        "/%2e%2e/serve.py",
+        "/assets/vendor/.stamp",
+        "/app/core/README.md",
+        "/assets/js/sw.js",
+        "/nope.csv",
+        "/assets/%00x",
+    ],
+)
 def test_only_site_files_are_served(server, path):
     response, _ = get(server, path)
     assert response.status in (400, 404)
@@ -83,23 +98,29 @@ def test_a_folder_serves_its_index_page(server):
     assert body == (site.ROOT / "examples" / "index.html").read_bytes()
 
 
-@pytest.mark.parametrize("path, location", [
-    ("/examples", "/examples/"),
-    ("/examples?x=1", "/examples/?x=1"),
-    ("//examples", "/examples/"),  # never a protocol-relative address (an open redirect)
-])
+@pytest.mark.parametrize(
+    "path, location",
+    [
+        ("/examples", "/examples/"),
+        ("/examples?x=1", "/examples/?x=1"),
+        ("//examples", "/examples/"),  # never a protocol-relative address (an open redirect)
+    ],
+)
 def test_a_folder_without_its_slash_is_redirected(server, path, location):
     response, _ = get(server, path)
     assert response.status == 301 and response.getheader("Location") == location
 
 
-@pytest.mark.parametrize("relative, index", [
-    ("examples", "examples/index.html"),
-    ("", "index.html"),
-    ("app", None),           # a site folder without an index page
-    ("tests", None),         # not part of the site, whatever it holds
-    ("examples/nope", None),
-])
+@pytest.mark.parametrize(
+    "relative, index",
+    [
+        ("examples", "examples/index.html"),
+        ("", "index.html"),
+        ("app", None),  # a site folder without an index page
+        ("tests", None),  # not part of the site, whatever it holds
+        ("examples/nope", None),
+    ],
+)
 def test_folder_index(tmp_path, relative, index):
     for name in ("index.html", "examples/index.html", "tests/index.html", "app/a.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

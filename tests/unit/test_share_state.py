@@ -9,12 +9,19 @@ from app.core import errors, share, view
 
 def _state(**changes):
     state = view.new_view()
-    state = view.add_source(state, "sales", "url", "sales.csv", "https://example.org/sales.csv",
-                            {"format": "csv", "delimiter": ";", "encoding": "windows-1252", "header": True})
+    state = view.add_source(
+        state,
+        "sales",
+        "url",
+        "sales.csv",
+        "https://example.org/sales.csv",
+        {"format": "csv", "delimiter": ";", "encoding": "windows-1252", "header": True},
+    )
     state = view.with_filter(state, "region", "in", ["North"])
     state = view.add_source(state, "notes", "file", "notes.csv")
-    state = view.add_source(state, "query_result", "query", "query_result", None,
-                            {"sql": "SELECT * FROM sales JOIN notes USING (id)"})
+    state = view.add_source(
+        state, "query_result", "query", "query_result", None, {"sql": "SELECT * FROM sales JOIN notes USING (id)"}
+    )
     state = view.activate(state, "sales")
     state.update(changes)
     return state
@@ -38,14 +45,26 @@ def test_plan_keeps_the_order_and_copies():
 
 def test_open_options_read_the_source_as_the_sender_did():
     source = share.plan(share.checked(view.dumps(_state())))[0]
-    assert share.open_options(source) == {"table": "sales", "format": "csv", "delimiter": ";",
-                                          "encoding": "windows-1252", "header": True}
+    assert share.open_options(source) == {
+        "table": "sales",
+        "format": "csv",
+        "delimiter": ";",
+        "encoding": "windows-1252",
+        "header": True,
+    }
     assert share.open_options({"table": "t", "kind": "url", "name": "t"}) == {"table": "t"}
 
 
-@pytest.mark.parametrize("markers, replayed", [
-    (["NA", "-"], ["NA", "-"]), ([], []), ("NA", None), ([1, 2], None), ({"NA": True}, None),
-])
+@pytest.mark.parametrize(
+    "markers, replayed",
+    [
+        (["NA", "-"], ["NA", "-"]),
+        ([], []),
+        ("NA", None),
+        ([1, 2], None),
+        ({"NA": True}, None),
+    ],
+)
 def test_open_options_replay_missing_value_markers(markers, replayed):
     options = share.open_options({"table": "t", "kind": "url", "name": "t", "read": {"missing": markers}})
     assert options.get("missing") == replayed
@@ -58,26 +77,37 @@ def test_replay_sql_and_local_names():
     assert share.local_names(state) == ["notes.csv"]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("not json at all", "not valid JSON"),
-    ("[]", "different version"),
-    ('{"version": 99, "sources": [], "tables": {}}', "different version"),
-    ('{"version": 1, "tables": {}}', "incomplete"),
-    ('{"version": 1, "sources": {}, "tables": {}}', "malformed"),
-    ('{"version": 1, "sources": [], "tables": []}', "malformed"),
-    ('{"version": 1, "sources": [42], "tables": {}}', "not an object"),
-    ('{"version": 1, "sources": [{"kind": "url", "name": "a"}], "tables": {}}', "no table name"),
-    ('{"version": 1, "sources": [{"table": "a", "kind": "ftp", "name": "a"}], "tables": {}}', "unknown kind"),
-    ('{"version": 1, "sources": [{"table": "a", "kind": "url", "name": "a", "url": "javascript:alert(1)"}],'
-     ' "tables": {}}', "not http or https"),
-    ('{"version": 1, "sources": [{"table": "a", "kind": "url", "name": "a"}], "tables": {}}', "not http or https"),
-    ('{"version": 1, "sources": [{"table": "a", "kind": "file", "name": 7}], "tables": {}}', "has no name"),
-    ('{"version": 1, "sources": [{"table": "a", "kind": "file", "name": "a", "read": "x"}], "tables": {}}',
-     "malformed reading"),
-    ('{"version": 1, "sources": [{"table": "a", "kind": "file", "name": "a"},'
-     ' {"table": "a", "kind": "file", "name": "b"}], "tables": {}}', "twice"),
-    ('{"version": 1, "sources": [], "tables": {"a": 3}}', "not an object"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("not json at all", "not valid JSON"),
+        ("[]", "different version"),
+        ('{"version": 99, "sources": [], "tables": {}}', "different version"),
+        ('{"version": 1, "tables": {}}', "incomplete"),
+        ('{"version": 1, "sources": {}, "tables": {}}', "malformed"),
+        ('{"version": 1, "sources": [], "tables": []}', "malformed"),
+        ('{"version": 1, "sources": [42], "tables": {}}', "not an object"),
+        ('{"version": 1, "sources": [{"kind": "url", "name": "a"}], "tables": {}}', "no table name"),
+        ('{"version": 1, "sources": [{"table": "a", "kind": "ftp", "name": "a"}], "tables": {}}', "unknown kind"),
+        (
+            '{"version": 1, "sources": [{"table": "a", "kind": "url", "name": "a", "url": "javascript:alert(1)"}],'
+            ' "tables": {}}',
+            "not http or https",
+        ),
+        ('{"version": 1, "sources": [{"table": "a", "kind": "url", "name": "a"}], "tables": {}}', "not http or https"),
+        ('{"version": 1, "sources": [{"table": "a", "kind": "file", "name": 7}], "tables": {}}', "has no name"),
+        (
+            '{"version": 1, "sources": [{"table": "a", "kind": "file", "name": "a", "read": "x"}], "tables": {}}',
+            "malformed reading",
+        ),
+        (
+            '{"version": 1, "sources": [{"table": "a", "kind": "file", "name": "a"},'
+            ' {"table": "a", "kind": "file", "name": "b"}], "tables": {}}',
+            "twice",
+        ),
+        ('{"version": 1, "sources": [], "tables": {"a": 3}}', "not an object"),
+    ],
+)
 def test_damaged_links_say_what_is_wrong_and_what_to_do(text, words):
     with pytest.raises(errors.StateError) as caught:
         share.checked(text)
@@ -116,16 +146,25 @@ def test_waiting_message_names_the_files_and_says_what_to_do():
 
 
 def test_address_parameters():
-    got = share.from_address({"url": ["https://a/x.csv", " ", "https://b/y.parquet"], "sql": ["SELECT 1"],
-                              "view": ["Chart"]})
-    assert got == {"urls": ["https://a/x.csv", "https://b/y.parquet"], "sql": "SELECT 1", "show": "chart",
-                   "problems": []}
+    got = share.from_address(
+        {"url": ["https://a/x.csv", " ", "https://b/y.parquet"], "sql": ["SELECT 1"], "view": ["Chart"]}
+    )
+    assert got == {
+        "urls": ["https://a/x.csv", "https://b/y.parquet"],
+        "sql": "SELECT 1",
+        "show": "chart",
+        "problems": [],
+    }
     assert share.from_address({}) == {"urls": [], "sql": None, "show": "table", "problems": []}
 
 
-@pytest.mark.parametrize("params", [
-    {"view": ["grid<script>"]}, {"view": ["profiles"]},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"view": ["grid<script>"]},
+        {"view": ["profiles"]},
+    ],
+)
 def test_a_bad_view_parameter_falls_back_to_the_table_and_says_so(params):
     got = share.from_address(params)
     assert got["show"] == "table"
@@ -137,10 +176,17 @@ def test_blank_and_unknown_values_are_ignored():
     assert got["sql"] is None and got["show"] == "table" and got["problems"] == []
 
 
-@pytest.mark.parametrize("url, ok", [
-    ("https://example.org/a.csv", True), ("HTTP://example.org/a.csv", True),
-    ("javascript:alert(1)", False), ("data:text/csv,a", False), ("blob:https://x/1", False), (None, False),
-])
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("https://example.org/a.csv", True),
+        ("HTTP://example.org/a.csv", True),
+        ("javascript:alert(1)", False),
+        ("data:text/csv,a", False),
+        ("blob:https://x/1", False),
+        (None, False),
+    ],
+)
 def test_only_http_addresses_are_reopened(url, ok):
     assert share.is_reopenable_url(url) is ok
 

@@ -6,13 +6,16 @@ from app.core import sql
 from app.engine.native import NativeEngine
 
 
-@pytest.mark.parametrize("name, quoted", [
-    ("plain", '"plain"'),
-    ('with "quotes"', '"with ""quotes"""'),
-    ("Robert'); DROP TABLE x;--", '"Robert\'); DROP TABLE x;--"'),
-    ("", '""'),
-    ("ünï cødé", '"ünï cødé"'),
-])
+@pytest.mark.parametrize(
+    "name, quoted",
+    [
+        ("plain", '"plain"'),
+        ('with "quotes"', '"with ""quotes"""'),
+        ("Robert'); DROP TABLE x;--", '"Robert\'); DROP TABLE x;--"'),
+        ("", '""'),
+        ("ünï cødé", '"ünï cødé"'),
+    ],
+)
 def test_quote_ident(name, quoted):
     assert sql.quote_ident(name) == quoted
 
@@ -31,13 +34,16 @@ def engine():
     engine.close()
 
 
-@pytest.mark.parametrize("sort, offset, limit, expected", [
-    ([], 0, 10, [3, 1, 2]),
-    ([["id", "asc"]], 0, 10, [1, 2, 3]),
-    ([["id", "desc"]], 1, 1, [2]),
-    ([['we"ird', "asc"]], 0, 10, [2, 3, 1]),  # NULLS LAST
-    ([['we"ird', "desc"]], 0, 10, [3, 2, 1]),
-])
+@pytest.mark.parametrize(
+    "sort, offset, limit, expected",
+    [
+        ([], 0, 10, [3, 1, 2]),
+        ([["id", "asc"]], 0, 10, [1, 2, 3]),
+        ([["id", "desc"]], 1, 1, [2]),
+        ([['we"ird', "asc"]], 0, 10, [2, 3, 1]),  # NULLS LAST
+        ([['we"ird', "desc"]], 0, 10, [3, 2, 1]),
+    ],
+)
 def test_page_runs_on_duckdb(engine, sort, offset, limit, expected):
     rows = engine.execute(*sql.page('odd "name"', sort, offset, limit))["rows"]
     assert [row[0] for row in rows] == expected

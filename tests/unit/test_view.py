@@ -42,10 +42,18 @@ def test_round_trip():
     assert view.loads(view.dumps(state)) == state
 
 
-@pytest.mark.parametrize("text", [
-    "", "{", "[]", "null", '{"version": 99, "sources": [], "tables": {}}',
-    '{"version": 1}', '{"version": 1, "sources": []}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "{",
+        "[]",
+        "null",
+        '{"version": 99, "sources": [], "tables": {}}',
+        '{"version": 1}',
+        '{"version": 1, "sources": []}',
+    ],
+)
 def test_malformed_states_are_rejected_with_a_message(text):
     with pytest.raises(errors.StateError) as raised:
         view.loads(text)
@@ -80,8 +88,10 @@ def test_filters_replace_their_own_kind_and_reset_the_scroll():
     state = view.with_filter(state, "a", "in", ["y"])
     state = view.with_filter(state, "a", "contains", "z")
     table = view.table_state(state)
-    assert table["filters"] == [{"column": "a", "op": "in", "value": ["y"]},
-                                {"column": "a", "op": "contains", "value": "z"}]
+    assert table["filters"] == [
+        {"column": "a", "op": "in", "value": ["y"]},
+        {"column": "a", "op": "contains", "value": "z"},
+    ]
     assert table["offset"] == 0
     assert view.table_state(view.without_filter(state, 0))["filters"] == [table["filters"][1]]
     assert view.table_state(view.without_filter(state, 9))["filters"] == table["filters"]
@@ -106,8 +116,10 @@ def test_grouping_and_drilling_down_into_a_group():
     assert group == {"by": ["region", "year"], "aggs": [{"fn": "sum", "column": "amount"}], "sort": []}
     drilled = view.table_state(view.drill_down(state, {"region": "north", "year": None}))
     assert drilled["group"] is None
-    assert drilled["filters"] == [{"column": "region", "op": "in", "value": ["north"]},
-                                  {"column": "year", "op": "null", "value": None}]
+    assert drilled["filters"] == [
+        {"column": "region", "op": "in", "value": ["north"]},
+        {"column": "year", "op": "null", "value": None},
+    ]
     assert view.table_state(view.with_group(state, []))["group"] is None
 
 
@@ -130,18 +142,21 @@ def test_search_is_trimmed_and_round_trips():
     assert view.loads(view.dumps(state)) == state
 
 
-@pytest.mark.parametrize("given, problem", [
-    ({"sort": "a"}, "sort must be"),
-    ({"sort": [["a", "up"]]}, "sort must be"),
-    ({"filters": [{"column": "a"}]}, "filters must be"),
-    ({"filters": {"a": 1}}, "filters must be"),
-    ({"search": 5}, "search must be"),
-    ({"group": {"by": []}}, "group must be"),
-    ({"group": {"by": ["a"], "aggs": "sum"}}, "aggs must be"),
-    ({"hidden": "a"}, "hidden must be"),
-    ({"widths": []}, "widths must"),
-    ({"offset": -1}, "offset must"),
-])
+@pytest.mark.parametrize(
+    "given, problem",
+    [
+        ({"sort": "a"}, "sort must be"),
+        ({"sort": [["a", "up"]]}, "sort must be"),
+        ({"filters": [{"column": "a"}]}, "filters must be"),
+        ({"filters": {"a": 1}}, "filters must be"),
+        ({"search": 5}, "search must be"),
+        ({"group": {"by": []}}, "group must be"),
+        ({"group": {"by": ["a"], "aggs": "sum"}}, "aggs must be"),
+        ({"hidden": "a"}, "hidden must be"),
+        ({"widths": []}, "widths must"),
+        ({"offset": -1}, "offset must"),
+    ],
+)
 def test_malformed_table_states_are_refused_with_what_is_wrong(given, problem):
     with pytest.raises(errors.StateError) as raised:
         view.with_table_state(explored(), "t", given)

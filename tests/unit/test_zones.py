@@ -4,10 +4,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from test_missing import column_types, late_file, load, values
 
 from app.core import catalog, errors, missing, share, zones
 from app.engine.native import NativeEngine
-from test_missing import column_types, late_file, load, values
 
 
 @pytest.fixture
@@ -24,8 +24,10 @@ def utc_from_pandas(path, column):
     return [None if pd.isna(s) else s.tz_convert(None).to_pydatetime() for s in stamps]
 
 
-LOG = ("id,at,ms\n1,2024-01-01T10:00:00Z,15\n2,2024-03-31T01:30:00+01:00,22\n"
-       "3,2024-06-01T23:30:00-05:00,9\n4,,40\n5,2024-12-24 18:00:00+0530,3\n")
+LOG = (
+    "id,at,ms\n1,2024-01-01T10:00:00Z,15\n2,2024-03-31T01:30:00+01:00,22\n"
+    "3,2024-06-01T23:30:00-05:00,9\n4,,40\n5,2024-12-24 18:00:00+0530,3\n"
+)
 
 
 def test_zoned_times_are_utc_with_their_offsets_kept_when_they_vary(engine):
@@ -35,8 +37,10 @@ def test_zoned_times_are_utc_with_their_offsets_kept_when_they_vary(engine):
     assert values(engine, "log", "at_offset") == ["+00:00", "+01:00", "-05:00", None, "+05:30"]
     assert info["utc"] == [{"column": "at", "offsets": 4, "offset_column": "at_offset"}]
     message = zones.changes_message("log.csv", info["utc"])
-    assert message == ("In 'log.csv', times with a time zone ('at') are shown in UTC, so that every date function "
-                       "works on them. Their offsets vary, so each value's offset is kept in 'at_offset'.")
+    assert message == (
+        "In 'log.csv', times with a time zone ('at') are shown in UTC, so that every date function "
+        "works on them. Their offsets vary, so each value's offset is kept in 'at_offset'."
+    )
 
 
 def test_one_offset_throughout_needs_no_offset_column(engine):
@@ -49,8 +53,10 @@ def test_one_offset_throughout_needs_no_offset_column(engine):
 
 def test_every_date_function_works_on_them(engine):
     load(engine, "log.csv", LOG)
-    row = engine.execute("SELECT date_trunc('month', \"at\"), extract(year FROM \"at\"), \"at\"::DATE, strftime(\"at\", '%H:%M') "
-                         "FROM log WHERE id = 3")["rows"][0]
+    row = engine.execute(
+        'SELECT date_trunc(\'month\', "at"), extract(year FROM "at"), "at"::DATE, strftime("at", \'%H:%M\') '
+        "FROM log WHERE id = 3"
+    )["rows"][0]
     assert row == [dt.date(2024, 6, 1), 2024, dt.date(2024, 6, 2), "04:30"]
 
 
@@ -73,7 +79,7 @@ def test_a_zoned_typed_column_is_converted_as_it_is(engine):
     columns = catalog.run(catalog.describe("j"), engine.execute)["columns"]
     done = catalog.run(zones.to_utc("j", columns), engine.execute)
     assert done == [{"column": "at", "offsets": None, "offset_column": None}]
-    assert engine.execute("SELECT typeof(\"at\"), \"at\" FROM j")["rows"] == [["TIMESTAMP", dt.datetime(2024, 5, 1, 10)]]
+    assert engine.execute('SELECT typeof("at"), "at" FROM j')["rows"] == [["TIMESTAMP", dt.datetime(2024, 5, 1, 10)]]
     assert catalog.run(zones.to_utc("j", columns[:1]), engine.execute) == []  # nothing zoned: nothing run
 
 
@@ -98,7 +104,8 @@ def test_late_values_can_be_read_as_missing_and_are_counted(engine):
     assert change["rule"] == "late" and change["unfit"] == 1
     assert missing.changes_message("late.csv", info["settled"]) == (
         "In 'v', 1 value far into the file is not integers (the first on line 25,502) and became missing, as chosen "
-        "in Read as…; no row was left out. To keep them, choose Values that do not fit: widen the column.")
+        "in Read as…; no row was left out. To keep them, choose Values that do not fit: widen the column."
+    )
 
 
 def test_late_markers_stay_markers_when_late_values_are_missing(engine):
