@@ -11,7 +11,7 @@ import sys
 
 import pyodide_js
 
-from app.core import export, tabular
+from app.core import errors, export, tabular
 
 _xlsx = {"book": None}  # the Excel workbook being exported (one export at a time)
 _read = {"csv": []}  # the CSV text (bytes) of the tables read last, handed over by next_table_csv
@@ -44,7 +44,7 @@ async def read_tables(fmt, buffer, name="") -> str:
         if fmt == "xlsx":
             await load_packages(["python-calamine", "openpyxl"])
         read = tabular.read_file(fmt, data, name)
-    except tabular.TabularError as error:
+    except errors.TabularError as error:
         return json.dumps({"error": str(error)})
     except Exception as error:  # never a traceback for a person: the error's own words and what to do
         lines = str(error).strip().splitlines() or [""]

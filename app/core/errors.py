@@ -5,9 +5,14 @@
     |   +-- EmptyFileError     nothing to read
     |   +-- BinaryFileError    bytes that are not text in a text format
     |   +-- FetchError         a URL could not be downloaded
+    |   +-- TabularError       a workbook or SQLite file that cannot be read
     +-- QueryError             SQL the engine rejected
     +-- StateError             a view state that cannot be read
     +-- ChartError             a chart that cannot be drawn as described
+    +-- ExportError            a view that cannot be exported as asked
+    +-- Cancelled              the person pressed Cancel: nothing was kept (not a failure)
+
+``unexpected(failure)`` words a failure that is none of these, the same way everywhere.
 
 Runs under MicroPython and CPython (see README.md).
 """
@@ -33,6 +38,10 @@ class FetchError(OpenError):
     """A URL could not be downloaded."""
 
 
+class TabularError(OpenError):
+    """A workbook or database that cannot be read; the message says why and what to do."""
+
+
 class QueryError(LoupeError):
     """The engine rejected a query."""
 
@@ -43,6 +52,19 @@ class StateError(LoupeError):
 
 class ChartError(LoupeError):
     """A chart that cannot be drawn as described; the message says what to choose instead."""
+
+
+class ExportError(LoupeError):
+    """The view cannot be exported as asked (too many rows for Excel, nothing to export)."""
+
+
+class Cancelled(LoupeError):
+    """The person stopped a load, a query or an export; what was there before is unchanged."""
+
+
+def unexpected(failure) -> str:
+    """The one wording for a failure Loupe did not foresee (a bug): what happened and that nothing is lost."""
+    return "Loupe failed unexpectedly: " + str(failure) + ". The tables already open are unchanged."
 
 
 # What the browser says when WebAssembly code stops in the middle (a "trap").

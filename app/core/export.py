@@ -25,11 +25,6 @@ openpyxl and runs in the Pyodide worker only.
 
 from app.core import errors, fmt, sql, types
 
-
-class ExportError(errors.LoupeError):
-    """The view cannot be exported as asked (too many rows for Excel, nothing to export)."""
-
-
 # Characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TEXT_PREFIX = "'"
@@ -110,7 +105,7 @@ def export_select(select_sql: str, params: list, columns: list, neutralise: bool
     given). The row order of ``select_sql`` is kept.
     """
     if not columns:
-        raise ExportError("Every column is hidden; show at least one column to export.")
+        raise errors.ExportError("Every column is hidden; show at least one column to export.")
     entry = FORMATS[fmt_key] if fmt_key is not None else {"neutralise": "sql"}
     protect = bool(neutralise) and entry.get("neutralise") == "sql"
     as_text = entry.get("as_text") or ()
@@ -430,7 +425,7 @@ class XlsxBook:
         """Append rows (lists of JSON values); return the rows written so far."""
         for row in rows:
             if self.rows >= XLSX_MAX_ROWS - 1:
-                raise ExportError(_too_many_rows(self.rows + 1, XLSX_MAX_ROWS - 1))
+                raise errors.ExportError(_too_many_rows(self.rows + 1, XLSX_MAX_ROWS - 1))
             out = []
             for i in range(len(row)):
                 value = row[i]

@@ -24,11 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from app.core.errors import OpenError
-
-
-class TabularError(OpenError):
-    """A workbook or database that cannot be read; the message says why and what to do."""
+from app.core.errors import TabularError
 
 
 def read_tables(fmt: str, data: bytes, name: str = "") -> list[dict[str, Any]]:

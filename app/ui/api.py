@@ -48,7 +48,7 @@ async def _run(action, args, resolve, reject) -> None:
         reject(str(failure))
         return
     except Exception as failure:
-        reject("Loupe failed unexpectedly: " + str(failure) + ". The tables already open are unchanged.")
+        reject(errors.unexpected(failure))
         return
     resolve(json.dumps(result))
 

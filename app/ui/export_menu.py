@@ -92,7 +92,7 @@ async def export_view(session, fmt_key: str, neutralise: bool) -> None:
         total = await _count(session, select, params)
         problem = export.size_problem(fmt_key, total, len(shown["columns"]))
         if problem:
-            raise export.ExportError(problem)
+            raise errors.ExportError(problem)
         job = {
             "session": session,
             "fmt": fmt_key,
@@ -111,7 +111,7 @@ async def export_view(session, fmt_key: str, neutralise: bool) -> None:
         progress.done()
         _busy(False)
     if rows != total:  # never hand over a file that silently lacks rows
-        raise export.ExportError(
+        raise errors.ExportError(
             "The export stopped after "
             + fmt.thousands(rows)
             + " of "
@@ -139,7 +139,7 @@ async def copy_markdown(session) -> None:
     try:
         await window.navigator.clipboard.writeText(text)
     except Exception as failure:
-        raise export.ExportError(
+        raise errors.ExportError(
             "The browser did not let Loupe use the clipboard ("
             + str(failure)
             + "). Allow clipboard access for this page, or export as CSV instead."
@@ -172,7 +172,7 @@ async def _write_parquet(job) -> tuple:
 async def _write_xlsx(job) -> tuple:
     worker = await worker_link.ready()
     if worker is None:
-        raise export.ExportError(
+        raise errors.ExportError(
             "Excel files are written by Python, which could not start in this browser. "
             "Export as CSV instead; Excel opens it too."
         )
@@ -229,5 +229,5 @@ def _busy(busy: bool) -> None:
 def _worded(failure) -> Exception:
     message = str(failure)
     if message.startswith("Interrupted"):
-        return export.ExportError("The export was cancelled; nothing was saved.")
-    return export.ExportError("Could not export the view: " + message)
+        return errors.ExportError("The export was cancelled; nothing was saved.")
+    return errors.ExportError("Could not export the view: " + message)

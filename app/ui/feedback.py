@@ -36,4 +36,4 @@ async def guarded(coroutine):
     except errors.LoupeError as failure:
         error(str(failure))
     except Exception as failure:  # a bug: say so plainly, keep the app alive
-        error("Something went wrong: " + str(failure) + ". The tables you opened are still here.")
+        error(errors.unexpected(failure))

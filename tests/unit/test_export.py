@@ -243,7 +243,7 @@ def test_grouped_view_with_a_repeated_name_gets_unique_names(engine):
 
 def test_no_visible_column_is_refused(engine, weather):
     state = state_of("weather", *[(view.with_hidden, c["name"]) for c in weather])
-    with pytest.raises(export.ExportError, match="show at least one column"):
+    with pytest.raises(errors.ExportError, match="show at least one column"):
         export.export_select(*query.view_select("weather", state, weather), query.visible(weather, state))
 
 
@@ -502,7 +502,7 @@ def test_xlsx_refuses_rows_past_the_sheet_limit(monkeypatch):
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 3)
     book = export.XlsxBook(XLSX_COLUMNS[:1], "t", True)
     book.add([["a"], ["b"]])
-    with pytest.raises(export.ExportError, match="The view has 3 rows; an Excel sheet holds at most 2 below"):
+    with pytest.raises(errors.ExportError, match="The view has 3 rows; an Excel sheet holds at most 2 below"):
         book.add([["c"]])
     book.discard()
 

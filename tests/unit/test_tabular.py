@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from app.core import tabular
+from app.core import errors, tabular
 from app.engine.native import NativeEngine
 
 
@@ -84,7 +84,7 @@ def test_sqlite_tables_with_types():
     ],
 )
 def test_damaged_files_are_explained(fmt, data, phrase):
-    with pytest.raises(tabular.TabularError, match=phrase):
+    with pytest.raises(errors.TabularError, match=phrase):
         tabular.read_tables(fmt, data)
 
 
@@ -92,7 +92,7 @@ def test_zip_that_is_not_a_workbook():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("readme.txt", "hello")
-    with pytest.raises(tabular.TabularError, match="a ZIP archive but not a workbook"):
+    with pytest.raises(errors.TabularError, match="a ZIP archive but not a workbook"):
         tabular.read_tables("xlsx", out.getvalue())
 
 
@@ -301,7 +301,7 @@ def truncated_xlsx() -> bytes:
     ],
 )
 def test_unreadable_workbooks_are_explained_in_words(data, phrase):
-    with pytest.raises(tabular.TabularError) as raised:
+    with pytest.raises(errors.TabularError) as raised:
         tabular.read_tables("xlsx", data, "x.xlsx")
     assert str(raised.value).startswith(phrase)
     assert "Traceback" not in str(raised.value) and "JsProxy" not in str(raised.value)
