@@ -60,6 +60,22 @@ class WasmEngine:
         """Hand the rows of ``sql`` in chunks to ``target[method](json)`` (a JS function); return how many."""
         return int(await _settled(self.glue.exportRows, sql, json.dumps(params or []), target, method, on_progress))
 
+    def begin_load(self) -> None:
+        """A new load or script starts: a Cancel pressed before this no longer applies."""
+        self.glue.beginLoad()
+
+    def cancel(self) -> None:
+        """Stop the running load, cancellable query or export (its caller gets ``errors.Cancelled``)."""
+        self.glue.cancel()
+
+    def download(self, blob, name: str) -> None:
+        """Hand ``blob`` (a JS Blob) to the browser as a download called ``name``."""
+        self.glue.download(blob, name)
+
+    def contacted(self) -> list:
+        """The outside addresses Loupe's loader fetched so far (for the privacy indicator)."""
+        return json.loads(str(self.glue.contacted()))
+
     async def forget_file(self, name: str) -> None:
         """Release a registered file."""
         try:
