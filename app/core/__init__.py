@@ -7,49 +7,89 @@ Public modules:
     chart_meaning -- what a column holds for a first chart: a measure to sum or average, a year, an ID
     chart_sql -- the SQL reducing a table to what a chart draws, one data builder per kind
     chart_specs -- Vega-Lite encodings and titles, one spec builder per kind
+    chart_kinds -- the registry of chart kinds: roles, the column kinds that fit, builders
+    chart_points -- the data of scatter plots (sampled) and box plots (quartiles)
+    chart_suggest -- the first chart of a table, from what its columns hold
+    bins    -- round bins, calendar arithmetic and engine numbers, shared by profiles and charts
     filters -- filter operators (a registry), the search box, their chips' labels
     fmt     -- values and counts as the text shown on screen
     guard   -- what SQL may do: the engine's lock, refusals, SQL from outside the person only reads
     errors  -- the LoupeError tree and wording of engine errors
-    export  -- export formats, the SQL feeding a file, Markdown tables, Excel writing
+    export  -- export formats, the SQL feeding a file, file names and messages
+    export_markdown -- Markdown tables for the clipboard
+    export_xlsx -- formula prefixes, Excel's limits and sheet names, Excel writing
     naming  -- table names from file names
     profile -- column profiles: counts, statistics, histograms, top values
+    profile_bins -- a profile histogram's bins: edges, labels, the SQL numbering them
+    profile_text -- a profile as the header's bars and the detail panel's lines
     formats -- format, compression and encoding from a name and first bytes
     history -- the SQL editor's query history (recent, distinct, capped)
     missing -- missing-value markers and late values: text columns given the type their values fit
+    load_plan -- opening a source: the reader per format, retries, what a load says (step generators)
     zones   -- times with a time zone read as UTC (the offsets kept where they vary)
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
     refine  -- text columns holding numbers or dates get their types; type overrides
     share   -- share links and address parameters: what a link carries, what opening it does
+    migrate -- view states of earlier versions brought to the current one
+    restore -- a shared view's log replayed in order, as actions for the page to do
+    scripts -- the SQL editor's statements run as steps, and the log entries of what ran
     sql     -- quote_ident and the SQL builders (SQL + parameters)
     statements -- SQL scripts split into statements; where an engine error points
     tabular -- Excel sheets and SQLite tables as CSV (CPython only)
     types   -- DuckDB type names to kinds shown in the UI
     view    -- the serialisable, versioned view state
+    captions -- the words around the data: row counts, the columns drawer, selection, facets, profiles
+    cell_range -- a selected range of grid cells: bounds, where a key moves its focus
+    chips   -- the chips above the grid (filters, search, grouping) and the view without each
+    grid_layout -- which rows the grid draws and where, scaled scrolling, cell classes, cached blocks
+    layout_columns -- column moves, hidden columns shown again, first widths, groupable columns
+    paging  -- the first page, the stored order or groups and their count (step generators)
+    sorting -- the header click's sort cycle, grouped sorts, the marks a header shows
+    source_summary -- the line describing a table's source, and the read-as form's choices
 """
 
 # Modules that also run on the main thread under MicroPython (mpy.toml lists
 # them; tests/unit/test_purity.py holds them to the common subset).
 SHARED = (
+    "bins",
+    "captions",
     "catalog",
+    "cell_range",
     "chart_axes",
+    "chart_kinds",
     "chart_meaning",
+    "chart_points",
     "chart_specs",
     "chart_sql",
+    "chart_suggest",
     "charts",
+    "chips",
     "errors",
     "export",
+    "export_markdown",
+    "export_xlsx",
     "filters",
     "fmt",
     "formats",
+    "grid_layout",
     "guard",
     "history",
+    "layout_columns",
+    "load_plan",
     "missing",
+    "migrate",
     "naming",
+    "paging",
     "profile",
+    "profile_bins",
+    "profile_text",
     "query",
     "refine",
+    "restore",
+    "scripts",
     "share",
+    "sorting",
+    "source_summary",
     "sql",
     "statements",
     "types",

@@ -253,9 +253,7 @@ def _create(table: str, file_name: str, display_name: str, options: dict, column
         yield statement
     try:
         yield sql.create_table_from_csv(table, file_name, options, REJECTS, column_types)
-    except errors.QueryError as error:
-        if "interrupt" in str(error).lower():
-            raise errors.OpenError("Loading '" + display_name + "' was cancelled; nothing was kept.")
+    except errors.QueryError as error:  # a Cancel is errors.Cancelled, which passes
         raise errors.OpenError(csv_failure(display_name, str(error)))
 
 

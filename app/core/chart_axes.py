@@ -17,10 +17,11 @@ Runs under MicroPython and CPython (see README.md).
 
 import math
 
-from app.core import chart_meaning, fmt, profile
+from app.core import bins, chart_meaning, errors, fmt
 
 NUMBER = chart_meaning.NUMBER
 TIME = ("date", "timestamp")
+ANY_AXIS = ("text", "boolean", "integer", "decimal", "date", "timestamp")  # kinds a heatmap or a first chart can use
 
 TOP_BARS = 20  # categories along x; the rest are "Other"
 TOP_COLORS = 9  # colors (+ "Other": the ten of Vega's category10)
@@ -128,13 +129,13 @@ def set_key(record: dict, axis: dict, key: tuple, names: dict) -> None:
     record[role] = low
     if axis.get("band", True):
         record[role + "_end"] = high
-    text = _plain_text if axis.get("plain") else profile.number_text
+    text = _plain_text if axis.get("plain") else fmt.number_text
     if axis["whole"] and axis["step"] == 1:
         record[role + "_label"] = text(low)
     elif axis["whole"]:
         record[role + "_label"] = text(low) + " – " + text(high - 1)
     else:
-        record[role + "_label"] = profile.number_text(low) + " – " + profile.number_text(high)
+        record[role + "_label"] = fmt.number_text(low) + " – " + fmt.number_text(high)
 
 
 def ranked_keys(cells: list, i: int) -> dict:
@@ -239,7 +240,7 @@ def axis_shape(axis: dict) -> str:
             + str(axis["count"])
             + (" bin" if axis["count"] == 1 else " bins")
             + " of "
-            + profile.number_text(axis["step"])
+            + fmt.number_text(axis["step"])
         )
     return axis["name"] + " by " + axis["unit"]
 
@@ -292,24 +293,25 @@ def set_bins(axis: dict, lo, hi) -> None:
     if lo is None or hi is None:
         lo, hi = 0.0, 0.0
     span = hi - lo
-    if span <= 0 or not _finite(span):
+    if span <= 0 or not bins.finite(span):
         m, k = 1, 0
     else:
-        m, k = profile._nice_step(span / axis["bins"])  # shared with column profiles
+        m, k = bins.nice_step(span / axis["bins"])  # as column profiles choose theirs
     if whole and (k < 0 or (axis.get("plain") and span < 3 * axis["bins"])):
         m, k = 1, 0  # years keep one point each while there are not too many: 144 years, not 72 pairs
-    if whole:
-        step = m * 10**k
-        start = int(math.floor(lo / step)) * step
-        count = int((hi - start) // step) + 1
-        decimals = 0
-    else:
-        step = m * 10.0**k
-        decimals = max(0, -k)
-        start = round(math.floor(lo / step) * step, decimals)
-        count = int(math.floor((hi - start) / step)) + 1
+    edges = bins.bin_edges(lo, hi, m, k, whole)
+    if edges is None:
+        raise errors.ChartError(
+            "The values of " + axis["name"] + " span more than a number can hold; filter out the extremes to chart it."
+        )
+    start, step, count, decimals = edges
     axis["whole"] = whole
-    axis["start"], axis["step"], axis["count"], axis["decimals"] = start, step, max(1, count), decimals
+    axis["start"], axis["step"], axis["count"], axis["decimals"] = (
+        int(start) if whole else start,
+        step,
+        max(1, int(count)),
+        decimals,
+    )
 
 
 def time_unit(axis: dict, lo, hi) -> str:
@@ -334,7 +336,7 @@ def time_label(ms, unit: str) -> str:
         return ""
     seconds = int(math.floor(ms / 1000))
     days, rest = seconds // 86400, seconds % 86400
-    y, m, d = profile._civil(days)
+    y, m, d = bins.civil(days)
     date = _pad(y, 4) + "-" + _pad(m, 2) + "-" + _pad(d, 2)
     clock = _pad(rest // 3600, 2) + ":" + _pad(rest % 3600 // 60, 2)
     return {
@@ -354,6 +356,14 @@ def _pad(n, width: int) -> str:
     return "0" * (width - len(text)) + text if len(text) < width else text
 
 
+def kinds_by_name(columns: list) -> dict:
+    """``{column name: kind}`` of ``[{name, kind}]``."""
+    out = {}
+    for column in columns:
+        out[column["name"]] = column["kind"]
+    return out
+
+
 # --- small helpers ------------------------------------------------------------------------
 
 
@@ -365,20 +375,3 @@ def _unused(label: str, taken: dict) -> str:
     while label in taken:
         label = "(" + label + ")"
     return label
-
-
-def as_int(value) -> int:
-    """A count from a query's result (NULL as 0)."""
-    return 0 if value is None else int(value)
-
-
-def as_float(value):
-    """A number from a query's result; NULL, NaN and infinity as None."""
-    if value is None:
-        return None
-    number = float(value)
-    return number if _finite(number) else None
-
-
-def _finite(value) -> bool:
-    return value == value and value not in (float("inf"), float("-inf"))

@@ -9,7 +9,7 @@ accessible description.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import fmt, profile
+from app.core import fmt
 from app.core.chart_axes import AGGREGATES, UNITS
 
 _VALUE_FORMAT = ",.6~r"
@@ -295,7 +295,7 @@ def extremes(chart: dict, data: dict) -> str:
             low = v
     what = "median" if key == "median" else _value_title(chart, data).lower()
     if len(present) == 1:
-        return "One mark: " + _where(top, data) + ", " + what + " " + profile.number_text(top[key]) + "."
+        return "One mark: " + _where(top, data) + ", " + what + " " + fmt.number_text(top[key]) + "."
     return (
         fmt.thousands(len(values))
         + " marks. Highest "
@@ -303,11 +303,11 @@ def extremes(chart: dict, data: dict) -> str:
         + ": "
         + _where(top, data)
         + ", "
-        + profile.number_text(top[key])
+        + fmt.number_text(top[key])
         + "; lowest: "
         + _where(low, data)
         + ", "
-        + profile.number_text(low[key])
+        + fmt.number_text(low[key])
         + "."
     )
 

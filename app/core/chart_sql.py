@@ -1,30 +1,28 @@
-"""Chart data: the SQL that reduces a view's rows to what a chart draws.
+"""Chart data: the SQL that reduces a view's rows to the groups a chart draws.
 
-One data builder per kind of chart (app.core.charts.KINDS names them),
-each a step generator (see app.core.catalog): it yields ``(sql, params)``
-and returns ``{values, axes, notes, rows}``. Grouped charts read the
-source once: a first pass groups it by every key and keeps partial sums
-(count, sum, min, max); the top categories are ranked on those groups and
-the rest folded into "Other" without reading the rows again (one GROUP BY
-over 3M rows costs ~60 ms natively). Scatter plots of many rows are
-sampled and box plots' quartiles taken in DuckDB. Values reach SQL as
-parameters, identifiers through ``sql.quote_ident``; the axes the queries
-group by are app.core.chart_axes'.
+One data builder per grouped kind of chart (app.core.charts.KINDS names
+them; scatter and box plots are app.core.chart_points'), each a step
+generator (see app.core.catalog): it yields ``(sql, params)`` and returns
+``{values, axes, notes, rows}``. Grouped charts read the source once: a
+first pass groups it by every key and keeps partial sums (count, sum,
+min, max); the top categories are ranked on those groups and the rest
+folded into "Other" without reading the rows again (one GROUP BY over 3M
+rows costs ~60 ms natively). Values reach SQL as parameters, identifiers
+through ``sql.quote_ident``; the axes the queries group by are
+app.core.chart_axes'. ``reduced`` is the source narrowed to a chart's
+columns, for chart_points too.
 
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import fmt, sql
+from app.core import bins, fmt, sql
 from app.core.chart_axes import (
     BINS,
     PERIODS,
     TIME,
     TOP_BARS,
-    TOP_BOXES,
     UNITS,
     add_left_out_note,
-    as_float,
-    as_int,
     axis_shape,
     bins_axis,
     category_labels,
@@ -32,19 +30,12 @@ from app.core.chart_axes import (
     color_axis,
     cut_note,
     heatmap_axis,
-    label_boxes,
-    point_axis,
     ranked_keys,
-    scatter_colors,
     set_bins,
     set_key,
     time_axis,
     time_unit,
 )
-
-SAMPLE_ROWS = 5000  # scatter plots of more rows show a sample of this many
-SAMPLE_SEED = 42
-
 
 # --- data builders: one per kind, each a step generator ---------------------------
 
@@ -81,129 +72,6 @@ def heatmap_data(source, kinds, chart):
     return (yield from _grouped(source, kinds, keys, chart["color"], chart["aggregate"]))
 
 
-def scatter_data(source, kinds, chart):
-    """Points: every row, or a reservoir sample of ``SAMPLE_ROWS`` drawn in DuckDB (fixed seed)."""
-    raws = [
-        _raw_number_or_time(chart["x"], kinds[chart["x"]]) + " AS a1",
-        "CAST(" + sql.quote_ident(chart["y"]) + " AS DOUBLE) AS a2",
-    ]
-    color = chart["color"]
-    if color:
-        raws.append(_raw_color(color, kinds[color]) + " AS a3")
-    values = _values(source, raws)
-    valid = "isfinite(a1) AND isfinite(a2)"
-    counted = yield ("FROM " + values[0] + " SELECT count(*), count(*) FILTER (WHERE " + valid + ")", values[1])
-    total, kept = as_int(counted["rows"][0][0]), as_int(counted["rows"][0][1])
-    x_out = "epoch_ms(a1)::DOUBLE" if kinds[chart["x"]] in TIME else "a1"
-    text = (
-        "SELECT "
-        + x_out
-        + ", a2"
-        + (", a3" if color else "")
-        + " FROM (FROM "
-        + values[0]
-        + " SELECT * WHERE "
-        + valid
-        + ") AS loupe_points"
-    )
-    sampled = kept > SAMPLE_ROWS
-    if sampled:
-        # DuckDB takes only constants in a sample clause: these are this module's, never data.
-        text += " USING SAMPLE reservoir(" + str(int(SAMPLE_ROWS)) + " ROWS) REPEATABLE (" + str(int(SAMPLE_SEED)) + ")"
-    result = yield (text, values[1])
-    points = []
-    for row in result["rows"]:  # finite numbers already: the query kept only those
-        point = {"x": row[0], "y": row[1]}
-        if color:
-            point["color"] = row[2]
-        points.append(point)
-    axes = {"x": point_axis("x", chart["x"], kinds[chart["x"]]), "y": point_axis("y", chart["y"], "decimal")}
-    notes = []
-    if sampled:
-        notes.append(
-            "A sample of " + fmt.thousands(len(points)) + " of " + fmt.thousands(kept) + " rows, drawn in DuckDB."
-        )
-    elif points:
-        notes.append(fmt.thousands(len(points)) + (" point" if len(points) == 1 else " points") + ", one per row.")
-    if color:
-        axes["color"] = scatter_colors(points, color, kinds[color], notes)
-    both = chart["x"] if chart["x"] == chart["y"] else chart["x"] + " or " + chart["y"]
-    add_left_out_note(notes, total - kept, both)
-    if not points:
-        notes = ["No rows to chart: " + ("no row has a value of " + both if total else "this view has no rows") + "."]
-    return {"values": points, "axes": axes, "notes": notes, "rows": kept}
-
-
-def boxplot_data(source, kinds, chart):
-    """Boxes: quartiles of y per group of x (the ``TOP_BOXES`` largest groups), whiskers at the
-    furthest values within 1.5 × IQR, computed in DuckDB; outliers are counted, not drawn."""
-    x = chart["x"]
-    key = sql.quote_ident(x) if x else "NULL"
-    values = _values(source, [key + " AS k1", "CAST(" + sql.quote_ident(chart["y"]) + " AS DOUBLE) AS v"])
-    # Quartiles per group first (the largest groups), then one more pass over the rows for the
-    # whiskers, grouped by the box's number (grouping by every box column cost 1 s on 3M rows).
-    text = (
-        "WITH loupe_v AS NOT MATERIALIZED (FROM " + values[0] + " SELECT k1, v WHERE isfinite(v)), "
-        "loupe_q AS (FROM (SELECT k1, count(*) AS n, min(v) AS lo, max(v) AS hi, avg(v) AS mean, "
-        "quantile_cont(v, [0.25, 0.5, 0.75]) AS q, "
-        "row_number() OVER (ORDER BY count(*) DESC, k1 NULLS LAST) AS r, count(*) OVER () AS groups "
-        "FROM loupe_v GROUP BY k1) AS loupe_boxes "
-        "SELECT *, q[1] - 1.5 * (q[3] - q[1]) AS fence_lo, q[3] + 1.5 * (q[3] - q[1]) AS fence_hi WHERE r <= ?), "
-        "loupe_w AS (SELECT loupe_q.r, min(loupe_v.v) FILTER (WHERE loupe_v.v >= fence_lo) AS low, "
-        "max(loupe_v.v) FILTER (WHERE loupe_v.v <= fence_hi) AS high, "
-        "count(*) FILTER (WHERE loupe_v.v < fence_lo OR loupe_v.v > fence_hi) AS outliers "
-        "FROM loupe_q JOIN loupe_v ON loupe_v.k1 IS NOT DISTINCT FROM loupe_q.k1 GROUP BY loupe_q.r) "
-        "SELECT k1, n::DOUBLE, lo, q[1], q[2], q[3], hi, mean, groups::DOUBLE, r::DOUBLE, "
-        "low, high, outliers::DOUBLE "
-        "FROM loupe_q JOIN loupe_w USING (r) ORDER BY r"
-    )
-    counted = yield ("FROM " + values[0] + " SELECT count(*), count(*) FILTER (WHERE isfinite(v))", values[1])
-    total, kept = as_int(counted["rows"][0][0]), as_int(counted["rows"][0][1])
-    result = yield (text, values[1] + [TOP_BOXES])
-    boxes = []
-    groups = 0
-    outliers = 0
-    for row in result["rows"]:
-        groups = as_int(row[8])
-        outliers += as_int(row[12])
-        boxes.append(
-            {
-                "x": row[0],
-                "n": as_int(row[1]),
-                "min": as_float(row[2]),
-                "q1": as_float(row[3]),
-                "median": as_float(row[4]),
-                "q3": as_float(row[5]),
-                "max": as_float(row[6]),
-                "mean": as_float(row[7]),
-                "low": as_float(row[10]),
-                "high": as_float(row[11]),
-                "outliers": as_int(row[12]),
-            }
-        )
-    axis = {"role": "x", "name": x, "mode": "category", "kind": kinds[x] if x else "text"}
-    if x:
-        axis["labels"] = label_boxes(boxes, kinds[x])
-        axis["groups"] = groups
-    else:
-        for box in boxes:
-            box["x"] = chart["y"]
-        axis["labels"] = [chart["y"]] if boxes else []
-    notes = ["Quartiles computed in DuckDB from " + fmt.thousands(kept) + " rows."]
-    if x and groups > len(boxes):
-        notes.append("The " + str(len(boxes)) + " largest of " + fmt.thousands(groups) + " groups of " + x + ".")
-    notes.append(
-        "Whiskers reach the furthest values within 1.5 × IQR"
-        + ("; " + fmt.thousands(outliers) + " outliers are not drawn." if outliers else ".")
-    )
-    add_left_out_note(notes, total - kept, chart["y"])
-    if not boxes:
-        notes = [
-            "No rows to chart: " + ("no row has a value of " + chart["y"] if total else "this view has no rows") + "."
-        ]
-    return {"values": boxes, "axes": {"x": axis}, "notes": notes, "rows": kept}
-
-
 # --- the grouped query ----------------------------------------------------------------
 
 
@@ -217,7 +85,7 @@ def _grouped(source, kinds, keys, value, aggregate):
     raws = [_raw(axis) + " AS a" + str(i + 1) for i, axis in enumerate(keys)]
     if value is not None:
         raws.append(_raw_value(value, kinds[value]) + " AS v")
-    values = _values(source, raws)
+    values = reduced(source, raws)
     ranged = [(i, axis) for i, axis in enumerate(keys) if axis["mode"] != "category"]
     notes = []  # type: list
     left_out = 0
@@ -287,12 +155,12 @@ def _ranges(values, ranged):
     row = result["rows"][0]
     for n, pair in enumerate(ranged):
         axis = pair[1]
-        lo, hi = as_float(row[2 + 2 * n]), as_float(row[3 + 2 * n])
+        lo, hi = bins.real(row[2 + 2 * n]), bins.real(row[3 + 2 * n])
         if axis["mode"] == "time":
             axis["unit"] = time_unit(axis, lo, hi)
         else:
             set_bins(axis, lo, hi)
-    return as_int(row[0]) - as_int(row[1])
+    return bins.count(row[0]) - bins.count(row[1])
 
 
 def _grouped_query(values, keys, has_value, aggregate) -> tuple:
@@ -420,10 +288,10 @@ def _cells(rows, keys, layout, has_value) -> list:
     for row in rows:
         found = [tuple(row[a:b]) for a, b in spans]
         for i in binned:
-            found[i] = (min(max(as_int(found[i][0]), 0), keys[i]["count"] - 1),)
+            found[i] = (min(max(bins.count(found[i][0]), 0), keys[i]["count"] - 1),)
         cell = {
             "keys": found,
-            "rows": as_int(row[at]),
+            "rows": bins.count(row[at]),
             "nv": 0,
             "s": None,
             "lo": None,
@@ -431,10 +299,15 @@ def _cells(rows, keys, layout, has_value) -> list:
             "ranks": [0] * len(keys),
         }  # type: dict
         if has_value:
-            cell["nv"], cell["s"], cell["lo"], cell["hi"] = as_int(row[at + 1]), row[at + 2], row[at + 3], row[at + 4]
+            cell["nv"], cell["s"], cell["lo"], cell["hi"] = (
+                bins.count(row[at + 1]),
+                row[at + 2],
+                row[at + 3],
+                row[at + 4],
+            )
         for i, where in ranked:
-            keys[i]["groups"] = as_int(row[where])
-            cell["ranks"][i] = as_int(row[where + 1])
+            keys[i]["groups"] = bins.count(row[where])
+            cell["ranks"][i] = bins.count(row[where + 1])
         if binned:
             token = tuple(found)
             if token in merged:
@@ -470,7 +343,7 @@ def _aggregated(cell: dict, aggregate: str):
 # --- column expressions -----------------------------------------------------------------
 
 
-def _values(source: tuple, raws: list) -> tuple:
+def reduced(source: tuple, raws: list) -> tuple:
     """The source's rows reduced to the chart's columns (``a1``, ``a2``, ``v`` ...): ``(from_sql, params)``."""
     from_sql, params = source
     return "(SELECT " + ", ".join(raws) + " FROM " + from_sql + ") AS loupe_values", list(params)
@@ -487,14 +360,3 @@ def _raw_value(name: str, kind: str) -> str:
     """A summarised number as DOUBLE; NaN and infinity (floating types) as NULL, so sums stay finite."""
     ident = "CAST(" + sql.quote_ident(name) + " AS DOUBLE)"
     return "CASE WHEN isfinite(" + ident + ") THEN " + ident + " END" if kind == "decimal" else ident
-
-
-def _raw_number_or_time(name: str, kind: str) -> str:
-    return sql.quote_ident(name) if kind in TIME else "CAST(" + sql.quote_ident(name) + " AS DOUBLE)"
-
-
-def _raw_color(name: str, kind: str) -> str:
-    if kind == "decimal":
-        ident = "CAST(" + sql.quote_ident(name) + " AS DOUBLE)"
-        return "CASE WHEN isfinite(" + ident + ") THEN " + ident + " END"
-    return sql.quote_ident(name)

@@ -15,9 +15,12 @@ Categories past the top few are combined as "Other", and ``notes`` say on
 screen how the data was reduced.
 
 The work is split by responsibility; this module re-exports what callers use:
-    chart_axes  -- how a column becomes an axis: kinds, summaries, units, limits, labels, notes
-    chart_sql   -- the SQL reducing a table to a chart's data (one data builder per kind)
-    chart_specs -- the Vega-Lite encodings and titles (one spec builder per kind)
+    chart_kinds   -- ``KINDS``: each kind's roles, the column kinds that fit them, its builders
+    chart_axes    -- how a column becomes an axis: kinds, summaries, units, limits, labels, notes
+    chart_sql     -- the SQL reducing a table to a grouped chart's data (one data builder per kind)
+    chart_points  -- the data of scatter plots (sampled) and box plots (quartiles)
+    chart_specs   -- the Vega-Lite encodings and titles (one spec builder per kind)
+    chart_suggest -- the first chart of a table, from what its columns hold
 
 Public API:
     suggest(columns, facts) -> chart or None  a sensible first chart from what the columns hold
@@ -33,7 +36,7 @@ Public API:
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import chart_axes, chart_meaning, chart_specs, chart_sql, errors
+from app.core import chart_axes, chart_kinds, chart_meaning, chart_points, chart_specs, chart_suggest, errors
 
 # Re-exported: callers (app.ui.chart_panel, the tests) use them as charts.X.
 NUMBER, TIME, AGGREGATES, UNITS = chart_axes.NUMBER, chart_axes.TIME, chart_axes.AGGREGATES, chart_axes.UNITS
@@ -46,14 +49,13 @@ TOP_BARS, TOP_COLORS, TOP_CELLS, TOP_BOXES = (
 )
 BINS, PERIODS = chart_axes.BINS, chart_axes.PERIODS
 EMPTY_LABEL, OTHER_LABEL = chart_axes.EMPTY_LABEL, chart_axes.OTHER_LABEL
-SAMPLE_ROWS, SAMPLE_SEED = chart_sql.SAMPLE_ROWS, chart_sql.SAMPLE_SEED
+SAMPLE_ROWS, SAMPLE_SEED = chart_points.SAMPLE_ROWS, chart_points.SAMPLE_SEED
 ChartError = errors.ChartError
-_time_label = chart_axes.time_label  # tests/unit/test_charts.py checks period labels
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
-CATEGORY = ("text", "boolean", "integer")
-ANY_AXIS = ("text", "boolean", "integer", "decimal", "date", "timestamp")
+ANY_AXIS = chart_axes.ANY_AXIS
+KINDS, ORDER, CATEGORY = chart_kinds.KINDS, chart_kinds.ORDER, chart_kinds.CATEGORY
 
 HEIGHT = 240  # on screen: the table below keeps most of the page
 EXPORT_WIDTH = 800
@@ -79,23 +81,12 @@ def suggest(columns: list, facts=None):
     """A first chart for a table, from what its columns hold (None when nothing fits).
 
     ``facts`` is optional: ``{column name: its profile}`` (app.core.profile's,
-    for some or all columns; only ``count``, ``nulls``, ``distinct``, ``min``
-    and ``max`` are read). Without it names and kinds decide alone.
-
-    The value charted is a measure (``chart_meaning.meaning``), never a year,
-    month, day, hour, ID or code: measures whose name says what they are
-    first, mostly empty or few-valued ones last. Amounts are summed and
-    levels averaged. It is drawn along the first of ``_WITH_VALUE`` the table
-    has: a date or time, a year (a line), latitude and longitude (points), a
-    category, a calendar part (a bar), a second measure (a scatter), a code
-    (a bar); else its histogram. With no measure, ``_WITHOUT_VALUE``: points
-    on a map, else the count of rows over time, by a category, a calendar
-    part or a code, else the histogram of a number. A column with a single
-    value is left out while anything else fits.
+    for some or all columns). Without it names and kinds decide alone; the
+    rules are app.core.chart_suggest's.
     """
-    chart = _first_chart(columns, facts or {})
+    chart = chart_suggest.first_chart(columns, facts or {})
     if chart is None and facts:
-        chart = _first_chart(columns, {})
+        chart = chart_suggest.first_chart(columns, {})
     return fitted(chart, columns) if chart else None
 
 
@@ -140,7 +131,7 @@ def problem(chart, columns: list):
             + "."
         )
     entry = KINDS[kind]
-    found = _kinds_by_name(columns)
+    found = chart_axes.kinds_by_name(columns)
     for role, _label, kinds, required in entry["roles"]:
         name = chart.get(role)
         if name in (None, ""):
@@ -249,7 +240,7 @@ def fitted(chart: dict, columns: list, changed=None) -> dict:
             else:
                 out["aggregate"] = "count"
         if changed == value and out[value] is not None and out["aggregate"] in _FOLLOWING:
-            out["aggregate"] = chart_meaning.usual_aggregate(out[value], _kinds_by_name(columns)[out[value]])
+            out["aggregate"] = chart_meaning.usual_aggregate(out[value], chart_axes.kinds_by_name(columns)[out[value]])
     if out["unit"] not in UNIT_ORDER:
         out["unit"] = "auto"
     return out
@@ -264,7 +255,7 @@ def chart_data(source: tuple, columns: list, chart: dict):
     was reduced.
     """
     chart = checked(chart, columns)
-    data = yield from KINDS[chart["kind"]]["data"](source, _kinds_by_name(columns), chart)
+    data = yield from KINDS[chart["kind"]]["data"](source, chart_axes.kinds_by_name(columns), chart)
     data["chart"] = chart
     return data
 
@@ -332,13 +323,6 @@ def _entry(kind: str) -> dict:
     return found
 
 
-def _kinds_by_name(columns: list) -> dict:
-    out = {}
-    for column in columns:
-        out[column["name"]] = column["kind"]
-    return out
-
-
 def _default_aggregate(chart: dict, value) -> str:
     return "mean" if value and chart.get(value) else "count"
 
@@ -347,7 +331,7 @@ def _preferred(names: list, kinds: tuple, columns: list) -> list:
     """``names`` by the order of their kind in ``kinds`` (a role's likeliest kind first), then as in the
     table. A role for numbers (scatter, histogram, box plot) takes measures first, whole or not, then
     years, IDs and codes, then dates."""
-    found = _kinds_by_name(columns)
+    found = chart_axes.kinds_by_name(columns)
     numeric = kinds[0] in NUMBER
     order = {}
     for i, name in enumerate(names):
@@ -360,153 +344,6 @@ def _preferred(names: list, kinds: tuple, columns: list) -> list:
         return (kind not in NUMBER, chart_meaning.meaning(name, kind) not in MEASURES, order[name])
 
     return sorted(names, key=rank)
-
-
-# --- the first chart ----------------------------------------------------------------------
-
-
-def _first_chart(columns: list, facts: dict):
-    """The first rule of ``_WITH_VALUE`` (or ``_WITHOUT_VALUE``) whose group the table has, as a chart."""
-    groups = _groups(columns, facts)
-    value = (groups["measure"] or [None])[0]
-    groups["value"] = [value] if value else []
-    groups["second"] = groups["measure"][1:]
-    for group, build in _WITH_VALUE if value else _WITHOUT_VALUE:
-        if groups[group]:
-            return build(groups[group][0], value, _kinds_by_name(columns))
-    return None
-
-
-def _groups(columns: list, facts: dict) -> dict:
-    """``{group: [column names, the likeliest first]}`` for the rules; a column with one value is in none."""
-    held = []
-    for i, column in enumerate(columns):
-        found = _held(column, facts.get(column["name"]), i)
-        if not found["constant"]:
-            held.append(found)
-    groups = {}
-    for group, wanted, rank in _GROUPS:
-        chosen = sorted([h for h in held if wanted(h)], key=rank)
-        groups[group] = [h["name"] for h in chosen]
-    lon = [h["name"] for h in held if h["meaning"] == "place" and chart_meaning.place_axis(h["name"]) == "x"]
-    lat = [h["name"] for h in held if h["meaning"] == "place" and chart_meaning.place_axis(h["name"]) == "y"]
-    groups["place"] = [(lon[0], lat[0])] if lon and lat else []
-    return groups
-
-
-def _held(column: dict, fact, index: int) -> dict:
-    """What the suggestion needs to know of a column: its meaning and what its profile (if any) shows."""
-    kind = column["kind"]
-    fact = fact if isinstance(fact, dict) else {}
-    known = isinstance(fact.get("count"), int) and isinstance(fact.get("distinct"), int)
-    rows = fact["count"] if known else 0  # type: int
-    present = rows - (fact.get("nulls") or 0)
-    distinct = fact["distinct"] if known else 0  # type: int
-    enough = 0.9 * present if fact.get("distinct_approx") else present  # an estimate may be 10% off
-    return {
-        "name": column["name"],
-        "kind": kind,
-        "index": index,
-        "meaning": chart_meaning.meaning(column["name"], kind, fact) if kind in ANY_AXIS else None,
-        "distinct": distinct if known else None,
-        "constant": known and distinct <= 1,
-        "unique": known and present > 1 and distinct >= enough,
-        "sparse": known and present * 2 < rows,
-        "few": known and distinct <= TOP_BARS and present >= 5 * distinct,
-    }
-
-
-def _measure_rank(held: dict) -> tuple:
-    """Measures whose names say what they are first, then the others; whole numbers of a few values (codes,
-    most likely) after those, and mostly empty columns last."""
-    return (held["sparse"], held["few"] and held["kind"] == "integer", held["meaning"] == "number", held["index"])
-
-
-def _category_rank(held: dict) -> tuple:
-    """Categories of a few values (or not known) first, then the fewest values, then one value per row."""
-    if held["unique"]:
-        return (2, 0, held["index"])
-    if held["distinct"] is not None and held["distinct"] > TOP_BARS:
-        return (1, held["distinct"], held["index"])
-    return (0, 0, held["index"])
-
-
-def _table_order(held: dict) -> int:
-    return held["index"]
-
-
-def _number_rank(held: dict) -> tuple:
-    """Numbers with no measure among them: directions and places before row numbers and codes."""
-    return (held["meaning"] in ("row", "id"), held["index"])
-
-
-def _two_years(held: dict) -> bool:
-    """A year of one or two values is no line: its years are categories."""
-    return held["meaning"] == "year" and held["distinct"] is not None and held["distinct"] < 3
-
-
-def _line(x, value, kinds: dict) -> dict:
-    return _along("line", x, value, kinds)
-
-
-def _bar(x, value, kinds: dict) -> dict:
-    return _along("bar", x, value, kinds)
-
-
-def _along(kind: str, x: str, value, kinds: dict) -> dict:
-    if value is None:
-        return {"kind": kind, "x": x, "aggregate": "count"}
-    return {"kind": kind, "x": x, "y": value, "aggregate": chart_meaning.usual_aggregate(value, kinds[value])}
-
-
-def _map(pair: tuple, value, kinds: dict) -> dict:
-    """Latitude against longitude; colored by the value where it is a decimal (whole numbers color as categories)."""
-    color = value if value and kinds[value] == "decimal" else None
-    return {"kind": "scatter", "x": pair[0], "y": pair[1], "color": color}
-
-
-def _scatter(second: str, value, kinds: dict) -> dict:
-    return {"kind": "scatter", "x": value, "y": second}
-
-
-def _histogram(x: str, value, kinds: dict) -> dict:
-    return {"kind": "histogram", "x": x}
-
-
-# group -> (which columns belong to it, how they rank); "place", "value" and "second" are made in _groups.
-_GROUPS = (
-    ("measure", lambda h: h["kind"] in NUMBER and h["meaning"] in MEASURES, _measure_rank),
-    ("time", lambda h: h["kind"] in TIME, _table_order),
-    ("year", lambda h: h["kind"] in NUMBER and h["meaning"] == "year" and not _two_years(h), _table_order),
-    ("category", lambda h: h["meaning"] == "category", _category_rank),
-    ("repeated", lambda h: h["meaning"] == "category" and not h["unique"], _category_rank),
-    ("part", lambda h: h["kind"] in NUMBER and (h["meaning"] == "part" or _two_years(h)), _table_order),
-    ("code", lambda h: h["meaning"] == "id", _table_order),
-    ("repeated_code", lambda h: h["meaning"] == "id" and not h["unique"], _table_order),
-    ("number", lambda h: h["kind"] in NUMBER, _number_rank),
-    ("label", lambda h: h["kind"] in ("text", "boolean"), _table_order),
-)
-# (group, chart builder): the first group a table has gives its first chart.
-_WITH_VALUE = (
-    ("time", _line),
-    ("year", _line),
-    ("place", _map),
-    ("category", _bar),
-    ("part", _bar),
-    ("second", _scatter),
-    ("code", _bar),
-    ("value", _histogram),
-)
-_WITHOUT_VALUE = (
-    ("place", _map),
-    ("time", _line),
-    ("year", _line),
-    ("repeated", _bar),
-    ("part", _bar),
-    ("repeated_code", _bar),
-    ("number", _histogram),
-    ("label", _bar),
-)
 
 
 def _wanted(kinds: tuple) -> str:
@@ -522,86 +359,3 @@ def _wanted(kinds: tuple) -> str:
 
 def _a(words: str) -> str:
     return ("an " if words[:1] in "aeiou" else "a ") + words
-
-
-# kind -> its label, roles [(role, label, column kinds that fit, required)], the role
-# whose values are summarised (None: none), and its builders.
-KINDS = {  # type: dict
-    "bar": {
-        "label": "Bar",
-        "value": "y",
-        "data": chart_sql.bar_data,
-        "spec": chart_specs.bar_spec,
-        "title": chart_specs.by_title,
-        "roles": (
-            ("x", "Categories (x)", CATEGORY + TIME, True),
-            ("y", "Value (y)", NUMBER, False),
-            ("color", "Color", CATEGORY, False),
-        ),
-    },
-    "line": {
-        "label": "Line",
-        "value": "y",
-        "data": chart_sql.line_data,
-        "spec": chart_specs.line_spec,
-        "title": chart_specs.by_title,
-        "roles": (
-            ("x", "Along (x)", TIME + NUMBER, True),
-            ("y", "Value (y)", NUMBER, False),
-            ("color", "One line per (color)", CATEGORY, False),
-        ),
-    },
-    "area": {
-        "label": "Area",
-        "value": "y",
-        "data": chart_sql.line_data,
-        "spec": chart_specs.area_spec,
-        "title": chart_specs.by_title,
-        "roles": (
-            ("x", "Along (x)", TIME + NUMBER, True),
-            ("y", "Value (y)", NUMBER, False),
-            ("color", "Stack by (color)", CATEGORY, False),
-        ),
-    },
-    "scatter": {
-        "label": "Scatter",
-        "value": None,
-        "data": chart_sql.scatter_data,
-        "spec": chart_specs.scatter_spec,
-        "title": chart_specs.scatter_title,
-        "roles": (
-            ("x", "X", NUMBER + TIME, True),
-            ("y", "Y", NUMBER, True),
-            ("color", "Color", CATEGORY + ("decimal",), False),
-        ),
-    },
-    "histogram": {
-        "label": "Histogram",
-        "value": None,
-        "data": chart_sql.histogram_data,
-        "spec": chart_specs.histogram_spec,
-        "title": chart_specs.histogram_title,
-        "roles": (("x", "Values (x)", NUMBER, True), ("color", "Stack by (color)", CATEGORY, False)),
-    },
-    "boxplot": {
-        "label": "Box plot",
-        "value": None,
-        "data": chart_sql.boxplot_data,
-        "spec": chart_specs.boxplot_spec,
-        "title": chart_specs.boxplot_title,
-        "roles": (("x", "Group by (x)", CATEGORY, False), ("y", "Values (y)", NUMBER, True)),
-    },
-    "heatmap": {
-        "label": "Heatmap",
-        "value": "color",
-        "data": chart_sql.heatmap_data,
-        "spec": chart_specs.heatmap_spec,
-        "title": chart_specs.heatmap_title,
-        "roles": (
-            ("x", "Across (x)", ANY_AXIS, True),
-            ("y", "Down (y)", ANY_AXIS, True),
-            ("color", "Value (color)", NUMBER, False),
-        ),
-    },
-}
-ORDER = ("bar", "line", "area", "scatter", "histogram", "boxplot", "heatmap")

@@ -1,4 +1,4 @@
-"""Exporting the current view: formats, the SQL that feeds a file, Markdown, file names.
+"""Exporting the current view: formats, the SQL that feeds a file, file names and messages.
 
 The view's SELECT (``app.core.query.view_select``: filters, sort, grouping,
 visible columns) is wrapped by ``export_select``, which renames the columns
@@ -19,20 +19,23 @@ is marked as text with Excel's own quote prefix, so the value itself stays
 exact. Only text (and binary) columns are touched: numbers, negative ones
 included, stay numbers. Excel cells never hold formulas, protected or not.
 
+The work is split by responsibility; this module re-exports what callers use:
+    export_xlsx     -- formula prefixes, Excel's limits and sheet names, ``XlsxBook``
+    export_markdown -- ``markdown`` tables for the clipboard and their message
+
 Runs under MicroPython and CPython (see README.md). ``XlsxBook`` needs
 openpyxl and runs in the Pyodide worker only.
 """
 
-from app.core import errors, fmt, sql, types
+from app.core import errors, export_markdown, export_xlsx, fmt, sql
+from app.core.export_xlsx import FORMULA_PREFIXES, TEXT_PREFIX, XLSX_MAX_COLUMNS, XLSX_MAX_ROWS
 
-# Characters that make a spreadsheet read a cell as a formula (OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-TEXT_PREFIX = "'"
-# Excel's limits: rows of a sheet (the header is one of them), columns, characters in a cell.
-XLSX_MAX_ROWS = 1048576
-XLSX_MAX_COLUMNS = 16384
-XLSX_MAX_CELL = 32767
-MARKDOWN_MAX_ROWS = 1000
+# Re-exported: callers (app.ui.export_menu, app/worker.py, the tests) use them as export.X.
+XlsxBook, XLSX_MAX_CELL = export_xlsx.XlsxBook, export_xlsx.XLSX_MAX_CELL
+is_formula_like, sheet_title = export_xlsx.is_formula_like, export_xlsx.sheet_title
+markdown, markdown_message = export_markdown.markdown, export_markdown.markdown_message
+MARKDOWN_MAX_ROWS = export_markdown.MARKDOWN_MAX_ROWS
+
 # Kinds whose values are text a person typed, and can hold a formula.
 _NEUTRALISED_KINDS = ("text", "binary")
 
@@ -208,7 +211,7 @@ def size_problem(fmt_key: str, rows: int, columns: int) -> str:
     entry = FORMATS[fmt_key]
     most = entry.get("max_rows")
     if most is not None and rows > most:
-        return _too_many_rows(rows, most)
+        return export_xlsx.too_many_rows(rows, most)
     widest = entry.get("max_columns")
     if widest is not None and columns > widest:
         return (
@@ -219,17 +222,6 @@ def size_problem(fmt_key: str, rows: int, columns: int) -> str:
             + ". Hide some columns, or export as CSV or Parquet."
         )
     return ""
-
-
-def _too_many_rows(rows: int, most: int) -> str:
-    return (
-        "The view has "
-        + fmt.thousands(rows)
-        + " rows; an Excel sheet holds at most "
-        + fmt.thousands(most)
-        + " below its header. Filter the view to fewer rows, "
-        "or export it as CSV or Parquet, which have no row limit."
-    )
 
 
 def unique_names(names: list) -> list:
@@ -250,11 +242,6 @@ def unique_names(names: list) -> list:
     return out
 
 
-def is_formula_like(text) -> bool:
-    """True if a spreadsheet could read ``text`` as a formula."""
-    return isinstance(text, str) and len(text) > 0 and text[0] in FORMULA_PREFIXES
-
-
 def file_name(table: str, fmt_key: str) -> str:
     """A download name from a table name: ``'sales 2024/Q1'`` -> ``'sales 2024_Q1.csv'``."""
     out = []
@@ -262,15 +249,6 @@ def file_name(table: str, fmt_key: str) -> str:
         out.append("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 or ord(ch) == 127 else ch)
     stem = "".join(out).strip(" .")[:100] or "export"
     return stem + "." + FORMATS[fmt_key]["extension"]
-
-
-def sheet_title(table: str) -> str:
-    """An Excel sheet name from a table name: at most 31 characters, none of ``[]:*?/\\``."""
-    out = []
-    for ch in str(table):
-        out.append("_" if ch in "[]:*?/\\" or ord(ch) < 32 else ch)
-    title = "".join(out).strip("'")[:31]
-    return title or "Sheet1"
 
 
 def done_message(fmt_key: str, rows: int, name: str) -> str:
@@ -285,48 +263,6 @@ def done_message(fmt_key: str, rows: int, name: str) -> str:
         + name
         + "."
     )
-
-
-# --- Markdown ----------------------------------------------------------------
-
-
-def markdown(columns: list, rows: list) -> str:
-    """A GitHub-flavoured Markdown table; number columns are right-aligned.
-
-    ``|`` and ``\\`` are escaped and line breaks become ``<br>``, so every
-    value stays in its cell; NULL is an empty cell.
-    """
-    if not columns:
-        return ""
-    lines = ["| " + " | ".join(_markdown_cell(c["name"]) for c in columns) + " |"]
-    rule = []
-    for column in columns:
-        rule.append("---:" if types.is_numeric(column.get("kind") or types.kind_of(column["type"])) else "---")
-    lines.append("| " + " | ".join(rule) + " |")
-    for row in rows:
-        cells = [("" if value is None else _markdown_cell(fmt.cell_text(value))) for value in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def markdown_message(copied: int, total: int) -> str:
-    """What a Markdown copy put on the clipboard, and what it left out."""
-    if copied < total:
-        return (
-            "Copied the first "
-            + fmt.thousands(copied)
-            + " of "
-            + fmt.thousands(total)
-            + " rows as a Markdown table (a Markdown copy stops at "
-            + fmt.thousands(MARKDOWN_MAX_ROWS)
-            + " rows; export as CSV for all of them)."
-        )
-    return "Copied " + fmt.thousands(copied) + (" row" if copied == 1 else " rows") + " as a Markdown table."
-
-
-def _markdown_cell(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
 def _expression(column: dict, ref: str, protect: bool, as_text) -> str:
@@ -382,204 +318,3 @@ def _literal(text: str) -> str:
 def _char_sql(ch: str) -> str:
     """One character as a SQL expression: ``chr(61)`` for ``=``."""
     return "chr(" + str(ord(ch)) + ")"
-
-
-# --- Excel (Pyodide worker only) -----------------------------------------------
-
-
-class XlsxBook:
-    """An Excel workbook written row by row with openpyxl's write-only mode.
-
-    Values arrive as the engine's JSON (see assets/js/arrow-json.mjs) and
-    keep their types: numbers as numbers, dates and times as Excel dates.
-    What Excel cannot hold exactly stays text: integers of more than 15
-    digits, exact decimals, dates before 1900. Text is never a formula.
-    (A lone carriage return in text reads back as a line feed: XML's rule.)
-    """
-
-    def __init__(self, columns: list, title: str, neutralise: bool):
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        self._cell_type = WriteOnlyCell
-        self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(sheet_title(title))
-        self.sheet.freeze_panes = "A2"
-        self.neutralise = bool(neutralise)
-        self.kinds = [c.get("kind") or types.kind_of(c["type"]) for c in columns]
-        self.converters = [_XLSX_VALUES.get(kind, _xlsx_other) for kind in self.kinds]
-        self.rows = 0
-        self.cut = 0
-        self.replaced = 0
-        self.zoned = [c["name"] for c in columns if "TIME ZONE" in c.get("type", "").upper()]
-        bold = Font(bold=True)
-        header = []
-        for column in columns:
-            cell = self._text_cell(column["name"])
-            cell.font = bold
-            header.append(cell)
-        self.sheet.append(header)
-
-    def add(self, rows: list) -> int:
-        """Append rows (lists of JSON values); return the rows written so far."""
-        for row in rows:
-            if self.rows >= XLSX_MAX_ROWS - 1:
-                raise errors.ExportError(_too_many_rows(self.rows + 1, XLSX_MAX_ROWS - 1))
-            out = []
-            for i in range(len(row)):
-                value = row[i]
-                if value is not None:
-                    value = self.converters[i](value)
-                    if isinstance(value, str):
-                        value = self._text_cell(value)
-                out.append(value)
-            self.sheet.append(out)
-            self.rows += 1
-        return self.rows
-
-    def finish(self) -> bytes:
-        """The .xlsx file's bytes."""
-        import io
-
-        buffer = io.BytesIO()
-        self.book.save(buffer)
-        return buffer.getvalue()
-
-    def discard(self) -> None:
-        """Close an export that will not be finished (its temporary file goes)."""
-        self.sheet.close()
-
-    def notes(self) -> list:
-        """What was changed on the way to Excel, in words ([] when nothing was)."""
-        out = []
-        if self.cut:
-            out.append(
-                _counted(self.cut, "value was", "values were")
-                + " longer than Excel's "
-                + fmt.thousands(XLSX_MAX_CELL)
-                + " characters per cell and cut there; "
-                "export as CSV or Parquet to keep every value whole."
-            )
-        if self.replaced:
-            out.append(
-                _counted(self.replaced, "value held", "values held") + " control characters Excel "
-                "cannot store; each was replaced with \ufffd."
-            )
-        if self.zoned:
-            out.append(
-                "Times with a time zone (" + ", ".join(self.zoned) + ") are written in UTC; Excel has no time zones."
-            )
-        return out
-
-    def _text_cell(self, text: str):
-        """A cell that holds ``text`` as text (openpyxl would make '=...' a formula)."""
-        text = self._clean(text)
-        cell = self._cell_type(self.sheet, value=text)
-        cell.data_type = "s"
-        if self.neutralise and is_formula_like(text):
-            cell.quotePrefix = True
-        return cell
-
-    def _clean(self, text: str) -> str:
-        out = []
-        changed = False
-        for ch in text:
-            code = ord(ch)
-            if code < 32 and ch not in "\t\n\r":
-                out.append("\ufffd")
-                changed = True
-            else:
-                out.append(ch)
-        if changed:
-            self.replaced += 1
-            text = "".join(out)
-        if len(text) > XLSX_MAX_CELL:
-            self.cut += 1
-            text = text[:XLSX_MAX_CELL]
-        return text
-
-
-def _counted(n: int, one: str, many: str) -> str:
-    return fmt.thousands(n) + " " + (one if n == 1 else many)
-
-
-def _xlsx_number(value):
-    """Numbers Excel holds exactly (15 significant digits); the rest as their exact text."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)  # an exact big integer or decimal, NaN or Infinity
-    if isinstance(value, int) and abs(value) >= 10**15:
-        return str(value)
-    return value
-
-
-def _xlsx_decimal(value):
-    """A float (JSON writes 2.0 as 2); exact decimals of more than 15 digits arrive as text and stay so."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return float(value)
-
-
-def _xlsx_date(value):
-    import datetime
-
-    try:
-        day = datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)  # infinity, or a year Python cannot hold
-    return day if day.year >= 1900 else str(value)
-
-
-def _xlsx_timestamp(value):
-    import datetime
-
-    text = str(value)
-    clock = text[:-1] if text.endswith("Z") else text
-    try:
-        day, time = clock.split(" ")
-        stamp = datetime.datetime.combine(datetime.date.fromisoformat(day), _clock(time))
-    except ValueError:
-        return text
-    return stamp if stamp.year >= 1900 else text
-
-
-def _xlsx_time(value):
-    try:
-        return _clock(str(value))
-    except ValueError:
-        return str(value)
-
-
-def _clock(text: str):
-    """``'13:05:09.25'`` as a time (Python 3.11's fromisoformat wants 3 or 6 fraction digits)."""
-    import datetime
-
-    whole, _, fraction = text.partition(".")
-    hours, minutes, seconds = whole.split(":")
-    micros = int((fraction + "000000")[:6]) if fraction else 0
-    return datetime.time(int(hours), int(minutes), int(seconds), micros)
-
-
-def _xlsx_other(value):
-    return fmt.cell_text(value)
-
-
-def _xlsx_text(value):
-    return value if isinstance(value, str) else fmt.cell_text(value)
-
-
-def _same(value):
-    return value
-
-
-# kind -> JSON value to what openpyxl writes; any other kind becomes its text.
-_XLSX_VALUES = {
-    "integer": _xlsx_number,
-    "decimal": _xlsx_decimal,
-    "boolean": _same,
-    "date": _xlsx_date,
-    "timestamp": _xlsx_timestamp,
-    "time": _xlsx_time,
-    "text": _xlsx_text,
-    "binary": _xlsx_text,
-}

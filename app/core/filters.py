@@ -220,6 +220,40 @@ def regex_message(pattern: str, engine_message: str) -> str:
     )
 
 
+# Which filters a column's panel offers, by kind.
+RANGE_KINDS = ("integer", "decimal", "date", "timestamp", "time", "interval")
+NO_FACET_KINDS = ("binary", "list", "struct", "other")
+NO_TEXT_KINDS = ("binary",)
+
+
+def offered(column: dict) -> dict:
+    """``{range, contains, facets}``: which filters fit ``column`` (empty / not empty fit every column)."""
+    kind = column["kind"]
+    return {"range": kind in RANGE_KINDS, "contains": kind not in NO_TEXT_KINDS, "facets": kind not in NO_FACET_KINDS}
+
+
+def current_value(state: dict, column: str, op: str, default=None):
+    """The value of ``state``'s filter ``op`` on ``column``, or ``default`` when there is none."""
+    for flt in state.get("filters") or []:
+        if flt["column"] == column and flt["op"] == op:
+            return flt.get("value")
+    return default
+
+
+def typed_bound(column: dict, text):
+    """An input's text as the value of a range bound on ``column`` (None when empty)."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    if column["kind"] in ("integer", "decimal"):
+        for parse in (int, float):
+            try:
+                return parse(text)
+            except ValueError:
+                pass
+    return text  # dates and times as typed; the engine says if one does not fit
+
+
 def column_named(columns: list, name: str) -> dict:
     """The column called ``name``; a QueryError saying so if there is none."""
     for column in columns:

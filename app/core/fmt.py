@@ -1,9 +1,11 @@
-"""Values to the text shown in a cell or a caption.
+"""Values to the text shown in a cell, a statistic or a caption.
 
 Runs under MicroPython and CPython (see README.md).
 """
 
 import json
+
+from app.core import bins
 
 NULL_TEXT = "NULL"
 
@@ -34,6 +36,30 @@ def cell_text(value) -> str:
     if isinstance(value, (list, dict)):
         return json.dumps(value)
     return str(value)
+
+
+def number_text(value) -> str:
+    """A statistic as text: ``1,234``, ``1,234.57``, ``0.000123``, ``1.5e+20``; None as a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return cell_text(value)
+    if isinstance(value, int):
+        return thousands(value)
+    if not bins.finite(value):
+        return "NaN" if value != value else ("∞" if value > 0 else "−∞")
+    size = abs(value)
+    if size >= 1e15 or 0 < size < 1e-4:
+        return "%.4g" % value
+    text = "%.6g" % value
+    if size >= 1e6 or "e" in text:  # "e": 999999.5 rounds up to 1e+06
+        return thousands(int(round(value)))
+    if size >= 1000:
+        parts = text.split(".")
+        text = thousands(int(parts[0])) + ("." + parts[1] if len(parts) > 1 else "")
+    return text
 
 
 def tsv(rows: list) -> str:
@@ -71,10 +97,3 @@ def rows_caption(rows: int, columns: int) -> str:
         + thousands(columns)
         + (" column" if columns == 1 else " columns")
     )
-
-
-def range_caption(offset: int, shown: int, total: int) -> str:
-    """``'Rows 1–200 of 1,461'`` for a page starting at ``offset``."""
-    if total == 0 or shown == 0:
-        return "No rows"
-    return "Rows " + thousands(offset + 1) + "–" + thousands(offset + shown) + " of " + thousands(total)

@@ -22,7 +22,6 @@ TEXT_FORMATS = (CSV, JSON, JSON_LINES)
 # Formats read by the CPython worker (calamine for every workbook, sqlite3); the rest by DuckDB on the main thread.
 PYTHON_FORMATS = (XLSX, SQLITE)
 
-GZIP = "gzip"
 ENCODINGS = ("utf-8", "utf-16le", "utf-16be", "windows-1252")
 
 _MAGIC = [

@@ -19,70 +19,32 @@ several times slower but ranks them the same):
   420 ms, so such columns take their top values from ``approx_top_k``
   and count those candidates exactly instead.
 
-``spark_bars`` and ``summary_lines`` turn a profile into what the column
-header and the detail panel show.
+The work is split by responsibility; this module re-exports what callers use:
+    profile_bins -- the histogram's bins: edges, labels, the SQL numbering them
+    profile_text -- ``spark_bars`` and ``summary_lines``: what the column header
+                    and the detail panel show (``number_text`` is app.core.fmt's)
 
 Runs under MicroPython and CPython (see README.md).
 """
 
-import math
+from app.core import errors, fmt, profile_bins, profile_text, sql, types
+from app.core.bins import integer, real
 
-from app.core import errors, fmt, sql, types
+# Re-exported: callers (app.ui.profiles, app.ui.explorer, the tests) use them as profile.X.
+number_text = fmt.number_text
+spark_bars, summary_lines = profile_text.spark_bars, profile_text.summary_lines
+SPARK_VALUES = profile_text.SPARK_VALUES
 
 BINS = 24
 TOP = 10
-SPARK_VALUES = 8
 MANY_DISTINCT = 100000
 
-_INF = float("inf")
 _FLOATS = ("DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8")
 # Types whose statistics DuckDB computes natively and fast; others (HUGEINT,
 # whose avg overflows, DECIMAL, whose quantiles round to its scale) as DOUBLE.
-_NATIVE_STATS = _FLOATS + (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "INT",
-    "INT1",
-    "INT2",
-    "INT4",
-    "INT8",
+_NATIVE_STATS = _FLOATS + tuple(
+    "TINYINT SMALLINT INTEGER BIGINT UTINYINT USMALLINT UINTEGER UBIGINT INT INT1 INT2 INT4 INT8".split()
 )
-_NAMED_FLOATS = {"NaN": float("nan"), "Infinity": _INF, "-Infinity": -_INF}
-
-_DAY = 86400
-# Fixed time bins in seconds, up to two weeks; wider bins are calendar months and years.
-_SECOND_STEPS = (
-    1,
-    2,
-    5,
-    10,
-    15,
-    30,
-    60,
-    120,
-    300,
-    600,
-    900,
-    1800,
-    3600,
-    7200,
-    10800,
-    21600,
-    43200,
-    _DAY,
-    2 * _DAY,
-    7 * _DAY,
-    14 * _DAY,
-)
-_MONDAY = 4 * _DAY  # 1970-01-05: week bins start on Mondays
-_MONTH_STEPS = (1, 2, 3, 6)
-_AVERAGE_MONTH = 2629746  # seconds in 365.2425 / 12 days
 
 
 def column_profile(source: tuple, column: dict, bins: int = BINS, top: int = TOP):
@@ -109,77 +71,6 @@ def column_profile(source: tuple, column: dict, bins: int = BINS, top: int = TOP
     profiler = _PROFILERS.get(kind, _profile_counts)
     yield from profiler(profile, _values(source, column["name"]), column["type"].strip().upper(), bins, top)
     return profile
-
-
-def spark_bars(profile: dict) -> list:
-    """The header strip: ``[{label, count, fraction}]``, fraction of the tallest bar (0..1)."""
-    if profile.get("histogram"):
-        bars = [(b["label"], b["count"]) for b in profile["histogram"]]
-    elif profile.get("top"):
-        bars = [(fmt.cell_text(t["value"]), t["count"]) for t in profile["top"][:SPARK_VALUES]]
-    else:
-        return []
-    tallest = max([bar[1] for bar in bars])
-    return [{"label": bar[0], "count": bar[1], "fraction": (bar[1] / tallest) if tallest else 0.0} for bar in bars]
-
-
-def summary_lines(profile: dict) -> list:
-    """``[(label, text)]`` for the detail panel, in reading order."""
-    count = profile["count"]
-    lines = [
-        ("Type", profile["type"]),
-        ("Rows", fmt.thousands(count)),
-        ("Missing (NULL)", fmt.thousands(profile["nulls"]) + _percent(profile["nulls"], count)),
-    ]
-    if profile.get("distinct") is not None:
-        lines.append(("Distinct", _distinct_text(profile)))
-    for key, label in _LINES.get(profile["kind"], ()):
-        if profile.get(key) is not None:
-            lines.append((label, number_text(profile[key])))
-    for key, label in (("nan", "NaN"), ("infinite", "Infinite"), ("empty", "Empty text")):
-        if profile.get(key):
-            lines.append((label, fmt.thousands(profile[key]) + _percent(profile[key], count)))
-    length = profile.get("length")
-    if length and length.get("max") is not None:
-        lines.append(
-            (
-                "Length",
-                number_text(length["min"])
-                + "–"
-                + number_text(length["max"])
-                + " "
-                + _LENGTH_UNITS.get(profile["kind"], "")
-                + ", mean "
-                + number_text(length["mean"]),
-            )
-        )
-    if profile.get("incomplete"):
-        lines.append(("Note", profile["incomplete"]))
-    return lines
-
-
-def number_text(value) -> str:
-    """A statistic as text: ``1,234``, ``1,234.57``, ``0.000123``, ``1.5e+20``; None as a dash."""
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return fmt.cell_text(value)
-    if isinstance(value, int):
-        return fmt.thousands(value)
-    if not _finite(value):
-        return "NaN" if value != value else ("∞" if value > 0 else "−∞")
-    size = abs(value)
-    if size >= 1e15 or 0 < size < 1e-4:
-        return "%.4g" % value
-    text = "%.6g" % value
-    if size >= 1e6 or "e" in text:  # "e": 999999.5 rounds up to 1e+06
-        return fmt.thousands(int(round(value)))
-    if size >= 1000:
-        parts = text.split(".")
-        text = fmt.thousands(int(parts[0])) + ("." + parts[1] if len(parts) > 1 else "")
-    return text
 
 
 # --- one profiler per kind: each a step generator filling ``profile`` ------------
@@ -211,18 +102,18 @@ def _profile_numbers(profile, values, type_name, bins, top):
     found = yield from _summarize(profile, values, extra)
     if found is None:
         return
-    convert = _integer if whole else _float
+    convert = integer if whole else real
     profile["min"], profile["max"] = convert(found["min"]), convert(found["max"])
-    profile["mean"], profile["stddev"] = _float(found["mean"]), _float(found["stddev"])
+    profile["mean"], profile["stddev"] = real(found["mean"]), real(found["stddev"])
     quartiles = found["quartiles"] or [None, None, None]
-    profile["q25"], profile["median"], profile["q75"] = [_float(q) for q in quartiles]
+    profile["q25"], profile["median"], profile["q75"] = [real(q) for q in quartiles]
     if floating:
-        profile["nan"], profile["infinite"] = _integer(found["nan"]), _integer(found["infinite"])
+        profile["nan"], profile["infinite"] = integer(found["nan"]), integer(found["infinite"])
     finite = profile["count"] - profile["nulls"] - profile.get("nan", 0) - profile.get("infinite", 0)
     where = " WHERE isfinite(v)" if floating else " WHERE v IS NOT NULL"
-    profile["histogram"] = yield from _number_histogram(
-        profile, values, where, finite, _integer(found.get("odd")) or 0, bins, whole
-    )
+    lo, hi = profile["min"], profile["max"]
+    plan = None if lo is None or hi is None else profile_bins.number_bins(lo, hi, bins, whole)
+    profile["histogram"] = yield from _histogram(profile, values, where, finite, integer(found.get("odd")) or 0, plan)
 
 
 def _profile_dates(profile, values, type_name, bins, top):
@@ -242,11 +133,12 @@ def _profile_dates(profile, values, type_name, bins, top):
     found = yield from _summarize(profile, values, extra)
     if found is None:
         return
-    profile["min"], profile["max"], profile["infinite"] = found["min"], found["max"], _integer(found["infinite"])
+    profile["min"], profile["max"], profile["infinite"] = found["min"], found["max"], integer(found["infinite"])
     finite = profile["count"] - profile["nulls"] - profile["infinite"]
-    profile["histogram"] = yield from _time_histogram(
-        profile, values, _float(found["lo"]), _float(found["hi"]), finite, _integer(found["odd"]) or 0, bins
-    )
+    lo, hi = real(found["lo"]), real(found["hi"])
+    plan = None if lo is None or hi is None else profile_bins.time_bins(lo, hi, bins, profile["kind"] == "date")
+    odd = integer(found["odd"]) or 0
+    profile["histogram"] = yield from _histogram(profile, values, " WHERE isfinite(v)", finite, odd, plan)
 
 
 def _profile_text(profile, values, type_name, bins, top):
@@ -265,7 +157,7 @@ def _profile_text(profile, values, type_name, bins, top):
     found = yield from _summarize(profile, values, extra)
     if found is None:
         return
-    profile["empty"] = _integer(found["empty"])
+    profile["empty"] = integer(found["empty"])
     profile["length"] = _length(found)
     if profile["count"] == profile["nulls"]:
         counted = []
@@ -281,7 +173,7 @@ def _profile_booleans(profile, values, type_name, bins, top):
     found = yield from _summarize(profile, values, [("true", _count_where("v")), ("false", _count_where("NOT v"))])
     if found is None:
         return
-    counted = [[True, _integer(found["true"])], [False, _integer(found["false"])]]
+    counted = [[True, integer(found["true"])], [False, integer(found["false"])]]
     _exact_distinct(profile, len([c for c in counted if c[1]]))
     _set_top(profile, counted, 3)
 
@@ -328,24 +220,6 @@ _PROFILERS = {
     "struct": _profile_counts,
     "other": _profile_counts,
 }
-_LENGTH_UNITS = {"text": "characters", "binary": "bytes", "list": "items"}
-_NUMBER_LINES = (
-    ("min", "Minimum"),
-    ("q25", "25th percentile"),
-    ("median", "Median"),
-    ("q75", "75th percentile"),
-    ("max", "Maximum"),
-    ("mean", "Mean"),
-    ("stddev", "Standard deviation"),
-)
-_LINES = {
-    "integer": _NUMBER_LINES,
-    "decimal": _NUMBER_LINES,
-    "date": (("min", "Earliest"), ("max", "Latest")),
-    "timestamp": (("min", "Earliest"), ("max", "Latest")),
-    "time": (("min", "Minimum"), ("max", "Maximum")),
-    "interval": (("min", "Minimum"), ("max", "Maximum")),
-}
 
 
 # --- queries -------------------------------------------------------------------
@@ -371,8 +245,7 @@ def _summarize(profile, values, extra):
     select = ["count(*)", "count(v)", "approx_count_distinct(v)"] + [e[1] for e in extra]
     try:
         result = yield _query(values, ", ".join(select))
-    except errors.QueryError as error:
-        _raise_if_cancelled(error)
+    except errors.QueryError as error:  # a Cancel is errors.Cancelled, which passes
         result = yield _query(values, "count(*), count(v)")
         _set_counts(profile, result["rows"][0], None)
         profile["incomplete"] = "Only counts could be computed for this column: " + str(error)
@@ -390,7 +263,6 @@ def _optional(profile, request):
     try:
         result = yield request
     except errors.QueryError as error:
-        _raise_if_cancelled(error)
         profile["incomplete"] = "Some statistics could not be computed: " + str(error)
         return None
     return result["rows"]
@@ -401,21 +273,16 @@ def _count_where(condition: str) -> str:
     return "count(*) FILTER (WHERE " + condition + ")"
 
 
-def _raise_if_cancelled(error) -> None:
-    if "Interrupt" in str(error):
-        raise error
-
-
 def _set_counts(profile, row, estimate) -> None:
     """Rows and NULLs from ``(count(*), count(v))``; the distinct estimate when there is one."""
-    profile["count"] = _integer(row[0]) or 0
-    present = _integer(row[1]) or 0
+    profile["count"] = integer(row[0]) or 0
+    present = integer(row[1]) or 0
     profile["nulls"] = profile["count"] - present
     if present <= 1:
         _exact_distinct(profile, present)
     elif estimate is not None:
         # The estimate can overshoot, or miss the second value; keep it possible.
-        profile["distinct"] = min(max(_integer(estimate), 2), present)
+        profile["distinct"] = min(max(integer(estimate), 2), present)
 
 
 def _exact_distinct(profile, distinct) -> None:
@@ -425,9 +292,9 @@ def _exact_distinct(profile, distinct) -> None:
 
 def _length(found) -> dict:
     return {
-        "min": _integer(found["length_min"]),
-        "mean": _float(found["length_mean"]),
-        "max": _integer(found["length_max"]),
+        "min": integer(found["length_min"]),
+        "mean": real(found["length_mean"]),
+        "max": integer(found["length_max"]),
     }
 
 
@@ -444,7 +311,7 @@ def _top_by_grouping(profile, values, t, top):
     )
     rows = yield from _optional(profile, request)
     if rows:
-        _exact_distinct(profile, _integer(rows[0][2]) - (1 if profile["nulls"] else 0))
+        _exact_distinct(profile, integer(rows[0][2]) - (1 if profile["nulls"] else 0))
     return rows or []
 
 
@@ -462,12 +329,12 @@ def _top_of_many(profile, values, t, top):
         candidates,
     )
     rows = yield from _optional(profile, request)
-    return [row for row in rows or [] if _integer(row[1]) > 1]
+    return [row for row in rows or [] if integer(row[1]) > 1]
 
 
 def _set_top(profile, counted, top) -> None:
     """``top`` (NULL as a value too, most frequent first, ties by value) and ``other``."""
-    entries = [[row[0], _integer(row[1])] for row in counted if row[0] is not None and _integer(row[1])]
+    entries = [[row[0], integer(row[1])] for row in counted if row[0] is not None and integer(row[1])]
     if profile["nulls"]:
         entries.append([None, profile["nulls"]])
     entries.sort(key=_top_order)
@@ -486,261 +353,33 @@ def _top_order(entry):
 # --- histograms -----------------------------------------------------------------------
 
 
-def _binned(profile, values, bin_sql, where, params, count, odd):
-    """Steps: the count of each of ``count`` bins numbered by ``bin_sql`` (None if DuckDB refuses).
+def _histogram(profile, values, where, finite, odd, plan):
+    """Steps: the bars of ``plan`` (app.core.profile_bins') with their counts of the ``finite`` values.
 
-    Unless there are very many distinct values, each bin also counts its
-    distinct values: bins hold disjoint values, so the sum (plus ``odd``,
-    the distinct values kept out of the bins, such as NaN) is exact.
+    A plan of one bar needs no query. Unless there are very many distinct
+    values, each bin also counts its distinct values: bins hold disjoint
+    values, so the sum (plus ``odd``, the distinct values kept out of the
+    bins, such as NaN) is exact.
     """
+    if not finite:
+        if profile["count"] > profile["nulls"]:
+            _exact_distinct(profile, odd)
+        return []
+    if plan is None:
+        return []  # wider than a double can hold: no sensible bins
+    bin_sql, params, bars = plan
+    if bin_sql is None:
+        _exact_distinct(profile, 1 + odd)
+        bars[0]["count"] = finite
+        return bars
     distinct = profile["distinct"] <= MANY_DISTINCT
     select = "(" + bin_sql + ")::BIGINT AS bin, count(*) AS n" + (", count(DISTINCT v) AS d" if distinct else "")
     rows = yield from _optional(profile, _query(values, select, where + " GROUP BY bin", params))
     if rows is None:
-        return None
-    counts = [0] * count
+        return []
     for row in rows:
         # Rounding at the edges can put a value one bin past either end.
-        i = min(max(_integer(row[0]), 0), count - 1)
-        counts[i] += _integer(row[1])
+        bars[min(max(integer(row[0]), 0), len(bars) - 1)]["count"] += integer(row[1])
     if distinct and rows:
-        _exact_distinct(profile, sum([_integer(row[2]) for row in rows]) + odd)
-    return counts
-
-
-def _number_histogram(profile, values, where, finite, odd, bins, whole):
-    """Steps: ``[{lo, hi, count, label}]`` over nicely rounded edges (integer widths for integers)."""
-    lo, hi = profile["min"], profile["max"]
-    if not finite or lo is None or hi is None:
-        if profile["count"] > profile["nulls"]:
-            _exact_distinct(profile, odd)
-        return []
-    if lo == hi:
-        _exact_distinct(profile, 1 + odd)
-        return [{"lo": lo, "hi": hi, "count": finite, "label": number_text(lo)}]
-    edges = _number_edges(lo, hi, bins, whole)
-    if edges is None:
-        return []  # wider than a double can hold: no sensible bins
-    start, step, count, decimals = edges
-    counts = yield from _binned(
-        profile, values, "floor((v::DOUBLE - ?) / ?)", where, [float(start), float(step)], count, odd
-    )
-    if counts is None:
-        return []
-    out = []
-    for i in range(count):
-        low = start + i * step
-        high = low + step
-        if whole and step == 1:
-            label = number_text(low)
-        elif whole:
-            label = number_text(low) + " – " + number_text(high - 1)
-        else:
-            low, high = round(low, decimals), round(high, decimals)
-            label = number_text(low) + " – " + number_text(high)
-        out.append({"lo": low, "hi": high, "count": counts[i], "label": label})
-    return out
-
-
-def _number_edges(lo, hi, bins, whole):
-    """``(start, step, count, decimals)`` of bins covering lo..hi, or None when the span overflows.
-
-    The step is 1, 2 or 5 × 10^k — an int for integer columns, exact even
-    for HUGEINT — and ``start`` a multiple of it, so the edges read well.
-    """
-    span = float(hi) - float(lo)
-    if not _finite(span):
-        return None
-    m, k = _nice_step(span / max(1, bins))
-    if whole:
-        step = m * 10**k if k >= 0 else 1
-        start = (lo // step) * step
-        return start, step, (hi - start) // step + 1, 0
-    step = m * 10.0**k
-    decimals = max(0, -k)
-    start = round(math.floor(lo / step) * step, decimals)
-    width = (hi - start) / step
-    if not _finite(width):
-        return None
-    return start, step, int(math.floor(width)) + 1, decimals
-
-
-def _nice_step(raw: float) -> tuple:
-    """``(m, k)``: the smallest m × 10^k at least ``raw`` (> 0), with m one of 1, 2, 5."""
-    k = 0
-    while 10.0**k > raw:
-        k -= 1
-    while 10.0 ** (k + 1) <= raw:
-        k += 1
-    for m in (1, 2, 5):
-        if m * 10.0**k >= raw:
-            return m, k
-    return 1, k + 1
-
-
-def _time_histogram(profile, values, lo, hi, finite, odd, bins):
-    """Steps: ``[{lo, hi, count, label}]`` over fixed steps up to two weeks, calendar months and years beyond."""
-    dated = profile["kind"] == "date"
-    if not finite or lo is None or hi is None:
-        if profile["count"] > profile["nulls"]:
-            _exact_distinct(profile, odd)
-        return []
-    if lo == hi:
-        _exact_distinct(profile, 1 + odd)
-        return [
-            {"lo": _iso(lo, dated), "hi": _iso(hi, dated), "count": finite, "label": _label(lo, _DAY if dated else 1)}
-        ]
-    raw = (hi - lo) / max(1, bins)
-    for seconds in _SECOND_STEPS:
-        if seconds >= raw and (seconds >= _DAY or not dated):
-            return (yield from _fixed_time_bins(profile, values, lo, hi, seconds, odd, dated))
-    for months in _MONTH_STEPS:
-        if months * _AVERAGE_MONTH >= raw:
-            return (yield from _month_bins(profile, values, lo, hi, months, odd, dated))
-    m, k = _nice_step(raw / (12 * _AVERAGE_MONTH))
-    return (yield from _month_bins(profile, values, lo, hi, 12 * m * 10 ** max(0, k), odd, dated))
-
-
-def _fixed_time_bins(profile, values, lo, hi, step, odd, dated):
-    align = _MONDAY if step >= 7 * _DAY else 0
-    start = math.floor((lo - align) / step) * step + align
-    count = int(math.floor((hi - start) / step)) + 1
-    counts = yield from _binned(
-        profile, values, "floor((epoch(v) - ?) / ?)", " WHERE isfinite(v)", [float(start), float(step)], count, odd
-    )
-    if counts is None:
-        return []
-    out = []
-    for i in range(count):
-        low = start + i * step
-        out.append(
-            {"lo": _iso(low, dated), "hi": _iso(low + step, dated), "count": counts[i], "label": _label(low, step)}
-        )
-    return out
-
-
-def _month_bins(profile, values, lo, hi, months, odd, dated):
-    start = (_month_index(lo) // months) * months
-    count = (_month_index(hi) - start) // months + 1
-    counts = yield from _binned(
-        profile, values, "(year(v) * 12 + month(v) - 1 - ?) // ?", " WHERE isfinite(v)", [start, months], count, odd
-    )
-    if counts is None:
-        return []
-    out = []
-    for i in range(count):
-        low = start + i * months
-        last = low + months - 1
-        if months == 1:
-            label = _month_text(low)
-        elif months < 12:
-            label = _month_text(low) + " – " + _month_text(last)
-        elif months == 12:
-            label = "%04d" % (low // 12)
-        else:
-            label = "%04d – %04d" % (low // 12, last // 12)
-        out.append(
-            {
-                "lo": _month_start(low, dated),
-                "hi": _month_start(low + months, dated),
-                "count": counts[i],
-                "label": label,
-            }
-        )
-    return out
-
-
-# --- calendar arithmetic (MicroPython has no datetime) ------------------------------------
-
-
-def _civil(days: int) -> tuple:
-    """Days since 1970-01-01 as (year, month, day), proleptic Gregorian (H. Hinnant's algorithm)."""
-    z = days + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
-    return yoe + era * 400 + (1 if month <= 2 else 0), month, day
-
-
-def _month_index(seconds) -> int:
-    """Months since year 0 of the month holding epoch ``seconds``."""
-    year, month, _ = _civil(int(math.floor(seconds / _DAY)))
-    return year * 12 + month - 1
-
-
-def _iso(seconds, dated) -> str:
-    """Epoch seconds as ISO text: a date for DATE columns, else date and time (UTC)."""
-    whole = int(math.floor(seconds))
-    days = whole // _DAY
-    year, month, day = _civil(days)
-    text = "%04d-%02d-%02d" % (year, month, day)
-    if dated:
-        return text
-    rest = whole - days * _DAY
-    return text + " %02d:%02d:%02d" % (rest // 3600, rest // 60 % 60, rest % 60)
-
-
-def _label(seconds, step) -> str:
-    """A bin's start to the precision its width needs."""
-    text = _iso(seconds, False)
-    if step >= _DAY:
-        return text[:10]
-    if step >= 60:
-        return text[:16]
-    return text
-
-
-def _month_text(index) -> str:
-    return "%04d-%02d" % (index // 12, index % 12 + 1)
-
-
-def _month_start(index, dated) -> str:
-    text = _month_text(index) + "-01"
-    return text if dated else text + " 00:00:00"
-
-
-# --- values from either engine -------------------------------------------------------------
-
-
-def _integer(value):
-    """An exact int from DuckDB's value (big integers arrive from the browser as text)."""
-    if value is None or isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return int(float(value))
-
-
-def _float(value):
-    """A finite float, or None (JSON has no NaN or infinity; the browser sends them as text)."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value in _NAMED_FLOATS:
-        value = _NAMED_FLOATS[value]
-    value = float(value)
-    return value if _finite(value) else None
-
-
-def _finite(value) -> bool:
-    return value == value and value != _INF and value != -_INF
-
-
-def _percent(part, whole) -> str:
-    if not whole or not part:
-        return ""
-    share = 100.0 * part / whole
-    return " (<0.1%)" if share < 0.1 else " (" + ("%.1f" % share) + "%)"
-
-
-def _distinct_text(profile) -> str:
-    """The distinct count; an estimate to two significant digits, since it is often 10% off."""
-    distinct = profile["distinct"]
-    if not profile.get("distinct_approx"):
-        return fmt.thousands(distinct)
-    digits = len(str(distinct))
-    unit = 10 ** max(0, digits - 2)
-    return "≈ " + fmt.thousands(int(round(distinct / unit)) * unit)
+        _exact_distinct(profile, sum([integer(row[2]) for row in rows]) + odd)
+    return bars

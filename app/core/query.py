@@ -171,6 +171,11 @@ def count_stored(order_table: str) -> tuple:
     return "SELECT count(*) AS n FROM temp." + sql.quote_ident(order_table), []
 
 
+def drop_stored(order_table: str) -> tuple:
+    """Drop a table ``materialize`` stored (if it is still there)."""
+    return "DROP TABLE IF EXISTS temp." + sql.quote_ident(order_table), []
+
+
 def materialize_group(group_table: str, table: str, state: dict, columns: list) -> tuple:
     """Store a grouped view (keys, count, aggregates), in its order, in ``group_table``.
 

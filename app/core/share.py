@@ -2,13 +2,13 @@
 
 A shared view travels as ``#state=…`` (the view state as JSON, compressed by
 the page: see assets/js/loupe.mjs). A fragment never reaches a server, and
-the state carries no data: sources are URLs (opened again), the bundled
-sample, SQL (run again over the other tables) or local files and pasted
-text, which the recipient is asked to open themselves.
+the state carries no data: its log reads URLs (opened again), the bundled
+sample, or local files and pasted text, which the recipient is asked to
+open themselves, then runs the steps taken on them (app/core/restore.py).
 
-    checked(state)        a decoded state, vetted: StateError says what is wrong
-    plan(state)           the sources in the order they must be opened again
-    open_options(source)  loupe.open() options that read a source as it was read
+    checked(text)         a link's state, migrated and vetted: StateError says what is wrong
+    reads(state)          the sources its log opens, in order
+    open_options(entry)   loupe.open() options that read a source as it was read
     waiting_message(...)  what to tell a person whose link names local files
     from_address(...)     ``?url=`` (repeatable), ``?sql=``, ``?view=``
 
@@ -29,43 +29,40 @@ MAX_STATE_CHARS = 2000000
 
 
 def checked(text: str) -> dict:
-    """The view state in JSON ``text`` from a link, vetted; raises StateError saying what is wrong."""
+    """The view state in JSON ``text`` from a link, vetted; raises StateError saying what is wrong.
+
+    An older version's state is migrated first (app/core/migrate.py). Soft
+    problems (an active table that is not there, a malformed editor text or
+    panel list) are mended in the state returned; the text is not changed.
+    """
     if len(text) > MAX_STATE_CHARS:
         raise errors.StateError("This view link is too long to be a Loupe view. Ask for the link again.")
     state = view.loads(text)
-    sources = state["sources"]
     tables = state["tables"]
-    if not isinstance(sources, list) or not isinstance(tables, dict):
-        raise errors.StateError(
-            "This view link is damaged (its sources or tables are malformed). Ask for the link again."
-        )
-    seen = []  # type: list
-    for source in sources:
-        problem = _source_problem(source)
-        if problem is None and source["table"] in seen:
-            problem = "names the table '" + source["table"] + "' twice"
+    present = []  # type: list
+    for entry in state["log"]:
+        problem = _entry_problem(entry, present)
         if problem:
-            raise errors.StateError("This view link is damaged: a source " + problem + ". Ask for the link again.")
-        seen.append(source["table"])
+            raise errors.StateError("This view link is damaged: a step " + problem + ". Ask for the link again.")
     for name in tables:
         if not isinstance(tables[name], dict):
             raise errors.StateError(
                 "This view link is damaged: the state of '" + str(name) + "' is not an object. Ask for the link again."
             )
-    active = state.get("active")
-    if active is not None and active not in seen:
-        state["active"] = seen[-1] if seen else None
-    if not isinstance(state.get("sql", ""), str):
-        state["sql"] = ""
-    state["panels"] = (
-        [p for p in (state.get("panels") or []) if p in view.PANELS] if isinstance(state.get("panels"), list) else []
-    )
-    return state
+    out = dict(state)
+    names = [s["table"] for s in state["sources"]]
+    if out.get("active") is not None and out["active"] not in names:
+        out["active"] = names[-1] if names else None
+    if not isinstance(out.get("sql", ""), str):
+        out["sql"] = ""
+    panels = out.get("panels")
+    out["panels"] = [p for p in panels if p in view.PANELS] if isinstance(panels, list) else []
+    return out
 
 
-def plan(state: dict) -> list:
-    """The sources of a checked ``state`` in the order they are opened again, each a copy."""
-    return [dict(source) for source in state["sources"]]
+def reads(state: dict) -> list:
+    """The ``read`` entries of a checked ``state``, in order, each a copy: the sources opened again."""
+    return [dict(entry) for entry in state["log"] if entry["op"] == "read"]
 
 
 def open_options(source: dict) -> dict:
@@ -83,16 +80,13 @@ def open_options(source: dict) -> dict:
     return options
 
 
-def replay_sql(source: dict) -> str:
-    """The SQL a "query" source was made by ('' if none was recorded)."""
-    read = source.get("read") or {}
-    text = read.get("sql")
-    return text if isinstance(text, str) else ""
-
-
 def local_names(state: dict) -> list:
     """Names of the local files and pasted texts ``state`` was made from (they are not in the link)."""
-    return [source["name"] for source in state["sources"] if source["kind"] in LOCAL]
+    names = []  # type: list
+    for entry in reads(state):
+        if entry["kind"] in LOCAL and entry["name"] not in names:
+            names.append(entry["name"])
+    return names
 
 
 def matching(sources: list, name: str):
@@ -161,20 +155,84 @@ def is_reopenable_url(url) -> bool:
     return isinstance(url, str) and url.lower().startswith(_URL_SCHEMES)
 
 
-def _source_problem(source):
-    """What is wrong with one source of a link's state (None when nothing is)."""
-    if not isinstance(source, dict):
+def _entry_problem(entry, present: list):
+    """What is wrong with one entry of a link's log (None when nothing is); ``present`` follows the tables."""
+    if not isinstance(entry, dict):
         return "is not an object"
-    table = source.get("table")
+    op = entry.get("op")
+    if op not in view.LOG_OPS:
+        return "has an unknown kind (" + str(op)[:40] + ")"
+    if op == "sql":
+        if not isinstance(entry.get("statement"), str):
+            return "of SQL has no statement"
+        for key in ("made", "dropped"):
+            if not _names(entry.get(key, [])):
+                return "of SQL has malformed table names"
+        for name in entry.get("dropped", []):
+            if name in present:
+                present.remove(name)
+        present.extend([name for name in entry.get("made", []) if name not in present])
+        return None
+    table = entry.get("table")
     if not isinstance(table, str) or not table:
         return "has no table name"
-    if source.get("kind") not in view.SOURCE_KINDS:
-        return "'" + table + "' has an unknown kind"
-    if not isinstance(source.get("name"), str):
-        return "'" + table + "' has no name"
-    if source["kind"] == "url" and not is_reopenable_url(source.get("url")):
-        return "'" + table + "' has an address that is not http or https"
-    read = source.get("read")
-    if read is not None and not isinstance(read, dict):
-        return "'" + table + "' has malformed reading options"
+    problem = _ENTRY_CHECKS[op](entry)
+    if problem:
+        return "on '" + table + "' " + problem
+    if op == "read" and table in present:
+        return "names the table '" + table + "' twice"
+    if op in ("read", "query") and table not in present:
+        present.append(table)
+    elif op == "rename" and table in present:
+        present[present.index(table)] = entry["to"]
+    elif op == "close" and table in present:
+        present.remove(table)
     return None
+
+
+def _read_problem(entry: dict):
+    if entry.get("kind") not in view.READ_KINDS:
+        return "has an unknown kind of source"
+    if not isinstance(entry.get("name"), str):
+        return "has no name"
+    if entry["kind"] == "url" and not is_reopenable_url(entry.get("url")):
+        return "has an address that is not http or https"
+    if entry.get("read") is not None and not isinstance(entry["read"], dict):
+        return "has malformed reading options"
+    return None
+
+
+def _type_problem(entry: dict):
+    if not isinstance(entry.get("column"), str) or not isinstance(entry.get("to"), str):
+        return "sets a type without a column and a type"
+    return None
+
+
+def _flatten_problem(entry: dict):
+    return None if _names(entry.get("made", [])) else "flattens into malformed column names"
+
+
+def _query_problem(entry: dict):
+    return None if isinstance(entry.get("statement"), str) else "has no query"
+
+
+def _rename_problem(entry: dict):
+    return None if isinstance(entry.get("to"), str) and entry["to"] else "is renamed to nothing"
+
+
+def _close_problem(entry: dict):
+    return None
+
+
+_ENTRY_CHECKS = {
+    "read": _read_problem,
+    "type": _type_problem,
+    "flatten": _flatten_problem,
+    "query": _query_problem,
+    "rename": _rename_problem,
+    "close": _close_problem,
+}
+
+
+def _names(value) -> bool:
+    return isinstance(value, list) and all(isinstance(name, str) for name in value)

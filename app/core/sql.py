@@ -7,7 +7,6 @@ parameters too.
 Runs under MicroPython and CPython (see README.md).
 """
 
-DEFAULT_PAGE_SIZE = 200
 _DIRECTIONS = {"asc": "ASC", "desc": "DESC"}
 
 
@@ -191,20 +190,6 @@ def list_tables() -> tuple:
         "WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name"
     )
     return sql, []
-
-
-def page(table: str, sort: list, offset: int, limit: int = DEFAULT_PAGE_SIZE, columns=None) -> tuple:
-    """One page of rows of ``table`` in the order of ``sort``.
-
-    ``sort`` is a list of ``[column, "asc"|"desc"]``. Without a sort the
-    table's own order is kept (DuckDB preserves insertion order).
-    ``columns`` limits the page to those columns (all when None).
-    """
-    if offset < 0 or limit < 0:
-        raise ValueError("offset and limit must not be negative")
-    selected = ", ".join(quote_ident(c) for c in columns) if columns else "*"
-    sql = "SELECT " + selected + " FROM " + quote_ident(table) + order_by(sort) + " LIMIT ? OFFSET ?"
-    return sql, [int(limit), int(offset)]
 
 
 def order_by(sort: list) -> str:

@@ -6,7 +6,7 @@ error can be placed back in the editor. ``error_position`` reads DuckDB's
 "LINE n: ... ^" excerpt (or its "at or near" wording) and returns the
 character offset in the statement.
 
-The SQL editor (app/ui/sql_panel.py) keeps the rows of a query by storing
+The SQL editor (app/core/scripts.py runs it) keeps the rows of a query by storing
 them as a table: ``result_kind`` says how a statement's rows can be kept,
 ``stored`` and ``counted`` build the statements that do it, ``error_in``
 places an error back in the person's statement, and ``check_name`` vets
@@ -76,25 +76,6 @@ def error_position(statement: str, message: str):
         excerpt = excerpt[1:] if excerpt.startswith(" ") else excerpt
         return _offset_of(statement, number, column, excerpt)
     return None
-
-
-def is_query(statement: str) -> bool:
-    """True when ``statement`` returns rows a person wants to see (SELECT, WITH, VALUES, ...)."""
-    word = _first_word(statement).upper()
-    return word in (
-        "SELECT",
-        "WITH",
-        "VALUES",
-        "FROM",
-        "TABLE",
-        "PIVOT",
-        "UNPIVOT",
-        "DESCRIBE",
-        "SHOW",
-        "SUMMARIZE",
-        "EXPLAIN",
-        "(",
-    )
 
 
 def result_kind(statement: str):

@@ -20,7 +20,7 @@ from pyscript import window
 from app.core import charts, errors, query, sql, types, view
 from app.engine import wasm
 from app.ui import feedback
-from app.ui.dom import by_id, clear, el, on, show
+from app.ui.dom import by_id, clear, count_up, el, on, show
 from app.ui.explorer import filter_key
 
 _FIELDS = ("x", "y", "color", "aggregate", "unit")
@@ -87,7 +87,9 @@ def refresh(session) -> None:
     if chart is None:
         return
     if _key(session, table, chart) != _panel["drawn"]:
-        session.spawn(_draw(session))
+        session.spawn(_draw(session))  # counts data-chart-checks when it ends
+    else:
+        count_up(window.document.body, "data-chart-checks")  # nothing changed: not drawn again
 
 
 # --- opening, closing, choosing -------------------------------------------------------------
@@ -203,6 +205,8 @@ async def _draw(session) -> None:
     finally:
         if generation == _panel["generation"]:
             figure.parentNode.setAttribute("aria-busy", "false")
+        # <body data-chart-checks>: refreshes decided (drawn, gave way, failed or unchanged); tests wait on it.
+        count_up(window.document.body, "data-chart-checks")
 
 
 def _failed(message: str) -> None:
@@ -317,5 +321,5 @@ async def _download(key: str) -> None:
             + wasm.js_message(failure)
             + "). Try another format."
         )
-    glue.download(blob, name)
+    _panel["session"].engine.download(blob, name)
     feedback.status("Saved the chart as " + name)

@@ -5,12 +5,10 @@ values with counts (facets) for everything that has values, contains and
 regular expression for text, and empty / not empty for all.
 """
 
-from app.core import fmt, types
+from app.core import captions, filters, fmt, types
 from app.ui import feedback
 from app.ui.dom import by_id, clear, el, on, show
 
-_RANGE_KINDS = ("integer", "decimal", "date", "timestamp", "time", "interval")
-_NO_FACETS = ("binary", "list", "struct", "other")
 _INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date"}
 
 
@@ -50,13 +48,14 @@ class ColumnPanel:
         profile_slot = el("section", None, "side-section", {"aria-label": "Profile of " + name})
         profile_slot.append(el("p", "Profiling…", "meta"))
         # Numbers and dates are understood from their distribution, text from its values.
-        first, second = (profile_slot, facets) if column["kind"] in _RANGE_KINDS else (facets, profile_slot)
+        offered = filters.offered(column)
+        first, second = (profile_slot, facets) if offered["range"] else (facets, profile_slot)
         body.append(first)
         body.append(second)
         show(by_id("side"), True)
         by_id("side-close").focus()
         explorer = session.explorer
-        if column["kind"] not in _NO_FACETS:
+        if offered["facets"]:
             facets.append(el("p", "Counting values…", "meta"))
             found = await explorer.facet(table, state, info["columns"], name)
             if self.column != name:
@@ -107,8 +106,9 @@ class ColumnPanel:
         session = self.session
         section = el("section", None, "side-section", {"aria-label": "Filter " + name})
         section.append(el("h3", "Filter"))
-        if column["kind"] in _RANGE_KINDS:
-            low, high = _current(state, name, "range", [None, None])
+        offered = filters.offered(column)
+        if offered["range"]:
+            low, high = filters.current_value(state, name, "range", [None, None])
             form = el("form", None, "range-form")
             kind = _INPUT_TYPES.get(column["kind"], "text")
             low_input = el(
@@ -132,13 +132,18 @@ class ColumnPanel:
                 _submit(
                     lambda: session.spawn(
                         session.filter(
-                            name, "range", [_typed(column, low_input.value), _typed(column, high_input.value)]
+                            name,
+                            "range",
+                            [
+                                filters.typed_bound(column, low_input.value),
+                                filters.typed_bound(column, high_input.value),
+                            ],
                         )
                     )
                 ),
             )
             section.append(form)
-        if column["kind"] not in ("binary",):
+        if offered["contains"]:
             form = el("form", None, "contains-form")
             text = el(
                 "input",
@@ -150,7 +155,7 @@ class ColumnPanel:
             label = el("label", None, "check")
             label.append(regex)
             label.append(el("span", " regular expression"))
-            current = _current(state, name, "contains", None) or _current(state, name, "regex", None)
+            current = filters.current_value(state, name, "contains") or filters.current_value(state, name, "regex")
             text.value = current or ""
             form.append(text)
             form.append(label)
@@ -173,14 +178,9 @@ class ColumnPanel:
 
     def _facet_list(self, column: dict, state: dict, found: dict):
         name = column["name"]
-        chosen = _current(state, name, "in", [])
+        chosen = filters.current_value(state, name, "in", [])
         form = el("form", None, "facets")
-        shown = len(found["values"])
-        if found["more"]:
-            title = "The " + str(shown) + " most common values"
-        else:
-            title = fmt.thousands(shown) + (" value" if shown == 1 else " values")
-        form.append(el("h3", title))
+        form.append(el("h3", captions.facet_title(len(found["values"]), found["more"])))
         items = el("ul", None, "facet-list")
         boxes = []
         largest = max([count for value, count in found["values"]] or [1])
@@ -225,27 +225,6 @@ def _find(columns: list, name: str):
         if column["name"] == name:
             return column
     return None
-
-
-def _current(state: dict, column: str, op: str, default):
-    for flt in state.get("filters") or []:
-        if flt["column"] == column and flt["op"] == op:
-            return flt.get("value")
-    return default
-
-
-def _typed(column: dict, text):
-    """An input's text as the value of a range bound (None when empty)."""
-    text = str(text or "").strip()
-    if not text:
-        return None
-    if column["kind"] in ("integer", "decimal"):
-        for parse in (int, float):
-            try:
-                return parse(text)
-            except ValueError:
-                pass
-    return text  # dates and times as typed; the engine says if one does not fit
 
 
 def _submit(action):

@@ -10,10 +10,11 @@ soon as the view changes.
 
 import asyncio
 
-from app.core import errors, fmt, profile, query, sql, view
+from app.core import errors, paging, profile, query, sorting
+from app.core.grid_layout import BLOCK
+from app.core.paging import filter_key  # app.ui.chart_panel reads the profile cache with it too
 from app.ui import feedback, profiles
 from app.ui.dom import count_up
-from app.ui.grid import BLOCK
 
 ORDER_TABLE = "loupe_view_order"
 GROUP_TABLE = "loupe_view_groups"
@@ -45,9 +46,7 @@ class Explorer:
         self.current = {"table": table, "state": state, "columns": columns}
         engine = self.engine
         if state.get("group"):
-            made = await engine.execute(*query.materialize_group(GROUP_TABLE, table, state, columns))
-            total = await _stored_count(engine, made, GROUP_TABLE)
-            first = (await engine.execute(*query.page_stored(GROUP_TABLE, 0, BLOCK)))["rows"]
+            total, first = await _run(paging.grouped_rows(GROUP_TABLE, table, state, columns, BLOCK), engine)
             if self.stale(generation):
                 return
             shown = query.group_columns(columns, state)
@@ -57,7 +56,7 @@ class Explorer:
                 total,
                 _stored_pages(engine),
                 first_rows=first,
-                sort=state["group"].get("sort") or [[query.COUNT_COLUMN, "desc"]],
+                sort=sorting.grid_sort(state),
                 widths=state.get("widths"),
                 grouped=True,
                 keep_scroll=keep_scroll,
@@ -71,23 +70,21 @@ class Explorer:
         first = await direct(0, BLOCK)
         if self.stale(generation):
             return
-        ordered = bool(state.get("sort")) or query.is_filtered(state)
-        exact = not ordered or len(first) < BLOCK
-        total = len(first) if ordered and exact else info["rows"]
+        counted = paging.first_page(state, len(first), info["rows"], BLOCK)
         self.grid.show(
             key,
             shown,
-            total,
+            counted["total"],
             direct,
             first_rows=first,
-            sort=state.get("sort"),
+            sort=sorting.grid_sort(state),
             widths=state.get("widths"),
             keep_scroll=keep_scroll,
-            exact=exact,
+            exact=counted["exact"],
         )
-        self.on_counted(total, info["rows"], exact, False)
+        self.on_counted(counted["total"], info["rows"], counted["exact"], False)
         _mark("data-views")
-        if ordered:
+        if counted["store"]:
             asyncio.create_task(self._store_order(generation, table, state, columns, info["rows"]))
         else:
             _mark("data-settled")
@@ -115,7 +112,7 @@ class Explorer:
         if column is None:
             raise errors.QueryError("This table has no column named '" + name + "'.")
         engine = self.engine.background() if background else self.engine
-        found = await _run(profile.column_profile(_source(table, state, columns), column), engine)
+        found = await _run(profile.column_profile(paging.profile_source(table, state, columns), column), engine)
         store[name] = found
         return found
 
@@ -144,7 +141,7 @@ class Explorer:
             self._stored.append(stored)
             if self.stale(generation):
                 return
-            total = await _stored_count(self.engine, made, stored)
+            total = await _run(paging.stored_count(made, stored), self.engine)
         except errors.LoupeError as failure:
             if not self.stale(generation):
                 feedback.error(str(failure))
@@ -156,7 +153,7 @@ class Explorer:
         _mark("data-settled")
         for old in self._stored[:-1]:
             if old != stored:
-                await self.engine.execute_background("DROP TABLE IF EXISTS temp." + sql.quote_ident(old), [])
+                await self.engine.execute_background(*query.drop_stored(old))
         self._stored = [stored]
 
     async def _profile_headers(self, generation, table, shown, columns) -> None:
@@ -176,13 +173,6 @@ class Explorer:
             if self.stale(generation):
                 return
             self.grid.set_spark(column["name"], profiles.spark(found))
-
-
-async def _stored_count(engine, made: dict, stored: str) -> int:
-    """Rows stored by a CREATE TABLE ... AS (DuckDB answers with the count; ask if it did not)."""
-    if made["rows"] and made["columns"] and made["columns"][0]["name"] == "Count":
-        return int(made["rows"][0][0])
-    return (await engine.execute(*query.count_stored(stored)))["rows"][0][0]
 
 
 def _mark(counter: str) -> None:
@@ -213,29 +203,7 @@ def _stored_pages(engine):
     return fetch
 
 
-def _source(table: str, state: dict, columns: list) -> tuple:
-    """``(from_sql, params)`` of the rows the view keeps, for profiles."""
-    clause, params = query.where(state, columns)
-    return sql.quote_ident(table) + clause, params
-
-
-def filter_key(state: dict) -> str:
-    """The rows ``state`` keeps, as text: equal for equal filters and search (on MicroPython too)."""
-    return view.canonical([state.get("filters") or [], state.get("search") or ""])
-
-
 async def _run(steps, engine):
     from app.engine import wasm
 
     return await wasm.run(steps, engine)
-
-
-def count_caption(shown: int, total: int, exact: bool, grouped: bool) -> str:
-    """``'Showing 1,204 of 3,000,000 rows'`` (or groups, or a plain total)."""
-    if grouped:
-        return fmt.thousands(shown) + (" group" if shown == 1 else " groups") + " of " + fmt.thousands(total) + " rows"
-    if not exact:
-        return "Counting matching rows (of " + fmt.thousands(total) + ")…"
-    if shown == total:
-        return fmt.thousands(total) + (" row" if total == 1 else " rows")
-    return "Showing " + fmt.thousands(shown) + " of " + fmt.thousands(total) + " rows"

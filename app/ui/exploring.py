@@ -6,7 +6,7 @@ drawn again and the message says why. ``Session`` mixes this in; the grid
 reports clicks to the ``on_*`` callbacks.
 """
 
-from app.core import errors, filters, query, view
+from app.core import chips, errors, filters, layout_columns, query, sorting, view
 
 
 class Exploring:
@@ -34,10 +34,7 @@ class Exploring:
             await self.panel.open(self.panel.column)
 
     async def sort(self, column: str, direction, add: bool = False) -> None:
-        if self.state().get("group"):
-            await self.change(view.with_group_sort(self.view, column, direction))
-        else:
-            await self.change(view.with_sort(self.view, column, direction, add))
+        await self.change(sorting.sorted_view(self.view, column, direction, add))
 
     async def filter(self, column: str, op: str, value=None) -> None:
         if op == "regex":
@@ -47,15 +44,12 @@ class Exploring:
                 raise errors.QueryError(filters.regex_message(str(value), str(failure)))
         await self.change(view.with_filter(self.view, column, op, value))
 
-    async def unfilter(self, index: int) -> None:
-        await self.change(view.without_filter(self.view, index))
-
     async def search(self, text: str) -> None:
         await self.change(view.with_search(self.view, text))
 
-    async def clear_all(self) -> None:
-        cleared = view.with_group(view.with_search(view.without_filter(self.view), ""), None)
-        await self.change(cleared)
+    async def remove_chip(self, kind: str, index: int) -> None:
+        """Undo what a chip above the grid shows (``kind`` "all": every chip)."""
+        await self.change(chips.removed(self.view, kind, index))
 
     async def group(self, by, aggs) -> None:
         await self.change(view.with_group(self.view, by, aggs))
@@ -64,20 +58,12 @@ class Exploring:
         await self.change(view.with_hidden(self.view, column, hidden), keep_scroll=True)
 
     async def show_all_columns(self) -> None:
-        shown = self.view
-        for name in list(self.state().get("hidden") or []):
-            shown = view.with_hidden(shown, name, False)
-        await self.change(shown, keep_scroll=True)
+        await self.change(layout_columns.all_shown(self.view), keep_scroll=True)
 
     async def move_by(self, column: str, step: int) -> None:
-        names = [c["name"] for c in query.visible(self.active_info()["columns"], self.state())]
-        if column not in names:
-            return
-        at = names.index(column)
-        to = max(0, min(len(names) - 1, at + step))
-        names.pop(at)
-        names.insert(to, column)
-        await self.change(view.with_order(self.view, names), keep_scroll=True)
+        names = layout_columns.moved_by(self._shown_names(), column, step)
+        if names is not None:
+            await self.change(view.with_order(self.view, names), keep_scroll=True)
 
     async def set_table_state(self, table: str, state: dict) -> dict:
         """Show ``table`` with ``state`` (filters, sort, ...); return the table's state as applied."""
@@ -105,14 +91,7 @@ class Exploring:
     # Grid callbacks (app.ui.grid calls these with what the person did).
 
     def on_sort(self, column: str, add: bool) -> None:
-        state = self.state()
-        pairs = state["group"].get("sort") if state.get("group") else state.get("sort")
-        current = None
-        for name, direction in pairs or []:
-            if name == column:
-                current = direction
-        following = {None: "asc", "asc": "desc", "desc": None}[current]
-        self.spawn(self.sort(column, following, add))
+        self.spawn(self.sort(column, sorting.next_direction(self.state(), column), add))
 
     def on_column(self, column: str) -> None:
         self.spawn(self.panel.open(column))
@@ -122,9 +101,7 @@ class Exploring:
         self.publish_view()
 
     def on_move(self, column: str, before: str) -> None:
-        names = [c["name"] for c in query.visible(self.active_info()["columns"], self.state())]
-        names.remove(column)
-        names.insert(names.index(before), column)
+        names = layout_columns.moved_before(self._shown_names(), column, before)
         self.spawn(self.change(view.with_order(self.view, names), keep_scroll=True))
 
     def on_drill(self, values: list) -> None:
@@ -133,6 +110,9 @@ class Exploring:
         for i, name in enumerate(keys):
             picked[name] = values[i]
         self.spawn(self.change(view.drill_down(self.view, picked)))
+
+    def _shown_names(self) -> list:
+        return layout_columns.shown_names(self.active_info()["columns"], self.state())
 
     def _counted(self, shown: int, total: int, exact: bool, grouped: bool) -> None:
         self.toolbar.counted(shown, total, exact, grouped)

@@ -19,6 +19,7 @@ PROTECT_HINT = (
     "Text starting with = + - @, a tab or a carriage return could run as a formula in a spreadsheet; "
     "protected, it gets a leading ' in CSV and TSV and is marked as text in Excel."
 )
+CANCELLED = "The export was cancelled; nothing was saved."
 _state = {"busy": False, "buttons": [], "report": None}
 
 
@@ -105,6 +106,8 @@ async def export_view(session, fmt_key: str, neutralise: bool) -> None:
             "table": shown["table"],
         }
         blob, rows, notes = await _WRITERS[entry["writer"]](job)
+    except errors.Cancelled:
+        raise errors.Cancelled(CANCELLED)
     except errors.QueryError as failure:
         raise _worded(failure)
     finally:
@@ -118,7 +121,7 @@ async def export_view(session, fmt_key: str, neutralise: bool) -> None:
             + fmt.thousands(total)
             + " rows, so nothing was saved. Export again."
         )
-    session.engine.glue.download(blob, name)
+    session.engine.download(blob, name)
     message = export.done_message(fmt_key, rows, name)
     if notes:
         feedback.notice(message + " " + " ".join(notes))
@@ -182,11 +185,11 @@ async def _write_xlsx(job) -> tuple:
         engine = job["session"].engine
         rows = await engine.export_rows(job["sql"], job["params"], worker, "xlsx_add", _progress(job))
         progress.start(job["what"] + " — saving the workbook…")
-        written = await engine.glue.workerFile(worker, "xlsx_finish", export.FORMATS["xlsx"]["mime"])
+        blob, notes = await engine.worker_file(worker, "xlsx_finish", export.FORMATS["xlsx"]["mime"])
     except Exception:
         await worker.xlsx_abort()
         raise
-    return written.blob, rows, json.loads(str(written.notes))
+    return blob, rows, notes
 
 
 _WRITERS = {"copy": _write_copy, "json": _write_json, "parquet": _write_parquet, "xlsx": _write_xlsx}
@@ -227,7 +230,4 @@ def _busy(busy: bool) -> None:
 
 
 def _worded(failure) -> Exception:
-    message = str(failure)
-    if message.startswith("Interrupted"):
-        return errors.ExportError("The export was cancelled; nothing was saved.")
-    return errors.ExportError("Could not export the view: " + message)
+    return errors.ExportError("Could not export the view: " + str(failure))

@@ -4,30 +4,24 @@ The grid knows nothing about SQL. It is given columns, a row total and an
 async ``fetch(offset, limit)``; it keeps a small cache of row blocks, draws
 a fixed pool of row elements over the visible part of the scroll area, and
 reports what the person does (sort, open a column, resize, move, drill into
-a group) to callbacks. Selection and keyboard movement live in
-``app.ui.selection``.
-
-Browsers cap an element's height (about 33 M px in Chromium), so past
-``MAX_HEIGHT`` the scroll range is scaled: the scrollbar maps onto rows
-proportionally and the rows are drawn at the top of the viewport.
+a group) to callbacks (``app.ui.grid_events``). The header is built by
+``app.ui.grid_header``; which rows are in sight, past the browsers' height
+cap too, is worked out by ``app.core.grid_layout``. Selection and keyboard
+movement live in ``app.ui.selection``.
 
 Every value is set as text, never as HTML.
 """
 
 import asyncio
 
-from app.core import fmt, types
+from app.core import captions, fmt, grid_layout, types
+from app.core.grid_layout import BLOCK
+from app.ui import grid_header
 from app.ui.dom import clear, el, on
-
-ROW_HEIGHT = 28
-BLOCK = 200  # rows per fetch
-OVERSCAN = 8
-MAX_HEIGHT = 8000000
-MAX_BLOCKS = 24  # cached blocks per view
-_ARIA_SORT = {None: "none", "asc": "ascending", "desc": "descending"}
+from app.ui.grid_events import GridEvents
 
 
-class Grid:
+class Grid(GridEvents):
     """The table on screen, fed page by page."""
 
     def __init__(self, wrap, table_node, actions):
@@ -132,14 +126,14 @@ class Grid:
     def scroll_to_row(self, row: int) -> None:
         """Scroll so that ``row`` (0-based) is the first row in sight."""
         row = max(0, min(int(row), max(self.total - 1, 0)))
-        self.wrap.scrollTop = self._scroll_for(row)
+        self.wrap.scrollTop = grid_layout.scroll_for(row, self.total, int(self.wrap.clientHeight))
         self.draw()
 
     def rows_in_sight(self) -> int:
-        return max(1, int(self.wrap.clientHeight) // ROW_HEIGHT - 1)
+        return grid_layout.rows_in_sight(int(self.wrap.clientHeight))
 
     def first_in_sight(self) -> int:
-        return self._row_at(int(self.wrap.scrollTop))
+        return grid_layout.row_at(int(self.wrap.scrollTop), self.total, int(self.wrap.clientHeight))
 
     def cached(self, row: int):
         """The values of ``row`` if its block is here, else None."""
@@ -167,17 +161,10 @@ class Grid:
 
     def _build(self) -> None:
         clear(self.table)
-        self._colgroup = el("colgroup")
-        self._colgroup.append(el("col", None, "rownum-col"))
-        self._cols = []
-        for column in self.columns:
-            col = el("col")
-            width = self.widths.get(column["name"])
-            col.style.width = str(width or _default_width(column)) + "px"
-            self._colgroup.append(col)
-            self._cols.append(col)
+        self._colgroup, self._cols = grid_header.colgroup(self.columns, self.widths)
         self.table.append(self._colgroup)
-        self.table.append(self._header())
+        head, self._sparks = grid_header.header(self.columns, self.sort)
+        self.table.append(head)
         self._body = el("tbody")
         self._body.append(self._top)
         self.pool = []
@@ -188,114 +175,13 @@ class Grid:
         self.table.classList.toggle("grouped", self.grouped)
         self._size()
 
-    def _header(self):
-        current = {}
-        order = {}
-        for i, pair in enumerate(self.sort):
-            current[pair[0]] = pair[1]
-            order[pair[0]] = i + 1
-        head = el("thead")
-        self._sparks = []
-        row = el("tr")
-        row.append(el("th", "#", "rownum", {"scope": "col", "aria-label": "Row number"}))
-        for index, column in enumerate(self.columns):
-            name = column["name"]
-            direction = current.get(name)
-            cell = el(
-                "th",
-                None,
-                "num" if types.is_numeric(column["kind"]) else None,
-                {"scope": "col", "aria-sort": _ARIA_SORT[direction], "data-col": str(index), "draggable": "true"},
-            )
-            line = el("div", None, "colline")
-            button = el(
-                "button",
-                None,
-                "colhead",
-                {
-                    "type": "button",
-                    "data-sort": str(index),
-                    "title": name + " (" + column["type"] + ") — click to sort, Shift+click to add to the sort",
-                },
-            )
-            button.append(
-                el(
-                    "span",
-                    types.label_of(column["kind"]),
-                    "coltype kind-" + column["kind"],
-                    {"aria-label": "type " + column["type"]},
-                )
-            )
-            button.append(el("span", name, "colname"))
-            if direction:
-                mark = ("▲" if direction == "asc" else "▼") + (str(order[name]) if len(self.sort) > 1 else "")
-                button.append(el("span", mark, "sortmark", {"aria-hidden": "true"}))
-            line.append(button)
-            line.append(
-                el(
-                    "button",
-                    "⋮",
-                    "colmenu",
-                    {
-                        "type": "button",
-                        "data-menu": str(index),
-                        "aria-label": "Column " + name + ": profile, filter and more",
-                        "title": "Profile, filter, hide, move",
-                    },
-                )
-            )
-            cell.append(line)
-            spark = el("div", None, "spark-slot")
-            self._sparks.append(spark)
-            cell.append(spark)
-            cell.append(
-                el(
-                    "span",
-                    None,
-                    "resize",
-                    {"data-resize": str(index), "aria-hidden": "true", "title": "Drag to resize"},
-                )
-            )
-            row.append(cell)
-        head.append(row)
-        return head
-
     def _size(self) -> None:
         self.table.setAttribute("aria-rowcount", str(self.total + 1))
 
-    def _virtual_height(self) -> int:
-        return min(self.total * ROW_HEIGHT, MAX_HEIGHT)
-
-    def _scaled(self) -> bool:
-        return self.total * ROW_HEIGHT > MAX_HEIGHT
-
-    def _row_at(self, scroll_top: int) -> int:
-        if not self._scaled():
-            return scroll_top // ROW_HEIGHT
-        room = max(MAX_HEIGHT - int(self.wrap.clientHeight), 1)
-        span = max(self.total - self.rows_in_sight(), 0)
-        return min(span, int(scroll_top * span / room + 0.5))
-
-    def _scroll_for(self, row: int) -> int:
-        if not self._scaled():
-            return row * ROW_HEIGHT
-        room = max(MAX_HEIGHT - int(self.wrap.clientHeight), 1)
-        span = max(self.total - self.rows_in_sight(), 1)
-        return int(row * room / span)
-
     def draw(self) -> None:
         """Draw the rows in sight from the cache; fetch the blocks that are missing."""
-        scroll_top = int(self.wrap.scrollTop)
-        in_sight = self._row_at(scroll_top)
-        count = self.rows_in_sight() + 2
-        if self._scaled():
-            first = in_sight
-            top = scroll_top
-        else:
-            first = max(0, in_sight - OVERSCAN)
-            count += OVERSCAN * 2
-            top = first * ROW_HEIGHT
-        last = min(self.total, first + count)
+        drawn = grid_layout.drawn_rows(int(self.wrap.scrollTop), self.total, int(self.wrap.clientHeight))
+        first, last = drawn["first"], drawn["last"]
         self.first = first
         self._ensure_pool(last - first)
         missing = []
@@ -310,9 +196,8 @@ class Grid:
             if (row // BLOCK) not in self.blocks and (row // BLOCK) not in missing:
                 missing.append(row // BLOCK)
             self._fill(entry, row, values)
-        self._top.style.height = str(top) + "px"
-        drawn = (last - first) * ROW_HEIGHT
-        self._bottom.style.height = str(max(0, self._virtual_height() - top - drawn)) + "px"
+        self._top.style.height = str(drawn["top"]) + "px"
+        self._bottom.style.height = str(drawn["bottom"]) + "px"
         if self.selection:
             self.selection.paint()
         for block in missing:
@@ -350,7 +235,7 @@ class Grid:
             tr.setAttribute("aria-rowindex", str(row + 2))
             if self.grouped:
                 label.setAttribute("data-drill", str(row))
-                label.setAttribute("aria-label", "Show the rows of group " + str(row + 1))
+                label.setAttribute("aria-label", captions.group_row_label(row))
         entry[2] = row
         entry[4] = values
         if values is None:
@@ -364,7 +249,7 @@ class Grid:
             cell = cells[j]
             value = values[j] if j < len(values) else None
             cell.textContent = fmt.cell_text(value)
-            cell.className = _cell_class(self.columns[j], value)
+            cell.className = grid_layout.cell_class(self.columns[j], value)
 
     async def _load_and_draw(self, block: int, key) -> None:
         await self._load(block, key)
@@ -383,124 +268,6 @@ class Grid:
             self.pending.discard(block)
         if key != self.key:
             return
-        if len(self.blocks) >= MAX_BLOCKS:
-            far = sorted(self.blocks, key=lambda b: -abs(b - self.first // BLOCK))
-            for old in far[: len(self.blocks) - MAX_BLOCKS + 1]:
-                self.blocks.pop(old)
+        for old in grid_layout.blocks_to_drop(list(self.blocks), self.first):
+            self.blocks.pop(old)
         self.blocks[block] = rows
-
-    # --- events ----------------------------------------------------------
-
-    def _scrolled(self, event) -> None:
-        self.draw()
-
-    def _size_changed(self, entries, observer) -> None:
-        self.draw()
-
-    def _clicked(self, event) -> None:
-        target = event.target
-        sort = target.closest("[data-sort]")
-        if sort:
-            column = self.columns[int(sort.getAttribute("data-sort"))]
-            self.actions.on_sort(column["name"], bool(event.shiftKey))
-            return
-        menu = target.closest("[data-menu]")
-        if menu:
-            self.actions.on_column(self.columns[int(menu.getAttribute("data-menu"))]["name"])
-            return
-        drill = target.closest("[data-drill]")
-        if drill:
-            self._drill(int(drill.getAttribute("data-drill")))
-            return
-        if self.selection:
-            self.selection.clicked(event)
-
-    def _double_clicked(self, event) -> None:
-        tr = event.target.closest("tr[data-row]")
-        if tr and self.grouped:
-            self._drill(int(tr.getAttribute("data-row")))
-
-    def drill_row(self, row: int) -> None:
-        """Open the rows of group ``row`` (grouped views only)."""
-        if self.grouped:
-            self._drill(row)
-
-    def _drill(self, row: int) -> None:
-        values = self.cached(row)
-        if values is not None:
-            self.actions.on_drill(values)
-
-    def _pointer_down(self, event) -> None:
-        handle = event.target.closest("[data-resize]")
-        if not handle:
-            return
-        event.preventDefault()
-        index = int(handle.getAttribute("data-resize"))
-        cell = handle.closest("th")
-        self._resize = {"index": index, "x": float(event.clientX), "width": float(cell.offsetWidth)}
-        handle.setPointerCapture(event.pointerId)
-        if not self._resize_wired:
-            on(self.table, "pointermove", self._pointer_move)
-            on(self.table, "pointerup", self._pointer_up)
-            self._resize_wired = True
-
-    def _pointer_move(self, event) -> None:
-        if not self._resize:
-            return
-        width = max(40, int(self._resize["width"] + float(event.clientX) - self._resize["x"]))
-        self._resize["now"] = width
-        self._cols[self._resize["index"]].style.width = str(width) + "px"
-
-    def _pointer_up(self, event) -> None:
-        resize = self._resize
-        self._resize = None
-        if resize and resize.get("now"):
-            self.actions.on_width(self.columns[resize["index"]]["name"], resize["now"])
-
-    def _drag_start(self, event) -> None:
-        cell = event.target.closest("th[data-col]") if event.target.closest else None
-        if not cell:
-            return
-        self._drag = self.columns[int(cell.getAttribute("data-col"))]["name"]
-        event.dataTransfer.setData("text/plain", self._drag)
-        event.dataTransfer.effectAllowed = "move"
-
-    def _drag_over(self, event) -> None:
-        if self._drag and event.target.closest("th[data-col]"):
-            event.preventDefault()
-
-    def _dropped(self, event) -> None:
-        cell = event.target.closest("th[data-col]")
-        moved = self._drag
-        self._drag = None
-        if not cell or not moved:
-            return
-        event.preventDefault()
-        before = self.columns[int(cell.getAttribute("data-col"))]["name"]
-        if before != moved:
-            self.actions.on_move(moved, before)
-
-
-def _cell_class(column: dict, value) -> str:
-    cls = "num" if types.is_numeric(column["kind"]) else ""
-    if value is None:
-        cls += " null"
-    elif value == "":
-        cls += " empty"
-    return cls
-
-
-def _default_width(column: dict) -> int:
-    """A first width from the kind and the name: dense for numbers, wider for text."""
-    base = {
-        "integer": 90,
-        "decimal": 100,
-        "boolean": 70,
-        "date": 110,
-        "timestamp": 170,
-        "time": 90,
-        "text": 160,
-        "list": 160,
-        "struct": 200,
-    }.get(column["kind"], 120)
-    return max(base, min(260, 34 + 8 * len(column["name"])))

@@ -15,7 +15,7 @@ def wire(session) -> None:
     on(by_id("error-close"), "click", feedback.dismiss)
     on(by_id("file-input"), "change", lambda e: _open_files(session, e.target.files, e.target))
     on(by_id("url-form"), "submit", lambda e: _open_url(session, e))
-    progress.wire(session.engine.glue, on)
+    progress.wire(session.engine, on)
     source_bar.wire(session)
     _wire_drop(session)
     on(document, "paste", lambda e: _paste(session, e))

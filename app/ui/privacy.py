@@ -2,27 +2,25 @@
 
 Loupe's loader is the only code that fetches another origin, and only for an
 address a person gave (the URL box, ``?url=``, ``loupe.open(url)``, the
-``src`` of ``<loupe-view>``); assets/js/engine.mjs keeps the list and fires
+``src`` of ``<loupe-view>``); assets/js/loading.mjs keeps the list and fires
 ``loupe:contacted`` on each. The indicator shows that list, and the
 statement that nothing else leaves the device.
 """
-
-import json
 
 from pyscript import window
 
 from app.ui.dom import by_id, clear, el, on
 
 
-def wire(glue) -> None:
-    """Keep the indicator up to date with ``glue.contacted()`` (assets/js/engine.mjs)."""
-    on(window.document.defaultView, "loupe:contacted", lambda event: refresh(glue))  # the real Window as this
-    on(by_id("privacy"), "toggle", lambda event: refresh(glue))
-    refresh(glue)
+def wire(engine) -> None:
+    """Keep the indicator up to date with ``engine.contacted()`` (app.engine.wasm)."""
+    on(window.document.defaultView, "loupe:contacted", lambda event: refresh(engine))  # the real Window as this
+    on(by_id("privacy"), "toggle", lambda event: refresh(engine))
+    refresh(engine)
 
 
-def refresh(glue) -> None:
-    urls = json.loads(str(glue.contacted()))
+def refresh(engine) -> None:
+    urls = engine.contacted()
     by_id("privacy-count").textContent = summary(len(urls))
     listing = by_id("privacy-contacted")
     clear(listing)

@@ -24,10 +24,10 @@ import asyncio
 
 from pyscript import document
 
-from app.core import errors, fmt, query, types, view
+from app.core import captions, errors, paging, query, types, view
+from app.core.paging import filter_key  # the explorer's own cache key: its header strips fill the same cache
 from app.ui import profiles
 from app.ui.dom import by_id, clear, el, on, show
-from app.ui.explorer import filter_key  # the explorer's own cache key: its header strips fill the same cache
 
 MAX_CARDS = 60  # wider tables show the first this many columns, and say so
 _CARDS_PER_TASK = 6
@@ -80,18 +80,11 @@ def refresh(session) -> None:
     state = session.state()
     columns = types.describe_columns([{"name": c["name"], "type": c["type"]} for c in session.tables[table]["columns"]])
     shown = query.visible(columns, state)
-    by_id("profile-note").textContent = _note(state, len(shown))
-    picked = shown[:MAX_CARDS]
-    key = view.canonical(
-        [
-            table,
-            session.tables[table]["rows"],
-            session.tables[table]["columns"],
-            state.get("filters") or [],
-            state.get("search") or "",
-            [c["name"] for c in picked],
-        ]
+    by_id("profile-note").textContent = captions.profiles_note(
+        bool(state.get("group")), query.is_filtered(state), len(shown), MAX_CARDS
     )
+    picked = shown[:MAX_CARDS]
+    key = paging.profiles_key(table, session.tables[table], state, [c["name"] for c in picked])
     if key == _panel["drawn"]:
         return  # drawn, or being drawn, for these rows (a sort or a resize changes no profile)
     _panel["generation"] += 1
@@ -144,9 +137,8 @@ async def _fill(session, generation: int, table: str, state: dict, columns: list
     root.setAttribute("aria-busy", "true")
     root.setAttribute("data-profiled", "0")
     explorer = session.explorer
-    # Unfiltered, the header strips profile the same rows from the first column on: start from the
-    # last and meet them, taking what they found from the shared cache.
-    from_the_end = not query.is_filtered(state) and not state.get("group")
+    # What the header strips found is taken from the shared cache.
+    from_the_end = paging.profiles_from_the_end(state)
     cached = explorer.profiles.get((table, filter_key(state))) or {}
     pending = list(names)
     done = 0
@@ -165,7 +157,7 @@ async def _fill(session, generation: int, table: str, state: dict, columns: list
         root.setAttribute("data-profiled", str(done))
         if not pending:
             break
-        _status("Profiling column " + str(done + 1) + " of " + str(len(names)) + "…")
+        _status(captions.profiling_status(done, len(names)))
         name = pending[-1] if from_the_end else pending[0]
         await asyncio.sleep(0)  # a task of its own for each column: the page stays responsive
         if generation != _panel["generation"]:
@@ -183,7 +175,7 @@ async def _fill(session, generation: int, table: str, state: dict, columns: list
             return
         cached = explorer.profiles.get((table, filter_key(state))) or {name: found}
     root.setAttribute("data-profiled", str(done))
-    _status(_done_text(len(names), rows, state))
+    _status(captions.profiled_caption(len(names), rows, query.is_filtered(state)))
     _panel["complete"] = True
     _panel["fills"] += 1
     root.setAttribute("aria-busy", "false")
@@ -249,23 +241,3 @@ def _title(column: dict):
 
 def _status(text: str) -> None:
     by_id("profile-status").textContent = text
-
-
-def _note(state: dict, shown: int) -> str:
-    parts = []
-    if state.get("group"):
-        behind = "the filtered rows" if query.is_filtered(state) else "the rows"
-        parts.append("The view is grouped: these profiles describe " + behind + " behind the groups.")
-    if shown > MAX_CARDS:
-        parts.append("Showing the first " + str(MAX_CARDS) + " of " + fmt.thousands(shown) + " columns.")
-    return " ".join(parts)
-
-
-def _done_text(columns: int, rows, state: dict) -> str:
-    text = fmt.thousands(columns) + (" column" if columns == 1 else " columns") + " profiled"
-    if rows is None:
-        return text + "." if columns else "This table has no columns to profile."
-    counted = fmt.thousands(rows) + (" row" if rows == 1 else " rows")
-    if query.is_filtered(state):
-        return text + " over the " + counted + " that match the filters."
-    return text + " over " + counted + "."

@@ -4,14 +4,14 @@ Both are built from a profile of ``app.core.profile``; every value goes in
 as text (``el`` sets textContent), and bar sizes are the only styles set.
 """
 
-from app.core import fmt, profile
+from app.core import captions, fmt, profile
 from app.ui.dom import el, on
 
 
 def spark(found: dict):
     """A small strip of bars (histogram or top values) for a column header; decorative to screen readers."""
     bars = profile.spark_bars(found)
-    strip = el("div", None, "prof-spark", {"aria-hidden": "true", "title": _spark_title(found)})
+    strip = el("div", None, "prof-spark", {"aria-hidden": "true", "title": captions.spark_title(found)})
     for bar in bars:
         height = 0 if not bar["count"] else max(8, int(round(bar["fraction"] * 100)))
         piece = el("span", None, "prof-spark-bar")
@@ -73,7 +73,7 @@ def _top_values(found: dict, on_filter):
             {
                 "type": "button",
                 "title": "Show only rows where " + found["name"] + " is " + text,
-                "aria-label": "Filter to " + text + ", " + _rows(entry["count"]),
+                "aria-label": captions.top_value_label(text, entry["count"]),
             },
         )
         on(button, "click", _filter_to(on_filter, found["name"], entry["value"]))
@@ -83,7 +83,7 @@ def _top_values(found: dict, on_filter):
         part.append(
             el(
                 "p",
-                "Other values: " + fmt.thousands(found["other"]) + _share(found["other"], found["count"]),
+                "Other values: " + fmt.thousands(found["other"]) + captions.share_text(found["other"], found["count"]),
                 "prof-other",
             )
         )
@@ -99,7 +99,7 @@ def _bar_row(label, count: int, tallest: int, total: int):
     fill.style.width = "%.1f%%" % (100.0 * count / tallest)
     track.append(fill)
     row.append(track)
-    row.append(el("span", fmt.thousands(count) + _share(count, total), "prof-count"))
+    row.append(el("span", fmt.thousands(count) + captions.share_text(count, total), "prof-count"))
     return row
 
 
@@ -108,30 +108,3 @@ def _filter_to(on_filter, name: str, value):
         on_filter(name, value)
 
     return clicked
-
-
-def _rows(count: int) -> str:
-    return fmt.thousands(count) + (" row" if count == 1 else " rows")
-
-
-def _share(part: int, total: int) -> str:
-    if not total:
-        return ""
-    share = 100.0 * part / total
-    return " · " + ("<1" if 0 < share < 1 else str(int(round(share)))) + "%"
-
-
-def _spark_title(found: dict) -> str:
-    """One line summing up the column, shown when the pointer rests on the strip."""
-    parts = [fmt.thousands(found["count"] - found["nulls"]) + " values"]
-    if found["nulls"]:
-        parts.append(fmt.thousands(found["nulls"]) + " NULL")
-    if found.get("min") is not None and found.get("max") is not None:
-        parts.append(profile.number_text(found["min"]) + " to " + profile.number_text(found["max"]))
-    if found.get("top"):
-        first = found["top"][0]
-        parts.append("most common " + fmt.cell_text(first["value"]) + " (" + fmt.thousands(first["count"]) + ")")
-    elif found.get("distinct") is not None:
-        about = "about " if found.get("distinct_approx") else ""
-        parts.append(about + fmt.thousands(found["distinct"]) + " distinct")
-    return found["name"] + ": " + ", ".join(parts)

@@ -5,13 +5,12 @@ import asyncio
 from app.core import fmt
 from app.ui.dom import by_id, show
 
-_state = {"glue": None, "generation": 0}
+_state = {"generation": 0}
 
 
-def wire(glue, on) -> None:
-    """Connect the Cancel button to the engine glue's cancel()."""
-    _state["glue"] = glue
-    on(by_id("loading-cancel"), "click", lambda event: glue.cancel())
+def wire(engine, on) -> None:
+    """Connect the Cancel button to ``engine.cancel()`` (app.engine.wasm)."""
+    on(by_id("loading-cancel"), "click", lambda event: engine.cancel())
 
 
 def start(text: str) -> None:

@@ -8,7 +8,7 @@ tab-separated text that pastes cleanly into a spreadsheet.
 
 from pyscript.ffi import to_js
 
-from app.core import fmt
+from app.core import captions, cell_range, fmt
 from app.ui import feedback
 from app.ui.dom import by_id, on
 
@@ -31,30 +31,20 @@ class Selection:
         if not keep:
             self.anchor = None
             self.focus = None
-        elif self.focus is not None:
-            width = len(self.grid.columns)
-            if self.focus[1] >= width or self.focus[0] >= self.grid.total:
-                self.anchor = None
-                self.focus = None
+        elif not cell_range.still_fits(self.focus, self.grid.total, len(self.grid.columns)):
+            self.anchor = None
+            self.focus = None
 
     def bounds(self):
         """``(top, left, bottom, right)`` of the range, inclusive; None without a selection."""
-        if self.focus is None:
-            return None
-        return (
-            min(self.anchor[0], self.focus[0]),
-            min(self.anchor[1], self.focus[1]),
-            max(self.anchor[0], self.focus[0]),
-            max(self.anchor[1], self.focus[1]),
-        )
+        return cell_range.bounds(self.anchor, self.focus)
 
     def select(self, row: int, column: int, extend: bool = False) -> None:
         """Make (row, column) the focus cell; with ``extend`` the range grows from the anchor."""
         grid = self.grid
         if not grid.columns or grid.total == 0:
             return
-        row = max(0, min(row, grid.total - 1))
-        column = max(0, min(column, len(grid.columns) - 1))
+        row, column = cell_range.clamped(row, column, grid.total, len(grid.columns))
         self.focus = (row, column)
         if not extend or self.anchor is None:
             self.anchor = (row, column)
@@ -114,17 +104,8 @@ class Selection:
             feedback.error("The browser did not allow copying. Click into the table and press Ctrl+C again.")
             return 0
         copied = stop - top
-        note = "" if stop == bottom + 1 else " (the first " + fmt.thousands(MAX_COPY_ROWS) + " rows)"
-        feedback.status(
-            "Copied "
-            + fmt.thousands(copied)
-            + (" row" if copied == 1 else " rows")
-            + " × "
-            + str(right - left + 1)
-            + " columns"
-            + note
-            + " as tab-separated text."
-        )
+        capped = None if stop == bottom + 1 else MAX_COPY_ROWS
+        feedback.status(captions.copied_caption(copied, right - left + 1, capped))
         return copied
 
     # --- keyboard ----------------------------------------------------------
@@ -139,8 +120,7 @@ class Selection:
             return
         if ctrl and key in ("a", "A"):
             event.preventDefault()
-            self.anchor = (0, 0)
-            self.focus = (max(grid.total - 1, 0), max(len(grid.columns) - 1, 0))
+            self.anchor, self.focus = cell_range.everything(grid.total, len(grid.columns))
             self.paint()
             self._announce()
             return
@@ -153,46 +133,18 @@ class Selection:
             event.preventDefault()
             grid.drill_row(self.focus[0])
             return
-        move = self._move(key, ctrl)
+        start = (grid.first_in_sight(), 0)
+        move = cell_range.key_target(key, ctrl, self.focus, start, grid.rows_in_sight(), grid.total, len(grid.columns))
         if move is None:
             return
         event.preventDefault()
         self.select(move[0], move[1], bool(event.shiftKey))
 
-    def _move(self, key: str, ctrl: bool):
-        grid = self.grid
-        row, column = self.focus if self.focus is not None else (grid.first_in_sight(), 0)
-        page = grid.rows_in_sight()
-        last_row = max(grid.total - 1, 0)
-        last_column = max(len(grid.columns) - 1, 0)
-        if self.focus is None and key in _KEYS:
-            return (row, column)
-        if key == "ArrowDown":
-            return (last_row if ctrl else row + 1, column)
-        if key == "ArrowUp":
-            return (0 if ctrl else row - 1, column)
-        if key == "ArrowRight":
-            return (row, last_column if ctrl else column + 1)
-        if key == "ArrowLeft":
-            return (row, 0 if ctrl else column - 1)
-        if key == "PageDown":
-            return (row + page, column)
-        if key == "PageUp":
-            return (row - page, column)
-        if key == "Home":
-            return (0, 0) if ctrl else (row, 0)
-        if key == "End":
-            return (last_row, last_column) if ctrl else (row, last_column)
-        return None
-
     def _into_sight(self, row: int) -> None:
         grid = self.grid
-        first = grid.first_in_sight()
-        page = grid.rows_in_sight()
-        if row < first:
-            grid.scroll_to_row(row)
-        elif row >= first + page:
-            grid.scroll_to_row(row - page + 1)
+        target = cell_range.scroll_target(row, grid.first_in_sight(), grid.rows_in_sight())
+        if target is not None:
+            grid.scroll_to_row(target)
 
     def _announce(self) -> None:
         box = self.bounds()
@@ -200,16 +152,11 @@ class Selection:
             return
         row, column = self.focus
         values = self.grid.cached(row)
-        name = self.grid.columns[column]["name"]
-        text = "Row " + fmt.thousands(row + 1) + ", " + name
-        if values is not None and column < len(values):
-            text += ": " + fmt.cell_text(values[column])[:200]
-        top, left, bottom, right = box
-        if (top, left) != (bottom, right):
-            text += " — " + fmt.thousands(bottom - top + 1) + " × " + str(right - left + 1) + " selected"
-        by_id("cell-status").textContent = text
+        shown = fmt.cell_text(values[column]) if values is not None and column < len(values) else None
+        by_id("cell-status").textContent = captions.cell_announcement(
+            row, self.grid.columns[column]["name"], shown, box
+        )
 
 
 _NEAREST = to_js({"block": "nearest", "inline": "nearest"})
 _NO_SCROLL = to_js({"preventScroll": True})
-_KEYS = ("ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight", "PageDown", "PageUp", "Home", "End")

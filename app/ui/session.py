@@ -10,7 +10,7 @@ import json
 
 from pyscript import document
 
-from app.core import catalog, errors, fmt, guard, query, refine, sql, types, view
+from app.core import catalog, errors, fmt, guard, query, refine, restore, sql, types, view
 from app.engine import wasm
 from app.ui import chart_panel, feedback, profile_panel, progress, sharing, source_bar
 from app.ui.column_panel import ColumnPanel
@@ -60,8 +60,8 @@ class Session(Exploring):
         try:
             info = await self._open(source, options)
         except Exception:
-            if waited is not None and self.restoring is not None:
-                self.restoring.waiting.append(waited)  # still waited for: another try may succeed
+            if waited is not None:
+                sharing.unclaim(self, waited)
             raise
         finally:
             _count_load()
@@ -113,17 +113,44 @@ class Session(Exploring):
         self.view = view.activate(self.view, table)
         await self.render()
 
-    async def adopt(self, table: str, text: str) -> dict:
-        """Show ``table``, made by the SQL ``text``, as a tab of its own (a query result); return its info."""
-        info = _public(await wasm.run(catalog.describe(table), self.engine))
-        self.tables[table] = info
-        self.files[table] = []
-        self.blobs[table] = None
-        self.explorer.forget(table)
-        self.view = view.add_source(self.view, table, "query", table, None, {"sql": text})
+    async def apply_entry(self, entry: dict) -> dict:
+        """Do one step of the view's log (any op but ``read``: app/core/restore.py), record it, redraw.
+
+        Returns ``{entry, change}`` as ``restore.steps_for`` does.
+        """
+        table = entry.get("table")
+        columns = self.tables[table]["columns"] if table in self.tables else []
+        done = await wasm.run(restore.steps_for(entry, columns), self.engine)
+        await self.logged(view.with_entry(self.view, done["entry"]), [done["entry"]])
+        return done
+
+    async def logged(self, state: dict, entries: list) -> None:
+        """Show the view ``state``, which logs ``entries`` that ran: tabs for the tables made, none for those gone.
+
+        The tables the entries touched are described again (after SQL, every table: it may change any).
+        """
+        self.view = state
+        names = [s["table"] for s in state["sources"]]
+        for table in list(self.tables):
+            if table not in names:
+                self._forget_table(table)
+        touched = names if any(e["op"] == "sql" for e in entries) else [e.get("table") for e in entries]
+        touched = touched + [e["to"] for e in entries if e["op"] == "rename"]
+        for table in names:
+            if table not in self.tables or table in touched:
+                self.explorer.forget(table)
+                self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
+                self.files.setdefault(table, [])
+                self.blobs.setdefault(table, None)
         self._publish()
         await self.render()
-        return info
+
+    def _forget_table(self, table: str) -> None:
+        """Forget what the page held for ``table`` (gone from the engine); its files stay registered."""
+        self.tables.pop(table, None)
+        self.blobs.pop(table, None)
+        self.files.pop(table, None)
+        self.explorer.forget(table)
 
     async def read_again(self, table: str, options: dict) -> dict:
         """Read ``table``'s file again with other options; the old table stays until this succeeds."""
@@ -150,10 +177,8 @@ class Session(Exploring):
         self.files[table] = self.files.pop(fresh["table"], [])
         self.blobs[table] = self.blobs.pop(fresh["table"])
         self.tables.pop(fresh["table"])
-        self.view = view.rename_source(view.remove_source(self.view, table), fresh["table"], table)
-        self.view["sources"][-1]["kind"] = source["kind"]
-        if source.get("url"):
-            self.view["sources"][-1]["url"] = source["url"]
+        details = (view.source(self.view, fresh["table"]) or {}).get("read")
+        self.view = view.reread(view.remove_source(self.view, fresh["table"]), table, details)
         await self._changed(table)
         return self.tables[table]
 
@@ -163,27 +188,20 @@ class Session(Exploring):
         current = [c["type"] for c in info["columns"] if c["name"] == column]
         if not current:
             raise errors.QueryError("'" + table + "' has no column named '" + column + "'.")
-        change = await wasm.run(refine.retype(table, column, current[0], target), self.engine)
-        self.view = view.with_type(self.view, table, column, target)
-        message = refine.changes_message(table, [change])
+        done = await self.apply_entry({"op": "type", "table": table, "column": column, "to": target})
+        message = refine.changes_message(table, [done["change"]])
         if message:
             feedback.notice(message)
-        await self._changed(table)
-        return change
+        return done["change"]
 
     async def flatten(self, table: str) -> list:
         """Give each field of ``table``'s STRUCT columns a column of its own; return the new names."""
-        made = await wasm.run(refine.flatten_structs(table, self.tables[table]["columns"]), self.engine)
-        self.view = view.with_step(self.view, table, {"flatten": made})
-        await self._changed(table)
-        return made
+        done = await self.apply_entry({"op": "flatten", "table": table, "made": []})
+        return done["entry"]["made"]
 
     def source_of(self, table: str):
-        """The view's record of where ``table`` came from (None if unknown)."""
-        for source in self.view["sources"]:
-            if source["table"] == table:
-                return source
-        return None
+        """The view's record of where ``table`` came from (None if unknown): see ``view.sources``."""
+        return view.source(self.view, table)
 
     def next_file_name(self, suffix: str) -> str:
         """A fresh virtual file name for the engine (never derived from user text)."""
@@ -239,7 +257,7 @@ class Session(Exploring):
         for key in ("format", "encoding", "gzip", "delimiter", "header", "part", "missing", "late", "utc"):
             if source.get(key) is not None:
                 details[key] = source[key]
-        kind = source["kind"] if source["kind"] in view.SOURCE_KINDS else "file"
+        kind = source["kind"] if source["kind"] in view.READ_KINDS else "file"
         self.view = view.add_source(self.view, table, kind, source["name"], source.get("url"), details)
 
     async def _refresh_tables(self) -> None:

@@ -1,26 +1,26 @@
 """Share links: restoring a view from ``#state=…`` and making a link to the view on screen.
 
-``restore`` opens a shared view's sources again (URLs, the sample, SQL over
-them), applies each table's state and shows what the sender saw. Local
-files are not in a link: the person is asked to open them, and ``claim`` /
-``arrived`` (called by ``Session.open``) apply the waiting view to the file
-once they do. While a view waits, the address keeps the link as it came
-(``loupe._holdLink``), so a reload does not lose it.
+``restore`` replays a shared view's log (app/core/restore.py decides what
+to do, in order; this module does it: opens addresses through the loader,
+runs the other steps through the session) and shows what the sender saw.
+Local files are not in a link: the person is asked to open them, and
+``claim`` / ``arrived`` (called by ``Session.open``) apply the waiting view
+to the file once they do. While a view waits, the address keeps the link as
+it came (``loupe._holdLink``), so a reload does not lose it.
 
 Who asked decides what SQL may run (app/core/guard.py, README: Privacy):
-``PERSON`` (loupe.setView from the console) runs a query source's SQL as
-it is; a ``LINK`` (#state=) runs SQL that only reads, and shows the rest
-to the person, who may agree to run it; the page around a framed Loupe
-(``FROM_PAGE``, loupe:setView) gets reading SQL only. Neither a link nor a
-page ever replaces a table the person has open: a query source whose name
-is taken gets a fresh one.
+``PERSON`` (loupe.setView from the console), a ``LINK`` (#state=), whose
+SQL that does more than read is shown to the person, who may agree to run
+it, or the page around a framed Loupe (``FROM_PAGE``, loupe:setView):
+reading SQL only.
 
 The Share… drawer shows the link to the current view and copies it.
 """
 
 from pyscript import document, window
 
-from app.core import errors, guard, naming, query, share, statements, view
+from app.core import errors, share, view
+from app.core import restore as replaying
 from app.ui import consent, feedback
 from app.ui.dom import by_id, count_up, on, show
 
@@ -28,9 +28,9 @@ STATE_PREFIX = "#state="
 # The bundled sample: what Loupe opens when nothing else is asked for (and what a link calls "sample").
 SAMPLE_URL = "./assets/vendor/vega-datasets-3.2.1/seattle-weather.csv"
 # Who asked for a view to be restored.
-PERSON = "person"
-LINK = "link"
-FROM_PAGE = "page"
+PERSON = replaying.PERSON
+LINK = replaying.LINK
+FROM_PAGE = replaying.FROM_PAGE
 
 
 def wire(session) -> None:
@@ -83,14 +83,15 @@ async def forget(session) -> None:
 
 
 def claim(session, source: dict, options):
-    """``(options, waiting source)`` for a file being opened: the shared view's source it stands for, if any."""
+    """``(options, waiting entry)`` for a file being opened: the shared view's source it stands for, if any."""
     restoring = session.restoring
     if restoring is None or source.get("kind") not in share.LOCAL or (options or {}).get("table"):
         return options, None
-    waited = share.matching(restoring.waiting, str(source.get("name") or ""))
+    replay = restoring.replay
+    waited = share.matching(replay.awaited, str(source.get("name") or ""))
     if waited is None:
         return options, None
-    restoring.waiting = [s for s in restoring.waiting if s is not waited]
+    replay.awaited = [e for e in replay.awaited if e is not waited]
     wanted = dict(options or {})
     wanted.update(share.open_options(waited))
     if waited["table"] in session.tables:  # a table of that name is open already: keep both
@@ -98,226 +99,109 @@ def claim(session, source: dict, options):
     return wanted, waited
 
 
+def unclaim(session, waited: dict) -> None:
+    """Opening the file ``waited`` stood for failed: it is still waited for (another try may succeed)."""
+    if session.restoring is not None:
+        session.restoring.replay.awaited.append(waited)
+
+
 async def arrived(session, waited: dict, info: dict) -> None:
     """A waited-for file was opened as ``info["table"]``: apply its part of the shared view."""
     restoring = session.restoring
     if restoring is None:
         return
-    await restoring.arrived(waited, info["table"])
+    restoring.replay.arrived(waited, info["table"])
+    await restoring.round()
 
 
 class Restoring:
-    """One shared view being restored; it may wait for local files the person opens later."""
+    """One shared view being restored (``replay``, app/core/restore.py), done on this page."""
 
     def __init__(self, session, state: dict, trust: str = PERSON):
         self.session = session
-        self.state = state
-        self.trust = trust
-        self.refused = []  # query sources whose SQL the person (or the rule) did not let run
-        self.waiting = []  # local sources not opened yet
-        self.deferred = []  # query sources that failed while local files were missing
-        self.problems = []  # sentences for the person: what could not be restored
+        self.replay = replaying.Replay(state, trust)
+        self.busy = False  # a round is under way (a file may arrive meanwhile)
+        self.again = False  # ... and one more is wanted after it
 
     async def run(self) -> None:
         session = self.session
-        opened = []
-        held = self._held_sql()
-        self.refused = [table for table, _ in held]  # for now: a link's are asked about once the rest is shown
-        if held and self.trust == FROM_PAGE:
-            for table in self.refused:
-                self.problems.append(
-                    "The table '" + table + "' was not made: " + guard.NOT_READING_MESSAGE.rstrip(": ") + "."
-                )
-        for source in share.plan(self.state):
-            kind = source["kind"]
-            if kind in share.LOCAL:
-                self.waiting.append(source)
-            elif kind == "query":
-                made = None if source["table"] in self.refused else await self._replay(source)
-                if made is not None:
-                    opened.append(made)
-            elif await self._reopen(source):
-                opened.append(source["table"])
-        if session.view.get("sql") != self.state.get("sql"):
-            session.view = view.with_sql(session.view, self.state.get("sql") or "")
-        await self._apply(opened)
-        self._report()
-        if held and self.trust == LINK:
+        wanted = self.replay.state.get("sql") or ""
+        if session.view.get("sql") != wanted:
+            session.view = view.with_sql(session.view, wanted)
+        await self.round()
+        held = self.replay.held_statements()
+        if held:  # asked once the rest is shown: the page does not wait for the answer
             session.spawn(self._ask(held))
 
-    async def arrived(self, waited: dict, table: str) -> None:
-        """``waited`` was opened as ``table``: apply its state, then run SQL that needed it."""
-        if table != waited["table"]:
-            self.state = view.rename_source(self.state, waited["table"], table)
-        opened = [table]
-        pending, self.deferred = self.deferred, []  # a replay that fails again defers itself again
-        for source in pending:
-            made = await self._replay(source)
-            if made is not None:
-                opened.append(made)
-        await self._apply(opened)
+    async def round(self) -> None:
+        """Do what can be done of the log now, show the tables made, and say what is still awaited."""
+        if self.busy:
+            self.again = True
+            return
+        self.busy = True
+        try:
+            self.again = True
+            while self.again:
+                self.again = False
+                steps = self.replay.round(self.session.view)
+                outcome = None
+                while True:
+                    try:
+                        action = steps.send(outcome)
+                    except StopIteration:
+                        break
+                    outcome = await self._do(action)
+                    outcome["here"] = self.session.view
+        finally:
+            self.busy = False
+        await self._show()
         self._report()
 
-    def _held_sql(self) -> list:
-        """``[(table, statements)]``: the query sources whose SQL does more than read (none for the person)."""
-        if self.trust == PERSON:
-            return []
-        held = []
-        for source in share.plan(self.state):
-            if source["kind"] == "query":
-                found = guard.not_reading(share.replay_sql(source))
-                if found:
-                    held.append((source["table"], found))
-        return held
+    async def _do(self, action: dict) -> dict:
+        """Do one action of the replay; its outcome (``{table}`` or ``{failure}``)."""
+        session = self.session
+        entry = action["entry"]
+        try:
+            if action["do"] == "open":
+                if entry["kind"] == "sample":
+                    opening = {"kind": "sample", "url": SAMPLE_URL}
+                else:
+                    opening = {"kind": "url", "url": entry["url"]}
+                info = await session.open(opening, action["options"])
+                return {"table": info["table"]}
+            await session.apply_entry(entry)
+        except errors.LoupeError as failure:
+            return {"failure": str(failure)}
+        return {}
 
     async def _ask(self, held: list) -> None:
-        """Show a link's SQL that does more than read; make those tables only if the person agrees."""
-        shown = []
-        for _, found in held:
-            shown.extend(found)
-        tables = [table for table, _ in held]
-        if not await consent.sql_from_link(shown):
-            for table in tables:
-                self.problems.append("The table '" + table + "' was not made: you chose not to run its SQL.")
-            self._report()
-            return
-        self.refused = []
-        opened = []
-        for source in share.plan(self.state):
-            if source["kind"] == "query" and source["table"] in tables:
-                made = await self._replay(source)
-                if made is not None:
-                    opened.append(made)
-        await self._apply(opened)
-        self._report()
+        """Show a link's SQL that does more than read; run it only if the person agrees."""
+        self.replay.agreed(bool(await consent.sql_from_link(held)))
+        await self.round()
 
-    def _free_name(self, source: dict) -> dict:
-        """``source``, renamed if its table's name is taken by a table it must not replace."""
+    async def _show(self) -> None:
+        """Apply the shared state of each table made so far, then show the shared active table."""
         session = self.session
-        table = source["table"]
-        if self.trust == PERSON or table not in session.tables:
-            return source
-        known = session.source_of(table)
-        if known and known["kind"] == "query" and share.replay_sql(known) == share.replay_sql(source):
-            return source  # the same SQL's table (a link followed again): made again in place
-        fresh = naming.table_name_for(table, list(session.tables))
-        self.state = view.rename_source(self.state, table, fresh)
-        renamed = dict(source)
-        renamed["table"] = fresh
-        return renamed
-
-    async def _reopen(self, source: dict) -> bool:
-        session = self.session
-        if source["kind"] == "sample":
-            opening = {"kind": "sample", "url": SAMPLE_URL}
-        else:
-            opening = {"kind": "url", "url": source["url"]}
-        options = share.open_options(source)
-        if source["table"] in session.tables:
-            known = session.source_of(source["table"])
-            if known and known.get("url") == source.get("url"):
-                return True  # already open (a link followed in the same tab)
-            options.pop("table")
-        try:
-            info = await session.open(opening, options)
-        except errors.LoupeError as failure:
-            self.problems.append(str(failure))
-            return False
-        if info["table"] != source["table"]:
-            self.state = view.rename_source(self.state, source["table"], info["table"])
-        return True
-
-    async def _replay(self, source: dict):
-        """Make a query source's table again by running its SQL; its name, or None if it cannot run (yet).
-
-        While local files are still awaited, a failure is put off until the next one arrives.
-        """
-        session = self.session
-        source = self._free_name(source)
-        text = share.replay_sql(source)
-        pieces = statements.split(text)
-        if not pieces:
-            self.problems.append("The table '" + source["table"] + "' came from SQL that the link does not carry.")
-            return None
-        try:
-            if len(pieces) == 1 and statements.result_kind(pieces[0][0]) in ("table", "wrapped"):
-                await session.engine.execute(*statements.stored(source["table"], pieces[0][0]))
-            else:
-                for statement, _ in pieces:
-                    await session.engine.execute(statement, [])
-            await session.adopt(source["table"], text)
-        except errors.LoupeError as failure:
-            if self.waiting:
-                self.deferred.append(source)
-            else:
-                self.problems.append(
-                    "The table '" + source["table"] + "' could not be made again from its SQL: " + str(failure)
-                )
-            return None
-        return source["table"]
-
-    async def _apply(self, opened: list) -> None:
-        """Apply the shared state of each table in ``opened``, then show the shared active table.
-
-        A table's state that does not fit the table as it is now (a column
-        the file no longer has) is left out, and the person is told.
-        """
-        session = self.session
-        shared = self.state["tables"]
-        for table in opened:
-            if table in session.tables:
-                await self._refine(table, shared.get(table) or {})
-        target = session.view
-        for table in opened:
-            if table not in session.tables:
-                continue
-            try:
-                fitted = view.with_table_state(target, table, shared.get(table) or {})
-                query.check(view.table_state(fitted, table), session.tables[table]["columns"])
-                target = fitted
-            except errors.LoupeError as failure:
-                self.problems.append(
-                    "The shared view of '"
-                    + table
-                    + "' does not fit the table as it is now ("
-                    + str(failure)
-                    + "); it is shown without it."
-                )
-        for name in self.state.get("panels") or []:
-            target = view.with_panel(target, name, True)
-        active = self.state.get("active")
-        if active in session.tables:
-            target = view.activate(target, active)
+        opened, self.replay.opened = self.replay.opened, []
+        columns = {table: session.tables[table]["columns"] for table in opened if table in session.tables}
+        target, problems = replaying.shown(session.view, self.replay.state, opened, columns)
+        self.replay.problems.extend(problems)
         try:
             await session.change(target)
         except errors.LoupeError as failure:
-            self.problems.append("The shared view could not be shown: " + str(failure))
+            self.replay.problems.append("The shared view could not be shown: " + str(failure))
         if view.panel_open(session.view, "sql") and session.sql_panel is not None:
             session.sql_panel.show_text(session.view.get("sql") or "")
             session.sql_panel.set_open(True, focus=False)
+        shared = self.replay.state["tables"]
         offset = (shared.get(session.view["active"]) or {}).get("offset") if session.view["active"] else 0
         if isinstance(offset, int) and offset > 0:
             session.jump(offset)
 
-    async def _refine(self, table: str, wanted: dict) -> None:
-        """Column types and flattening the sender applied, applied again."""
-        session = self.session
-        changed = wanted.get("types") if isinstance(wanted.get("types"), dict) else {}
-        for column in changed:
-            try:
-                await session.change_type(table, column, str(changed[column]))
-            except errors.LoupeError as failure:
-                self.problems.append(str(failure))
-        for step in wanted.get("steps") or []:
-            if isinstance(step, dict) and step.get("flatten"):
-                try:
-                    await session.flatten(table)
-                except errors.LoupeError as failure:
-                    self.problems.append(str(failure))
-
     def _report(self) -> None:
         session = self.session
-        names = [source["name"] for source in self.waiting]
+        replay = self.replay
+        names = [entry["name"] for entry in replay.awaited]
         box = by_id("waiting")
         if names:
             by_id("waiting-text").textContent = share.waiting_message(names)
@@ -327,9 +211,9 @@ class Restoring:
             session.restoring = None
             window.loupe._holdLink(False)
             session.publish_view()
-        if self.problems:
-            feedback.error(" ".join(self.problems))
-            self.problems = []
+        if replay.problems:
+            feedback.error(" ".join(replay.problems))
+            replay.problems = []
         count_up(document.body, "data-restores")  # restore steps finished so far
 
 

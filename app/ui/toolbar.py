@@ -4,7 +4,7 @@ Rendering only; every change goes to the session, which records it in the
 view state and redraws.
 """
 
-from app.core import filters, fmt, query
+from app.core import captions, chips, layout_columns, query
 from app.ui import feedback
 from app.ui.dom import by_id, clear, el, on, show
 
@@ -43,9 +43,7 @@ class Toolbar:
         self._columns(info, state)
 
     def counted(self, shown: int, total: int, exact: bool, grouped: bool) -> None:
-        from app.ui.explorer import count_caption
-
-        by_id("view-count").textContent = count_caption(shown, total, exact, grouped)
+        by_id("view-count").textContent = captions.count_caption(shown, total, exact, grouped)
         jump = by_id("jump-input")
         jump.max = str(max(shown, 1))
 
@@ -54,53 +52,38 @@ class Toolbar:
     def _chips(self, info, state) -> None:
         box = by_id("chips")
         clear(box)
-        chips = []
-        for index, flt in enumerate(state.get("filters") or []):
-            try:
-                label = filters.filter_label(info["columns"], flt)
-            except Exception:
-                label = str(flt.get("column")) + " (not in this table)"
-            chips.append((label, "filter", index))
-        if state.get("search"):
-            chips.append(("search: “" + state["search"] + "”", "search", 0))
-        group = state.get("group")
-        if group:
-            chips.append(("grouped by " + ", ".join(group["by"]), "group", 0))
-        for label, kind, index in chips:
-            chip = el("span", None, "chip")
-            chip.append(el("span", label, "chip-label"))
-            chip.append(
+        shown = chips.chips_of(state, info["columns"])
+        for chip in shown:
+            node = el("span", None, "chip")
+            node.append(el("span", chip["label"], "chip-label"))
+            node.append(
                 el(
                     "button",
                     "×",
                     "chip-remove",
-                    {"type": "button", "data-kind": kind, "data-index": str(index), "aria-label": "Remove " + label},
+                    {
+                        "type": "button",
+                        "data-kind": chip["kind"],
+                        "data-index": str(chip["index"]),
+                        "aria-label": chips.removal_label(chip),
+                    },
                 )
             )
-            box.append(chip)
-        if len(chips) > 1:
+            box.append(node)
+        if chips.clear_all_shown(shown):
             box.append(
                 el("button", "Clear all", "button small", {"type": "button", "data-kind": "all", "data-index": "0"})
             )
-        show(box, bool(chips))
+        show(box, bool(shown))
 
     def _chip_clicked(self, event) -> None:
         button = event.target.closest("button[data-kind]")
         if not button:
             return
         kind = str(button.getAttribute("data-kind"))
-        index = int(button.getAttribute("data-index"))
-        session = self.session
-        if kind == "filter":
-            session.spawn(session.unfilter(index))
-        elif kind == "search":
+        if chips.clears_search(kind):
             by_id("search-input").value = ""
-            session.spawn(session.search(""))
-        elif kind == "group":
-            session.spawn(session.group(None, None))
-        else:
-            by_id("search-input").value = ""
-            session.spawn(session.clear_all())
+        self.session.spawn(self.session.remove_chip(kind, int(button.getAttribute("data-index"))))
 
     # --- search and jump -----------------------------------------------------
 
@@ -132,9 +115,7 @@ class Toolbar:
         keys = by_id("group-keys")
         clear(keys)
         self._keys = []
-        for column in info["columns"]:
-            if column["kind"] in ("list", "struct", "binary"):
-                continue
+        for column in layout_columns.groupable(info["columns"]):
             label = el("label", None, "check")
             box = el("input", None, None, {"type": "checkbox", "value": column["name"]})
             box.checked = column["name"] in group["by"]
@@ -202,8 +183,7 @@ class Toolbar:
             label.append(toggle)
             label.append(el("span", " " + column["name"]))
             box.append(label)
-        summary = by_id("columns-summary")
-        summary.textContent = "Columns" + ((" (" + fmt.thousands(len(hidden)) + " hidden)") if hidden else "") + "…"
+        by_id("columns-summary").textContent = captions.columns_summary(len(hidden))
 
     def _column_toggled(self, event) -> None:
         box = event.target

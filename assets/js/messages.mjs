@@ -116,8 +116,16 @@ function start() {
     (error) => broadcast({ type: "loupe:error", id: null, message: messageOf(error) }, true));
   window.addEventListener("loupe:view", (event) => broadcast({ type: "loupe:view", state: event.detail }, false));
 
-  window.addEventListener("message", async (event) => {
+  // <body data-messages>: messages from other windows dealt with so far — answered (the answer
+  // posted) or ignored — so a test can tell "ignored" from "not handled yet".
+  window.addEventListener("message", (event) => {
     if (event.source === window || !event.source) return;
+    handle(event).finally(() => {
+      document.body.dataset.messages = String(Number(document.body.dataset.messages || "0") + 1);
+    });
+  });
+
+  async function handle(event) {
     if (origins.length && !origins.includes(event.origin)) return; // not an allowed parent: silence
     const message = event.data;
     if (!isPlainObject(message)) return;
@@ -134,7 +142,7 @@ function start() {
       }
     };
     if (type === "loupe:ping") {
-      ready.then((hello) => reply(id === undefined ? hello : { ...hello, id }), () => {});
+      await ready.then((hello) => reply(id === undefined ? hello : { ...hello, id }), () => {});
       return;
     }
     if (id === undefined || id === null) {
@@ -146,7 +154,7 @@ function start() {
     } catch (error) {
       reply({ type: "loupe:error", id, message: messageOf(error) });
     }
-  });
+  }
 }
 
 // Only a page inside a frame has a parent to talk to.

@@ -25,3 +25,23 @@ def axe_violations(page) -> list:
         return result.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '));
     }""")
     return list(found)
+
+
+def counter(page, name: str, selector: str = "body") -> int:
+    """The app's counter ``data-NAME`` on ``selector`` (``<body data-loads>`` and the like); 0 if unset.
+
+    ``page`` may be a Page or a Frame."""
+    return int(
+        page.evaluate("([s, n]) => Number(document.querySelector(s)?.getAttribute('data-' + n) || 0)", [selector, name])
+    )
+
+
+def wait_counter(page, name: str, above: int, selector: str = "body") -> int:
+    """Wait until the counter ``data-NAME`` on ``selector`` passes ``above``; return its value.
+
+    A test that proves something did *not* happen first waits here for something that must have."""
+    page.wait_for_function(
+        "([s, n, above]) => Number(document.querySelector(s)?.getAttribute('data-' + n) || 0) > above",
+        arg=[selector, name, above],
+    )
+    return counter(page, name, selector)

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ElementTree
 import duckdb
 import jsonschema
 import pytest
-from helpers import ROOT, axe_violations
+from helpers import ROOT, axe_violations, counter, wait_counter
 from test_explore import big_csv, open_text
 
 SAMPLE = ROOT / "node_modules" / "vega-datasets" / "data" / "seattle-weather.csv"
@@ -202,9 +202,11 @@ def test_the_chart_follows_filters_and_search(app):
     )
     assert [(v["x"], v["value"]) for v in spec["data"]["values"]] == want
     # Sorting changes no rows: the chart is not drawn again.
-    before = drawn(app)
+    # The last draw has ended (it counts its check as it clears aria-busy, in one step).
+    app.wait_for_function("document.getElementById('chart-view').parentNode.getAttribute('aria-busy') === 'false'")
+    before, checks = drawn(app), counter(app, "chart-checks")
     app.locator("#grid thead th[data-col='2'] .colhead").click()
-    app.wait_for_timeout(500)
+    wait_counter(app, "chart-checks", checks)  # the chart panel looked at the sorted view
     assert drawn(app) == before
 
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import duckdb
 import pytest
-from helpers import BOOT_TIMEOUT_MS, ROOT, axe_violations
+from helpers import BOOT_TIMEOUT_MS, ROOT, axe_violations, counter, wait_counter
 
 REGIONS = ("north", "south", "east", "west", "centre")
 SALES_CSV = "region,units,price\n" + "".join(
@@ -27,7 +27,6 @@ SALES_SQL = (
     "FROM {table} GROUP BY region ORDER BY region"
 )
 PLANETS = ROOT / "examples" / "planets.csv"
-SETTLE_MS = 1500  # how long "no answer" is waited for
 
 # The host page: one iframe (its address in ?frame=), everything it posts kept in window.received;
 # ask(message) resolves with the first reply carrying the message's id.
@@ -122,6 +121,16 @@ def loupe_frame(page, base_url):
     raise AssertionError("the Loupe frame never appeared")
 
 
+MARKER = "test:last"  # posted by the frame itself, after everything it had to post
+
+
+def expect_last_posted(page, frame) -> None:
+    """Have ``frame`` post MARKER to the host page and wait for it there: what the frame posted
+    before it has arrived by then (one window's messages to another arrive in order)."""
+    frame.evaluate(f"window.parent.postMessage({{type: '{MARKER}'}}, '*')")
+    page.wait_for_function(f"window.received.some((m) => m?.type === '{MARKER}')")
+
+
 def wait_ready(page):
     page.wait_for_function("window.received.some((m) => m.type === 'loupe:ready')")
     return next(m for m in page.evaluate("window.received") if m["type"] == "loupe:ready")
@@ -193,7 +202,7 @@ def test_tables_and_view_answer(framed):
     listed = {t["table"]: t for t in tables["tables"]}
     assert listed["listed"]["rows"] == 2 and [c["name"] for c in listed["listed"]["columns"]] == ["a", "b"]
     view = ask(framed, {"type": "loupe:getView"})
-    assert view["type"] == "loupe:result" and view["state"]["version"] == 1
+    assert view["type"] == "loupe:result" and view["state"]["version"] == 2
     assert "listed" in view["state"]["tables"] and view["state"]["active"] == "listed"
 
 
@@ -248,12 +257,15 @@ def test_malformed_or_failing_requests_get_an_error_with_advice(framed, message,
     assert reply["type"] == "loupe:error" and advice in reply["message"], reply
 
 
-def test_messages_without_an_id_or_of_other_protocols_are_ignored(framed):
+def test_messages_without_an_id_or_of_other_protocols_are_ignored(framed, base_url):
+    frame = loupe_frame(framed, base_url)
+    handled = counter(frame, "messages")
     framed.evaluate("window.received = []")
     framed.evaluate("send({type: 'loupe:query', sql: 'SELECT 1'}); send({type: 'other:thing', id: 5}); send('hello')")
     assert ask(framed, {"type": "loupe:tables"})["type"] == "loupe:result"
-    framed.wait_for_timeout(300)
-    assert [m["type"] for m in framed.evaluate("window.received")] == ["loupe:result"]
+    wait_counter(frame, "messages", handled + 3)  # all four dealt with: any answer to them is posted
+    expect_last_posted(framed, frame)
+    assert [m["type"] for m in framed.evaluate("window.received")] == ["loupe:result", MARKER]
 
 
 @pytest.mark.parametrize("origins", ["https://elsewhere.example", "https://a.example,https://b.example"])
@@ -262,14 +274,16 @@ def test_messages_from_an_origin_not_allowed_are_ignored(browser, base_url, host
     frame = loupe_frame(page, base_url)
     frame.wait_for_function("window.loupe !== undefined")
     frame.evaluate("loupe.ready")
+    handled = counter(frame, "messages")
     page.evaluate("""() => {
         send({type: 'loupe:open', id: 1, name: 'secret.csv', data: 'a\\n1\\n'});
         send({type: 'loupe:query', id: 2, sql: 'SELECT 42'});
         send({type: 'loupe:nonsense', id: 3});
         send({type: 'loupe:ping', id: 4});
     }""")
-    page.wait_for_timeout(SETTLE_MS)
-    assert page.evaluate("window.received") == []
+    wait_counter(frame, "messages", handled + 3)  # all four dealt with: any answer to them is posted
+    expect_last_posted(page, frame)
+    assert page.evaluate("window.received") == [{"type": MARKER}]
     assert "secret" not in [t["table"] for t in frame.evaluate("loupe.tables()")]
     context.close()
 
@@ -353,7 +367,9 @@ def test_a_table_embed_makes_no_request_for_pyodide(browser, base_url, host):
     )
     wait_ready(page)
     assert ask(page, {"type": "loupe:query", "sql": "SELECT count(*) FROM planets"})["rows"] == [[8]]
-    page.wait_for_timeout(3000)  # the full app starts Pyodide right after its first table
+    # The full app asks for its Python worker before loupe:ready can be seen (test_boot.py checks
+    # <body data-python-starts> there); every Pyodide request comes from that worker.
+    assert counter(loupe_frame(page, base_url), "python-starts") == 0
     assert [url for url in requests if "embed.html" in url], "the frame's own request was not seen"
     assert not [url for url in requests if "pyodide" in url.lower()]
     context.close()

@@ -295,7 +295,8 @@ def test_embed_shows_a_chart_alone_without_python_and_opens_in_the_full_app(fres
     assert page.locator("#grid-wrap").is_hidden()
     assert page.locator("#chart-panel").is_visible()
     assert axe_violations(page) == []
-    page.wait_for_timeout(1500)  # time enough for a worker to have started, were it going to
+    # The full app asks for its Python worker before loupe.ready is seen (test_boot.py); this one did not.
+    assert page.evaluate("document.body.dataset.pythonStarts") is None
     assert not [r for r in requests if "pyodide" in r]
     assert page.evaluate("document.querySelector('#status').textContent").endswith("ready")
     full = page.locator("#open-full")

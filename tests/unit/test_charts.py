@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from micropython_replay import needs_micropython, replay
 
-from app.core import catalog, chart_meaning, charts, profile, query, sql
+from app.core import catalog, chart_axes, chart_meaning, charts, profile, query, sql
 from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -933,8 +933,8 @@ def test_file_names():
 def test_time_labels_match_datetime():
     for ms in (0, 951782400000, -86400000, 1700000000000):
         moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=ms)
-        assert charts._time_label(float(ms), "second") == moment.strftime("%Y-%m-%d %H:%M:%S")
-        assert charts._time_label(float(ms), "quarter") == f"{moment.year} Q{(moment.month - 1) // 3 + 1}"
+        assert chart_axes.time_label(float(ms), "second") == moment.strftime("%Y-%m-%d %H:%M:%S")
+        assert chart_axes.time_label(float(ms), "quarter") == f"{moment.year} Q{(moment.month - 1) // 3 + 1}"
 
 
 # --- the same charts under MicroPython -------------------------------------------------------

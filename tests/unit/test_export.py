@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from app.core import catalog, errors, export, query, types, view
+from app.core import catalog, errors, export, export_xlsx, query, types, view
 from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -499,7 +499,7 @@ def test_xlsx_cuts_overlong_text_and_says_so():
 
 
 def test_xlsx_refuses_rows_past_the_sheet_limit(monkeypatch):
-    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 3)
+    monkeypatch.setattr(export_xlsx, "XLSX_MAX_ROWS", 3)  # the writer checks its own limit
     book = export.XlsxBook(XLSX_COLUMNS[:1], "t", True)
     book.add([["a"], ["b"]])
     with pytest.raises(errors.ExportError, match="The view has 3 rows; an Excel sheet holds at most 2 below"):

@@ -33,11 +33,9 @@ def test_thousands(n, text):
     assert fmt.thousands(n) == text
 
 
-def test_captions():
+def test_rows_caption():
     assert fmt.rows_caption(1461, 6) == "1,461 rows × 6 columns"
     assert fmt.rows_caption(1, 1) == "1 row × 1 column"
-    assert fmt.range_caption(200, 200, 1461) == "Rows 201–400 of 1,461"
-    assert fmt.range_caption(0, 0, 0) == "No rows"
 
 
 @pytest.mark.parametrize(
@@ -51,3 +49,28 @@ def test_captions():
 )
 def test_tsv_pastes_into_a_spreadsheet(rows, text):
     assert fmt.tsv(rows) == text
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (None, "–"),
+        (0, "0"),
+        (-1234567, "-1,234,567"),
+        (10**30, "1,000,000,000,000,000,000,000,000,000,000"),
+        (0.5, "0.5"),
+        (3.0294318959616757, "3.02943"),
+        (1234.5678, "1,234.57"),
+        (-1234.5, "-1,234.5"),
+        (999999.5, "1,000,000"),
+        (44002085.16, "44,002,085"),
+        (1.5e20, "1.5e+20"),
+        (0.000012345, "1.234e-05"),
+        (float("nan"), "NaN"),
+        (float("inf"), "∞"),
+        (True, "true"),
+        ("2020-01-01", "2020-01-01"),
+    ],
+)
+def test_number_text(value, text):
+    assert fmt.number_text(value) == text

@@ -507,46 +507,6 @@ def test_spark_bars_and_summary_lines(engine):
     assert profile.spark_bars(approximate) == []
 
 
-@pytest.mark.parametrize(
-    "value, text",
-    [
-        (None, "–"),
-        (0, "0"),
-        (-1234567, "-1,234,567"),
-        (10**30, "1,000,000,000,000,000,000,000,000,000,000"),
-        (0.5, "0.5"),
-        (3.0294318959616757, "3.02943"),
-        (1234.5678, "1,234.57"),
-        (-1234.5, "-1,234.5"),
-        (999999.5, "1,000,000"),
-        (44002085.16, "44,002,085"),
-        (1.5e20, "1.5e+20"),
-        (0.000012345, "1.234e-05"),
-        (float("nan"), "NaN"),
-        (float("inf"), "∞"),
-        (True, "true"),
-        ("2020-01-01", "2020-01-01"),
-    ],
-)
-def test_number_text(value, text):
-    assert profile.number_text(value) == text
-
-
-@pytest.mark.parametrize(
-    "raw, step",
-    [(0.0042, (5, -3)), (1, (1, 0)), (1.01, (2, 0)), (4.17, (5, 0)), (7, (1, 1)), (21647, (5, 4)), (1e300, (1, 300))],
-)
-def test_nice_steps(raw, step):
-    assert profile._nice_step(raw) == step
-
-
-def test_calendar_arithmetic_matches_datetime():
-    epoch = datetime.date(1970, 1, 1)
-    for days in list(range(-719_000, 2_900_000, 997)) + [-1, 0, 59, 60, 365, 11016]:
-        day = epoch + datetime.timedelta(days=days)
-        assert profile._civil(days) == (day.year, day.month, day.day)
-
-
 # --- the same profiles under MicroPython ----------------------------------------------------
 
 REPLAY = """

@@ -147,6 +147,10 @@ def test_pages_read_from_the_stored_order_match_the_direct_query(engine, sort, f
     if sort == [["date", "desc"]]:
         assert stored == everything
         assert rows(engine, query.page("weather", state, columns, 137, 100)) == everything[137:237]
+    engine.execute(*query.drop_stored("order_1"))
+    with pytest.raises(errors.QueryError):
+        engine.execute(*query.count_stored("order_1"))
+    engine.execute(*query.drop_stored("order_1"))  # dropping twice is harmless
 
 
 def test_unsorted_filtered_pages_keep_the_table_order(engine):

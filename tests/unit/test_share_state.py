@@ -19,8 +19,8 @@ def _state(**changes):
     )
     state = view.with_filter(state, "region", "in", ["North"])
     state = view.add_source(state, "notes", "file", "notes.csv")
-    state = view.add_source(
-        state, "query_result", "query", "query_result", None, {"sql": "SELECT * FROM sales JOIN notes USING (id)"}
+    state = view.with_entry(
+        state, {"op": "query", "table": "query_result", "statement": "SELECT * FROM sales JOIN notes USING (id)"}
     )
     state = view.activate(state, "sales")
     state.update(changes)
@@ -30,21 +30,29 @@ def _state(**changes):
 def test_a_state_survives_the_round_trip_through_its_json():
     state = _state()
     back = share.checked(view.dumps(state))
+    assert back["log"] == state["log"]
     assert back["sources"] == state["sources"]
     assert back["tables"] == state["tables"]
     assert back["active"] == "sales"
 
 
-def test_plan_keeps_the_order_and_copies():
+def test_reads_keep_the_order_and_copy():
     state = share.checked(view.dumps(_state()))
-    planned = share.plan(state)
-    assert [s["table"] for s in planned] == ["sales", "notes", "query_result"]
+    planned = share.reads(state)
+    assert [s["table"] for s in planned] == ["sales", "notes"]
     planned[0]["table"] = "changed"
-    assert state["sources"][0]["table"] == "sales"
+    assert state["log"][0]["table"] == "sales"
+
+
+def test_checking_never_changes_what_it_was_given():
+    state = _state(active="gone")
+    text = json.dumps(state)
+    back = share.checked(text)
+    assert back["active"] == "query_result" and json.loads(text)["active"] == "gone"
 
 
 def test_open_options_read_the_source_as_the_sender_did():
-    source = share.plan(share.checked(view.dumps(_state())))[0]
+    source = share.reads(share.checked(view.dumps(_state())))[0]
     assert share.open_options(source) == {
         "table": "sales",
         "format": "csv",
@@ -70,10 +78,8 @@ def test_open_options_replay_missing_value_markers(markers, replayed):
     assert options.get("missing") == replayed
 
 
-def test_replay_sql_and_local_names():
+def test_local_names():
     state = share.checked(view.dumps(_state()))
-    assert share.replay_sql(state["sources"][2]) == "SELECT * FROM sales JOIN notes USING (id)"
-    assert share.replay_sql(state["sources"][0]) == ""
     assert share.local_names(state) == ["notes.csv"]
 
 
@@ -106,6 +112,20 @@ def test_replay_sql_and_local_names():
             "twice",
         ),
         ('{"version": 1, "sources": [], "tables": {"a": 3}}', "not an object"),
+        ('{"version": 2, "log": [{"op": "teleport"}], "tables": {}}', "unknown kind"),
+        ('{"version": 2, "log": [{"op": "type", "table": "a", "column": 3}], "tables": {}}', "without a column"),
+        ('{"version": 2, "log": [{"op": "sql"}], "tables": {}}', "no statement"),
+        ('{"version": 2, "log": [{"op": "sql", "statement": "", "made": "a"}], "tables": {}}', "malformed table"),
+        ('{"version": 2, "log": [{"op": "query", "table": "a"}], "tables": {}}', "no query"),
+        ('{"version": 2, "log": [{"op": "rename", "table": "a", "to": ""}], "tables": {}}', "renamed to nothing"),
+        ('{"version": 2, "log": [{"op": "flatten", "table": "a", "made": [1]}], "tables": {}}', "malformed column"),
+        ('{"version": 2, "log": [{"op": "close"}], "tables": {}}', "no table name"),
+        (
+            '{"version": 2, "log": [{"op": "read", "table": "a", "kind": "file", "name": "a"},'
+            ' {"op": "read", "table": "a", "kind": "file", "name": "b"}], "tables": {}}',
+            "twice",
+        ),
+        ('{"version": 3, "log": [], "tables": {}}', "newer than this one"),
     ],
 )
 def test_damaged_links_say_what_is_wrong_and_what_to_do(text, words):

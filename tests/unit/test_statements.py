@@ -59,23 +59,6 @@ def test_errors_without_a_position():
     assert statements.error_position("x", "LINE x: nonsense\n   ^") is None
 
 
-@pytest.mark.parametrize(
-    "statement, query",
-    [
-        ("select 1", True),
-        ("  WITH a AS (SELECT 1) SELECT * FROM a", True),
-        ("-- hi\nFROM t", True),
-        ("(SELECT 1)", True),
-        ("DESCRIBE t", True),
-        ("CREATE TABLE t AS SELECT 1", False),
-        ("INSERT INTO t VALUES (1)", False),
-        ("", False),
-    ],
-)
-def test_which_statements_return_rows(statement, query):
-    assert statements.is_query(statement) is query
-
-
 # --- keeping a query's rows (the SQL editor) -----------------------------------
 
 WEATHER = "node_modules/vega-datasets/data/seattle-weather.csv"

@@ -26,6 +26,10 @@ def test_transitions_never_mutate_their_input():
     view.with_sort(before, "x", "desc")
     view.with_offset(before, 400)
     view.remove_source(before, "a")
+    view.with_type(before, "a", "x", "BIGINT")
+    view.reread(before, "a", {"delimiter": ";"})
+    view.rename_source(before, "a", "b")
+    view.with_entry(before, {"op": "sql", "statement": "DROP TABLE a", "made": [], "dropped": ["a"]})
     assert json.dumps(before, sort_keys=True) == snapshot
 
 
@@ -52,6 +56,9 @@ def test_round_trip():
         '{"version": 99, "sources": [], "tables": {}}',
         '{"version": 1}',
         '{"version": 1, "sources": []}',
+        '{"version": 2, "log": {}, "tables": {}}',
+        '{"version": 2, "log": [3], "tables": {}}',
+        '{"version": "2", "log": [], "tables": {}}',
     ],
 )
 def test_malformed_states_are_rejected_with_a_message(text):
@@ -67,15 +74,78 @@ def test_unknown_source_kind_and_table():
         view.activate(view.new_view(), "missing")
 
 
-def test_types_and_steps_are_recorded_per_table():
+def test_types_and_flattening_are_entries_of_the_log_in_order():
     state = view.add_source(view.new_view(), "a", "file", "a.csv")
-    state = view.with_type(state, "a", "score", "BIGINT")
-    state = view.with_step(state, "a", {"flatten": ["who.name"]})
-    assert view.table_state(state, "a")["types"] == {"score": "BIGINT"}
-    assert view.table_state(state, "a")["steps"] == [{"flatten": ["who.name"]}]
+    state = view.with_flatten(state, "a", ["who.name"])
+    state = view.with_type(state, "a", "who.name", "VARCHAR")
+    assert [e["op"] for e in state["log"]] == ["read", "flatten", "type"]
+    assert state["log"][2] == {"op": "type", "table": "a", "column": "who.name", "to": "VARCHAR"}
+    assert "types" not in view.table_state(state, "a") and "steps" not in view.table_state(state, "a")
     renamed = view.rename_source(state, "a", "b")
-    assert renamed["active"] == "b" and view.table_state(renamed, "b")["types"] == {"score": "BIGINT"}
+    assert renamed["active"] == "b" and [e["table"] for e in renamed["log"]] == ["b", "b", "b"]
     assert view.loads(view.dumps(renamed)) == renamed
+
+
+def test_sources_are_derived_from_the_log():
+    state = view.add_source(view.new_view(), "a", "url", "a.csv", "https://x/a.csv", {"format": "csv"})
+    state = view.with_entry(state, {"op": "sql", "statement": "CREATE TABLE b AS FROM a", "made": ["b"], "dropped": []})
+    state = view.with_entry(state, {"op": "query", "table": "query_result", "statement": "FROM b"})
+    assert state["sources"] == [
+        {"table": "a", "kind": "url", "name": "a.csv", "url": "https://x/a.csv", "read": {"format": "csv"}},
+        {"table": "b", "kind": "query", "name": "b"},
+        {"table": "query_result", "kind": "query", "name": "query_result"},
+    ]
+    assert state["active"] == "query_result"
+    state = view.with_entry(state, {"op": "rename", "table": "query_result", "to": "kept"})
+    assert [s["table"] for s in state["sources"]] == ["a", "b", "kept"] and state["active"] == "kept"
+    assert "kept" in state["tables"] and "query_result" not in state["tables"]
+    dropped = view.with_entry(state, {"op": "sql", "statement": "DROP TABLE b", "made": [], "dropped": ["b"]})
+    assert [s["table"] for s in dropped["sources"]] == ["a", "kept"] and "b" not in dropped["tables"]
+    forged = json.loads(view.dumps(state))
+    forged["sources"] = [{"table": "ghost", "kind": "url", "name": "g", "url": "https://g"}]
+    assert view.loads(json.dumps(forged))["sources"] == state["sources"]  # never read back
+
+
+def test_a_table_nothing_used_leaves_the_log_when_closed():
+    state = view.add_source(view.new_view(), "sample", "sample", "s.csv")
+    state = view.with_type(state, "sample", "x", "BIGINT")
+    state = view.add_source(state, "notes", "file", "notes.csv")
+    closed = view.remove_source(state, "sample")
+    assert closed["log"] == [{"op": "read", "table": "notes", "kind": "file", "name": "notes.csv"}]
+    assert closed["active"] == "notes"
+    assert view.remove_source(closed, "missing") == closed
+
+
+def test_a_table_sql_may_have_used_is_closed_by_an_entry():
+    state = view.add_source(view.new_view(), "a", "file", "a.csv")
+    state = view.with_entry(state, {"op": "query", "table": "query_result", "statement": "FROM a"})
+    closed = view.remove_source(state, "a")
+    assert closed["log"][-1] == {"op": "close", "table": "a"}
+    assert [s["table"] for s in closed["sources"]] == ["query_result"] and "a" not in closed["tables"]
+
+
+def test_a_query_kept_again_replaces_its_unused_history():
+    state = view.add_source(view.new_view(), "a", "file", "a.csv")
+    for text in ("FROM a", "FROM a LIMIT 5", "SELECT 1"):
+        state = view.with_entry(state, {"op": "query", "table": "query_result", "statement": text})
+    assert [e.get("statement") for e in state["log"]] == [None, "SELECT 1"]
+    state = view.with_entry(state, {"op": "query", "table": "query_result", "statement": "FROM query_result"})
+    assert [e.get("statement") for e in state["log"]] == [None, "SELECT 1", "FROM query_result"]
+
+
+def test_reading_again_changes_the_read_entry_and_forgets_its_types():
+    state = view.add_source(view.new_view(), "a", "file", "a.csv", None, {"delimiter": ","})
+    state = view.with_type(state, "a", "x", "BIGINT")
+    state = view.with_sort(state, "x", "asc")
+    again = view.reread(state, "a", {"delimiter": ";"})
+    assert again["log"] == [{"op": "read", "table": "a", "kind": "file", "name": "a.csv", "read": {"delimiter": ";"}}]
+    assert view.table_state(again, "a")["sort"] == []
+    assert state["log"][0]["read"] == {"delimiter": ","}  # the input is unchanged
+
+
+def test_unknown_log_entries_are_refused():
+    with pytest.raises(ValueError):
+        view.with_entry(view.new_view(), {"op": "teleport", "table": "a"})
 
 
 def explored():

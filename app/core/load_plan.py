@@ -1,0 +1,292 @@
+"""What opening a source decides: which reader for which format, when to retry, what to say.
+
+app/ui/loader.py does the I/O (bytes in through the engine, progress on
+screen); every decision it takes comes from here:
+
+    choose(name, head, gzip, options, taken, size)  -> the reader, table name and read plan
+    csv_options / previews / retries_with_one_line_ending  -- how a CSV is read
+    csv_preview, refined, in_utc  -- step generators (``yield (sql, params)``, see app/engine)
+    csv_details, markers, python_parts, part_options  -- what a load records and names
+    *_message  -- every sentence a load says, in one place
+
+Runs under MicroPython and CPython (see README.md).
+"""
+
+from app.core import catalog, errors, formats, missing, naming, refine, sql, zones
+
+HEAD_BYTES = 8192  # the first bytes read to detect a format and encoding
+PREVIEW_FROM_BYTES = 2_000_000  # smaller CSV files are read whole sooner than a preview would pay off
+
+# Format -> the reader that loads it (app/ui/loader.py has one method per reader).
+CSV = "csv"
+JSON = "json"
+JSON_LINES = "json_lines"
+PARQUET = "parquet"
+PYTHON = "python"  # CPython in the Pyodide worker
+READERS = {
+    formats.CSV: CSV,
+    formats.JSON: JSON,
+    formats.JSON_LINES: JSON_LINES,
+    formats.PARQUET: PARQUET,
+    formats.XLSX: PYTHON,
+    formats.SQLITE: PYTHON,
+}
+
+
+def choose(name: str, head: bytes, gzip: bool, options: dict, taken: list, size: int) -> dict:
+    """``{format, encoding, gzip, table, reader, plan}`` for source ``name`` whose first bytes are ``head``.
+
+    ``options`` may name the ``format``, ``encoding`` and ``table``; ``taken``:
+    the tables open already. Raises OpenError for an unknown format or a
+    source too large to read this way.
+    """
+    detected = formats.detect(name, head)
+    fmt = options.get("format") or detected["format"]
+    if fmt not in formats.FORMATS:
+        raise errors.OpenError("Unknown format " + repr(fmt) + "; choose one of " + ", ".join(formats.FORMATS) + ".")
+    encoding = options.get("encoding") or detected["encoding"]
+    wanted = str(options.get("table") or formats.strip_gzip_suffix(name))
+    plan = formats.read_plan(fmt, encoding, gzip)
+    too_big = formats.size_problem(name, fmt, plan, size)
+    if too_big:
+        raise errors.OpenError(too_big)
+    return {
+        "format": fmt,
+        "encoding": encoding,
+        "gzip": gzip,
+        "table": naming.table_name_for(wanted, taken),
+        "reader": READERS[fmt],
+        "plan": plan,
+    }
+
+
+# --- CSV ----------------------------------------------------------------------
+
+
+def csv_options(options: dict, plan: dict) -> dict:
+    """The reader options a person gave (vetted later by app.core.catalog), with the plan's encoding."""
+    out = {}
+    for key, _ in sql.CSV_OPTIONS:
+        if options.get(key) is not None:
+            out[key] = options[key]
+    for key in ("missing", "late"):  # vetted by catalog.load_csv
+        if options.get(key) is not None:
+            out[key] = options[key]
+    if plan["duckdb_encoding"] and plan["duckdb_encoding"] != "utf-8":
+        out["encoding"] = plan["duckdb_encoding"]
+    else:
+        out.pop("encoding", None)
+    return out
+
+
+def previews(size: int) -> bool:
+    """True if a CSV of ``size`` bytes shows DuckDB's first guess while the whole file is read."""
+    return size > PREVIEW_FROM_BYTES
+
+
+def retries_with_one_line_ending(head: bytes, plan: dict) -> bool:
+    """True if a CSV that failed is read again with every line ending LF.
+
+    DuckDB cannot read a file that mixes CR LF, LF or CR line endings (a
+    sniffer error); made the same, it can. Not for UTF-16 read in place: a
+    0x0D byte may be half a character.
+    """
+    return b"\r" in head and plan.get("duckdb_encoding") != "utf-16"
+
+
+def csv_preview(file_name: str, display_name: str, given: dict):
+    """Steps: ``(given, preview)``: the options with an Excel "sep=" line applied, and the first rows.
+
+    ``preview`` is None when DuckDB's quick guess met a value it cannot read
+    (an NA among numbers a few thousand lines down): the whole read settles
+    the types. Raises OpenError for a file without columns.
+    """
+    given = yield from catalog.excel_options(file_name, given)
+    try:
+        preview = yield sql.preview_csv(file_name, given)
+    except errors.QueryError:
+        return given, None
+    if not preview["columns"]:
+        raise errors.OpenError("'" + display_name + "' has no columns. Check that it is a CSV file with a header line.")
+    return given, preview
+
+
+def csv_details(options: dict, info: dict, given: dict) -> dict:
+    """What the view records of how a CSV was read (``options``: the dialect used; ``given``: the person's)."""
+    read = {"delimiter": options.get("delimiter"), "header": options.get("header")}
+    read.update(markers(given, info))
+    if options.get("late") == missing.AS_MISSING:
+        read["late"] = missing.AS_MISSING
+    if info.get("utc"):
+        read["utc"] = True
+    return read
+
+
+def markers(given: dict, info: dict) -> dict:
+    """The missing-value markers to record: those chosen (even none), or else those found."""
+    if given.get("missing") is not None or info.get("missing"):
+        return {"missing": list(info.get("missing") or [])}
+    return {}
+
+
+def refined(table: str, info: dict, name: str, given_markers, newlines: bool):
+    """Steps: ``(info, notice)``: numbers and dates DuckDB left as text get their types.
+
+    ``given_markers``: the missing-value markers a person chose (None: those
+    found count); ``newlines``: the file's line endings were made the same.
+    ``notice`` says all that happened ("" when nothing did).
+    """
+    markers_used = missing.checked(given_markers)
+    changes = yield from refine.refine_types(table, info["columns"], markers_used)
+    if given_markers is None:  # the markers found: those of catalog.load_csv and these
+        info["missing"] = missing.used([{"markers": info.get("missing") or []}] + changes, markers_used)
+    notes = []
+    if newlines:
+        notes.append(mixed_line_endings_message(name))
+    if info.get("rejected"):
+        notes.append(catalog.rejected_message(name, info["rejected"]))
+    if info.get("settled"):
+        notes.append(missing.changes_message(name, info["settled"]))
+    if info.get("utc"):
+        notes.append(zones.changes_message(name, info["utc"]))
+    if changes:
+        notes.append(refine.changes_message(name, changes))
+        described = yield from catalog.describe(table)
+        for key in ("rejected", "missing", "settled", "utc"):
+            described[key] = info.get(key)
+        info = described
+    return info, " ".join(n for n in notes if n)
+
+
+def in_utc(table: str, name: str):
+    """Steps: ``(info, details, notice)``: ``table`` described, its times with a time zone read as UTC first."""
+    info = yield from catalog.describe(table)
+    changes = yield from zones.to_utc(table, info["columns"])
+    if not changes:
+        return info, {}, ""
+    info = yield from catalog.describe(table)
+    return info, {"utc": True}, zones.changes_message(name, changes)
+
+
+# --- workbooks and databases, read by Python ------------------------------------
+
+
+def python_parts(answer: dict, name: str, table: str, taken: list) -> list:
+    """The parts (sheets, tables) of the Python worker's ``answer`` to load: ``[{name, table, display}]``.
+
+    ``table`` is the wanted name: a part of several is named after it and
+    itself, each name unique among ``taken`` and the parts before it.
+    Raises OpenError when the worker said what was wrong or found nothing.
+    """
+    if answer.get("error"):
+        raise errors.OpenError(answer["error"])
+    parts = answer["tables"]
+    if not parts:
+        hidden = answer.get("hidden") or []
+        raise errors.OpenError(
+            "'"
+            + name
+            + "' has no tables with data in it"
+            + (
+                " but its hidden sheets (" + ", ".join(hidden) + "); show them in your "
+                "spreadsheet program, save, and open it again."
+                if hidden
+                else "."
+            )
+        )
+    names = list(taken)
+    out = []
+    for part in parts:
+        wanted = table if len(parts) == 1 else table + "_" + part["name"]
+        names.append(naming.table_name_for(wanted, names))
+        out.append({"name": part["name"], "table": names[-1], "display": name + " › " + part["name"]})
+    return out
+
+
+def part_options(options: dict) -> dict:
+    """How a part's CSV (written by the worker) is read: a header line, commas, the markers chosen."""
+    out = {"header": True, "delimiter": ","}
+    if options.get("missing") is not None:
+        out["missing"] = options["missing"]
+    return out
+
+
+# --- what a load says -----------------------------------------------------------
+
+
+def cancelled_message(name: str) -> str:
+    return "Loading '" + name + "' was cancelled; nothing was kept."
+
+
+def download_cancelled_message(url: str) -> str:
+    return "Downloading " + url + " was cancelled."
+
+
+def open_failure_message(name: str, message: str) -> str:
+    return "Could not open '" + name + "': " + message
+
+
+def mixed_line_endings_message(name: str) -> str:
+    return "'" + name + "' mixes line endings (Windows and Unix); Loupe made them the same to read it."
+
+
+def fetch_message(url: str, status, status_text) -> str:
+    """Why ``url`` could not be downloaded (``status`` 0: no answer, or one the browser may not read)."""
+    if status == 0:
+        return (
+            "Could not download " + url + ": the server could not be reached, or it does not let "
+            "other sites read the file (CORS). Download the file and open it from your computer instead."
+        )
+    return (
+        "Could not download "
+        + url
+        + ": the server answered "
+        + str(status)
+        + " "
+        + str(status_text or "")
+        + ". Check the address and try again."
+    )
+
+
+def json_message(name: str, problem: str, engine_message: str, lines: bool) -> str:
+    """Why JSON ``name`` could not be read: the browser's ``problem`` with it, else the engine's message."""
+    if problem:
+        return (
+            "'" + name + "' is not valid JSON" + (" Lines" if lines else "") + " (" + problem + "). "
+            "Check that the file is complete; save it again or fix it in a text editor."
+        )
+    return (
+        "Could not read '" + name + "' as a table: " + engine_message + ". Loupe reads JSON as an array "
+        "of objects ([{...}, {...}]) or as JSON Lines (one object per line)."
+    )
+
+
+def gzip_message(name: str, detail: str) -> str:
+    return (
+        "'" + name + "' is not a complete gzip file (" + detail.rstrip(".") + "). "
+        "It may be damaged or only partly downloaded; download it again."
+    )
+
+
+def parquet_message(name: str, detail: str) -> str:
+    return (
+        "Could not read '"
+        + name
+        + "' as Parquet: "
+        + detail
+        + ". The file may be damaged or use a feature Loupe cannot read; "
+        "try exporting it again."
+    )
+
+
+def python_missing_message(name: str) -> str:
+    return "Python could not start, so '" + name + "' cannot be read. Reload the page and try again."
+
+
+def python_stopped_message(name: str, detail: str) -> str:
+    """The worker itself failed: its last line, never a traceback."""
+    lines = detail.strip().splitlines() or [""]
+    return (
+        "Python stopped while reading '" + name + "' (" + lines[-1][:200] + "). "
+        "Reload the page and try again, or save the file as .xlsx or CSV."
+    )

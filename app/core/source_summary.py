@@ -1,0 +1,69 @@
+"""How a table's source is described: the line above the grid, and what the read-as form offers.
+
+    summary({"name": "weather.csv", "read": {"format": "csv", "delimiter": ","}})
+        -> 'weather.csv · CSV · comma-separated'
+
+Runs under MicroPython and CPython (see README.md).
+"""
+
+from app.core import formats, missing, zones
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-16le": "UTF-16 LE",
+    "utf-16be": "UTF-16 BE",
+    "windows-1252": "Windows-1252 (Latin-1)",
+}
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+FORMAT_NAMES = {
+    formats.CSV: "CSV",
+    formats.JSON: "JSON",
+    formats.JSON_LINES: "JSON Lines",
+    formats.PARQUET: "Parquet",
+    formats.XLSX: "Excel",
+    formats.SQLITE: "SQLite",
+}
+REREADABLE = (formats.CSV, formats.JSON, formats.JSON_LINES)
+
+
+def summary(source: dict) -> str:
+    """``'weather.csv · CSV · UTF-8 · comma-separated · with header · Missing values: NA, -'``."""
+    read = source.get("read", {})
+    parts = [source["name"] + (" › " + read["part"] if read.get("part") else "")]
+    if read.get("format"):
+        parts.append(FORMAT_NAMES.get(read["format"], read["format"]) + (" (gzip)" if read.get("gzip") else ""))
+    if read.get("encoding"):
+        parts.append(ENCODING_NAMES.get(read["encoding"], read["encoding"]))
+    if read.get("delimiter"):
+        parts.append(DELIMITER_NAMES.get(read["delimiter"], repr(read["delimiter"])) + "-separated")
+    if read.get("header") is not None:
+        parts.append("with header" if read["header"] else "no header")
+    if read.get("missing"):
+        parts.append("Missing values: " + missing.label(read["missing"]))
+    if read.get("late") == missing.AS_MISSING:
+        parts.append("Values that do not fit: missing")
+    if read.get("utc"):
+        parts.append(zones.SUMMARY)
+    return " · ".join(parts)
+
+
+def rereadable(source: dict, has_blob: bool) -> bool:
+    """Whether the read-as form shows: a text format, and the bytes it was read from are still here."""
+    return source.get("read", {}).get("format") in REREADABLE and has_blob
+
+
+def flattenable(columns: list) -> bool:
+    """Whether a table has a struct column that "Flatten" can spread into columns."""
+    return any(c["kind"] == "struct" and c["type"].upper().startswith("STRUCT") for c in columns)
+
+
+def read_form(read: dict) -> dict:
+    """The values the read-as form starts from: how the source was read, defaults where it said nothing."""
+    return {
+        "encoding": read.get("encoding") or "utf-8",
+        "delimiter": read.get("delimiter") or ",",
+        "header": "false" if read.get("header") is False else "true",
+        "late": read.get("late") or missing.WIDEN,
+        "missing": missing.label(read.get("missing") or []),
+        "csv": read.get("format") == formats.CSV,
+    }

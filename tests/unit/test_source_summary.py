@@ -1,0 +1,88 @@
+"""The line describing a table's source, and what the read-as form starts from."""
+
+import pytest
+
+from app.core import formats, missing, source_summary
+
+
+@pytest.mark.parametrize(
+    "source, text",
+    [
+        ({"name": "weather.csv"}, "weather.csv"),
+        (
+            {
+                "name": "weather.csv",
+                "read": {"format": formats.CSV, "encoding": "utf-8", "delimiter": ",", "header": True},
+            },
+            "weather.csv · CSV · UTF-8 · comma-separated · with header",
+        ),
+        (
+            {"name": "w.tsv.gz", "read": {"format": formats.CSV, "gzip": True, "delimiter": "\t", "header": False}},
+            "w.tsv.gz · CSV (gzip) · tab-separated · no header",
+        ),
+        ({"name": "odd.txt", "read": {"format": formats.CSV, "delimiter": "#"}}, "odd.txt · CSV · '#'-separated"),
+        (
+            {"name": "r.csv", "read": {"format": formats.CSV, "missing": ["NA", "-"], "late": missing.AS_MISSING}},
+            "r.csv · CSV · Missing values: NA, - · Values that do not fit: missing",
+        ),
+        ({"name": "book.xlsx", "read": {"format": formats.XLSX, "part": "Sheet2"}}, "book.xlsx › Sheet2 · Excel"),
+        ({"name": "t.json", "read": {"format": formats.JSON, "utc": True}}, "t.json · JSON · Times in UTC"),
+        ({"name": "x.bin", "read": {"format": "mystery", "encoding": "koi8-r"}}, "x.bin · mystery · koi8-r"),
+    ],
+)
+def test_summary(source, text):
+    assert source_summary.summary(source) == text
+
+
+@pytest.mark.parametrize(
+    "fmt, has_blob, rereadable",
+    [
+        (formats.CSV, True, True),
+        (formats.JSON, True, True),
+        (formats.JSON_LINES, True, True),
+        (formats.CSV, False, False),
+        (formats.PARQUET, True, False),
+        (formats.XLSX, True, False),
+        (None, True, False),
+    ],
+)
+def test_rereadable(fmt, has_blob, rereadable):
+    assert source_summary.rereadable({"name": "x", "read": {"format": fmt}}, has_blob) is rereadable
+
+
+def test_read_form_starts_from_how_the_source_was_read():
+    assert source_summary.read_form({}) == {
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "header": "true",
+        "late": missing.WIDEN,
+        "missing": missing.label([]),
+        "csv": False,
+    }
+    read = {"format": formats.CSV, "encoding": "utf-16le", "delimiter": ";", "header": False, "missing": ["NA"]}
+    form = source_summary.read_form(read)
+    assert (form["encoding"], form["delimiter"], form["header"], form["missing"], form["csv"]) == (
+        "utf-16le",
+        ";",
+        "false",
+        "NA",
+        True,
+    )
+
+
+def test_the_form_names_every_encoding_loupe_reads():
+    assert list(source_summary.ENCODING_NAMES) == list(formats.ENCODINGS)
+    assert set(source_summary.FORMAT_NAMES) >= set(source_summary.REREADABLE)
+
+
+@pytest.mark.parametrize(
+    "columns, flattenable",
+    [
+        ([{"kind": "struct", "type": "STRUCT(a INTEGER)"}], True),
+        ([{"kind": "struct", "type": "MAP(VARCHAR, INTEGER)"}], False),
+        ([{"kind": "text", "type": "VARCHAR"}], False),
+        ([], False),
+    ],
+)
+def test_flattenable(columns, flattenable):
+    assert source_summary.flattenable(columns) is flattenable
