@@ -11,7 +11,7 @@ import sys
 
 import pyodide_js
 
-from app.core import errors, export, tabular
+from app.core import errors, export, workbooks
 
 _xlsx = {"book": None}  # the Excel workbook being exported (one export at a time)
 _read = {"csv": []}  # the CSV text (bytes) of the tables read last, handed over by next_table_csv
@@ -43,7 +43,7 @@ async def read_tables(fmt, buffer, name="") -> str:
     try:
         if fmt == "xlsx":
             await load_packages(["python-calamine", "openpyxl"])
-        read = tabular.read_file(fmt, data, name)
+        read = workbooks.read_file(fmt, data, name)
     except errors.TabularError as error:
         return json.dumps({"error": str(error)})
     except Exception as error:  # never a traceback for a person: the error's own words and what to do

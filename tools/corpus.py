@@ -187,14 +187,14 @@ def _option(value: str) -> Any:
 
 
 def loupe_reading(engine: Any, path: str, table: str = "corpus") -> dict:
-    """The table info Loupe gets for the CSV at ``path`` (sniff, load, refine, as app/ui/loader.py does)."""
-    from app.core import catalog, missing, refine
+    """The table info Loupe gets for the CSV at ``path`` (sniff, load, refine, as app/ui/opening/loader.py does)."""
+    from app.core import loading, missing, retype
 
     name = Path(path).name
-    dialect = catalog.run(catalog.sniff_dialect(path, name), engine.execute)
-    info = catalog.run(catalog.load_csv(table, path, name, dialect), engine.execute)
-    changes = catalog.run(refine.refine_types(table, info["columns"], missing.checked(None)), engine.execute)
-    return catalog.run(catalog.describe(table), engine.execute) if changes else info
+    dialect = loading.run(loading.sniff_dialect(path, name), engine.execute)
+    info = loading.run(loading.load_csv(table, path, name, dialect), engine.execute)
+    changes = loading.run(retype.refine_types(table, info["columns"], missing.checked(None)), engine.execute)
+    return loading.run(loading.describe(table), engine.execute) if changes else info
 
 
 def expected_reading(corpus_file: CorpusFile) -> Expected:
@@ -245,7 +245,7 @@ def loupe_names(pandas_names: list[str], headerless: bool = False) -> list[str]:
     none.) A file with no header has DuckDB's names: column0, column1, …
     (column00 from the eleventh on).
     """
-    from app.core.catalog import ROW_NAMES
+    from app.core.loading import ROW_NAMES
 
     if headerless:
         digits = len(str(len(pandas_names) - 1))

@@ -1,7 +1,7 @@
 """Pure Python core of Loupe: naming, types, SQL building, view state, errors.
 
 Public modules:
-    catalog -- loading and describing tables as engine-independent steps
+    loading -- loading and describing tables as engine-independent steps
     charts  -- chart kinds, fitting a chart to the columns, the public chart entry points
     chart_axes -- how a column becomes a chart's axis: kinds, summaries, units, limits, labels
     chart_meaning -- what a column holds for a first chart: a measure to sum or average, a year, an ID
@@ -12,7 +12,7 @@ Public modules:
     chart_suggest -- the first chart of a table, from what its columns hold
     bins    -- round bins, calendar arithmetic and engine numbers, shared by profiles and charts
     filters -- filter operators (a registry), the search box, their chips' labels
-    fmt     -- values and counts as the text shown on screen
+    display     -- values and counts as the text shown on screen
     guard   -- what SQL may do: the engine's lock, refusals, SQL from outside the person only reads
     errors  -- the LoupeError tree and wording of engine errors
     export  -- export formats, the SQL feeding a file, file names and messages
@@ -22,20 +22,20 @@ Public modules:
     profile -- column profiles: counts, statistics, histograms, top values
     profile_bins -- a profile histogram's bins: edges, labels, the SQL numbering them
     profile_text -- a profile as the header's bars and the detail panel's lines
-    formats -- format, compression and encoding from a name and first bytes
+    file_kinds -- format, compression and encoding from a name and first bytes
     history -- the SQL editor's query history (recent, distinct, capped)
     missing -- missing-value markers and late values: text columns given the type their values fit
     load_plan -- opening a source: the reader per format, retries, what a load says (step generators)
     zones   -- times with a time zone read as UTC (the offsets kept where they vary)
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
-    refine  -- text columns holding numbers or dates get their types; type overrides
+    retype  -- text columns holding numbers or dates get their types; type overrides
     share   -- share links and address parameters: what a link carries, what opening it does
     migrate -- view states of earlier versions brought to the current one
     restore -- a shared view's log replayed in order, as actions for the page to do
     scripts -- the SQL editor's statements run as steps, and the log entries of what ran
     sql     -- quote_ident and the SQL builders (SQL + parameters)
     statements -- SQL scripts split into statements; where an engine error points
-    tabular -- Excel sheets and SQLite tables as CSV (CPython only)
+    workbooks -- Excel sheets and SQLite tables as CSV (CPython only)
     types   -- DuckDB type names to kinds shown in the UI
     view    -- the serialisable, versioned view state
     captions -- the words around the data: row counts, the columns drawer, selection, facets, profiles
@@ -53,7 +53,7 @@ Public modules:
 SHARED = (
     "bins",
     "captions",
-    "catalog",
+    "loading",
     "cell_range",
     "chart_axes",
     "chart_kinds",
@@ -69,8 +69,8 @@ SHARED = (
     "export_markdown",
     "export_xlsx",
     "filters",
-    "fmt",
-    "formats",
+    "display",
+    "file_kinds",
     "grid_layout",
     "guard",
     "history",
@@ -84,7 +84,7 @@ SHARED = (
     "profile_bins",
     "profile_text",
     "query",
-    "refine",
+    "retype",
     "restore",
     "scripts",
     "share",

@@ -11,7 +11,7 @@ same on every screen.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import fmt
+from app.core import display
 
 MAX_ANNOUNCED = 200  # characters of a cell's value read out by a screen reader
 
@@ -19,22 +19,22 @@ MAX_ANNOUNCED = 200  # characters of a cell's value read out by a screen reader
 def count_caption(shown: int, total: int, exact: bool, grouped: bool) -> str:
     """``'Showing 1,204 of 3,000,000 rows'`` (or groups, or a plain total, or counting)."""
     if grouped:
-        return fmt.thousands(shown) + (" group" if shown == 1 else " groups") + " of " + rows_text(total)
+        return display.thousands(shown) + (" group" if shown == 1 else " groups") + " of " + rows_text(total)
     if not exact:
-        return "Counting matching rows (of " + fmt.thousands(total) + ")…"
+        return "Counting matching rows (of " + display.thousands(total) + ")…"
     if shown == total:
         return rows_text(total)
-    return "Showing " + fmt.thousands(shown) + " of " + rows_text(total)
+    return "Showing " + display.thousands(shown) + " of " + rows_text(total)
 
 
 def rows_text(count: int) -> str:
     """``'1 row'``, ``'1,461 rows'``."""
-    return fmt.thousands(count) + (" row" if count == 1 else " rows")
+    return display.thousands(count) + (" row" if count == 1 else " rows")
 
 
 def columns_summary(hidden: int) -> str:
     """The columns drawer's title: ``'Columns…'`` or ``'Columns (2 hidden)…'``."""
-    return "Columns" + ((" (" + fmt.thousands(hidden) + " hidden)") if hidden else "") + "…"
+    return "Columns" + ((" (" + display.thousands(hidden) + " hidden)") if hidden else "") + "…"
 
 
 def header_title(column: dict) -> str:
@@ -56,23 +56,23 @@ def facet_title(shown: int, more: bool) -> str:
     """The heading of a column's value list: all its values, or the commonest of more."""
     if more:
         return "The " + str(shown) + " most common values"
-    return fmt.thousands(shown) + (" value" if shown == 1 else " values")
+    return display.thousands(shown) + (" value" if shown == 1 else " values")
 
 
 def copied_caption(rows: int, columns: int, capped_at=None) -> str:
     """What copying a range says; ``capped_at``: the rows copied were the first this many."""
-    note = "" if capped_at is None else " (the first " + fmt.thousands(capped_at) + " rows)"
+    note = "" if capped_at is None else " (the first " + display.thousands(capped_at) + " rows)"
     return "Copied " + rows_text(rows) + " × " + str(columns) + " columns" + note + " as tab-separated text."
 
 
 def cell_announcement(row: int, name: str, value_text, box: tuple) -> str:
     """``'Row 12, temp: 4.5 — 3 × 2 selected'`` for a screen reader; ``value_text`` None when not loaded."""
-    text = "Row " + fmt.thousands(row + 1) + ", " + name
+    text = "Row " + display.thousands(row + 1) + ", " + name
     if value_text is not None:
         text += ": " + value_text[:MAX_ANNOUNCED]
     top, left, bottom, right = box
     if (top, left) != (bottom, right):
-        text += " — " + fmt.thousands(bottom - top + 1) + " × " + str(right - left + 1) + " selected"
+        text += " — " + display.thousands(bottom - top + 1) + " × " + str(right - left + 1) + " selected"
     return text
 
 
@@ -86,7 +86,7 @@ def profiles_note(grouped: bool, filtered: bool, shown: int, max_cards: int) -> 
         behind = "the filtered rows" if filtered else "the rows"
         parts.append("The view is grouped: these profiles describe " + behind + " behind the groups.")
     if shown > max_cards:
-        parts.append("Showing the first " + str(max_cards) + " of " + fmt.thousands(shown) + " columns.")
+        parts.append("Showing the first " + str(max_cards) + " of " + display.thousands(shown) + " columns.")
     return " ".join(parts)
 
 
@@ -97,7 +97,7 @@ def profiling_status(done: int, total: int) -> str:
 
 def profiled_caption(columns: int, rows, filtered: bool) -> str:
     """``'6 columns profiled over 1,461 rows.'`` once the panel is filled (``rows`` None: not known)."""
-    text = fmt.thousands(columns) + (" column" if columns == 1 else " columns") + " profiled"
+    text = display.thousands(columns) + (" column" if columns == 1 else " columns") + " profiled"
     if rows is None:
         return text + "." if columns else "This table has no columns to profile."
     if filtered:
@@ -115,17 +115,19 @@ def share_text(part: int, total: int) -> str:
 
 def spark_title(found: dict) -> str:
     """One line summing up a column's profile, shown when the pointer rests on its header strip."""
-    parts = [fmt.thousands(found["count"] - found["nulls"]) + " values"]
+    parts = [display.thousands(found["count"] - found["nulls"]) + " values"]
     if found["nulls"]:
-        parts.append(fmt.thousands(found["nulls"]) + " NULL")
+        parts.append(display.thousands(found["nulls"]) + " NULL")
     if found.get("min") is not None and found.get("max") is not None:
-        parts.append(fmt.number_text(found["min"]) + " to " + fmt.number_text(found["max"]))
+        parts.append(display.number_text(found["min"]) + " to " + display.number_text(found["max"]))
     if found.get("top"):
         first = found["top"][0]
-        parts.append("most common " + fmt.cell_text(first["value"]) + " (" + fmt.thousands(first["count"]) + ")")
+        parts.append(
+            "most common " + display.cell_text(first["value"]) + " (" + display.thousands(first["count"]) + ")"
+        )
     elif found.get("distinct") is not None:
         about = "about " if found.get("distinct_approx") else ""
-        parts.append(about + fmt.thousands(found["distinct"]) + " distinct")
+        parts.append(about + display.thousands(found["distinct"]) + " distinct")
     return found["name"] + ": " + ", ".join(parts)
 
 

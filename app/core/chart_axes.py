@@ -17,7 +17,7 @@ Runs under MicroPython and CPython (see README.md).
 
 import math
 
-from app.core import bins, chart_meaning, errors, fmt
+from app.core import bins, chart_meaning, display, errors
 
 NUMBER = chart_meaning.NUMBER
 TIME = ("date", "timestamp")
@@ -129,13 +129,13 @@ def set_key(record: dict, axis: dict, key: tuple, names: dict) -> None:
     record[role] = low
     if axis.get("band", True):
         record[role + "_end"] = high
-    text = _plain_text if axis.get("plain") else fmt.number_text
+    text = _plain_text if axis.get("plain") else display.number_text
     if axis["whole"] and axis["step"] == 1:
         record[role + "_label"] = text(low)
     elif axis["whole"]:
         record[role + "_label"] = text(low) + " – " + text(high - 1)
     else:
-        record[role + "_label"] = fmt.number_text(low) + " – " + fmt.number_text(high)
+        record[role + "_label"] = display.number_text(low) + " – " + display.number_text(high)
 
 
 def ranked_keys(cells: list, i: int) -> dict:
@@ -157,12 +157,12 @@ def category_labels(seen: dict, axis: dict) -> dict:
     taken = {}
     for key in seen:
         if not key[1] and key[0] is not None:
-            taken[fmt.cell_text(key[0])] = True
+            taken[display.cell_text(key[0])] = True
     empty = _unused(EMPTY_LABEL, taken)
     other = _unused(OTHER_LABEL, taken)
     names = {}
     for key in seen:
-        names[key] = other if key[1] else (empty if key[0] is None else fmt.cell_text(key[0]))
+        names[key] = other if key[1] else (empty if key[0] is None else display.cell_text(key[0]))
     ordered = sorted(seen.keys(), key=lambda k: _category_order(k, seen[k], axis["kind"]))
     axis["labels"] = [names[k] for k in ordered]
     axis["other"] = other
@@ -190,10 +190,10 @@ def label_boxes(boxes: list, kind: str) -> list:
     taken = {}
     for box in boxes:
         if box["x"] is not None:
-            taken[fmt.cell_text(box["x"])] = True
+            taken[display.cell_text(box["x"])] = True
     empty = _unused(EMPTY_LABEL, taken)
     for box in boxes:
-        box["x"] = empty if box["x"] is None else fmt.cell_text(box["x"])
+        box["x"] = empty if box["x"] is None else display.cell_text(box["x"])
     return [b["x"] for b in boxes]
 
 
@@ -204,7 +204,7 @@ def scatter_colors(points: list, name: str, kind: str, notes: list) -> dict:
     counts = {}  # type: dict
     for point in points:
         counts[point["color"]] = counts.get(point["color"], 0) + 1
-    ranked = sorted(counts.keys(), key=lambda v: (-counts[v], v is None, fmt.cell_text(v)))
+    ranked = sorted(counts.keys(), key=lambda v: (-counts[v], v is None, display.cell_text(v)))
     seen = {}
     keys = {}
     for i, value in enumerate(ranked):
@@ -221,7 +221,7 @@ def scatter_colors(points: list, name: str, kind: str, notes: list) -> dict:
             "Colors: the "
             + str(TOP_COLORS)
             + " commonest of "
-            + fmt.thousands(len(ranked))
+            + display.thousands(len(ranked))
             + " values of "
             + name
             + "; the rest are '"
@@ -240,7 +240,7 @@ def axis_shape(axis: dict) -> str:
             + str(axis["count"])
             + (" bin" if axis["count"] == 1 else " bins")
             + " of "
-            + fmt.number_text(axis["step"])
+            + display.number_text(axis["step"])
         )
     return axis["name"] + " by " + axis["unit"]
 
@@ -260,7 +260,7 @@ def cut_note(axis: dict, aggregate: str, value):
         "Top "
         + str(axis["shown"])
         + " of "
-        + fmt.thousands(axis["groups"])
+        + display.thousands(axis["groups"])
         + " values of "
         + axis["name"]
         + " (by "
@@ -274,7 +274,7 @@ def cut_note(axis: dict, aggregate: str, value):
 def add_left_out_note(notes: list, count: int, what: str) -> None:
     if count > 0:
         notes.append(
-            fmt.thousands(count)
+            display.thousands(count)
             + (" row" if count == 1 else " rows")
             + " without a value of "
             + what

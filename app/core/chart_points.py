@@ -1,7 +1,7 @@
 """Chart data drawn from the rows themselves: scatter plots (sampled) and box plots (quartiles).
 
 Like app.core.chart_sql's grouped builders, each is a step generator (see
-app.core.catalog) yielding ``(sql, params)`` and returning ``{values, axes,
+app.core.loading) yielding ``(sql, params)`` and returning ``{values, axes,
 notes, rows}``. A scatter plot of more than ``SAMPLE_ROWS`` rows shows a
 reservoir sample drawn in DuckDB with a fixed seed; a box plot's quartiles,
 whiskers and outliers are computed in DuckDB, per group of the largest
@@ -10,7 +10,7 @@ whiskers and outliers are computed in DuckDB, per group of the largest
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import bins, chart_sql, fmt, sql
+from app.core import bins, chart_sql, display, sql
 from app.core.chart_axes import TIME, TOP_BOXES, add_left_out_note, label_boxes, point_axis, scatter_colors
 
 SAMPLE_ROWS = 5000  # scatter plots of more rows show a sample of this many
@@ -57,10 +57,14 @@ def scatter_data(source, kinds, chart):
     notes = []
     if sampled:
         notes.append(
-            "A sample of " + fmt.thousands(len(points)) + " of " + fmt.thousands(kept) + " rows, drawn in DuckDB."
+            "A sample of "
+            + display.thousands(len(points))
+            + " of "
+            + display.thousands(kept)
+            + " rows, drawn in DuckDB."
         )
     elif points:
-        notes.append(fmt.thousands(len(points)) + (" point" if len(points) == 1 else " points") + ", one per row.")
+        notes.append(display.thousands(len(points)) + (" point" if len(points) == 1 else " points") + ", one per row.")
     if color:
         axes["color"] = scatter_colors(points, color, kinds[color], notes)
     both = chart["x"] if chart["x"] == chart["y"] else chart["x"] + " or " + chart["y"]
@@ -125,12 +129,12 @@ def boxplot_data(source, kinds, chart):
         for box in boxes:
             box["x"] = chart["y"]
         axis["labels"] = [chart["y"]] if boxes else []
-    notes = ["Quartiles computed in DuckDB from " + fmt.thousands(kept) + " rows."]
+    notes = ["Quartiles computed in DuckDB from " + display.thousands(kept) + " rows."]
     if x and groups > len(boxes):
-        notes.append("The " + str(len(boxes)) + " largest of " + fmt.thousands(groups) + " groups of " + x + ".")
+        notes.append("The " + str(len(boxes)) + " largest of " + display.thousands(groups) + " groups of " + x + ".")
     notes.append(
         "Whiskers reach the furthest values within 1.5 × IQR"
-        + ("; " + fmt.thousands(outliers) + " outliers are not drawn." if outliers else ".")
+        + ("; " + display.thousands(outliers) + " outliers are not drawn." if outliers else ".")
     )
     add_left_out_note(notes, total - kept, chart["y"])
     if not boxes:

@@ -9,7 +9,7 @@ accessible description.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import fmt
+from app.core import display
 from app.core.chart_axes import AGGREGATES, UNITS
 
 _VALUE_FORMAT = ",.6~r"
@@ -282,7 +282,7 @@ def extremes(chart: dict, data: dict) -> str:
     values = data["values"]
     key = "median" if chart["kind"] == "boxplot" else "value"
     if chart["kind"] == "scatter":
-        return fmt.thousands(len(values)) + " points."
+        return display.thousands(len(values)) + " points."
     present = [v for v in values if v.get(key) is not None]
     if not present:
         return ""
@@ -295,19 +295,19 @@ def extremes(chart: dict, data: dict) -> str:
             low = v
     what = "median" if key == "median" else _value_title(chart, data).lower()
     if len(present) == 1:
-        return "One mark: " + _where(top, data) + ", " + what + " " + fmt.number_text(top[key]) + "."
+        return "One mark: " + _where(top, data) + ", " + what + " " + display.number_text(top[key]) + "."
     return (
-        fmt.thousands(len(values))
+        display.thousands(len(values))
         + " marks. Highest "
         + what
         + ": "
         + _where(top, data)
         + ", "
-        + fmt.number_text(top[key])
+        + display.number_text(top[key])
         + "; lowest: "
         + _where(low, data)
         + ", "
-        + fmt.number_text(low[key])
+        + display.number_text(low[key])
         + "."
     )
 

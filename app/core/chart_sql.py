@@ -2,7 +2,7 @@
 
 One data builder per grouped kind of chart (app.core.charts.KINDS names
 them; scatter and box plots are app.core.chart_points'), each a step
-generator (see app.core.catalog): it yields ``(sql, params)`` and returns
+generator (see app.core.loading): it yields ``(sql, params)`` and returns
 ``{values, axes, notes, rows}``. Grouped charts read the source once: a
 first pass groups it by every key and keeps partial sums (count, sum,
 min, max); the top categories are ranked on those groups and the rest
@@ -15,7 +15,7 @@ columns, for chart_points too.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import bins, fmt, sql
+from app.core import bins, display, sql
 from app.core.chart_axes import (
     BINS,
     PERIODS,
@@ -114,7 +114,7 @@ def _grouped(source, kinds, keys, value, aggregate):
         shapes = [axis_shape(axis) for axis in keys if axis["mode"] != "category"]
         notes.append(
             "Summarised in DuckDB from "
-            + fmt.thousands(rows)
+            + display.thousands(rows)
             + (" row" if rows == 1 else " rows")
             + (": " + ", ".join(shapes) if shapes else "")
             + "."

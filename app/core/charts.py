@@ -38,7 +38,7 @@ Runs under MicroPython and CPython (see README.md).
 
 from app.core import chart_axes, chart_kinds, chart_meaning, chart_points, chart_specs, chart_suggest, errors
 
-# Re-exported: callers (app.ui.chart_panel, the tests) use them as charts.X.
+# Re-exported: callers (app.ui.panels.chart_panel, the tests) use them as charts.X.
 NUMBER, TIME, AGGREGATES, UNITS = chart_axes.NUMBER, chart_axes.TIME, chart_axes.AGGREGATES, chart_axes.UNITS
 MEASURES = chart_meaning.MEASURES
 TOP_BARS, TOP_COLORS, TOP_CELLS, TOP_BOXES = (

@@ -4,7 +4,7 @@ The view's SELECT (``app.core.query.view_select``: filters, sort, grouping,
 visible columns) is wrapped by ``export_select``, which renames the columns
 to unique names, casts what a format cannot store, and neutralises text
 that a spreadsheet would run as a formula. Each format in ``FORMATS`` names
-its writer; the UI runs it (app/ui/export_menu.py):
+its writer; the UI runs it (app/ui/panels/export_menu.py):
 
     copy     CSV and TSV: DuckDB's own ``COPY ... TO``, in parts (``copy_plan``)
     json     Arrow batches to an array of objects, in JavaScript
@@ -27,10 +27,10 @@ Runs under MicroPython and CPython (see README.md). ``XlsxBook`` needs
 openpyxl and runs in the Pyodide worker only.
 """
 
-from app.core import errors, export_markdown, export_xlsx, fmt, sql
+from app.core import display, errors, export_markdown, export_xlsx, sql
 from app.core.export_xlsx import FORMULA_PREFIXES, TEXT_PREFIX, XLSX_MAX_COLUMNS, XLSX_MAX_ROWS
 
-# Re-exported: callers (app.ui.export_menu, app/worker.py, the tests) use them as export.X.
+# Re-exported: callers (app.ui.panels.export_menu, app/worker.py, the tests) use them as export.X.
 XlsxBook, XLSX_MAX_CELL = export_xlsx.XlsxBook, export_xlsx.XLSX_MAX_CELL
 is_formula_like, sheet_title = export_xlsx.is_formula_like, export_xlsx.sheet_title
 markdown, markdown_message = export_markdown.markdown, export_markdown.markdown_message
@@ -216,9 +216,9 @@ def size_problem(fmt_key: str, rows: int, columns: int) -> str:
     if widest is not None and columns > widest:
         return (
             "The view has "
-            + fmt.thousands(columns)
+            + display.thousands(columns)
             + " columns; an Excel sheet holds at most "
-            + fmt.thousands(widest)
+            + display.thousands(widest)
             + ". Hide some columns, or export as CSV or Parquet."
         )
     return ""
@@ -255,7 +255,7 @@ def done_message(fmt_key: str, rows: int, name: str) -> str:
     """``'Exported 1,461 rows as CSV to seattle_weather.csv.'``"""
     return (
         "Exported "
-        + fmt.thousands(rows)
+        + display.thousands(rows)
         + (" row" if rows == 1 else " rows")
         + " as "
         + FORMATS[fmt_key]["label"]

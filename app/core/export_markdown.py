@@ -1,13 +1,13 @@
 """Markdown: the view's first rows as a GitHub-flavoured table for the clipboard.
 
-app/ui/export_menu.py reads at most ``MARKDOWN_MAX_ROWS`` rows of the
+app/ui/panels/export_menu.py reads at most ``MARKDOWN_MAX_ROWS`` rows of the
 export's SELECT (``export.first_rows``) and copies ``markdown``'s text;
 ``markdown_message`` says what it copied. app.core.export re-exports them.
 
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import fmt, types
+from app.core import display, types
 
 MARKDOWN_MAX_ROWS = 1000
 
@@ -26,7 +26,7 @@ def markdown(columns: list, rows: list) -> str:
         rule.append("---:" if types.is_numeric(column.get("kind") or types.kind_of(column["type"])) else "---")
     lines.append("| " + " | ".join(rule) + " |")
     for row in rows:
-        cells = [("" if value is None else _markdown_cell(fmt.cell_text(value))) for value in row]
+        cells = [("" if value is None else _markdown_cell(display.cell_text(value))) for value in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -36,14 +36,14 @@ def markdown_message(copied: int, total: int) -> str:
     if copied < total:
         return (
             "Copied the first "
-            + fmt.thousands(copied)
+            + display.thousands(copied)
             + " of "
-            + fmt.thousands(total)
+            + display.thousands(total)
             + " rows as a Markdown table (a Markdown copy stops at "
-            + fmt.thousands(MARKDOWN_MAX_ROWS)
+            + display.thousands(MARKDOWN_MAX_ROWS)
             + " rows; export as CSV for all of them)."
         )
-    return "Copied " + fmt.thousands(copied) + (" row" if copied == 1 else " rows") + " as a Markdown table."
+    return "Copied " + display.thousands(copied) + (" row" if copied == 1 else " rows") + " as a Markdown table."
 
 
 def _markdown_cell(text: str) -> str:

@@ -14,7 +14,7 @@ Runs under MicroPython and CPython (see README.md); openpyxl is imported
 inside ``XlsxBook``.
 """
 
-from app.core import errors, fmt, types
+from app.core import display, errors, types
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -43,9 +43,9 @@ def too_many_rows(rows: int, most: int) -> str:
     """Why ``rows`` rows do not fit in a sheet of ``most`` rows below its header."""
     return (
         "The view has "
-        + fmt.thousands(rows)
+        + display.thousands(rows)
         + " rows; an Excel sheet holds at most "
-        + fmt.thousands(most)
+        + display.thousands(most)
         + " below its header. Filter the view to fewer rows, "
         "or export it as CSV or Parquet, which have no row limit."
     )
@@ -121,7 +121,7 @@ class XlsxBook:
             out.append(
                 _counted(self.cut, "value was", "values were")
                 + " longer than Excel's "
-                + fmt.thousands(XLSX_MAX_CELL)
+                + display.thousands(XLSX_MAX_CELL)
                 + " characters per cell and cut there; "
                 "export as CSV or Parquet to keep every value whole."
             )
@@ -165,7 +165,7 @@ class XlsxBook:
 
 
 def _counted(n: int, one: str, many: str) -> str:
-    return fmt.thousands(n) + " " + (one if n == 1 else many)
+    return display.thousands(n) + " " + (one if n == 1 else many)
 
 
 def _xlsx_number(value):
@@ -225,11 +225,11 @@ def _clock(text: str):
 
 
 def _xlsx_other(value):
-    return fmt.cell_text(value)
+    return display.cell_text(value)
 
 
 def _xlsx_text(value):
-    return value if isinstance(value, str) else fmt.cell_text(value)
+    return value if isinstance(value, str) else display.cell_text(value)
 
 
 def _same(value):

@@ -11,7 +11,7 @@ through ``sql.quote_ident``.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, fmt, sql
+from app.core import display, errors, sql
 
 
 def _as_text(column: dict) -> str:
@@ -35,7 +35,7 @@ def _in_clause(column: dict, value) -> tuple:
 
 def _in_label(column: dict, value) -> str:
     values = value if isinstance(value, list) else [value]
-    shown = [fmt.cell_text(v) for v in values[:3]]
+    shown = [display.cell_text(v) for v in values[:3]]
     more = len(values) - len(shown)
     return column["name"] + ": " + ", ".join(shown) + ((" +" + str(more)) if more > 0 else "")
 
@@ -59,10 +59,10 @@ def _range_clause(column: dict, value) -> tuple:
 def _range_label(column: dict, value) -> str:
     low, high = _bounds(value)
     if low is not None and high is not None:
-        return column["name"] + ": " + fmt.cell_text(low) + " – " + fmt.cell_text(high)
+        return column["name"] + ": " + display.cell_text(low) + " – " + display.cell_text(high)
     if low is not None:
-        return column["name"] + " ≥ " + fmt.cell_text(low)
-    return column["name"] + " ≤ " + fmt.cell_text(high)
+        return column["name"] + " ≥ " + display.cell_text(low)
+    return column["name"] + " ≤ " + display.cell_text(high)
 
 
 def _bounds(value) -> tuple:

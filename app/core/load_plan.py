@@ -1,6 +1,6 @@
 """What opening a source decides: which reader for which format, when to retry, what to say.
 
-app/ui/loader.py does the I/O (bytes in through the engine, progress on
+app/ui/opening/loader.py does the I/O (bytes in through the engine, progress on
 screen); every decision it takes comes from here:
 
     choose(name, head, gzip, options, taken, size)  -> the reader, table name and read plan
@@ -12,24 +12,24 @@ screen); every decision it takes comes from here:
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import catalog, errors, formats, missing, naming, refine, sql, zones
+from app.core import errors, file_kinds, loading, missing, naming, retype, sql, zones
 
 HEAD_BYTES = 8192  # the first bytes read to detect a format and encoding
 PREVIEW_FROM_BYTES = 2_000_000  # smaller CSV files are read whole sooner than a preview would pay off
 
-# Format -> the reader that loads it (app/ui/loader.py has one method per reader).
+# Format -> the reader that loads it (app/ui/opening/loader.py has one method per reader).
 CSV = "csv"
 JSON = "json"
 JSON_LINES = "json_lines"
 PARQUET = "parquet"
 PYTHON = "python"  # CPython in the Pyodide worker
 READERS = {
-    formats.CSV: CSV,
-    formats.JSON: JSON,
-    formats.JSON_LINES: JSON_LINES,
-    formats.PARQUET: PARQUET,
-    formats.XLSX: PYTHON,
-    formats.SQLITE: PYTHON,
+    file_kinds.CSV: CSV,
+    file_kinds.JSON: JSON,
+    file_kinds.JSON_LINES: JSON_LINES,
+    file_kinds.PARQUET: PARQUET,
+    file_kinds.XLSX: PYTHON,
+    file_kinds.SQLITE: PYTHON,
 }
 
 
@@ -40,14 +40,14 @@ def choose(name: str, head: bytes, gzip: bool, options: dict, taken: list, size:
     the tables open already. Raises OpenError for an unknown format or a
     source too large to read this way.
     """
-    detected = formats.detect(name, head)
+    detected = file_kinds.detect(name, head)
     fmt = options.get("format") or detected["format"]
-    if fmt not in formats.FORMATS:
-        raise errors.OpenError("Unknown format " + repr(fmt) + "; choose one of " + ", ".join(formats.FORMATS) + ".")
+    if fmt not in file_kinds.FORMATS:
+        raise errors.OpenError("Unknown format " + repr(fmt) + "; choose one of " + ", ".join(file_kinds.FORMATS) + ".")
     encoding = options.get("encoding") or detected["encoding"]
-    wanted = str(options.get("table") or formats.strip_gzip_suffix(name))
-    plan = formats.read_plan(fmt, encoding, gzip)
-    too_big = formats.size_problem(name, fmt, plan, size)
+    wanted = str(options.get("table") or file_kinds.strip_gzip_suffix(name))
+    plan = file_kinds.read_plan(fmt, encoding, gzip)
+    too_big = file_kinds.size_problem(name, fmt, plan, size)
     if too_big:
         raise errors.OpenError(too_big)
     return {
@@ -64,12 +64,12 @@ def choose(name: str, head: bytes, gzip: bool, options: dict, taken: list, size:
 
 
 def csv_options(options: dict, plan: dict) -> dict:
-    """The reader options a person gave (vetted later by app.core.catalog), with the plan's encoding."""
+    """The reader options a person gave (vetted later by app.core.loading), with the plan's encoding."""
     out = {}
     for key, _ in sql.CSV_OPTIONS:
         if options.get(key) is not None:
             out[key] = options[key]
-    for key in ("missing", "late"):  # vetted by catalog.load_csv
+    for key in ("missing", "late"):  # vetted by loading.load_csv
         if options.get(key) is not None:
             out[key] = options[key]
     if plan["duckdb_encoding"] and plan["duckdb_encoding"] != "utf-8":
@@ -101,7 +101,7 @@ def csv_preview(file_name: str, display_name: str, given: dict):
     (an NA among numbers a few thousand lines down): the whole read settles
     the types. Raises OpenError for a file without columns.
     """
-    given = yield from catalog.excel_options(file_name, given)
+    given = yield from loading.excel_options(file_name, given)
     try:
         preview = yield sql.preview_csv(file_name, given)
     except errors.QueryError:
@@ -137,21 +137,21 @@ def refined(table: str, info: dict, name: str, given_markers, newlines: bool):
     ``notice`` says all that happened ("" when nothing did).
     """
     markers_used = missing.checked(given_markers)
-    changes = yield from refine.refine_types(table, info["columns"], markers_used)
-    if given_markers is None:  # the markers found: those of catalog.load_csv and these
+    changes = yield from retype.refine_types(table, info["columns"], markers_used)
+    if given_markers is None:  # the markers found: those of loading.load_csv and these
         info["missing"] = missing.used([{"markers": info.get("missing") or []}] + changes, markers_used)
     notes = []
     if newlines:
         notes.append(mixed_line_endings_message(name))
     if info.get("rejected"):
-        notes.append(catalog.rejected_message(name, info["rejected"]))
+        notes.append(loading.rejected_message(name, info["rejected"]))
     if info.get("settled"):
         notes.append(missing.changes_message(name, info["settled"]))
     if info.get("utc"):
         notes.append(zones.changes_message(name, info["utc"]))
     if changes:
-        notes.append(refine.changes_message(name, changes))
-        described = yield from catalog.describe(table)
+        notes.append(retype.changes_message(name, changes))
+        described = yield from loading.describe(table)
         for key in ("rejected", "missing", "settled", "utc"):
             described[key] = info.get(key)
         info = described
@@ -160,11 +160,11 @@ def refined(table: str, info: dict, name: str, given_markers, newlines: bool):
 
 def in_utc(table: str, name: str):
     """Steps: ``(info, details, notice)``: ``table`` described, its times with a time zone read as UTC first."""
-    info = yield from catalog.describe(table)
+    info = yield from loading.describe(table)
     changes = yield from zones.to_utc(table, info["columns"])
     if not changes:
         return info, {}, ""
-    info = yield from catalog.describe(table)
+    info = yield from loading.describe(table)
     return info, {"utc": True}, zones.changes_message(name, changes)
 
 

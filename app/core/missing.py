@@ -6,7 +6,7 @@ and spreadsheets mark missing values with ``NA``, ``N/A``, ``NULL``, ``-``,
 ``.`` and the like, so a column of numbers holding them is read as text;
 and a value far into the file that does not fit the sniffed type cannot be
 read as that type at all (the loader reads such a column as text instead,
-see ``catalog.load_csv``).
+see ``loading.load_csv``).
 
 ``settle_types`` looks at those text columns and gives each the first type
 of ``RULES`` that fits every value that is not a marker; the markers become
@@ -28,7 +28,7 @@ markers are applied column by column here, after reading.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, fmt, sql
+from app.core import display, errors, sql
 
 # What R, pandas, SAS/Stata, spreadsheets and databases write for a missing value.
 KNOWN = ["NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "Null", "None", "#N/A", "#NA", "<NA>", "-", "--", ".", "?"]
@@ -203,7 +203,7 @@ def changes_message(name: str, changes: list) -> str:
             + _quoted_list(markers)
             + (" marks" if len(markers) == 1 else " mark")
             + " missing values ("
-            + fmt.thousands(nulls)
+            + display.thousands(nulls)
             + "): "
             + _columns_with_types(missing)
             + ". To change this, open Read as… and edit Missing values."
@@ -211,12 +211,12 @@ def changes_message(name: str, changes: list) -> str:
     for change in changes:
         if change["rule"] == "late":
             late = change.get("late") or {}
-            where = " (the first on line " + fmt.thousands(late["line"]) + ")" if late.get("line") else ""
+            where = " (the first on line " + display.thousands(late["line"]) + ")" if late.get("line") else ""
             parts.append(
                 "In '"
                 + change["column"]
                 + "', "
-                + fmt.thousands(change["unfit"])
+                + display.thousands(change["unfit"])
                 + (" value" if change["unfit"] == 1 else " values")
                 + " far into the file "
                 + ("is" if change["unfit"] == 1 else "are")
@@ -232,7 +232,7 @@ def changes_message(name: str, changes: list) -> str:
         late = change.get("late") or {}
         where = ""
         if late.get("line"):
-            where = " (first on line " + fmt.thousands(late["line"]) + ")"
+            where = " (first on line " + display.thousands(late["line"]) + ")"
         parts.append(
             "'"
             + change["column"]

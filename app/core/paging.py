@@ -4,7 +4,7 @@ A change of sort or filter repaints from one direct query (``query.page``);
 whether its rows are the whole view, and so already counted, is decided by
 ``first_page``. The view's order is then stored as row ids and counted;
 grouped views are stored whole. The storing and counting are *step
-generators* (see ``app.core.catalog``): they yield ``(sql, params)`` and
+generators* (see ``app.core.loading``): they yield ``(sql, params)`` and
 receive ``{columns, rows}``, so native DuckDB drives them in the tests and
 DuckDB-WASM in the browser.
 

@@ -1,6 +1,6 @@
 """Column profiles: counts, distinct values, statistics, histograms and top values.
 
-``column_profile`` is a step generator (see app.core.catalog) that profiles
+``column_profile`` is a step generator (see app.core.loading) that profiles
 one column of a source in at most three single-pass queries: a summary
 (counts, statistics), then a histogram or the top values. Every query is
 written FROM first (``FROM src SELECT ...``) so that the source's
@@ -22,16 +22,16 @@ several times slower but ranks them the same):
 The work is split by responsibility; this module re-exports what callers use:
     profile_bins -- the histogram's bins: edges, labels, the SQL numbering them
     profile_text -- ``spark_bars`` and ``summary_lines``: what the column header
-                    and the detail panel show (``number_text`` is app.core.fmt's)
+                    and the detail panel show (``number_text`` is app.core.display's)
 
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, fmt, profile_bins, profile_text, sql, types
+from app.core import display, errors, profile_bins, profile_text, sql, types
 from app.core.bins import integer, real
 
-# Re-exported: callers (app.ui.profiles, app.ui.explorer, the tests) use them as profile.X.
-number_text = fmt.number_text
+# Re-exported: callers (app.ui.table.header_profiles, app.ui.table.table_view, the tests) use them as profile.X.
+number_text = display.number_text
 spark_bars, summary_lines = profile_text.spark_bars, profile_text.summary_lines
 SPARK_VALUES = profile_text.SPARK_VALUES
 

@@ -15,7 +15,7 @@ Runs under MicroPython and CPython (see README.md).
 
 import math
 
-from app.core import bins, fmt
+from app.core import bins, display
 
 _DAY = bins.DAY
 # Fixed time bins in seconds, up to two weeks; wider bins are calendar months and years.
@@ -54,7 +54,7 @@ def number_bins(lo, hi, count: int, whole: bool):
     labelled by their first and last value (``10 – 19``).
     """
     if lo == hi:
-        return None, [], [_bar(lo, hi, fmt.number_text(lo))]
+        return None, [], [_bar(lo, hi, display.number_text(lo))]
     span = float(hi) - float(lo)
     if not bins.finite(span):
         return None
@@ -68,12 +68,12 @@ def number_bins(lo, hi, count: int, whole: bool):
         low = start + i * step
         high = low + step
         if whole and step == 1:
-            label = fmt.number_text(low)
+            label = display.number_text(low)
         elif whole:
-            label = fmt.number_text(low) + " – " + fmt.number_text(high - 1)
+            label = display.number_text(low) + " – " + display.number_text(high - 1)
         else:
             low, high = round(low, decimals), round(high, decimals)
-            label = fmt.number_text(low) + " – " + fmt.number_text(high)
+            label = display.number_text(low) + " – " + display.number_text(high)
         bars.append(_bar(low, high, label))
     return "floor((v::DOUBLE - ?) / ?)", [float(start), float(step)], bars
 

@@ -6,7 +6,7 @@ are re-exported there, which is where callers find them.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import fmt
+from app.core import display
 
 SPARK_VALUES = 8  # top values drawn in a text column's strip
 
@@ -36,7 +36,7 @@ def spark_bars(profile: dict) -> list:
     if profile.get("histogram"):
         bars = [(b["label"], b["count"]) for b in profile["histogram"]]
     elif profile.get("top"):
-        bars = [(fmt.cell_text(t["value"]), t["count"]) for t in profile["top"][:SPARK_VALUES]]
+        bars = [(display.cell_text(t["value"]), t["count"]) for t in profile["top"][:SPARK_VALUES]]
     else:
         return []
     tallest = max([bar[1] for bar in bars])
@@ -48,29 +48,29 @@ def summary_lines(profile: dict) -> list:
     count = profile["count"]
     lines = [
         ("Type", profile["type"]),
-        ("Rows", fmt.thousands(count)),
-        ("Missing (NULL)", fmt.thousands(profile["nulls"]) + _percent(profile["nulls"], count)),
+        ("Rows", display.thousands(count)),
+        ("Missing (NULL)", display.thousands(profile["nulls"]) + _percent(profile["nulls"], count)),
     ]
     if profile.get("distinct") is not None:
         lines.append(("Distinct", _distinct_text(profile)))
     for key, label in _LINES.get(profile["kind"], ()):
         if profile.get(key) is not None:
-            lines.append((label, fmt.number_text(profile[key])))
+            lines.append((label, display.number_text(profile[key])))
     for key, label in (("nan", "NaN"), ("infinite", "Infinite"), ("empty", "Empty text")):
         if profile.get(key):
-            lines.append((label, fmt.thousands(profile[key]) + _percent(profile[key], count)))
+            lines.append((label, display.thousands(profile[key]) + _percent(profile[key], count)))
     length = profile.get("length")
     if length and length.get("max") is not None:
         lines.append(
             (
                 "Length",
-                fmt.number_text(length["min"])
+                display.number_text(length["min"])
                 + "–"
-                + fmt.number_text(length["max"])
+                + display.number_text(length["max"])
                 + " "
                 + _LENGTH_UNITS.get(profile["kind"], "")
                 + ", mean "
-                + fmt.number_text(length["mean"]),
+                + display.number_text(length["mean"]),
             )
         )
     if profile.get("incomplete"):
@@ -89,7 +89,7 @@ def _distinct_text(profile) -> str:
     """The distinct count; an estimate to two significant digits, since it is often 10% off."""
     distinct = profile["distinct"]
     if not profile.get("distinct_approx"):
-        return fmt.thousands(distinct)
+        return display.thousands(distinct)
     digits = len(str(distinct))
     unit = 10 ** max(0, digits - 2)
-    return "≈ " + fmt.thousands(int(round(distinct / unit)) * unit)
+    return "≈ " + display.thousands(int(round(distinct / unit)) * unit)

@@ -30,7 +30,7 @@ kept query whose name is taken gets a fresh one.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, guard, naming, query, refine, scripts, share, sql, statements, view
+from app.core import errors, guard, naming, query, retype, scripts, share, sql, statements, view
 
 PERSON = "person"
 LINK = "link"
@@ -200,7 +200,7 @@ def steps_for(entry: dict, columns: list):
 
     ``entry`` comes back as it ran (a ``flatten`` with the columns it made,
     a ``sql`` with the tables made and dropped this time); ``change`` is a
-    ``type`` entry's ``refine.retype`` answer (None for other ops).
+    ``type`` entry's ``retype.retype`` answer (None for other ops).
     ``columns``: the table's columns now (``[{name, type}]``).
     """
     op = entry["op"]
@@ -210,9 +210,9 @@ def steps_for(entry: dict, columns: list):
         current = [c["type"] for c in columns if c["name"] == entry["column"]]
         if not current:
             raise errors.QueryError("'" + entry["table"] + "' has no column named '" + entry["column"] + "'.")
-        change = yield from refine.retype(entry["table"], entry["column"], current[0], entry["to"])
+        change = yield from retype.retype(entry["table"], entry["column"], current[0], entry["to"])
     elif op == "flatten":
-        ran["made"] = yield from refine.flatten_structs(entry["table"], columns)
+        ran["made"] = yield from retype.flatten_structs(entry["table"], columns)
     elif op == "sql":
         ran = yield from scripts.replayed(entry["statement"])
     elif op == "query":

@@ -19,7 +19,7 @@ same code runs against native DuckDB in tests and DuckDB-WASM in the page.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, fmt, naming, sql, statements, view
+from app.core import display, errors, naming, sql, statements, view
 
 RESULT_TABLE = "query_result"
 _KEPT = ("table", "wrapped")
@@ -148,4 +148,4 @@ def said(outcome: dict, count: int, rows=None) -> str:
 
 
 def _rows(n: int) -> str:
-    return fmt.thousands(n) + (" row" if n == 1 else " rows")
+    return display.thousands(n) + (" row" if n == 1 else " rows")

@@ -6,7 +6,7 @@
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import formats, missing, zones
+from app.core import file_kinds, missing, zones
 
 ENCODING_NAMES = {
     "utf-8": "UTF-8",
@@ -16,14 +16,14 @@ ENCODING_NAMES = {
 }
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 FORMAT_NAMES = {
-    formats.CSV: "CSV",
-    formats.JSON: "JSON",
-    formats.JSON_LINES: "JSON Lines",
-    formats.PARQUET: "Parquet",
-    formats.XLSX: "Excel",
-    formats.SQLITE: "SQLite",
+    file_kinds.CSV: "CSV",
+    file_kinds.JSON: "JSON",
+    file_kinds.JSON_LINES: "JSON Lines",
+    file_kinds.PARQUET: "Parquet",
+    file_kinds.XLSX: "Excel",
+    file_kinds.SQLITE: "SQLite",
 }
-REREADABLE = (formats.CSV, formats.JSON, formats.JSON_LINES)
+REREADABLE = (file_kinds.CSV, file_kinds.JSON, file_kinds.JSON_LINES)
 
 
 def summary(source: dict) -> str:
@@ -65,5 +65,5 @@ def read_form(read: dict) -> dict:
         "header": "false" if read.get("header") is False else "true",
         "late": read.get("late") or missing.WIDEN,
         "missing": missing.label(read.get("missing") or []),
-        "csv": read.get("format") == formats.CSV,
+        "csv": read.get("format") == file_kinds.CSV,
     }

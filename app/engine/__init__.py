@@ -2,7 +2,7 @@
 
 Both implement the `Engine` protocol written down in `protocol.py` (CPython
 only: documentation and typing). Core logic is written as step generators
-(see app/core/catalog.py): each ``yield (sql, params)`` is one statement, the
+(see app/core/loading.py): each ``yield (sql, params)`` is one statement, the
 engine's answer is sent back in, and a failed or cancelled statement is
 raised at the ``yield``. `advance` is the one turn both adapters' ``run``
 drivers take, so a step generator behaves the same against either.

@@ -8,8 +8,10 @@ embed (embed.html), which starts it only when something needs it.
 from pyscript import window
 
 from app.engine.wasm import WasmEngine
-from app.ui import address, api, chart_panel, export_menu, feedback, pages, privacy, sharing, sql_panel, worker_link
+from app.ui.opening import sharing, ways_in
+from app.ui.panels import chart_panel, export_menu, sql_panel
 from app.ui.session import Session
+from app.ui.shell import address, api, feedback, privacy, worker_link
 
 
 async def main():
@@ -29,7 +31,7 @@ async def main():
     boot.step("engine", "done")
     window.performance.mark("loupe:engine-ready")
     session = Session(engine, window.loupe)
-    pages.wire(session)
+    ways_in.wire(session)
     privacy.wire(engine)
     worker_link.use(engine)
     export_menu.wire(session)

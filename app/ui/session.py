@@ -1,6 +1,6 @@
 """The running app: the view state, the loaded tables, and what happens on each action.
 
-Opening is done by ``app.ui.loader``; this module records what was opened
+Opening is done by ``app.ui.opening.loader``; this module records what was opened
 in the view state and renders from it. A failed action leaves every table
 already open as it was.
 """
@@ -10,17 +10,20 @@ import json
 
 from pyscript import document
 
-from app.core import catalog, errors, fmt, guard, query, refine, restore, sql, types, view
+from app.core import display, errors, guard, loading, query, restore, retype, sql, types, view
 from app.engine import wasm
-from app.ui import chart_panel, feedback, profile_panel, progress, sharing, source_bar
-from app.ui.column_panel import ColumnPanel
-from app.ui.dom import by_id, clear, count_up, el, on
-from app.ui.explorer import Explorer
-from app.ui.exploring import Exploring
-from app.ui.grid import Grid
-from app.ui.loader import Load
-from app.ui.selection import Selection
-from app.ui.toolbar import Toolbar
+from app.ui.opening import sharing
+from app.ui.opening.loader import Load
+from app.ui.panels import chart_panel, profile_panel
+from app.ui.panels.column_panel import ColumnPanel
+from app.ui.shell import feedback, progress
+from app.ui.shell.dom import by_id, clear, count_up, el, on
+from app.ui.table import source_bar
+from app.ui.table.grid import Grid
+from app.ui.table.selection import Selection
+from app.ui.table.table_view import Explorer
+from app.ui.table.toolbar import Toolbar
+from app.ui.table.view_actions import Exploring
 
 PUBLIC_KEYS = ("table", "rows", "columns")
 
@@ -37,9 +40,10 @@ class Session(Exploring):
         self.blobs = {}  # table name -> the Blob it was read from (to read it again)
         self._file_counter = 0
         self._loading = False
-        self.restoring = None  # a shared view waiting for local files (app.ui.sharing)
+        self._one_load = asyncio.Lock()
+        self.restoring = None  # a shared view waiting for local files (app.ui.opening.sharing)
         self.embedded = bool(document.documentElement.hasAttribute("data-embed"))  # embed.html
-        self.sql_panel = None  # app.ui.sql_panel.SqlPanel, set by main
+        self.sql_panel = None  # app.ui.panels.sql_panel.SqlPanel, set by main
         self.grid = Grid(by_id("grid-wrap"), by_id("grid"), self)
         self.selection = Selection(self.grid, self.spawn)
         self.explorer = Explorer(engine, self.grid, self._counted)
@@ -70,14 +74,13 @@ class Session(Exploring):
         return info
 
     async def _open(self, source: dict, options=None) -> dict:
-        while self._loading:  # one load at a time keeps progress and cancel unambiguous
-            await asyncio.sleep(0.05)
-        self._loading = True
-        try:
-            loaded = await Load(self, source, options or {}).run()
-        finally:
-            self._loading = False
-            progress.done()
+        async with self._one_load:  # one load at a time keeps progress and cancel unambiguous
+            self._loading = True
+            try:
+                loaded = await Load(self, source, options or {}).run()
+            finally:
+                self._loading = False
+                progress.done()
         for info in loaded:
             self._record(info)
         self._publish()
@@ -97,7 +100,7 @@ class Session(Exploring):
 
     async def close_table(self, table: str) -> None:
         """Close ``table`` and show the one opened before it."""
-        await wasm.run(catalog.drop(table), self.engine)
+        await wasm.run(loading.drop(table), self.engine)
         for file_name in self.files.pop(table, []):
             await self.engine.forget_file(file_name)
         self.blobs.pop(table, None)
@@ -139,7 +142,7 @@ class Session(Exploring):
         for table in names:
             if table not in self.tables or table in touched:
                 self.explorer.forget(table)
-                self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
+                self.tables[table] = _public(await wasm.run(loading.describe(table), self.engine))
                 self.files.setdefault(table, [])
                 self.blobs.setdefault(table, None)
         self._publish()
@@ -189,7 +192,7 @@ class Session(Exploring):
         if not current:
             raise errors.QueryError("'" + table + "' has no column named '" + column + "'.")
         done = await self.apply_entry({"op": "type", "table": table, "column": column, "to": target})
-        message = refine.changes_message(table, [done["change"]])
+        message = retype.changes_message(table, [done["change"]])
         if message:
             feedback.notice(message)
         return done["change"]
@@ -222,7 +225,7 @@ class Session(Exploring):
     async def show_partial(self, table: str, name: str) -> None:
         """Show the first page of a table that is still being filled."""
         try:
-            info = await wasm.run(catalog.describe(table), self.engine)
+            info = await wasm.run(loading.describe(table), self.engine)
             result = await self.engine.execute(*query.page(table, {}, info["columns"], 0, 200))
         except errors.LoupeError:
             return  # the load failed or was cancelled meanwhile; it reports itself
@@ -236,14 +239,14 @@ class Session(Exploring):
         by_id("table-meta").textContent = note
         by_id("source-bar").hidden = True
         self.toolbar.render(None, None)
-        by_id("view-count").textContent = "First " + fmt.thousands(len(rows)) + " rows"
+        by_id("view-count").textContent = "First " + display.thousands(len(rows)) + " rows"
 
     # --- bookkeeping -----------------------------------------------------
 
     async def _changed(self, table: str) -> None:
         """After ``table`` changed in the engine: describe it again, publish and redraw."""
         self.explorer.forget(table)
-        self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
+        self.tables[table] = _public(await wasm.run(loading.describe(table), self.engine))
         self._publish()
         await self.render()
 
@@ -269,7 +272,7 @@ class Session(Exploring):
                 self.tables.pop(table)
                 self.view = view.remove_source(self.view, table)
         for table in self.tables:
-            self.tables[table] = _public(await wasm.run(catalog.describe(table), self.engine))
+            self.tables[table] = _public(await wasm.run(loading.describe(table), self.engine))
         self._publish()
         await self.render()
 
@@ -303,9 +306,9 @@ class Session(Exploring):
         if self.view["active"] != active:
             return  # another action took over while the page loaded
         by_id("table-title").textContent = active
-        meta = fmt.rows_caption(info["rows"], len(self.tables[active]["columns"]))
+        meta = display.rows_caption(info["rows"], len(self.tables[active]["columns"]))
         if len(info["columns"]) < len(self.tables[active]["columns"]):
-            meta += " · showing the first " + fmt.thousands(len(info["columns"])) + " columns"
+            meta += " · showing the first " + display.thousands(len(info["columns"])) + " columns"
         by_id("table-meta").textContent = meta
         self.toolbar.render(info, state)
         source_bar.render(self, active)

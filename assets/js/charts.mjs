@@ -1,5 +1,5 @@
 // Chart glue: draws the Vega-Lite specs that Python builds (app/core/charts.py,
-// app/ui/chart_panel.py) with vega-embed. Nothing here decides what to draw.
+// app/ui/panels/chart_panel.py) with vega-embed. Nothing here decides what to draw.
 //
 // The vendored Vega bundle (~860 kB) is imported on the first chart, never at start-up.
 //

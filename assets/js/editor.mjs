@@ -1,4 +1,4 @@
-// SQL editor glue: CodeMirror 6 for app/ui/sql_panel.py.
+// SQL editor glue: CodeMirror 6 for app/ui/panels/sql_panel.py.
 //
 // window.loupeEditor.mount(element, options) loads the vendored CodeMirror
 // bundle on first use — never at start-up — and makes one editor. What a run
@@ -208,7 +208,7 @@ async function mount(element, options = {}) {
         ...cm.closeBracketsKeymap, ...cm.completionKeymap, ...cm.historyKeymap, cm.indentWithTab, ...cm.defaultKeymap,
       ]),
       // A paste here is text for the editor, not a table for the page
-      // (app/ui/pages.py opens pasted CSV found anywhere else).
+      // (app/ui/opening/ways_in.py opens pasted CSV found anywhere else).
       cm.EditorView.domEventHandlers({ paste: (event) => { event.stopPropagation(); return false; } }),
     ],
   });

@@ -3,7 +3,7 @@
 // crosses the JS/Python boundary once per call, with JSON strings.
 //
 // Behaviour (which format, which reader, what to show, what to say) lives in
-// Python: app/core/load_plan.py, app/ui/loader.py and app/core; Python reaches
+// Python: app/core/load_plan.py, app/ui/opening/loader.py and app/core; Python reaches
 // all of this through one adapter, app/engine/wasm.py. Here are only the
 // browser primitives Python cannot do itself, by responsibility:
 //   engine.mjs   starting and locking DuckDB, queries (this file)

@@ -1,5 +1,5 @@
 // Exports, for app/engine/wasm.py. Python builds the SQL and decides what to
-// write (app/core/export.py, app/ui/export_menu.py); these loops move the
+// write (app/core/export.py, app/ui/panels/export_menu.py); these loops move the
 // rows from DuckDB into a file. Each batch is awaited, so the page never stops
 // for long; Cancel stops them (they reject as "Cancelled", see cancel.mjs).
 // They run on a connection of their own: the grid's queries on the main one

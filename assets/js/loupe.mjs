@@ -1,13 +1,13 @@
 // window.loupe — the public API's JavaScript shell, plus start-up progress.
 //
-// The behaviour is Python's (app/ui/api.py): once MicroPython is up it calls
+// The behaviour is Python's (app/ui/shell/api.py): once MicroPython is up it calls
 // loupe._attach(handlers). Calls made earlier wait for that. Each call
 // hands Python (args..., resolve, reject); Python settles with a JSON string
 // or with a message for a person, which becomes an Error here.
 //
 // Share links: the view state travels in the address as #state=<JSON,
 // deflate-raw compressed, base64url>. This file only packs and unpacks it and
-// keeps the address up to date; app/ui/sharing.py decides what it means.
+// keeps the address up to date; app/ui/opening/sharing.py decides what it means.
 
 const settle = () => {
   let resolve, reject;

@@ -1,7 +1,7 @@
 // The postMessage API: window.loupe for a parent page, when Loupe runs in an iframe.
 //
 // Routing only — every operation is a window.loupe call (assets/js/loupe.mjs,
-// behaviour in app/ui/api.py). README "Embedding Loupe" documents the protocol:
+// behaviour in app/ui/shell/api.py). README "Embedding Loupe" documents the protocol:
 //
 //   parent → Loupe  {type: "loupe:open" | "loupe:query" | "loupe:tables" | "loupe:getView"
 //                          | "loupe:setTableState" | "loupe:setView" | "loupe:ping", id, ...}
@@ -16,7 +16,7 @@
 // the query sources of loupe:setView: app/core/guard.py); the view state is
 // broadcast (loupe:view) only to listed origins; and a file the visitor opens
 // in the frame is opened only once they agreed that the page around can read it
-// (app/ui/pages.py).
+// (app/ui/opening/ways_in.py).
 
 const PROTOCOL_VERSION = 1;
 const PREFIX = "loupe:";

@@ -103,7 +103,7 @@ def test_failed_precache_keeps_the_old_version(context, deployed):
     root, url, handler = deployed
     page = open_app(context.new_page(), url)
     old_caches = page.evaluate(WAIT_FOR_CONTROL)
-    fmt = root / "app" / "core" / "fmt.py"
+    fmt = root / "app" / "core" / "display.py"
     fmt.write_text("# a new deploy\n" + fmt.read_text())
     handler.failing.add("assets/css/loupe.css")  # ... whose CSS fails to download
     page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")

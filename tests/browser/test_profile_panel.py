@@ -12,7 +12,7 @@ import duckdb
 from helpers import ROOT, axe_violations, open_app
 from test_explore import INJECTIONS, big_csv, open_text
 
-from app.core import fmt
+from app.core import display
 from app.core.profile import number_text
 
 SAMPLE = ROOT / "node_modules" / "vega-datasets" / "data" / "seattle-weather.csv"
@@ -78,8 +78,8 @@ def test_every_column_has_a_card_with_the_numbers_duckdb_gives(app):
         rows, nulls, distinct = weather(
             f"SELECT count(*), count(*) - count({name}), count(DISTINCT {name}) FROM weather_table"
         )[0]
-        assert stats["Rows"] == fmt.thousands(rows) and stats["Missing (NULL)"] == fmt.thousands(nulls), name
-        assert stats["Distinct"] == fmt.thousands(distinct), name
+        assert stats["Rows"] == display.thousands(rows) and stats["Missing (NULL)"] == display.thousands(nulls), name
+        assert stats["Distinct"] == display.thousands(distinct), name
     for name in NUMBERS:
         low, high, mean, median = weather(
             f"SELECT min({name}), max({name}), avg({name}), median({name}) FROM weather_table"
@@ -112,14 +112,14 @@ def test_the_cards_follow_filters_search_and_grouping(app):
     rows = weather(
         "SELECT count(*) FROM weather_table WHERE weather = 'snow' AND CAST(date AS VARCHAR) LIKE '%2014-03%'"
     )[0][0]
-    assert {c["stats"]["Rows"] for c in cards(app).values()} == {fmt.thousands(rows)}
+    assert {c["stats"]["Rows"] for c in cards(app).values()} == {display.thousands(rows)}
 
     # Grouped: the cards describe the rows behind the groups, and say so.
     change_state(
         app, {"group": {"by": ["weather"]}, "filters": [{"column": "wind", "op": "range", "value": [5, None]}]}
     )
     rows = weather("SELECT count(*) FROM weather_table WHERE wind >= 5")[0][0]
-    assert {c["stats"]["Rows"] for c in cards(app).values()} == {fmt.thousands(rows)}
+    assert {c["stats"]["Rows"] for c in cards(app).values()} == {display.thousands(rows)}
     assert list(cards(app)) == COLUMNS
     assert (
         app.inner_text("#profile-note")
@@ -233,7 +233,7 @@ def test_a_newer_filter_stops_older_work_on_a_big_table(app, tmp_path):
     ).fetchall()[0]
     found = cards(app)
     assert list(found) == ["id", "group", "value"]
-    assert {c["stats"]["Rows"] for c in found.values()} == {fmt.thousands(rows)}
+    assert {c["stats"]["Rows"] for c in found.values()} == {display.thousands(rows)}
     assert [v for v, _ in found["group"]["top"]] == ["c"]
     assert (found["value"]["stats"]["Minimum"], found["value"]["stats"]["Maximum"]) == (
         number_text(low),

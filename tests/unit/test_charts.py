@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from micropython_replay import needs_micropython, replay
 
-from app.core import catalog, chart_axes, chart_meaning, charts, profile, query, sql
+from app.core import chart_axes, chart_meaning, charts, loading, profile, query, sql
 from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,14 +99,14 @@ def validator():
 
 
 def columns_of(engine, table):
-    return catalog.run(catalog.describe(table), engine.execute)["columns"]
+    return loading.run(loading.describe(table), engine.execute)["columns"]
 
 
 def draw(engine, validator, table, chart, source=None, execute=None):
     """``(data, spec)`` of ``chart`` over ``table`` (or ``source``), as the browser does; both specs valid."""
     columns = columns_of(engine, table)
     source = source or (sql.quote_ident(table), [])
-    data = catalog.run(charts.chart_data(source, columns, chart), execute or engine.execute)
+    data = loading.run(charts.chart_data(source, columns, chart), execute or engine.execute)
     spec = None
     for export in (False, True):
         spec = charts.vega_lite(data, export)
@@ -467,7 +467,7 @@ def profiles(engine):
     def of(table):
         if table not in found:
             found[table] = {
-                c["name"]: catalog.run(profile.column_profile((sql.quote_ident(table), []), c), engine.execute)
+                c["name"]: loading.run(profile.column_profile((sql.quote_ident(table), []), c), engine.execute)
                 for c in columns_of(engine, table)
             }
         return found[table]
@@ -914,7 +914,7 @@ def test_problems_say_what_to_choose(engine, chart, message):
         .replace("?", r"\?")
         + "$",
     ):
-        catalog.run(charts.chart_data(("weather", []), columns, chart), engine.execute)
+        loading.run(charts.chart_data(("weather", []), columns, chart), engine.execute)
 
 
 def test_a_table_without_fitting_columns_says_so():
@@ -955,11 +955,11 @@ def browser_shaped(value):
 
 REPLAY = """
 import json
-from app.core import catalog, charts
+from app.core import charts, loading
 out = []
 for case in json.load(open("/cases.json")):
     answers = case["answers"]
-    data = catalog.run(charts.chart_data(case["source"], case["columns"], case["chart"]),
+    data = loading.run(charts.chart_data(case["source"], case["columns"], case["chart"]),
                        lambda statement, params: answers[json.dumps([statement, params])])
     out.append(charts.vega_lite(data, True))
 print(json.dumps(out))
@@ -985,7 +985,7 @@ def test_micropython_draws_the_same_specs(engine, tmp_path):
 
         columns = columns_of(engine, table)
         source = [sql.quote_ident(table), []]
-        data = catalog.run(charts.chart_data(tuple(source), columns, chart), recording)
+        data = loading.run(charts.chart_data(tuple(source), columns, chart), recording)
         cases.append({"source": source, "columns": columns, "chart": chart, "answers": answers})
         expected.append(json.loads(json.dumps(charts.vega_lite(data, True))))
     got = replay(tmp_path, cases, REPLAY, heap_mb=64, timeout=300)

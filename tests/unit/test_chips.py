@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import catalog, chips, query, view
+from app.core import chips, loading, query, view
 from app.engine.native import NativeEngine
 
 DATA = Path(__file__).resolve().parents[2] / "node_modules" / "vega-datasets" / "data"
@@ -14,7 +14,7 @@ DATA = Path(__file__).resolve().parents[2] / "node_modules" / "vega-datasets" / 
 def weather():
     engine = NativeEngine()
     engine.execute("CREATE TABLE weather AS SELECT * FROM read_csv(?)", [str(DATA / "seattle-weather.csv")])
-    yield engine, catalog.run(catalog.describe("weather"), engine.execute)["columns"]
+    yield engine, loading.run(loading.describe("weather"), engine.execute)["columns"]
     engine.close()
 
 

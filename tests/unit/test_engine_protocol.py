@@ -14,7 +14,7 @@ import threading
 import duckdb
 import pytest
 
-from app.core import catalog, errors
+from app.core import errors, loading
 from app.engine import protocol, wasm
 from app.engine.native import NativeEngine
 from app.engine.wasm import WasmEngine
@@ -91,7 +91,7 @@ def test_what_the_protocol_lists_is_what_the_page_uses():
 
 def _steps():
     """A step generator: a description, a statement that fails and is caught, a last count."""
-    described = yield from catalog.describe("t")
+    described = yield from loading.describe("t")
     try:
         yield ("SELECT nope FROM t", [])
     except errors.QueryError as failure:
@@ -108,9 +108,9 @@ def test_a_step_generator_runs_the_same_against_either_adapter(native):
 
 
 def test_the_background_engine_drives_steps_too(native):
-    assert native.run(catalog.describe("t")) == catalog.run(catalog.describe("t"), native.background().execute)
+    assert native.run(loading.describe("t")) == loading.run(loading.describe("t"), native.background().execute)
     browser = WasmEngine(Glue(native))
-    assert asyncio.run(wasm.run(catalog.describe("t"), browser.background()))["rows"] == 5
+    assert asyncio.run(wasm.run(loading.describe("t"), browser.background()))["rows"] == 5
 
 
 def _cancelled_steps(seen):

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from micropython_replay import needs_micropython, replay
 
-from app.core import catalog, paging, view
+from app.core import loading, paging, view
 from app.engine.native import NativeEngine
 
 DATA = Path(__file__).resolve().parents[2] / "node_modules" / "vega-datasets" / "data"
 
 REPLAY = """
 import json
-from app.core import captions, catalog, cell_range, chips, filters, grid_layout, layout_columns, paging
+from app.core import captions, cell_range, chips, filters, grid_layout, layout_columns, loading, paging
 from app.core import sorting, source_summary, view
 modules = {"captions": captions, "cell_range": cell_range, "chips": chips, "filters": filters,
            "grid_layout": grid_layout, "layout_columns": layout_columns, "paging": paging,
@@ -29,7 +29,7 @@ for case in json.load(open("/cases.json")):
     function = getattr(modules[case["module"]], case["function"])
     if "answers" in case:
         answers = case["answers"]
-        found = catalog.run(function(*case["args"]), lambda statement, params: answers[json.dumps([statement, params])])
+        found = loading.run(function(*case["args"]), lambda statement, params: answers[json.dumps([statement, params])])
     else:
         found = function(*case["args"])
     out.append(found)
@@ -101,7 +101,7 @@ def _calls(columns):
 def test_micropython_gives_the_same_answers(tmp_path):
     engine = NativeEngine()
     engine.execute("CREATE TABLE weather AS SELECT * FROM read_csv(?)", [str(DATA / "seattle-weather.csv")])
-    columns = catalog.run(catalog.describe("weather"), engine.execute)["columns"]
+    columns = loading.run(loading.describe("weather"), engine.execute)["columns"]
     cases, expected = [], []
     for module, function, args in _calls(columns):
         cases.append({"module": module, "function": function, "args": args})
@@ -120,7 +120,7 @@ def test_micropython_gives_the_same_answers(tmp_path):
             answers[json.dumps([statement, params])] = result  # noqa: B023 (called within the same iteration)
             return result
 
-        expected.append(catalog.run(getattr(paging, steps_of)(*args), recording))
+        expected.append(loading.run(getattr(paging, steps_of)(*args), recording))
         cases.append({"module": "paging", "function": steps_of, "args": args, "answers": answers})
     engine.close()
     assert replay(tmp_path, cases, REPLAY, heap_mb=32, timeout=120) == json.loads(json.dumps(expected))

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from app.core import catalog, errors, export, export_xlsx, query, types, view
+from app.core import errors, export, export_xlsx, loading, query, types, view
 from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +42,8 @@ def engine():
 def load(engine, table, name, data):
     """Sniff and load a CSV as the browser does; return its described columns."""
     path = engine.register_bytes(name, data if isinstance(data, bytes) else data.encode())
-    dialect = catalog.run(catalog.sniff_dialect(path, name), engine.execute)
-    info = catalog.run(catalog.load_csv(table, path, name, dialect), engine.execute)
+    dialect = loading.run(loading.sniff_dialect(path, name), engine.execute)
+    info = loading.run(loading.load_csv(table, path, name, dialect), engine.execute)
     return types.describe_columns([{"name": c["name"], "type": c["type"]} for c in info["columns"]])
 
 

@@ -16,8 +16,8 @@ def _toml(name):
     return tomllib.loads((ROOT / name).read_text())
 
 
-def _python_files(*folders):
-    return {p.relative_to(ROOT).as_posix() for f in folders for p in (ROOT / f).glob("*.py")}
+def _python_files(*folders, pattern="*.py"):
+    return {p.relative_to(ROOT).as_posix() for f in folders for p in (ROOT / f).glob(pattern)}
 
 
 def test_micropython_gets_core_engine_adapter_and_ui():
@@ -27,7 +27,7 @@ def test_micropython_gets_core_engine_adapter_and_ui():
     shared = {f"app/core/{name}.py" for name in SHARED} | {"app/core/__init__.py"}
     expected = (
         shared
-        | _python_files("app/ui") - {"app/ui/main.py"}
+        | _python_files("app/ui", pattern="**/*.py") - {"app/ui/main.py"}
         | {"app/__init__.py", "app/engine/__init__.py", "app/engine/wasm.py"}
     )
     assert listed == expected

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import catalog, errors, formats, load_plan
+from app.core import errors, file_kinds, load_plan, loading
 from app.engine.native import NativeEngine
 
 PARQUET_HEAD = b"PAR1" + b"\x00" * 20
@@ -28,24 +28,24 @@ def _csv(engine, name, text):
 @pytest.mark.parametrize(
     "name, head, options, fmt, reader",
     [
-        ("sales.csv", b"a,b\n1,2\n", {}, formats.CSV, load_plan.CSV),
-        ("sales.tsv", b"a\tb\n1\t2\n", {}, formats.CSV, load_plan.CSV),
-        ("movies.json", b'[{"a": 1}]', {}, formats.JSON, load_plan.JSON),
-        ("events.jsonl", b'{"a": 1}\n{"a": 2}\n', {}, formats.JSON_LINES, load_plan.JSON_LINES),
-        ("flights.parquet", PARQUET_HEAD, {}, formats.PARQUET, load_plan.PARQUET),
-        ("book.xlsx", XLSX_HEAD, {}, formats.XLSX, load_plan.PYTHON),
-        ("shop.sqlite", SQLITE_HEAD, {}, formats.SQLITE, load_plan.PYTHON),
-        ("data.txt", b"a,b\n1,2\n", {"format": "jsonl"}, formats.JSON_LINES, load_plan.JSON_LINES),
+        ("sales.csv", b"a,b\n1,2\n", {}, file_kinds.CSV, load_plan.CSV),
+        ("sales.tsv", b"a\tb\n1\t2\n", {}, file_kinds.CSV, load_plan.CSV),
+        ("movies.json", b'[{"a": 1}]', {}, file_kinds.JSON, load_plan.JSON),
+        ("events.jsonl", b'{"a": 1}\n{"a": 2}\n', {}, file_kinds.JSON_LINES, load_plan.JSON_LINES),
+        ("flights.parquet", PARQUET_HEAD, {}, file_kinds.PARQUET, load_plan.PARQUET),
+        ("book.xlsx", XLSX_HEAD, {}, file_kinds.XLSX, load_plan.PYTHON),
+        ("shop.sqlite", SQLITE_HEAD, {}, file_kinds.SQLITE, load_plan.PYTHON),
+        ("data.txt", b"a,b\n1,2\n", {"format": "jsonl"}, file_kinds.JSON_LINES, load_plan.JSON_LINES),
     ],
 )
 def test_each_format_has_its_reader(name, head, options, fmt, reader):
     chosen = load_plan.choose(name, head, False, options, [], len(head))
     assert (chosen["format"], chosen["reader"]) == (fmt, reader)
-    assert chosen["plan"] == formats.read_plan(fmt, chosen["encoding"], False)
+    assert chosen["plan"] == file_kinds.read_plan(fmt, chosen["encoding"], False)
 
 
 def test_every_format_has_a_reader():
-    assert set(load_plan.READERS) == set(formats.FORMATS)
+    assert set(load_plan.READERS) == set(file_kinds.FORMATS)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_an_unknown_format_says_which_there_are():
 
 
 def test_a_source_too_large_for_its_reader_is_refused_before_reading():
-    size = formats.MAX_FOR_PYTHON + 1
+    size = file_kinds.MAX_FOR_PYTHON + 1
     with pytest.raises(errors.OpenError, match="book.xlsx"):
         load_plan.choose("book.xlsx", XLSX_HEAD, False, {}, [], size)
 
@@ -124,14 +124,14 @@ def test_a_preview_the_quick_guess_cannot_read_is_skipped(engine):
             raise errors.QueryError("Conversion Error: Could not convert string 'NA' to INT64")
         return engine.execute(statement, params)
 
-    assert catalog.run(load_plan.csv_preview(path, "bad.csv", {}), refusing) == ({}, None)
+    assert loading.run(load_plan.csv_preview(path, "bad.csv", {}), refusing) == ({}, None)
 
 
 def test_the_preview_and_the_whole_read_agree(engine):
     path = _csv(engine, "sales.csv", "region,amount\nnorth,10\nsouth,20\n")
     given, preview = engine.run(load_plan.csv_preview(path, "sales.csv", {}))
-    options = engine.run(catalog.sniff_dialect(path, "sales.csv", given, True))
-    info = engine.run(catalog.load_csv("sales", path, "sales.csv", options), cancellable=True)
+    options = engine.run(loading.sniff_dialect(path, "sales.csv", given, True))
+    info = engine.run(loading.load_csv("sales", path, "sales.csv", options), cancellable=True)
     assert [c["name"] for c in info["columns"]] == [c["name"] for c in preview["columns"]]
     assert load_plan.csv_details(options, info, {}) == {"delimiter": ",", "header": True}
 
@@ -141,8 +141,8 @@ def test_the_preview_and_the_whole_read_agree(engine):
 
 def test_text_numbers_get_their_type_and_a_notice_says_so(engine):
     path = _csv(engine, "money.csv", 'item,price\na,"1,200"\nb,"3,400"\n')
-    options = engine.run(catalog.sniff_dialect(path, "money.csv", {}))
-    info = engine.run(catalog.load_csv("money", path, "money.csv", options))
+    options = engine.run(loading.sniff_dialect(path, "money.csv", {}))
+    info = engine.run(loading.load_csv("money", path, "money.csv", options))
     refined, notice = engine.run(load_plan.refined("money", info, "money.csv", None, True))
     kinds = {c["name"]: c["type"] for c in refined["columns"]}
     assert kinds["price"] != "VARCHAR"
@@ -152,7 +152,7 @@ def test_text_numbers_get_their_type_and_a_notice_says_so(engine):
 
 def test_nothing_to_refine_says_nothing(engine):
     path = _csv(engine, "plain.csv", "a,b\n1,2\n")
-    info = engine.run(catalog.load_csv("plain", path, "plain.csv", {"header": True, "delimiter": ","}))
+    info = engine.run(loading.load_csv("plain", path, "plain.csv", {"header": True, "delimiter": ","}))
     assert engine.run(load_plan.refined("plain", info, "plain.csv", None, False)) == (info, "")
 
 

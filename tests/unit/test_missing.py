@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from app.core import catalog, errors, missing, refine, sql
+from app.core import errors, loading, missing, retype, sql
 from app.engine.native import NativeEngine
 
 NUMERIC = ("BIGINT", "DOUBLE")
@@ -22,9 +22,9 @@ def engine():
 def load(engine, name, text, options=None):
     """Sniff, then load, as the browser does; return (info, path)."""
     path = engine.register_bytes(name, text.encode())
-    dialect = catalog.run(catalog.sniff_dialect(path, name, options), engine.execute)
+    dialect = loading.run(loading.sniff_dialect(path, name, options), engine.execute)
     table = name.split(".")[0]
-    return catalog.run(catalog.load_csv(table, path, name, dialect), engine.execute), path
+    return loading.run(loading.load_csv(table, path, name, dialect), engine.execute), path
 
 
 def column_types(info):
@@ -188,7 +188,7 @@ def test_labels_round_trip():
 def test_separators_and_day_first_dates_with_markers_get_their_types(engine):
     text = 'amount,day,code\n"1,234.50",15.03.2024,00501\nNA,-,NA\n"12,000",01.04.2024,02134\n-,02.04.2024,x\n'
     info, _ = load(engine, "money.csv", text)
-    changes = catalog.run(refine.refine_types("money", info["columns"], missing.KNOWN), engine.execute)
+    changes = loading.run(retype.refine_types("money", info["columns"], missing.KNOWN), engine.execute)
     assert [(c["column"], c["type"], c["nulls"], c["markers"]) for c in changes] == [
         ("amount", "DOUBLE", 0, ["NA", "-"]),
         ("day", "DATE", 0, ["-"]),
@@ -199,11 +199,11 @@ def test_separators_and_day_first_dates_with_markers_get_their_types(engine):
         [12000.0, "2024-04-01", "02134"],
         [None, "2024-04-02", "x"],
     ]
-    message = refine.changes_message("money.csv", changes)
+    message = retype.changes_message("money.csv", changes)
     assert "NA, - in 'amount', 'day' mark missing values." in message and "became NULL" not in message
     # with no markers, the text rules work as before: a marker is a value that does not fit
     info, _ = load(engine, "plain.csv", text, {"missing": []})
-    assert catalog.run(refine.refine_types("plain", info["columns"], []), engine.execute) == []
+    assert loading.run(retype.refine_types("plain", info["columns"], []), engine.execute) == []
 
 
 # --- late values --------------------------------------------------------------
@@ -273,20 +273,20 @@ def test_late_values_and_ragged_rows_together(engine):
     info, _ = load(engine, "both.csv", text)
     assert info["rows"] == 30000 and column_types(info)["v"] == "VARCHAR"
     assert info["rejected"]["count"] == 1
-    assert "too many fields" in catalog.rejected_message("both.csv", info["rejected"])
+    assert "too many fields" in loading.rejected_message("both.csv", info["rejected"])
 
 
 # --- the same reading under MicroPython --------------------------------------------
 
 REPLAY = """
 import json
-from app.core import catalog, missing
+from app.core import loading, missing
 out = []
 for case in json.load(open("/cases.json")):
     answers = case["answers"]  # a statement asked twice (describe) gets its answers in turn
     execute = lambda statement, params: answers[json.dumps([statement, params])].pop(0)
-    dialect = catalog.run(catalog.sniff_dialect(case["path"], case["name"]), execute)
-    info = catalog.run(catalog.load_csv("t", case["path"], case["name"], dialect), execute)
+    dialect = loading.run(loading.sniff_dialect(case["path"], case["name"]), execute)
+    info = loading.run(loading.load_csv("t", case["path"], case["name"], dialect), execute)
     out.append([dialect, info, missing.changes_message(case["name"], info["settled"])])
 print(json.dumps(out))
 """
@@ -318,8 +318,8 @@ def test_micropython_reads_the_same_way(engine, tmp_path):
             return result
 
         path = engine.register_bytes(name, text.encode())
-        dialect = catalog.run(catalog.sniff_dialect(path, name), recording)
-        info = catalog.run(catalog.load_csv("t", path, name, dialect), recording)
+        dialect = loading.run(loading.sniff_dialect(path, name), recording)
+        info = loading.run(loading.load_csv("t", path, name, dialect), recording)
         engine.execute("DROP TABLE t")
         cases.append({"path": path, "name": name, "answers": answers})
         expected.append([dialect, info, missing.changes_message(name, info["settled"])])

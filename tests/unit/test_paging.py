@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import catalog, paging, query, view
+from app.core import loading, paging, query, view
 from app.engine.native import NativeEngine
 
 DATA = Path(__file__).resolve().parents[2] / "node_modules" / "vega-datasets" / "data"
@@ -15,7 +15,7 @@ BLOCK = 200
 def weather():
     engine = NativeEngine()
     engine.execute("CREATE TABLE weather AS SELECT * FROM read_csv(?)", [str(DATA / "seattle-weather.csv")])
-    yield engine, catalog.run(catalog.describe("weather"), engine.execute)["columns"]
+    yield engine, loading.run(loading.describe("weather"), engine.execute)["columns"]
     engine.close()
 
 
@@ -54,10 +54,10 @@ def test_the_stored_order_is_counted_as_duckdb_reports_it(weather):
     engine, columns = weather
     state = state_of((view.with_filter, ("weather", "in", ["rain", "sun"])), (view.with_sort, ("temp_max", "desc")))
     made = engine.execute(*query.materialize("order_test", "weather", state, columns))
-    total = catalog.run(paging.stored_count(made, "order_test"), engine.execute)
+    total = loading.run(paging.stored_count(made, "order_test"), engine.execute)
     assert total == engine.execute("SELECT count(*) FROM weather WHERE weather IN ('rain', 'sun')")["rows"][0][0]
     # An engine that does not answer a CREATE with its count is asked.
-    asked = catalog.run(paging.stored_count({"columns": [], "rows": []}, "order_test"), engine.execute)
+    asked = loading.run(paging.stored_count({"columns": [], "rows": []}, "order_test"), engine.execute)
     assert asked == total
 
 
@@ -67,7 +67,7 @@ def test_grouped_rows_store_the_groups_and_return_the_first_block(weather):
         (view.with_group, (["weather"], [{"fn": "avg", "column": "temp_max"}])),
         (view.with_group_sort, ("weather", "asc")),
     )
-    total, first = catalog.run(paging.grouped_rows("groups_test", "weather", state, columns, BLOCK), engine.execute)
+    total, first = loading.run(paging.grouped_rows("groups_test", "weather", state, columns, BLOCK), engine.execute)
     expected = engine.execute("SELECT weather, count(*), avg(temp_max) FROM weather GROUP BY weather ORDER BY weather")[
         "rows"
     ]

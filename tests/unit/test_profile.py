@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from micropython_replay import needs_micropython, replay
 
-from app.core import catalog, errors, profile, sql
+from app.core import errors, loading, profile, sql
 from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,10 +31,10 @@ def engine():
 
 def profile_of(engine, table, name, source=None, execute=None, **options):
     """Profile one column of ``table`` (or of ``source``), as the browser does."""
-    described = catalog.run(catalog.describe(table), engine.execute)
+    described = loading.run(loading.describe(table), engine.execute)
     column = next(c for c in described["columns"] if c["name"] == name)
     source = source or (sql.quote_ident(table), [])
-    result = catalog.run(profile.column_profile(source, column, **options), execute or engine.execute)
+    result = loading.run(profile.column_profile(source, column, **options), execute or engine.execute)
     json.dumps(result, allow_nan=False)  # JSON-compatible, NaN and infinity included
     return result
 
@@ -350,7 +350,7 @@ def test_filtered_source_parameters_come_first(engine):
 
 
 def test_a_table_with_a_where_clause_is_a_source(engine):
-    """The explorer passes ``"table" WHERE ...`` (app/ui/explorer.py ``_source``)."""
+    """The explorer passes ``"table" WHERE ...`` (app/ui/table/table_view.py ``_source``)."""
     p = profile_of(engine, "flights", "origin", source=('"flights" WHERE "delay" BETWEEN ? AND ?', [0, 5]), top=1)
     rows = engine.execute("SELECT origin FROM flights WHERE delay BETWEEN 0 AND 5")["rows"]
     commonest = collections.Counter(r[0] for r in rows).most_common(1)[0]
@@ -477,7 +477,7 @@ def test_cancelling_stops_the_profile(engine):
 
 def test_a_source_that_cannot_be_read_raises(engine):
     with pytest.raises(errors.QueryError):
-        catalog.run(
+        loading.run(
             profile.column_profile(('"missing"', []), {"name": "x", "type": "INTEGER", "kind": "integer"}),
             engine.execute,
         )
@@ -511,11 +511,11 @@ def test_spark_bars_and_summary_lines(engine):
 
 REPLAY = """
 import json
-from app.core import catalog, profile
+from app.core import loading, profile
 out = []
 for case in json.load(open("/cases.json")):
     answers = case["answers"]
-    found = catalog.run(profile.column_profile(case["source"], case["column"]),
+    found = loading.run(profile.column_profile(case["source"], case["column"]),
                         lambda statement, params: answers[json.dumps([statement, params])])
     out.append([found, profile.spark_bars(found), profile.summary_lines(found)])
 print(json.dumps(out))
@@ -543,7 +543,7 @@ def test_micropython_gives_the_same_profiles(kinds, tmp_path):
             return result
 
         found = profile_of(kinds, table, name, execute=recording)
-        column = next(c for c in catalog.run(catalog.describe(table), kinds.execute)["columns"] if c["name"] == name)
+        column = next(c for c in loading.run(loading.describe(table), kinds.execute)["columns"] if c["name"] == name)
         cases.append({"source": [sql.quote_ident(table), []], "column": column, "answers": answers})
         expected.append([found, profile.spark_bars(found), [list(line) for line in profile.summary_lines(found)]])
     assert replay(tmp_path, cases, REPLAY, heap_mb=32, timeout=120) == expected

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import catalog, errors, filters, query, view
+from app.core import errors, filters, loading, query, view
 from app.engine.native import NativeEngine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ def engine():
 
 
 def columns_of(engine, table):
-    return catalog.run(catalog.describe(table), engine.execute)["columns"]
+    return loading.run(loading.describe(table), engine.execute)["columns"]
 
 
 def state_of(table, *changes):

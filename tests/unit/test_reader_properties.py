@@ -8,12 +8,12 @@
    (``test_a_table_written_by_csv_reads_back_cell_for_cell``; ``expected_cell``
    says what "equal" means where a file cannot say).
 
-Bytes go through the chain the browser runs (``app/ui/loader.py``, which
+Bytes go through the chain the browser runs (``app/ui/opening/loader.py``, which
 imports ``js`` and so cannot run here; ``read_like_the_browser`` is its
-Python part, step for step): ``formats.detect`` on the first bytes,
-``formats.read_plan``, then for CSV ``catalog.sniff_dialect``,
-``catalog.load_csv`` and ``refine.refine_types`` (read again with one line
-ending if that fails), and for Excel and SQLite ``tabular.read_tables`` (the
+Python part, step for step): ``file_kinds.detect`` on the first bytes,
+``file_kinds.read_plan``, then for CSV ``loading.sniff_dialect``,
+``loading.load_csv`` and ``retype.refine_types`` (read again with one line
+ending if that fails), and for Excel and SQLite ``workbooks.read_tables`` (the
 Pyodide worker) before ``load_csv``. JSON and Parquet are read by JavaScript
 (DuckDB-WASM's JSON reader, parquet-wasm), so for them the property covers
 detection only.
@@ -45,11 +45,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from app.core import catalog, errors, formats, missing, naming, query, refine, sql, tabular, types, zones
+from app.core import errors, file_kinds, loading, missing, naming, query, retype, sql, types, workbooks, zones
 from app.engine.native import NativeEngine
 
 EXPLORE = bool(os.environ.get("LOUPE_EXPLORE"))
-# What the browser reads to detect a format (app/ui/loader.py HEAD_BYTES).
+# What the browser reads to detect a format (app/ui/opening/loader.py HEAD_BYTES).
 HEAD_BYTES = 8192
 # An example takes 0.1 s: one slower than DEADLINE fails (hypothesis), one still running
 # at HANG_SECONDS is stopped and fails. Both leave room for a busy CI machine.
@@ -77,18 +77,18 @@ def read_like_the_browser(engine: NativeEngine, name: str, data: bytes) -> list:
 
     ``[]`` for JSON and Parquet, which JavaScript reads once they are detected.
     """
-    packed = formats.is_gzip(data[:4])
+    packed = file_kinds.is_gzip(data[:4])
     raw = _gunzipped(name, data) if packed else data
     head = raw[:HEAD_BYTES]
-    detected = formats.detect(name, head)
+    detected = file_kinds.detect(name, head)
     fmt, encoding = detected["format"], detected["encoding"]
-    plan = formats.read_plan(fmt, encoding, packed)
-    too_big = formats.size_problem(name, fmt, plan, len(data))
+    plan = file_kinds.read_plan(fmt, encoding, packed)
+    too_big = file_kinds.size_problem(name, fmt, plan, len(data))
     if too_big:
         raise errors.OpenError(too_big)
-    if fmt == formats.CSV:
+    if fmt == file_kinds.CSV:
         return [_read_csv(engine, name, raw, head, plan)]
-    if fmt in formats.PYTHON_FORMATS:
+    if fmt in file_kinds.PYTHON_FORMATS:
         return _read_with_python(engine, name, fmt, raw)
     return []
 
@@ -126,18 +126,18 @@ def _read_csv_as(engine: NativeEngine, name: str, raw: bytes, plan: dict, newlin
     given = {}
     if plan["duckdb_encoding"] and plan["duckdb_encoding"] != "utf-8":
         given["encoding"] = plan["duckdb_encoding"]
-    options = catalog.run(catalog.sniff_dialect(path, name, given), engine.execute)
-    info = catalog.run(catalog.load_csv("t", path, name, options), engine.execute)
+    options = loading.run(loading.sniff_dialect(path, name, given), engine.execute)
+    info = loading.run(loading.load_csv("t", path, name, options), engine.execute)
     return _refined(engine, name, "t", info)
 
 
 def _read_with_python(engine: NativeEngine, name: str, fmt: str, raw: bytes) -> list:
     """Load._read_with_python: the worker's tables as CSV, each loaded with a header and commas.
 
-    The worker words any exception tabular lets through; here it fails the property, as
-    tabular means to raise only TabularError.
+    The worker words any exception workbooks lets through; here it fails the property, as
+    workbooks means to raise only TabularError.
     """
-    read = tabular.read_file(fmt, raw, name)
+    read = workbooks.read_file(fmt, raw, name)
     if not read["tables"]:
         raise errors.OpenError("'" + name + "' has no tables with data in it.")
     loaded = []  # type: list
@@ -146,8 +146,8 @@ def _read_with_python(engine: NativeEngine, name: str, fmt: str, raw: bytes) -> 
             "t" if len(read["tables"]) == 1 else "t_" + part["name"], [info["table"] for info in loaded]
         )
         path = engine.register_bytes("part" + str(i) + ".csv", part["csv"].encode())
-        info = catalog.run(
-            catalog.load_csv(table, path, name + " › " + part["name"], {"header": True, "delimiter": ","}),
+        info = loading.run(
+            loading.load_csv(table, path, name + " › " + part["name"], {"header": True, "delimiter": ","}),
             engine.execute,
         )
         loaded.append(_refined(engine, name, table, info))
@@ -157,17 +157,17 @@ def _read_with_python(engine: NativeEngine, name: str, fmt: str, raw: bytes) -> 
 def _refined(engine: NativeEngine, name: str, table: str, info: dict) -> dict:
     """Load._refined: text columns refined, and the notice a person would be shown worded."""
     markers = missing.checked(None)
-    changes = catalog.run(refine.refine_types(table, info["columns"], markers), engine.execute)
+    changes = loading.run(retype.refine_types(table, info["columns"], markers), engine.execute)
     notes = []
     if info.get("rejected"):
-        notes.append(catalog.rejected_message(name, info["rejected"]))
+        notes.append(loading.rejected_message(name, info["rejected"]))
     if info.get("settled"):
         notes.append(missing.changes_message(name, info["settled"]))
     if info.get("utc"):
         notes.append(zones.changes_message(name, info["utc"]))
     if changes:
-        notes.append(refine.changes_message(name, changes))
-        info = catalog.run(catalog.describe(table), engine.execute)
+        notes.append(retype.changes_message(name, changes))
+        info = loading.run(loading.describe(table), engine.execute)
     assert all(isinstance(note, str) for note in notes)
     return info
 
@@ -310,7 +310,7 @@ csv_like = st.lists(st.one_of(st.sampled_from(CSV_PIECES), st.binary(max_size=3)
 utf16_like = st.tuples(csv_like, st.sampled_from(["utf-16", "utf-16-le", "utf-16-be"]), st.booleans()).map(
     lambda t: t[0].decode("latin-1").encode(t[1])[: None if t[2] else -1]
 )
-# Past the first 8 kB, which formats.detect sees: a line repeated that far, then any piece.
+# Past the first 8 kB, which file_kinds.detect sees: a line repeated that far, then any piece.
 # Short lines: one of thousands of fields (commas, or words split by spaces) is known to
 # take minutes (test_a_wide_file_is_read_in_seconds).
 filler = st.lists(
@@ -366,7 +366,7 @@ def _raised_in(failure: Exception, function: str) -> bool:
 
 @reproducible(examples=200)
 @given(name=st.sampled_from(NAMES), data=any_bytes, packed=st.booleans())
-@example(name="data", data="a\x00,b\n1,2\n".encode("utf-16"), packed=False)  # fixed in formats.detect_encoding
+@example(name="data", data="a\x00,b\n1,2\n".encode("utf-16"), packed=False)  # fixed in file_kinds.detect_encoding
 @example(name="data.csv", data=b"a,\nb,\nc\n", packed=False)  # known: the QueryError of first_rows
 @example(name="data.csv", data=b",x\n1,2\n3\n", packed=False)  # known: the same, in _name_row_names
 def test_any_bytes_are_read_or_refused(engine, name, data, packed):
@@ -428,9 +428,9 @@ def assert_consistent(engine: NativeEngine, info: dict) -> None:
 KINDS = ("integer", "decimal", "text", "date", "boolean")
 MARKERS = missing.KNOWN + [""]
 # Date spellings a person tells apart from each other (no day/month swap): ISO, as DuckDB
-# reads it itself, and the ones refine.DATE_FORMATS reads.
+# reads it itself, and the ones retype.DATE_FORMATS reads.
 DATE_STYLES = ["%Y-%m-%d", "%d.%m.%Y", "%d %b %Y", "%b %d, %Y"]
-# (true, false) as files spell them: DuckDB reads the first three, refine.TEXT_RULES the rest.
+# (true, false) as files spell them: DuckDB reads the first three, retype.TEXT_RULES the rest.
 BOOLEAN_STYLES = [
     ("true", "false"),
     ("TRUE", "FALSE"),
@@ -446,12 +446,12 @@ BOOLEAN_WORDS = {word.lower() for pair in BOOLEAN_STYLES for word in pair}
 QUOTING = [csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]
 
 # Text a CSV file holds: any character but surrogates (not encodable) and control characters
-# other than tab and line ends (formats.detect rightly calls text full of them binary).
+# other than tab and line ends (file_kinds.detect rightly calls text full of them binary).
 TEXT = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n\r")
 # Known bugs, test_a_line_split_wider_by_another_delimiter_keeps_the_rows: text holding
 # other delimiters can lose every row; a table of one column holds none (see _splits_wider).
 ONE_COLUMN_TEXT = st.characters(
-    blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\r", blacklist_characters="".join(catalog.DELIMITERS)
+    blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\r", blacklist_characters="".join(loading.DELIMITERS)
 )
 
 
@@ -504,7 +504,7 @@ def columns(draw, rows: int, width: int, text) -> list:
                 st.text(st.characters(whitelist_categories=("L",)), min_size=1, max_size=8).filter(reads_as_text)
             )
         if kind == "boolean" and rows:
-            # A column of only "no" (or "F") is as likely a code as an answer (refine.TEXT_RULES).
+            # A column of only "no" (or "F") is as likely a code as an answer (retype.TEXT_RULES).
             cells[draw(st.integers(0, rows - 1))] = True
         out.append((kind, style, cells))
     return out
@@ -514,12 +514,12 @@ def header_label(value: str) -> bool:
     """True when ``value`` is a header a person tells from data: a word, not a value, not Excel's sep= line.
 
     A header row of numbers, dates or markers cannot be told from a data row, by a
-    person or by catalog.header_stands_out, so headers keep clear of them here rather
+    person or by loading.header_stands_out, so headers keep clear of them here rather
     than the read being given header=True: the browser never gives it for a CSV, and
     the property reads as the browser does. DuckDB trims the spaces around a header
     (" a " is "a"); headers have none, so names compare exactly.
     """
-    return value == value.strip() and reads_as_text(value) and not value.startswith(catalog.EXCEL_SEP)
+    return value == value.strip() and reads_as_text(value) and not value.startswith(loading.EXCEL_SEP)
 
 
 @st.composite
@@ -549,7 +549,7 @@ def written(value, kind: str, style) -> object:
 @reproducible(examples=120)
 @given(
     table=tables(),
-    delimiter=st.sampled_from(catalog.DELIMITERS),
+    delimiter=st.sampled_from(loading.DELIMITERS),
     quoting=st.sampled_from(QUOTING),
     terminator=st.sampled_from(["\n", "\r\n"]),
     bom=st.booleans(),
@@ -593,8 +593,8 @@ def _breaks_line(text: str) -> bool:
 
 
 def _splits_wider(text: str, delimiter: str, width: int) -> bool:
-    """True when a line of ``text`` has more fields split by another of catalog.DELIMITERS than ``width``."""
-    for other in catalog.DELIMITERS:
+    """True when a line of ``text`` has more fields split by another of loading.DELIMITERS than ``width``."""
+    for other in loading.DELIMITERS:
         lines = csv.reader(io.StringIO(text, newline=""), delimiter=other)
         if other != delimiter and any(len(line) > width for line in lines):
             return True
@@ -638,8 +638,8 @@ def assert_same(got, want, column: str, row: int) -> None:
 # --- what the properties found --------------------------------------------------------
 # Each minimal case is a strict xfail until its cause (in a module others are changing) is
 # fixed; KNOWN_BUGS and the generators above point here. Fixed: UTF-16 (or UTF-8 with a
-# byte-order mark) holding a NUL, now binary in formats.detect_encoding (test_formats.py),
-# and a damaged workbook, now refused by tabular.
+# byte-order mark) holding a NUL, now binary in file_kinds.detect_encoding (test_formats.py),
+# and a damaged workbook, now refused by workbooks.
 
 
 def loaded(engine: NativeEngine, name: str, data: bytes) -> tuple:
@@ -653,8 +653,8 @@ def loaded(engine: NativeEngine, name: str, data: bytes) -> tuple:
     strict=True,
     raises=ValueError,
     reason=(
-        "A NUL past the first 8 kB (which formats.detect sees) reaches a column name; missing.mask's "
-        "sql.quote_ident raises ValueError, not OpenError. Fix: catalog.load_csv refuses a column name "
+        "A NUL past the first 8 kB (which file_kinds.detect sees) reaches a column name; missing.mask's "
+        "sql.quote_ident raises ValueError, not OpenError. Fix: loading.load_csv refuses a column name "
         "holding NUL with a BinaryFileError, dropping the table"
     ),
 )
@@ -664,7 +664,7 @@ def test_a_nul_in_a_header_is_refused(engine):
 
 
 def test_a_damaged_workbook_is_refused(engine):
-    # Found as a zlib.error escaping tabular's openpyxl reader; calamine and its catch-all now refuse it.
+    # Found as a zlib.error escaping workbooks's openpyxl reader; calamine and its catch-all now refuse it.
     good = io.BytesIO()
     with zipfile.ZipFile(good, "w") as book:
         book.writestr(
@@ -679,7 +679,7 @@ def test_a_damaged_workbook_is_refused(engine):
 @pytest.mark.parametrize(
     "data, names, rows",
     [
-        # catalog.sniff_dialect: DuckDB finds one column, so each delimiter is tried leniently and the most
+        # loading.sniff_dialect: DuckDB finds one column, so each delimiter is tried leniently and the most
         # columns win, counted on the header alone: ";" makes two columns and rejects every row (3 of 3).
         (b"price (EUR; VAT)\n1\n2\n3\n", ["price (EUR; VAT)"], [[1], [2], [3]]),
         # The same, then the QueryError of test_a_short_line_does_not_stop_the_header_being_read.
@@ -693,7 +693,7 @@ def test_a_damaged_workbook_is_refused(engine):
     strict=True,
     reason=(
         "A line split wider by another delimiter wins the dialect over every other line. Fix in "
-        "catalog.sniff_dialect: prefer the dialect under which most lines fit (compare the rows each "
+        "loading.sniff_dialect: prefer the dialect under which most lines fit (compare the rows each "
         "candidate reads with first_rows, and re-sniff with skip=0 when DuckDB's skip leaves fewer rows "
         "than it skips)"
     ),
@@ -714,7 +714,7 @@ def test_a_line_split_wider_by_another_delimiter_keeps_the_rows(engine, data, na
     strict=True,
     raises=errors.QueryError,
     reason=(
-        "catalog._drop_trailing_column and _name_row_names read the header line with first_rows, strictly "
+        "loading._drop_trailing_column and _name_row_names read the header line with first_rows, strictly "
         "and outside a try (unlike every other probe): a short line makes DuckDB's error escape load_csv as "
         "a QueryError, with its 'Possible fixes'. Fix: read that line leniently (ignore_errors, as "
         "sniff_csv's lenient option does) and leave the columns as they are if it still fails"
@@ -737,7 +737,7 @@ def test_a_short_line_does_not_stop_the_header_being_read(engine, data, names, r
     reason=(
         "DuckDB 1.4.3's sniffer does not see a quote right after a UTF-8 byte-order mark (as Excel's 'CSV "
         "UTF-8' writes it): a quoted first field keeps its quotes, or splits at its delimiter. Fix: register "
-        "the file without its first 3 bytes (blob.slice(3), no copy) when formats.detect saw the mark"
+        "the file without its first 3 bytes (blob.slice(3), no copy) when file_kinds.detect saw the mark"
     ),
 )
 def test_a_quoted_first_field_after_a_byte_order_mark_is_read(engine, data, names, rows):
@@ -771,7 +771,7 @@ def test_a_line_break_in_the_header_line_is_read(engine, data, names, rows):
         "DuckDB reads NaN as a number, so a column of integers marked with NaN is sniffed DOUBLE: "
         "missing.settle_types makes NaN NULL but keeps DOUBLE, and integers past 2**53 lose digits (with an "
         "NA as well, the column is read as text and settled exactly to BIGINT). Fix: read a DOUBLE column "
-        "holding NaN again as text, as catalog.load_csv does for late values, and settle it"
+        "holding NaN again as text, as loading.load_csv does for late values, and settle it"
     ),
 )
 def test_integers_marked_with_nan_stay_integers(engine):
@@ -783,7 +783,7 @@ def test_integers_marked_with_nan_stay_integers(engine):
     reason=(
         "missing._sampled_markers asks for every text column's marker mask in one SELECT, and DuckDB's cost "
         "is in compiling it: 1,000 text columns take 8 s of CPU, and a one-line file of 2,700 words (split "
-        "at its spaces by sniff_dialect) 50 s. Fix: unpivot the sample, as refine._check_query does (0.14 s "
+        "at its spaces by sniff_dialect) 50 s. Fix: unpivot the sample, as retype._check_query does (0.14 s "
         "for 1,000 columns)"
     ),
 )

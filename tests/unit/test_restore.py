@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.core import catalog, errors, migrate, naming, restore, scripts, share, view
+from app.core import errors, loading, migrate, naming, restore, scripts, share, view
 from app.engine.native import NativeEngine
 
 # What each address "reads" as, for these tests: SQL making the table (the loader is not under test here).
@@ -50,14 +50,14 @@ class Page:
         """Do one entry as the page does (restore.steps_for), and log it as it ran."""
         table = entry.get("table")
         columns = self.columns(table) if table in self.tables() else []
-        done = catalog.run(restore.steps_for(entry, columns), self.engine.execute)
+        done = loading.run(restore.steps_for(entry, columns), self.engine.execute)
         self.here = view.with_entry(self.here, done["entry"])
         return done
 
     def run(self, text):
         """Run SQL as the editor does."""
         pieces, _ = scripts.pieces_for(text, 0, 0, True)
-        outcome = catalog.run(scripts.run_script(pieces), self.engine.execute)
+        outcome = loading.run(scripts.run_script(pieces), self.engine.execute)
         self.here = scripts.view_after(self.here, outcome, self.here["active"])
         return outcome
 
@@ -83,10 +83,10 @@ class Page:
             outcome["here"] = self.here
 
     def tables(self):
-        return catalog.run(scripts.table_names(), self.engine.execute)
+        return loading.run(scripts.table_names(), self.engine.execute)
 
     def columns(self, table):
-        return catalog.run(catalog.describe(table), self.engine.execute)["columns"]
+        return loading.run(loading.describe(table), self.engine.execute)["columns"]
 
     def types(self, table):
         return {c["name"]: c["type"] for c in self.columns(table)}

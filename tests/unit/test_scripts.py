@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import catalog, errors, scripts, statements, view
+from app.core import errors, loading, scripts, statements, view
 from app.engine.native import NativeEngine
 
 
@@ -18,11 +18,11 @@ def engine():
 
 def run(engine, text, kept=None, start=0, end=0, run_all=True):
     pieces, _ = scripts.pieces_for(text, start, end, run_all)
-    return catalog.run(scripts.run_script(pieces, kept), engine.execute)
+    return loading.run(scripts.run_script(pieces, kept), engine.execute)
 
 
 def names(engine):
-    return catalog.run(scripts.table_names(), engine.execute)
+    return loading.run(scripts.table_names(), engine.execute)
 
 
 def test_a_script_that_makes_two_tables_records_each_statement_with_what_it_made(engine):

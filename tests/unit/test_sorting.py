@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import catalog, query, sorting, view
+from app.core import loading, query, sorting, view
 from app.engine.native import NativeEngine
 
 DATA = Path(__file__).resolve().parents[2] / "node_modules" / "vega-datasets" / "data"
@@ -93,7 +93,7 @@ def test_header_marks(sort, expected):
 def test_the_clicked_sort_orders_rows_in_native_duckdb():
     engine = NativeEngine()
     engine.execute("CREATE TABLE weather AS SELECT * FROM read_csv(?)", [str(DATA / "seattle-weather.csv")])
-    columns = catalog.run(catalog.describe("weather"), engine.execute)["columns"]
+    columns = loading.run(loading.describe("weather"), engine.execute)["columns"]
     state = sorting.clicked_view(opened(), "weather")
     state = sorting.clicked_view(state, "temp_max", add=True)
     state = sorting.clicked_view(state, "temp_max", add=True)

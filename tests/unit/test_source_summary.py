@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import formats, missing, source_summary
+from app.core import file_kinds, missing, source_summary
 
 
 @pytest.mark.parametrize(
@@ -12,21 +12,21 @@ from app.core import formats, missing, source_summary
         (
             {
                 "name": "weather.csv",
-                "read": {"format": formats.CSV, "encoding": "utf-8", "delimiter": ",", "header": True},
+                "read": {"format": file_kinds.CSV, "encoding": "utf-8", "delimiter": ",", "header": True},
             },
             "weather.csv · CSV · UTF-8 · comma-separated · with header",
         ),
         (
-            {"name": "w.tsv.gz", "read": {"format": formats.CSV, "gzip": True, "delimiter": "\t", "header": False}},
+            {"name": "w.tsv.gz", "read": {"format": file_kinds.CSV, "gzip": True, "delimiter": "\t", "header": False}},
             "w.tsv.gz · CSV (gzip) · tab-separated · no header",
         ),
-        ({"name": "odd.txt", "read": {"format": formats.CSV, "delimiter": "#"}}, "odd.txt · CSV · '#'-separated"),
+        ({"name": "odd.txt", "read": {"format": file_kinds.CSV, "delimiter": "#"}}, "odd.txt · CSV · '#'-separated"),
         (
-            {"name": "r.csv", "read": {"format": formats.CSV, "missing": ["NA", "-"], "late": missing.AS_MISSING}},
+            {"name": "r.csv", "read": {"format": file_kinds.CSV, "missing": ["NA", "-"], "late": missing.AS_MISSING}},
             "r.csv · CSV · Missing values: NA, - · Values that do not fit: missing",
         ),
-        ({"name": "book.xlsx", "read": {"format": formats.XLSX, "part": "Sheet2"}}, "book.xlsx › Sheet2 · Excel"),
-        ({"name": "t.json", "read": {"format": formats.JSON, "utc": True}}, "t.json · JSON · Times in UTC"),
+        ({"name": "book.xlsx", "read": {"format": file_kinds.XLSX, "part": "Sheet2"}}, "book.xlsx › Sheet2 · Excel"),
+        ({"name": "t.json", "read": {"format": file_kinds.JSON, "utc": True}}, "t.json · JSON · Times in UTC"),
         ({"name": "x.bin", "read": {"format": "mystery", "encoding": "koi8-r"}}, "x.bin · mystery · koi8-r"),
     ],
 )
@@ -37,12 +37,12 @@ def test_summary(source, text):
 @pytest.mark.parametrize(
     "fmt, has_blob, rereadable",
     [
-        (formats.CSV, True, True),
-        (formats.JSON, True, True),
-        (formats.JSON_LINES, True, True),
-        (formats.CSV, False, False),
-        (formats.PARQUET, True, False),
-        (formats.XLSX, True, False),
+        (file_kinds.CSV, True, True),
+        (file_kinds.JSON, True, True),
+        (file_kinds.JSON_LINES, True, True),
+        (file_kinds.CSV, False, False),
+        (file_kinds.PARQUET, True, False),
+        (file_kinds.XLSX, True, False),
         (None, True, False),
     ],
 )
@@ -59,7 +59,7 @@ def test_read_form_starts_from_how_the_source_was_read():
         "missing": missing.label([]),
         "csv": False,
     }
-    read = {"format": formats.CSV, "encoding": "utf-16le", "delimiter": ";", "header": False, "missing": ["NA"]}
+    read = {"format": file_kinds.CSV, "encoding": "utf-16le", "delimiter": ";", "header": False, "missing": ["NA"]}
     form = source_summary.read_form(read)
     assert (form["encoding"], form["delimiter"], form["header"], form["missing"], form["csv"]) == (
         "utf-16le",
@@ -71,7 +71,7 @@ def test_read_form_starts_from_how_the_source_was_read():
 
 
 def test_the_form_names_every_encoding_loupe_reads():
-    assert list(source_summary.ENCODING_NAMES) == list(formats.ENCODINGS)
+    assert list(source_summary.ENCODING_NAMES) == list(file_kinds.ENCODINGS)
     assert set(source_summary.FORMAT_NAMES) >= set(source_summary.REREADABLE)
 
 

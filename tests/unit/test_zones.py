@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from test_missing import column_types, late_file, load, values
 
-from app.core import catalog, errors, missing, share, zones
+from app.core import errors, loading, missing, share, zones
 from app.engine.native import NativeEngine
 
 
@@ -76,11 +76,11 @@ def test_zoned_times_with_missing_markers_are_utc_too(engine):
 
 def test_a_zoned_typed_column_is_converted_as_it_is(engine):
     engine.execute("CREATE TABLE j AS SELECT 1 AS id, TIMESTAMPTZ '2024-05-01 12:00:00+02' AS \"at\"")
-    columns = catalog.run(catalog.describe("j"), engine.execute)["columns"]
-    done = catalog.run(zones.to_utc("j", columns), engine.execute)
+    columns = loading.run(loading.describe("j"), engine.execute)["columns"]
+    done = loading.run(zones.to_utc("j", columns), engine.execute)
     assert done == [{"column": "at", "offsets": None, "offset_column": None}]
     assert engine.execute('SELECT typeof("at"), "at" FROM j')["rows"] == [["TIMESTAMP", dt.datetime(2024, 5, 1, 10)]]
-    assert catalog.run(zones.to_utc("j", columns[:1]), engine.execute) == []  # nothing zoned: nothing run
+    assert loading.run(zones.to_utc("j", columns[:1]), engine.execute) == []  # nothing zoned: nothing run
 
 
 def test_plain_times_are_left_alone(engine):

@@ -1,0 +1,1 @@
+"""Panels beside the table: column, profile, chart, SQL (editor, runs, history, saving) and export."""
