@@ -354,21 +354,10 @@ def _convert(table: str, column: str, target: str, expression: tuple, markers: l
     """
     c = sql.quote_ident(column)
     t = sql.quote_ident(table)
-    before = yield (
-        (
-            "SELECT count(s."
-            + c
-            + ") FILTER (WHERE NOT list_contains(k.m, s."
-            + c
-            + ")), "
-            + missing.mask(column)
-            + " FROM "
-            + t
-            + " AS s, "
-            + missing.marker_list(markers)
-        ),
-        list(markers),
-    )
+    if not markers:  # any column type: nothing to compare with text markers
+        before = yield "SELECT count(" + c + "), NULL FROM " + t, []
+    else:
+        before = yield from _counted_with_markers(t, column, markers)
     text, params = expression
     if markers:
         text = "CASE WHEN " + c + " IN (" + ", ".join("?" for _ in markers) + ") THEN NULL ELSE " + text + " END"
@@ -390,3 +379,24 @@ def _convert(table: str, column: str, target: str, expression: tuple, markers: l
     )
     after = yield "SELECT count(" + c + ") FROM " + t, []
     return max(0, before["rows"][0][0] - after["rows"][0][0]), missing.present(before["rows"][0][1], markers)
+
+
+def _counted_with_markers(t: str, column: str, markers: list):
+    """Steps: the row of (values that are not ``markers``, the mask of the markers found) of a text column."""
+    c = sql.quote_ident(column)
+    found = yield (
+        (
+            "SELECT count(s."
+            + c
+            + ") FILTER (WHERE NOT list_contains(k.m, s."
+            + c
+            + ")), "
+            + missing.mask(column)
+            + " FROM "
+            + t
+            + " AS s, "
+            + missing.marker_list(markers)
+        ),
+        list(markers),
+    )
+    return found
