@@ -38,6 +38,7 @@ Public modules:
     workbooks -- Excel sheets and SQLite tables as CSV (CPython only)
     types   -- DuckDB type names to kinds shown in the UI
     view    -- the serialisable, versioned view state
+    view_log -- the log of a view: the entries that make its tables, and the sources derived from it
     captions -- the words around the data: row counts, the columns drawer, selection, facets, profiles
     cell_range -- a selected range of grid cells: bounds, where a key moves its focus
     chips   -- the chips above the grid (filters, search, grouping) and the view without each
@@ -94,5 +95,6 @@ SHARED = (
     "statements",
     "types",
     "view",
+    "view_log",
     "zones",
 )

@@ -11,6 +11,7 @@ grid stays as it was.
 from pyscript import window
 
 from app.core import errors, scripts, statements
+from app.engine import wasm
 from app.ui.shell.dom import count_up, show
 
 EMPTY = (
@@ -36,22 +37,6 @@ def cancel(panel) -> None:
     panel.session.engine.cancel()
 
 
-async def drive(steps, engine):
-    """Drive a step generator with ``execute_cancellable``; every Loupe error (Cancelled too) goes into it."""
-    result = None
-    error = None
-    while True:
-        try:
-            request = steps.throw(error) if error is not None else steps.send(result)
-        except StopIteration as stop:
-            return stop.value
-        error = None
-        try:
-            result = await engine.execute_cancellable(request[0], request[1])
-        except errors.LoupeError as failure:
-            error = failure
-
-
 async def _run(panel, text: str, start: int, end: int, run_all: bool) -> None:
     session = panel.session
     if panel.running:
@@ -70,7 +55,7 @@ async def _run(panel, text: str, start: int, end: int, run_all: bool) -> None:
     try:
         session.engine.begin_load()  # a Cancel pressed before this no longer applies
         panel.cancelled = False
-        outcome = await drive(scripts.run_script(pieces, panel.result_table), session.engine)
+        outcome = await wasm.run(scripts.run_script(pieces, panel.result_table), session.engine, cancellable=True)
     finally:
         _busy(panel, False)
     panel.output.textContent = outcome["output"]
