@@ -116,14 +116,18 @@ class Session(Exploring):
         self.view = view.activate(self.view, table)
         await self.render()
 
-    async def apply_entry(self, entry: dict) -> dict:
+    async def apply_entry(self, entry: dict, say=None) -> dict:
         """Do one step of the view's log (any op but ``read``: app/core/restore.py), record it, redraw.
 
-        Returns ``{entry, change}`` as ``restore.steps_for`` does.
+        Returns ``{entry, change}`` as ``restore.steps_for`` does. ``say(done)``: words to show
+        before the redraw ('' for none), so they are on screen once the new table is.
         """
         table = entry.get("table")
         columns = self.tables[table]["columns"] if table in self.tables else []
         done = await wasm.run(restore.steps_for(entry, columns), self.engine)
+        message = say(done) if say is not None else ""
+        if message:
+            feedback.notice(message)
         await self.logged(view.with_entry(self.view, done["entry"]), [done["entry"]])
         return done
 
@@ -191,10 +195,8 @@ class Session(Exploring):
         current = [c["type"] for c in info["columns"] if c["name"] == column]
         if not current:
             raise errors.QueryError("'" + table + "' has no column named '" + column + "'.")
-        done = await self.apply_entry({"op": "type", "table": table, "column": column, "to": target})
-        message = retype.changes_message(table, [done["change"]])
-        if message:
-            feedback.notice(message)
+        entry = {"op": "type", "table": table, "column": column, "to": target}
+        done = await self.apply_entry(entry, lambda done: retype.changes_message(table, [done["change"]]))
         return done["change"]
 
     async def flatten(self, table: str) -> list:
