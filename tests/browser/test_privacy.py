@@ -294,12 +294,26 @@ def test_a_parent_page_cannot_reach_the_network_or_change_tables(browser, base_u
     for statement in CHANGES:
         reply = page.evaluate("(sql) => ask({type: 'loupe:query', sql})", statement)
         assert reply["type"] == "loupe:error" and "may only read" in reply["message"], (statement, reply)
+    # A view whose log holds statements that change tables or read the network (version 2) ...
     state = page.evaluate("ask({type: 'loupe:getView'})")["state"]
-    state["sources"] += [
-        {"table": f"made_{i}", "kind": "query", "name": f"made_{i}", "read": {"sql": sql}}
-        for i, sql in enumerate(CHANGES + ["SELECT * FROM read_csv('" + knocks.url + "/v.csv')"])
+    knock = "SELECT * FROM read_csv('" + knocks.url + "/v.csv')"
+    state["log"] += [
+        {"op": "sql", "statement": sql, "made": [f"made_{i}"], "dropped": []} for i, sql in enumerate(CHANGES)
     ]
+    state["log"].append({"op": "query", "table": "made_knock", "statement": knock})
     reply = page.evaluate("(state) => ask({type: 'loupe:setView', state})", state)
+    assert reply["type"] == "loupe:result", reply
+    assert "may only read" in frame.locator("#error-text").inner_text()
+    assert snapshot(frame) == before
+    # ... and the same as a version-1 view, its SQL in query sources, brought up to date first.
+    frame.evaluate("document.getElementById('error-text').textContent = ''")
+    old = {"version": 1, "sources": [s for s in state["sources"] if s["kind"] != "query"], "active": state["active"]}
+    old["tables"] = state["tables"]
+    old["sources"] += [
+        {"table": f"made_{i}", "kind": "query", "name": f"made_{i}", "read": {"sql": sql}}
+        for i, sql in enumerate(CHANGES + [knock])
+    ]
+    reply = page.evaluate("(state) => ask({type: 'loupe:setView', state})", old)
     assert reply["type"] == "loupe:result", reply
     assert "may only read" in frame.locator("#error-text").inner_text()
     assert snapshot(frame) == before
