@@ -20,6 +20,24 @@ from app.engine.native import NativeEngine
 from app.engine.wasm import WasmEngine
 
 
+def _in_own_loop(coroutine):
+    """``asyncio.run(coroutine)`` in a thread of its own: the browser tests' Playwright keeps a loop running here."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # handed back to the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 class JsException(Exception):
     """A rejected JS promise as MicroPython raises it: args are (js_error, name, message)."""
 
@@ -102,7 +120,7 @@ def _steps():
 
 def test_a_step_generator_runs_the_same_against_either_adapter(native):
     direct = native.run(_steps())
-    browser = asyncio.run(WasmEngine(Glue(native)).run(_steps()))
+    browser = _in_own_loop(WasmEngine(Glue(native)).run(_steps()))
     assert direct == browser
     assert direct[0]["rows"] == 5 and direct[1] is True and direct[2] == 3
 
@@ -110,7 +128,7 @@ def test_a_step_generator_runs_the_same_against_either_adapter(native):
 def test_the_background_engine_drives_steps_too(native):
     assert native.run(loading.describe("t")) == loading.run(loading.describe("t"), native.background().execute)
     browser = WasmEngine(Glue(native))
-    assert asyncio.run(wasm.run(loading.describe("t"), browser.background()))["rows"] == 5
+    assert _in_own_loop(wasm.run(loading.describe("t"), browser.background()))["rows"] == 5
 
 
 def _cancelled_steps(seen):
@@ -126,7 +144,7 @@ def _cancelled_steps(seen):
 def test_a_cancel_is_its_own_type_and_passes_through_steps_in_the_browser(native):
     seen = []
     with pytest.raises(errors.Cancelled):
-        asyncio.run(WasmEngine(Glue(native, cancelled=True)).run(_cancelled_steps(seen), cancellable=True))
+        _in_own_loop(WasmEngine(Glue(native, cancelled=True)).run(_cancelled_steps(seen), cancellable=True))
     assert seen == ["closed"]
 
 
@@ -160,7 +178,7 @@ def test_a_cancel_is_its_own_type_and_passes_through_steps_natively(native):
 
 def test_the_engine_error_is_worded_once_at_the_adapter(native):
     with pytest.raises(errors.QueryError) as failure:
-        asyncio.run(WasmEngine(Glue(native)).execute("SELECT * FROM nowhere"))
+        _in_own_loop(WasmEngine(Glue(native)).execute("SELECT * FROM nowhere"))
     message = str(failure.value)
     assert message.startswith("Catalog Error") and message.count("loupe.tables() lists what is loaded") == 1
 
@@ -182,7 +200,7 @@ def test_the_gate_lets_foreground_statements_go_before_background_ones(native):
         hold.set()
         await asyncio.gather(first, background, second)
 
-    asyncio.run(run())
+    _in_own_loop(run())
     assert glue.order == ["SELECT 'first'", "SELECT 'second'", "SELECT 'background'"]
 
 
@@ -195,7 +213,7 @@ def test_background_work_runs_when_nothing_else_waits(native):
         await engine.execute("SELECT 2")
         await engine.execute_background("SELECT 3")
 
-    asyncio.run(run())
+    _in_own_loop(run())
     assert glue.order == ["SELECT 1", "SELECT 2", "SELECT 3"]
 
 
@@ -211,4 +229,4 @@ def test_a_browser_primitive_fails_as_cancelled_or_with_the_browsers_words(error
         raise error
 
     with pytest.raises(expected, match=error.args[2]):
-        asyncio.run(wasm._browser(failing))
+        _in_own_loop(wasm._browser(failing))
