@@ -45,7 +45,18 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from app.core import errors, file_kinds, loading, missing, naming, query, retype, sql, types, workbooks, zones
+from app.core import (
+    errors,
+    file_kinds,
+    load_plan,
+    loading,
+    missing,
+    naming,
+    query,
+    sql,
+    types,
+    workbooks,
+)
 from app.engine.native import NativeEngine
 
 EXPLORE = bool(os.environ.get("LOUPE_EXPLORE"))
@@ -105,8 +116,8 @@ def _read_csv(engine: NativeEngine, name: str, raw: bytes, head: bytes, plan: di
     """Load._read_csv: a file that fails and has a carriage return is read again with every line ending LF."""
     try:
         return _read_csv_as(engine, name, raw, plan, False)
-    except errors.OpenError as failure:
-        if b"\r" not in head or "cancelled" in str(failure):
+    except errors.OpenError as failure:  # a Cancel (errors.Cancelled) is not one: it is not retried
+        if not load_plan.retries_with_one_line_ending(head, plan):
             raise
         first = failure
     try:
@@ -155,20 +166,9 @@ def _read_with_python(engine: NativeEngine, name: str, fmt: str, raw: bytes) -> 
 
 
 def _refined(engine: NativeEngine, name: str, table: str, info: dict) -> dict:
-    """Load._refined: text columns refined, and the notice a person would be shown worded."""
-    markers = missing.checked(None)
-    changes = loading.run(retype.refine_types(table, info["columns"], markers), engine.execute)
-    notes = []
-    if info.get("rejected"):
-        notes.append(loading.rejected_message(name, info["rejected"]))
-    if info.get("settled"):
-        notes.append(missing.changes_message(name, info["settled"]))
-    if info.get("utc"):
-        notes.append(zones.changes_message(name, info["utc"]))
-    if changes:
-        notes.append(retype.changes_message(name, changes))
-        info = loading.run(loading.describe(table), engine.execute)
-    assert all(isinstance(note, str) for note in notes)
+    """Load's refine step (load_plan.refined): text columns refined, and the notice a person would be shown."""
+    info, notice = loading.run(load_plan.refined(table, info, name, None, False), engine.execute)
+    assert isinstance(notice, str)
     return info
 
 
