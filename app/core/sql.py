@@ -17,6 +17,52 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def literal(value) -> str:
+    """``value`` (None, a bool, a number or text) as a DuckDB literal, for SQL that cannot take parameters (a view)."""
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "'" + ("nan" if value != value else ("inf" if value > 0 else "-inf")) + "'::DOUBLE"
+        return repr(value) + "::DOUBLE"
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text values cannot contain NUL characters")
+        return "'" + value.replace("'", "''") + "'"
+    raise ValueError("no SQL literal for " + repr(value))
+
+
+def inline(text: str, params: list) -> str:
+    """``text`` with each ``?`` outside quotes replaced by its parameter as a literal (for a view)."""
+    out = []
+    values = list(params)
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in ("'", '"'):
+            end = text.find(ch, i + 1)
+            while end >= 0 and text[end + 1 : end + 2] == ch:
+                end = text.find(ch, end + 2)
+            end = len(text) if end < 0 else end + 1
+            out.append(text[i:end])
+            i = end
+            continue
+        if ch == "?":
+            if not values:
+                raise ValueError("more ? than parameters")
+            out.append(literal(values.pop(0)))
+        else:
+            out.append(ch)
+        i += 1
+    if values:
+        raise ValueError("more parameters than ?")
+    return "".join(out)
+
+
 # read_csv options a person can set, as (option key, DuckDB parameter name).
 CSV_OPTIONS = [("delimiter", "delim"), ("header", "header"), ("encoding", "encoding"), ("skip", "skip")]
 

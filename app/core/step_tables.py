@@ -1,0 +1,6 @@
+"""Steps across tables (filled in below).
+
+Runs under MicroPython and CPython (see README.md).
+"""
+
+KINDS = {}  # type: dict
