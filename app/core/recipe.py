@@ -114,7 +114,8 @@ def preview(table: str, step_list: list, index: int, tables=None):
     out["columns"] = after
     step = upto[index]
     changed = [c for c in steps.changed_columns(step) if c in [a["name"] for a in after]]
-    made = [c for c in steps.made_columns(step) if c in [a["name"] for a in after]]
+    before = [c["name"] for c in stage["before"]]
+    changed += [c for c in steps.made_columns(step) if c in before and c not in changed]  # replaced
     chain = built["chain"]
     last = _stage_name(index)
     try:
@@ -211,7 +212,7 @@ def _build(source: str, step_list: list, tables):
     prev = '"s0"'
     failed = None
     for index, step in enumerate(step_list):
-        entry = {"state": "done", "problem": None, "columns": columns}
+        entry = {"state": "done", "problem": None, "columns": columns, "before": columns}
         if failed is not None:
             entry["state"] = "waiting"
             entry["problem"] = "waits for step " + str(failed + 1)
