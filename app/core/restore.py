@@ -30,7 +30,7 @@ kept query whose name is taken gets a fresh one.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, guard, naming, query, retype, scripts, share, sql, statements, view
+from app.core import errors, guard, naming, query, recipe, retype, scripts, share, sql, statements, view
 
 PERSON = "person"
 LINK = "link"
@@ -195,24 +195,41 @@ class Replay:
         self.pending = kept
 
 
-def steps_for(entry: dict, columns: list):
-    """Steps: do ``entry`` (any op but ``read``) against the engine; return ``{entry, change}``.
+def steps_for(entry: dict, columns: list, step_list=None):
+    """Steps: do ``entry`` (any op but ``read``) against the engine; return ``{entry, change, applied}``.
 
     ``entry`` comes back as it ran (a ``flatten`` with the columns it made,
     a ``sql`` with the tables made and dropped this time); ``change`` is a
-    ``type`` entry's ``retype.retype`` answer (None for other ops).
-    ``columns``: the table's columns now (``[{name, type}]``).
+    ``type`` entry's ``retype.retype`` answer (None for other ops); ``applied``
+    what ``recipe.apply`` made of the table's transform steps when they were
+    applied (a ``steps`` entry, or a type, flatten or rename of a table that has steps).
+    ``columns``: the table's columns now (``[{name, type}]``); ``step_list``: its
+    transform steps now (a type or flatten then changes its source, under the steps).
     """
     op = entry["op"]
     ran = dict(entry)
     change = None
-    if op == "type":
-        current = [c["type"] for c in columns if c["name"] == entry["column"]]
-        if not current:
-            raise errors.QueryError("'" + entry["table"] + "' has no column named '" + entry["column"] + "'.")
-        change = yield from retype.retype(entry["table"], entry["column"], current[0], entry["to"])
-    elif op == "flatten":
-        ran["made"] = yield from retype.flatten_structs(entry["table"], columns)
+    applied = None
+    step_list = step_list or []
+    if op in ("type", "flatten"):
+        source = yield from recipe.source_of(entry["table"])
+        if source != entry["table"]:
+            found = yield sql.table_columns(source)
+            columns = [{"name": row[0], "type": row[1]} for row in found["rows"]]
+        if op == "type":
+            current = [c["type"] for c in columns if c["name"] == entry["column"]]
+            if not current:
+                where = " (a step made it: set its type in that step)" if source != entry["table"] else ""
+                raise errors.QueryError(
+                    "'" + entry["table"] + "' has no column named '" + entry["column"] + "'" + where + "."
+                )
+            change = yield from retype.retype(source, entry["column"], current[0], entry["to"])
+        else:
+            ran["made"] = yield from retype.flatten_structs(source, columns)
+        if source != entry["table"]:
+            applied = yield from recipe.apply(entry["table"], step_list)
+    elif op == "steps":
+        applied = yield from recipe.apply(entry["table"], entry["steps"])
     elif op == "sql":
         ran = yield from scripts.replayed(entry["statement"])
     elif op == "query":
@@ -220,12 +237,12 @@ def steps_for(entry: dict, columns: list):
             raise errors.QueryError("the link does not carry it.")
         yield statements.stored(entry["table"], entry["statement"])
     elif op == "rename":
-        yield sql.rename_table(entry["table"], entry["to"])
+        applied = yield from recipe.rename(entry["table"], entry["to"], step_list)
     elif op == "close":
-        yield sql.drop_table(entry["table"])
+        yield from recipe.drop(entry["table"])
     else:
         raise ValueError("a " + repr(op) + " entry is not done by SQL")
-    return {"entry": ran, "change": change}
+    return {"entry": ran, "change": change, "applied": applied}
 
 
 def shown(here: dict, state: dict, opened: list, columns: dict) -> tuple:

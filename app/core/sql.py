@@ -230,10 +230,19 @@ def table_columns(table: str) -> tuple:
 
 
 def list_tables() -> tuple:
-    """The name of every user table, sorted."""
+    """The name of every user table, sorted.
+
+    A table with steps is a view over its source ``loupe_base_<name>``
+    (app/core/recipe.py): it is listed, its source is not.
+    """
     sql = (
         "SELECT table_name AS name FROM duckdb_tables() "
-        "WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name"
+        "WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND NOT starts_with(table_name, 'loupe_') "
+        "UNION ALL SELECT view_name FROM duckdb_views() "
+        "WHERE NOT internal AND database_name = current_database() AND schema_name = 'main' "
+        "AND 'loupe_base_' || view_name IN (SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = 'main') ORDER BY name"
     )
     return sql, []
 

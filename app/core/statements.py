@@ -197,7 +197,7 @@ def catalog_names() -> tuple:
     """``(sql, params)``: the name of every table and view a person made (main schema), as ``name``."""
     return (
         "SELECT table_name AS name FROM duckdb_tables() "
-        "WHERE database_name = current_database() AND schema_name = 'main' "
+        "WHERE database_name = current_database() AND schema_name = 'main' AND NOT starts_with(table_name, 'loupe_') "
         "UNION ALL SELECT view_name FROM duckdb_views() "
         "WHERE NOT internal AND database_name = current_database() AND schema_name = 'main'"
     ), []
@@ -208,7 +208,7 @@ def completion_columns() -> tuple:
     return (
         "SELECT table_name AS t, column_name AS c FROM duckdb_columns() "
         "WHERE NOT internal AND database_name = current_database() AND schema_name = 'main' "
-        "ORDER BY table_name, column_index"
+        "AND NOT starts_with(table_name, 'loupe_') ORDER BY table_name, column_index"
     ), []
 
 

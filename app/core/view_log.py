@@ -12,7 +12,7 @@ import json
 # Sources a "read" entry opens (a "query" source is made by SQL instead).
 READ_KINDS = ("url", "file", "text", "sample")
 SOURCE_KINDS = ("url", "file", "text", "sample", "query")
-LOG_OPS = ("read", "type", "flatten", "sql", "query", "rename", "close")
+LOG_OPS = ("read", "type", "flatten", "steps", "sql", "query", "rename", "close")
 
 
 def add_source(view: dict, table: str, kind: str, name: str, url=None, details=None) -> dict:
@@ -87,6 +87,39 @@ def with_flatten(view: dict, table: str, made: list) -> dict:
     return with_entry(view, {"op": "flatten", "table": table, "made": list(made)})
 
 
+def with_steps(view: dict, table: str, step_list: list) -> dict:
+    """``view`` recording ``table``'s transform steps as ``step_list`` (app/core/steps.py).
+
+    A ``steps`` entry holds the table's whole list; one right after another
+    for the same table replaces it, so editing a recipe is one entry.
+    """
+    entry = {"op": "steps", "table": table, "steps": copied(step_list)}
+    log = view.get("log") or []
+    if log and log[-1].get("op") == "steps" and log[-1].get("table") == table:
+        out = copied(view)
+        out["log"][-1] = entry
+        return derived(out)
+    return with_entry(view, entry)
+
+
+def table_steps(view: dict, table: str) -> list:
+    """``table``'s transform steps now: its last ``steps`` entry's list, following renames ([] for none)."""
+    current = {}  # type: dict
+    for entry in view.get("log") or []:
+        op = entry.get("op")
+        name = entry.get("table")
+        if op == "steps" and isinstance(entry.get("steps"), list):
+            current[name] = entry["steps"]
+        elif op == "rename" and name in current:
+            current[entry.get("to")] = current.pop(name)
+        elif op in ("close", "query"):
+            current.pop(name, None)
+        elif op == "sql":
+            for gone in _listed(entry.get("dropped")) + _listed(entry.get("made")):
+                current.pop(gone, None)
+    return copied(current.get(table) or [])
+
+
 def with_entry(view: dict, entry: dict) -> dict:
     """``view`` with ``entry`` (one change, see LOG_OPS) appended to its log and its tables updated.
 
@@ -131,7 +164,8 @@ def reread(view: dict, table: str, details) -> dict:
     """``view`` with ``table``'s file read again with ``details``: its ``read`` entry changed in place.
 
     The table is new from the file, so the types and flattening applied to
-    the old one are gone, and so is its state on screen.
+    the old one are gone, and so is its state on screen. Its transform steps
+    stay: they apply to the new table (a step that no longer fits says why).
     """
     out = copied(view)
     kept = []
