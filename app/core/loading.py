@@ -9,7 +9,7 @@ is thrown into the generator, which may reword it.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, missing, sql, types, zones
+from app.core import errors, missing, recipe, sql, types, zones
 
 REJECTS = "loupe_rejects"
 DELIMITERS = (",", ";", "\t", "|")
@@ -322,8 +322,8 @@ def describe(table: str):
 
 
 def drop(table: str):
-    """Steps: drop ``table``."""
-    yield sql.drop_table(table)
+    """Steps: drop ``table`` (with its source, if it has transform steps: app/core/recipe.py)."""
+    yield from recipe.drop(table)
 
 
 def run(steps, execute):

@@ -107,7 +107,8 @@ def preview(table: str, step_list: list, index: int, tables=None):
     upto = [dict(s, off=False) if i == index else s for i, s in enumerate(step_list[: index + 1])]
     built = yield from _build(source, upto, tables)
     stage = built["stages"][index]
-    out = {"problem": stage["problem"], "columns": [], "rows": [], "before": {}, "changed": 0, "emptied": 0}
+    out = {"problem": stage["problem"], "position": stage.get("position"), "columns": [], "rows": []}
+    out.update({"before": {}, "changed": 0, "emptied": 0})
     if stage["state"] != "done":
         return out
     after = [c for c in stage["columns"] if c["name"] != ROW]
@@ -222,12 +223,16 @@ def _build(source: str, step_list: list, tables):
             why = steps.problem(step, columns, tables)
             if why is None:
                 name = _stage_name(index)
+                text = ""
                 try:
                     found = yield from steps.prepare(_with(chain) + "SELECT * FROM " + prev, step, columns)
                     text = steps.stage_sql(prev, step, columns, found)
+                    if found is not None:
+                        entry["prepared"] = found  # what the kind found in the data (a pivot's columns)
                     described = yield "DESCRIBE " + _with(chain + [(name, text)]) + "SELECT * FROM " + name, []
                 except errors.QueryError as failure:
                     why = _worded(str(failure), step)
+                    entry["position"] = _position(text, str(failure), step)
                 else:
                     chain.append((name, text))
                     stage_of[index] = prev
@@ -302,13 +307,32 @@ def _first_failing(built: dict, step_list: list, done: list):
     return done[-1]
 
 
+def _position(text: str, message: str, step: dict):
+    """Where in ``step``'s expression the engine's error points (0-based), or None."""
+    expression = step.get("expression") if isinstance(step, dict) else None
+    if not isinstance(expression, str) or not text:
+        return None
+    start = text.find(expression)
+    position = statements.error_position(text, message)
+    if position is not None and start >= 0 and start <= position <= start + len(expression):
+        return position - start
+    return statements.error_in(text, expression, message)
+
+
 def _described(result: dict) -> list:
     return [{"name": row[0], "type": row[1]} for row in result["rows"]]
 
 
 def _worded(message: str, step: dict) -> str:
     """An engine error met by ``step``, on one line, for the Steps panel."""
+    lead = 'Referenced column "'
+    at = message.find(lead)
+    end = message.find('" not found', at + len(lead))
+    if at >= 0 and end > at:
+        return "there is no column '" + message[at + len(lead) : end] + "' here" + steps.gone_hint()
     summary = statements.error_summary(message)
+    summary = summary.replace('"' + ROW + '", ', "").replace(', "' + ROW + '"', "").replace('"' + ROW + '"', "")
+    summary = summary.replace(" Candidate bindings:  —", " —")
     if summary.startswith("The query failed: "):
         summary = summary[len("The query failed: ") :]
     return summary

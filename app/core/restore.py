@@ -154,13 +154,13 @@ class Replay:
         return outcome.get("here", here)
 
     def _may_change(self, entry: dict, here: dict) -> bool:
-        """Whether a type, flatten, rename or close entry applies here: its table is here, and it may touch it.
+        """Whether a type, flatten, steps, rename or close entry applies here: its table is here, and it may touch it.
 
         A link renames or closes only tables it made itself, never the person's own.
         """
         if view.source(here, entry["table"]) is None:
             return False
-        return entry["op"] in ("type", "flatten") or self.trust == PERSON or entry["table"] in self.made
+        return entry["op"] in ("type", "flatten", "steps") or self.trust == PERSON or entry["table"] in self.made
 
     def _may_run(self, entry: dict) -> bool:
         return self.allowed or not _not_reading(entry)

@@ -15,7 +15,7 @@ open themselves, then runs the steps taken on them (app/core/restore.py).
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, missing, view
+from app.core import errors, missing, steps, view
 
 # What ``?view=`` may show: the table, its chart, or every column's profile.
 SHOWS = ("table", "chart", "profile")
@@ -224,6 +224,17 @@ def _close_problem(entry: dict):
     return None
 
 
+def _steps_problem(entry: dict):
+    listed = entry.get("steps")
+    if not isinstance(listed, list):
+        return "has steps that are not a list"
+    for index, step in enumerate(listed):
+        problem = steps.shape_problem(step, "steps[" + str(index) + "]")
+        if problem:
+            return "has a step that cannot be used: " + problem
+    return None
+
+
 _ENTRY_CHECKS = {
     "read": _read_problem,
     "type": _type_problem,
@@ -231,6 +242,7 @@ _ENTRY_CHECKS = {
     "query": _query_problem,
     "rename": _rename_problem,
     "close": _close_problem,
+    "steps": _steps_problem,
 }
 
 

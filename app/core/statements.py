@@ -245,13 +245,21 @@ def output_text(result: dict, limit: int = 200) -> str:
 
 
 def _named_in(statement: str, message: str):
-    """Where the name of "... with name X does not exist" (DuckDB gives no place for types) is in ``statement``."""
+    """Where the name in "... with name X does not exist" or "Referenced column "X" not found" is in ``statement``.
+
+    DuckDB gives no place for these.
+    """
     first = message.split("\n")[0]
     at = first.find(" with name ")
     end = first.find(" does not exist", at)
+    lead = " with name "
+    if at < 0 or end < 0:
+        lead = 'Referenced column "'
+        at = first.find(lead)
+        end = first.find('" not found', at)
     if at < 0 or end < 0:
         return None
-    name = first[at + len(" with name ") : end].strip('"').lower()
+    name = first[at + len(lead) : end].strip('"').lower()
     lowered = statement.lower()
     found = lowered.find(name)
     while found >= 0:

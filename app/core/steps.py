@@ -123,11 +123,11 @@ def problem(step: dict, columns: list, tables=None) -> str:
             continue
         shape = settings[name]
         if shape == "column" and step[name] not in names:
-            return "there is no column '" + step[name] + "' here" + _gone_hint()
+            return "there is no column '" + step[name] + "' here" + gone_hint()
         if shape == "columns":
             for column in step[name]:
                 if column not in names:
-                    return "there is no column '" + column + "' here" + _gone_hint()
+                    return "there is no column '" + column + "' here" + gone_hint()
         if shape == "new" and step[name] == ROW:
             return "the name " + ROW + " is kept for Loupe"
         if shape == "table" and tables is not None and step[name] not in tables:
@@ -194,7 +194,8 @@ def others(columns: list, leave=()) -> list:
     return [sql.quote_ident(c["name"]) for c in columns if c["name"] != ROW and c["name"] not in leave]
 
 
-def _gone_hint() -> str:
+def gone_hint() -> str:
+    """Why a column a step names may be missing."""
     return " (it may have been renamed or removed by a step before, or by Read as…)"
 
 

@@ -61,6 +61,8 @@ renamed_entries = view_log.renamed_entries
 with_type = view_log.with_type
 with_flatten = view_log.with_flatten
 with_entry = view_log.with_entry
+with_steps = view_log.with_steps
+table_steps = view_log.table_steps
 reread = view_log.reread
 sources = view_log.sources
 source = view_log.source
@@ -295,7 +297,7 @@ def with_sql(view: dict, text: str) -> dict:
     return out
 
 
-PANELS = ("sql", "profile")
+PANELS = ("sql", "profile", "steps")
 
 
 def with_panel(view: dict, name: str, shown: bool = True) -> dict:

@@ -10,11 +10,11 @@ import json
 
 from pyscript import document
 
-from app.core import display, errors, guard, loading, query, restore, retype, sql, types, view
+from app.core import display, errors, guard, loading, query, recipe, restore, retype, sql, types, undo, view
 from app.engine import wasm
 from app.ui.opening import sharing
 from app.ui.opening.loader import Load
-from app.ui.panels import chart_panel, profile_panel
+from app.ui.panels import chart_panel, profile_panel, steps_panel
 from app.ui.panels.column_panel import ColumnPanel
 from app.ui.shell import feedback, progress
 from app.ui.shell.dom import by_id, clear, count_up, el, on
@@ -23,12 +23,13 @@ from app.ui.table.grid import Grid
 from app.ui.table.selection import Selection
 from app.ui.table.table_view import Explorer
 from app.ui.table.toolbar import Toolbar
+from app.ui.table.transforming import Transforming
 from app.ui.table.view_actions import Exploring
 
 PUBLIC_KEYS = ("table", "rows", "columns")
 
 
-class Session(Exploring):
+class Session(Exploring, Transforming):
     """One page's worth of Loupe: engine, view state and loaded tables."""
 
     def __init__(self, engine, api):
@@ -38,6 +39,8 @@ class Session(Exploring):
         self.tables = {}  # table name -> {table, rows, columns}
         self.files = {}  # table name -> virtual files its source registered
         self.blobs = {}  # table name -> the Blob it was read from (to read it again)
+        self.recipes = {}  # table name -> what recipe.apply made of its steps (their states)
+        self.history = undo.History()  # the view states shown, for undo and redo
         self._file_counter = 0
         self._loading = False
         self._one_load = asyncio.Lock()
@@ -124,11 +127,18 @@ class Session(Exploring):
         """
         table = entry.get("table")
         columns = self.tables[table]["columns"] if table in self.tables else []
-        done = await wasm.run(restore.steps_for(entry, columns), self.engine)
+        step_list = view.table_steps(self.view, table) if table else []
+        done = await wasm.run(restore.steps_for(entry, columns, step_list), self.engine)
+        if done["applied"] is not None:
+            self.recipes[entry["to"] if entry["op"] == "rename" else table] = done["applied"]
         message = say(done) if say is not None else ""
         if message:
             feedback.notice(message)
-        await self.logged(view.with_entry(self.view, done["entry"]), [done["entry"]])
+        if entry["op"] == "steps":
+            state = view.with_steps(self.view, table, done["entry"]["steps"])
+        else:
+            state = view.with_entry(self.view, done["entry"])
+        await self.logged(state, [done["entry"]])
         return done
 
     async def logged(self, state: dict, entries: list) -> None:
@@ -157,6 +167,7 @@ class Session(Exploring):
         self.tables.pop(table, None)
         self.blobs.pop(table, None)
         self.files.pop(table, None)
+        self.recipes.pop(table, None)
         self.explorer.forget(table)
 
     async def read_again(self, table: str, options: dict) -> dict:
@@ -176,7 +187,7 @@ class Session(Exploring):
         wanted = dict(options)
         wanted["table"] = table + "__reading"
         fresh = await self._open({"kind": "file", "file": blob, "name": source["name"]}, wanted)
-        await self.engine.execute(*sql.drop_table(table))
+        await wasm.run(recipe.drop(table), self.engine)
         await self.engine.execute(*sql.rename_table(fresh["table"], table))
         old_files = self.files.pop(table, [])
         for file_name in old_files:
@@ -186,6 +197,9 @@ class Session(Exploring):
         self.tables.pop(fresh["table"])
         details = (view.source(self.view, fresh["table"]) or {}).get("read")
         self.view = view.reread(view.remove_source(self.view, fresh["table"]), table, details)
+        step_list = view.table_steps(self.view, table)
+        if step_list:  # the steps apply to the new rows; one that no longer fits says why in the Steps panel
+            self.recipes[table] = await wasm.run(recipe.apply(table, step_list), self.engine)
         await self._changed(table)
         return self.tables[table]
 
@@ -279,7 +293,12 @@ class Session(Exploring):
         await self.render()
 
     def publish_view(self) -> None:
-        """Announce the view state (``loupe.view()``, the ``loupe:view`` event, the address's link)."""
+        """Announce the view state (``loupe.view()``, the ``loupe:view`` event, the address's link).
+
+        Every state shown passes here, so this is where undo's history records it.
+        """
+        self.history.record(self.view)
+        steps_panel.refresh(self)
         self.api._setView(view.dumps(self.view))
 
     def _publish(self) -> None:

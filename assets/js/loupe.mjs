@@ -145,6 +145,14 @@ window.loupe = {
   // Show a whole view state (as loupe.view() returns it, or from a share link):
   // its sources are opened again, local files are asked for.
   setView: (state) => call("setView", JSON.stringify(state ?? null)),
+  // Transform steps (README: Steps): a table's steps and what became of each, add one, set them all,
+  // preview one without applying it; undo and redo any change of the view.
+  steps: (table) => call("steps", String(table ?? "")),
+  addStep: (step, table) => call("addStep", JSON.stringify(step ?? null), String(table ?? "")),
+  setSteps: (table, steps) => call("setSteps", String(table ?? ""), JSON.stringify(steps ?? null)),
+  previewStep: (step, table) => call("previewStep", JSON.stringify(step ?? null), String(table ?? "")),
+  undo: () => call("undo"),
+  redo: () => call("redo"),
   // A link to the view on screen (…#state=…).
   link: () => call("link"),
   // The same calls made for the page around a framed Loupe (assets/js/messages.mjs):

@@ -4,7 +4,8 @@
 // behaviour in app/ui/shell/api.py). README "Embedding Loupe" documents the protocol:
 //
 //   parent → Loupe  {type: "loupe:open" | "loupe:query" | "loupe:tables" | "loupe:getView"
-//                          | "loupe:setTableState" | "loupe:setView" | "loupe:ping", id, ...}
+//                          | "loupe:setTableState" | "loupe:setView" | "loupe:steps" | "loupe:addStep"
+//                          | "loupe:undo" | "loupe:redo" | "loupe:ping", id, ...}
 //   Loupe → parent  {type: "loupe:ready", version, duckdb}, {type: "loupe:view", state},
 //                   {type: "loupe:result", id, ...}, {type: "loupe:error", id, message}
 //
@@ -71,6 +72,20 @@ const HANDLERS = {
     }
     return { state: (await loupe._fromPage.setView(state)) ?? loupe.view() };
   },
+  // Transform steps, with the same meaning as loupe.steps / addStep / undo / redo (README: Steps).
+  steps: async ({ table }) => {
+    if (table !== undefined && typeof table !== "string") throw new Error("loupe:steps's table must be a string, or left out for the table shown.");
+    return await loupe.steps(table ?? "");
+  },
+  addStep: async ({ step, table }) => {
+    if (!isPlainObject(step)) {
+      throw new Error("loupe:addStep needs step as an object such as {kind: 'derive', name: 'total', expression: 'price * qty'}.");
+    }
+    if (table !== undefined && typeof table !== "string") throw new Error("loupe:addStep's table must be a string, or left out for the table shown.");
+    return await loupe.addStep(step, table ?? "");
+  },
+  undo: async () => await loupe.undo(),
+  redo: async () => await loupe.redo(),
 };
 
 // What loupe.open() is given for a message's data: text stays text, bytes become a named File.

@@ -28,9 +28,38 @@ def attach(api, session) -> None:
     handlers.setViewFromPage = create_proxy(
         _settled(lambda state: sharing.restore(session, _view(state), sharing.FROM_PAGE))
     )
+    handlers.steps = create_proxy(_settled(lambda table: _report(session, str(table or ""))))
+    handlers.addStep = create_proxy(_settled(lambda step, table: session.add_step(_json(step, "step"), _name(table))))
+    handlers.setSteps = create_proxy(
+        _settled(
+            lambda table, listed: session.set_steps(_name(table) or session.view["active"], _json(listed, "steps"))
+        )
+    )
+    handlers.previewStep = create_proxy(
+        _settled(lambda step, table: session.preview_step(_json(step, "step"), _name(table)))
+    )
+    handlers.undo = create_proxy(_settled(session.undo))
+    handlers.redo = create_proxy(_settled(session.redo))
     handlers.link = create_proxy(_settled(lambda: sharing.link(session)))
     handlers.followLink = create_proxy(_settled(lambda: sharing.from_link(session)))
     api._attach(handlers)
+
+
+async def _report(session, table: str) -> dict:
+    return session.steps_report(table or None)
+
+
+def _name(table):
+    text = str(table or "")
+    return text or None
+
+
+def _json(text, what: str):
+    """A step (or a list of steps) sent as JSON; a message that names what is wrong otherwise."""
+    try:
+        return json.loads(str(text))
+    except ValueError:
+        raise errors.QueryError(what + " must be JSON: an object such as {kind: 'derive', name, expression}.")
 
 
 def _settled(action):

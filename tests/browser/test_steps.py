@@ -1,0 +1,242 @@
+"""Transform steps in the browser: the API, the Steps panel with its preview, undo/redo, and links that replay steps."""
+
+import math
+
+import pytest
+from helpers import BOOT_TIMEOUT_MS, counter, open_app, wait_counter
+
+TABLE = "seattle_weather"
+
+
+@pytest.fixture(scope="module")
+def steps_app(browser, base_url):
+    """One booted page for the module; each test starts from the sample with no steps."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(BOOT_TIMEOUT_MS)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield open_app(page, base_url)
+    context.close()
+
+
+@pytest.fixture
+def page(steps_app):
+    steps_app.evaluate(f"loupe.setSteps('{TABLE}', [])")
+    steps_app.evaluate(f"loupe.setTableState('{TABLE}', {{filters: [], search: ''}})")
+    yield steps_app
+    assert not steps_app.errors, f"uncaught errors in the page: {steps_app.errors}"
+
+
+def columns(page) -> list:
+    return [c["name"] for c in page.evaluate("loupe.tables()") if c["table"] == TABLE for c in c["columns"]]
+
+
+def test_a_derived_column_through_the_api_is_computed_listed_and_logged(page):
+    report = page.evaluate(
+        f"loupe.addStep({{kind: 'derive', name: 'range', expression: 'temp_max - temp_min'}}, '{TABLE}')"
+    )
+    assert [s["state"] for s in report["steps"]] == ["done"]
+    assert report["steps"][0]["says"] == "New column 'range' = temp_max - temp_min"
+    assert "range" in columns(page)
+    wrong = page.evaluate(
+        f"loupe.query('SELECT count(*) FROM {TABLE} WHERE range IS DISTINCT FROM temp_max - temp_min')"
+    )
+    assert wrong["rows"] == [[0]]
+    entries = [e for e in page.evaluate("loupe.view()")["log"] if e["op"] == "steps"]
+    assert entries[-1]["steps"] == [{"kind": "derive", "name": "range", "expression": "temp_max - temp_min"}]
+    # the source is Loupe's own: not a table of the person's
+    assert TABLE in [t["table"] for t in page.evaluate("loupe.tables()")]
+    assert not [t for t in page.evaluate("loupe.tables()") if t["table"].startswith("loupe_")]
+
+
+@pytest.mark.parametrize(
+    ("step", "words"),
+    [
+        ({"kind": "derive", "name": "x", "expression": "temp_max + nope"}, "nope"),
+        ({"kind": "derive", "name": "x", "expression": "1); DROP TABLE seattle_weather; --"}, "one expression"),
+        ({"kind": "derive", "name": "x"}, "expression is missing"),
+        ({"kind": "derive", "name": "x", "expression": 3}, "expression must be"),
+        ({"kind": "splice", "name": "x"}, "kind must be one of"),
+        ({"kind": "rename", "column": "wind", "to": "weather"}, "already a column"),
+        ({"kind": "derive", "name": "x", "expression": "CAST(weather AS INTEGER)"}, "Could not convert"),
+    ],
+)
+def test_a_step_that_cannot_apply_is_refused_with_its_reason_and_the_table_is_unchanged(page, step, words):
+    before = columns(page)
+    message = page.evaluate(
+        "(step) => loupe.addStep(step, 'seattle_weather').then(() => 'applied', (e) => e.message)", step
+    )
+    assert words in message
+    assert "__loupe_row" not in message
+    assert columns(page) == before
+    assert page.evaluate(f"loupe.steps('{TABLE}')")["steps"] == []
+    assert page.evaluate(f"loupe.query('SELECT count(*) FROM {TABLE}')")["rows"] == [[1461]]
+
+
+def test_malformed_step_json_names_the_field(page):
+    message = page.evaluate(
+        "loupe.setSteps('seattle_weather', [{kind: 'derive', name: 'a', expression: 'wind'}, {kind: 'keep'}])"
+        ".then(() => 'applied', (e) => e.message)"
+    )
+    assert "steps[1].columns is missing" in message
+    message = page.evaluate("loupe.addStep('not a step').then(() => 'applied', (e) => e.message)")
+    assert "step must be an object" in message
+
+
+def test_the_panel_previews_a_derived_column_then_applies_it(page):
+    if page.locator("#steps-panel").is_hidden():
+        page.locator("#steps-toggle").click()
+    page.select_option("#step-kind", "derive")
+    page.fill("#step-field-name", "warm")
+    previews = counter(page, "previews", "#step-preview")
+    page.locator("#step-field-expression").click()
+    page.keyboard.type("temp_max > 2")  # typed: the preview follows
+    page.keyboard.type("0")
+    wait_counter(page, "previews", previews, "#step-preview")
+    page.wait_for_selector("#step-preview th.st-made")
+    assert page.locator("#step-preview th.st-made").inner_text() == "warm"
+    assert page.locator("#step-preview tbody tr").count() == 20
+    assert "warm" not in columns(page)  # not applied yet
+    applied = counter(page, "applied", "#steps-panel")
+    page.locator("#step-apply").click()
+    wait_counter(page, "applied", applied, "#steps-panel")
+    assert "warm" in columns(page)
+    assert page.locator("#steps-list .st-line").all_inner_texts() == ["New column 'warm' = temp_max > 20"]
+    assert page.locator("#steps-toggle").inner_text() == "Steps (1)"
+
+
+def test_an_expression_error_is_shown_at_its_place_before_applying(page):
+    if page.locator("#steps-panel").is_hidden():
+        page.locator("#steps-toggle").click()
+    page.select_option("#step-kind", "derive")
+    page.fill("#step-field-name", "bad")
+    previews = counter(page, "previews", "#step-preview")
+    page.fill("#step-field-expression", "wind * nope")
+    wait_counter(page, "previews", previews, "#step-preview")
+    page.wait_for_selector("#step-preview .st-at-mark")
+    assert "nope" in page.locator("#step-preview .st-preview-problem").inner_text()
+    assert page.locator("#step-preview .st-at-mark").inner_text() == "n"  # the mark is on 'nope'
+    page.locator("#step-cancel").click()
+
+
+def test_a_value_step_previews_its_changes_before_and_after(page):
+    page.evaluate(
+        f"loupe.addStep({{kind: 'derive', name: 'wind', expression: 'CASE WHEN wind > 5 THEN NULL ELSE wind END'}},"
+        f" '{TABLE}')"
+    )
+    found = page.evaluate(f"loupe.previewStep({{kind: 'derive', name: 'wind', expression: 'round(wind)'}}, '{TABLE}')")
+    oracle = page.evaluate(
+        f"loupe.query('SELECT count(*) FILTER (WHERE round(wind) IS DISTINCT FROM wind),"
+        f" count(*) FILTER (WHERE wind IS NULL) FROM {TABLE}')"
+    )
+    assert found["changed"] == oracle["rows"][0][0] > 0
+    assert found["emptied"] == 0  # round() empties nothing: the NULLs were empty before
+    first = page.evaluate(f"loupe.query('SELECT wind FROM {TABLE} LIMIT 20')")["rows"]
+    assert found["before"]["wind"] == [row[0] for row in first]
+    index = [c["name"] for c in found["columns"]].index("wind")  # DuckDB rounds halves away from zero
+    assert [row[index] for row in found["rows"]] == [
+        None if v is None else math.floor(v + 0.5) for v in found["before"]["wind"]
+    ]
+
+
+def test_filters_become_a_step_that_keeps_their_rows(page):
+    page.evaluate(f"loupe.setTableState('{TABLE}', {{filters: [{{column: 'weather', op: 'in', value: ['sun']}}]}})")
+    if page.locator("#steps-panel").is_hidden():
+        page.locator("#steps-toggle").click()
+    page.select_option("#step-kind", "filter")
+    applied = counter(page, "applied", "#steps-panel")
+    page.locator("#step-apply").click()
+    wait_counter(page, "applied", applied, "#steps-panel")
+    sunny = page.evaluate(f"loupe.query('SELECT count(*), count(DISTINCT weather) FROM {TABLE}')")["rows"]
+    assert sunny == [[640, 1]]  # seattle-weather.csv has 640 sunny days
+    assert page.evaluate("loupe.view()")["tables"][TABLE].get("filters") == []  # the filter became the step
+
+
+def test_switch_off_move_and_remove_steps(page):
+    page.evaluate(
+        f"loupe.setSteps('{TABLE}', [{{kind: 'derive', name: 'a', expression: 'wind * 2'}},"
+        " {kind: 'derive', name: 'b', expression: 'a + 1'}])"
+    )
+    if page.locator("#steps-panel").is_hidden():
+        page.locator("#steps-toggle").click()
+    page.wait_for_function("document.querySelectorAll('#steps-list .st-step').length === 2")
+    page.get_by_role("button", name="Do not apply step 1").click()
+    page.wait_for_selector('#steps-list .st-step[data-index="1"][data-state="failed"]')
+    assert "'a'" in page.locator('#steps-list .st-step[data-index="1"] .st-problem').inner_text()
+    assert "a" not in columns(page) and "b" not in columns(page)  # b needs a: marked, nothing is lost
+    assert len(page.evaluate(f"loupe.steps('{TABLE}')")["steps"]) == 2
+    page.get_by_role("button", name="Apply step 1").click()
+    page.wait_for_selector('#steps-list .st-step[data-index="1"][data-state="done"]')
+    assert {"a", "b"} <= set(columns(page))
+    page.get_by_role("button", name="Move step 1 down").click()  # b before a cannot apply: refused
+    page.wait_for_selector("#error:not([hidden])")
+    assert "cannot apply" in page.locator("#error-text").inner_text()
+    assert [s["step"]["name"] for s in page.evaluate(f"loupe.steps('{TABLE}')")["steps"]] == ["a", "b"]
+    page.locator("#error-close").click()
+    page.get_by_role("button", name="Remove step 2").click()
+    page.wait_for_function("document.querySelectorAll('#steps-list .st-step').length === 1")
+    assert "b" not in columns(page) and "a" in columns(page)
+
+
+def test_undo_and_redo_steps_and_filters_with_buttons_and_keys(page):
+    page.evaluate(f"loupe.addStep({{kind: 'derive', name: 'u', expression: 'wind + 1'}}, '{TABLE}')")
+    page.evaluate(f"loupe.setTableState('{TABLE}', {{filters: [{{column: 'weather', op: 'in', value: ['rain']}}]}})")
+    travels = counter(page, "travels")
+    page.locator("#undo").click()  # the filter goes
+    wait_counter(page, "travels", travels)
+    assert page.evaluate("loupe.view()")["tables"][TABLE].get("filters") == []
+    assert "u" in columns(page)
+    page.locator("#grid-wrap").focus()
+    page.keyboard.press("Control+z")  # the step goes
+    wait_counter(page, "travels", travels + 1)
+    assert "u" not in columns(page)
+    assert page.evaluate(f"loupe.steps('{TABLE}')")["steps"] == []
+    page.keyboard.press("Control+Shift+z")  # and comes back
+    wait_counter(page, "travels", travels + 2)
+    assert "u" in columns(page)
+    done = page.evaluate("loupe.redo()")  # the filter again
+    assert done["done"] is True
+    assert page.evaluate("loupe.view()")["tables"][TABLE]["filters"][0]["value"] == ["rain"]
+    assert page.evaluate("loupe.redo()")["done"] is False  # nothing more to redo
+
+
+def test_undo_never_goes_back_across_opening_a_file(page):
+    page.evaluate(f"loupe.addStep({{kind: 'derive', name: 'v', expression: 'wind'}}, '{TABLE}')")
+    page.evaluate("loupe.open({text: 'a,b\\n1,2\\n', name: 'other.csv'})")
+    result = page.evaluate("loupe.undo()")
+    assert result == {"done": False, "can_undo": False, "can_redo": False}
+    assert "v" in columns(page)  # the step made before the file was opened stays
+    page.locator("button[aria-label='Close other']").click()
+    page.wait_for_function("loupe.tables().length === 1")
+
+
+def test_a_link_replays_the_steps(page, browser, base_url):
+    page.evaluate(
+        f"loupe.setSteps('{TABLE}', [{{kind: 'rename', column: 'wind', to: 'wind_speed'}},"
+        " {kind: 'conditional', name: 'windy', when: [{column: 'wind_speed', op: '>', value: 5, then: 'yes'}],"
+        " else: 'no'}])"
+    )
+    link = page.evaluate("loupe.link()")
+    context = browser.new_context()
+    context.set_default_timeout(BOOT_TIMEOUT_MS)
+    try:
+        other = context.new_page()
+        other.goto(link)
+        other.wait_for_function("window.loupe !== undefined")
+        other.evaluate("loupe.ready")
+        other.wait_for_function(
+            "loupe.tables().some(t => t.columns.some(c => c.name === 'windy'))", timeout=BOOT_TIMEOUT_MS
+        )
+        counts = other.evaluate(f"loupe.query('SELECT windy, count(*) FROM {TABLE} GROUP BY 1 ORDER BY 1')")
+        oracle = page.evaluate(
+            f"loupe.query('SELECT CASE WHEN wind_speed > 5 THEN ''yes'' ELSE ''no'' END, count(*) FROM {TABLE}"
+            " GROUP BY 1 ORDER BY 1')"
+        )
+        assert counts["rows"] == oracle["rows"]
+        assert [s["says"] for s in other.evaluate(f"loupe.steps('{TABLE}')")["steps"]] == [
+            "Rename 'wind' to 'wind_speed'",
+            "New column 'windy' by 1 rule",
+        ]
+    finally:
+        context.close()
