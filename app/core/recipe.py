@@ -166,7 +166,17 @@ def preview(table: str, step_list: list, index: int, tables=None):
 
 
 def _counts_select(prev: str, last: str, columns: list) -> str:
-    changed = " OR ".join(["a." + sql.quote_ident(c) + " IS DISTINCT FROM b." + sql.quote_ident(c) for c in columns])
+    # as text: a step may change a column's type (text read as numbers), and the text is what a person saw
+    changed = " OR ".join(
+        [
+            "CAST(a."
+            + sql.quote_ident(c)
+            + " AS VARCHAR) IS DISTINCT FROM CAST(b."
+            + sql.quote_ident(c)
+            + " AS VARCHAR)"
+            for c in columns
+        ]
+    )
     emptied = " OR ".join(
         ["(a." + sql.quote_ident(c) + " IS NULL AND b." + sql.quote_ident(c) + " IS NOT NULL)" for c in columns]
     )

@@ -24,7 +24,8 @@ def _rename_sql(prev, step, columns):
 
 
 def _rename_check(step, columns):
-    if step["to"] != step["column"] and step["to"].lower() in [n.lower() for n in _names(columns)]:
+    others = [n.lower() for n in _names(columns) if n != step["column"]]
+    if step["to"].lower() in others:
         return "there is already a column named '" + step["to"] + "'; choose another name"
     return None
 
@@ -64,7 +65,19 @@ def expression_problem(text: str):
     while i < len(text):
         ch = text[i]
         if ch in ("'", '"'):
+            if _open_quote(text, i, ch):
+                return "a quote (" + ch + ") at position " + str(i + 1) + " is not closed"
             i = statements.skip_quoted(text, i, ch)
+            continue
+        if text[i : i + 2] == "--":
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline + 1
+            continue
+        if text[i : i + 2] == "/*":
+            close = text.find("*/", i + 2)
+            if close < 0:
+                return "a comment (/*) at position " + str(i + 1) + " is not closed"
+            i = close + 2
             continue
         if ch == "(":
             depth += 1
@@ -84,11 +97,38 @@ def expression_problem(text: str):
     return None
 
 
+def existing(name: str, columns: list):
+    """The column of ``columns`` DuckDB takes ``name`` for (names ignore case there), or None."""
+    for other in _names(columns):
+        if other.lower() == name.lower():
+            return other
+    return None
+
+
+def _with_column(prev: str, name: str, expr: str, columns: list) -> str:
+    """A SELECT of ``prev`` with the column ``name`` set to ``expr``: in its place if it exists, else last."""
+    there = existing(name, columns)
+    if there is not None:
+        return "SELECT * REPLACE (" + expr + " AS " + _q(there) + ") FROM " + prev
+    return "SELECT *, " + expr + " AS " + _q(name) + " FROM " + prev
+
+
+def _open_quote(text: str, start: int, quote: str) -> bool:
+    """True if the quote opened at ``start`` is still open at the end of ``text`` (doubled quotes are inside)."""
+    i = start + 1
+    while i < len(text):
+        if text[i] == quote:
+            if text[i + 1 : i + 2] == quote:
+                i += 2
+                continue
+            return False
+        i += 1
+    return True
+
+
 def _derive_sql(prev, step, columns):
     expr = "(" + step["expression"] + "\n)"  # a -- comment in it ends at the line's end
-    if step["name"] in _names(columns):
-        return "SELECT * REPLACE (" + expr + " AS " + _q(step["name"]) + ") FROM " + prev
-    return "SELECT *, " + expr + " AS " + _q(step["name"]) + " FROM " + prev
+    return _with_column(prev, step["name"], expr, columns)
 
 
 def _derive_check(step, columns):
@@ -130,9 +170,7 @@ def _condition(rule) -> str:
 def _conditional_sql(prev, step, columns):
     cases = ["WHEN " + _condition(rule) + " THEN " + _outcome(rule.get("then")) for rule in step["when"]]
     expr = "CASE " + " ".join(cases) + " ELSE " + _outcome(step.get("else")) + " END"
-    if step["name"] in _names(columns):
-        return "SELECT * REPLACE (" + expr + " AS " + _q(step["name"]) + ") FROM " + prev
-    return "SELECT *, " + expr + " AS " + _q(step["name"]) + " FROM " + prev
+    return _with_column(prev, step["name"], expr, columns)
 
 
 def _outcome_problem(value, names, where):

@@ -192,13 +192,15 @@ def _read(shape: str, raw, name: str):
             number = float(text)
         except ValueError:
             raise errors.StateError(label(name) + " must be a number, not “" + text + "”.")
+        if number != number or number in (float("inf"), float("-inf")):
+            raise errors.StateError(label(name) + " must be a finite number, not “" + text + "”.")
         if shape == "int":
             if number != int(number):
                 raise errors.StateError(label(name) + " must be a whole number, not “" + text + "”.")
             return int(number)
         return number
     if shape == "bool":
-        return bool(raw)
+        return raw is True or (isinstance(raw, str) and raw.lower() in ("true", "yes", "on", "1"))
     if shape == "columns":
         return list(raw) if isinstance(raw, list) else [raw]
     return raw

@@ -115,7 +115,7 @@ def problem(step: dict, columns: list, tables=None) -> str:
     if shape:
         return shape
     entry = _KINDS[step["kind"]]
-    names = [c["name"] for c in columns]
+    names = [c["name"] for c in columns if c["name"] != ROW]
     settings = dict(entry["fields"])
     settings.update(entry.get("optional") or {})
     for name in settings:

@@ -164,10 +164,6 @@ def test_step_from_form_names_the_setting_it_cannot_read(fake, values, label):
     assert str(caught.value).startswith(label + " must be ")
 
 
-@pytest.mark.xfail(
-    reason="_read turns 'nan'/'inf' into float and int(float) then raises ValueError/OverflowError, not StateError",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400"])
 def test_step_from_form_refuses_a_whole_number_that_is_not_finite(fake, text):
     with pytest.raises(errors.StateError):
