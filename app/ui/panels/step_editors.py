@@ -1,7 +1,8 @@
 """The form of one step: built from its kind's settings (app/core/step_forms.py), read back as JSON.
 
 Most kinds get a control per setting (a column list, checkboxes of columns,
-a text box, a choice). Three have editors of their own: an expression box
+a text box, a choice). Join and pivot have forms of their own
+(app/ui/panels/table_editors.py); so do three here: an expression box
 that suggests column and function names as one types, the rules of a
 conditional column, and "keep or remove the filtered rows", which takes
 the table's filters and search as they are.
@@ -15,15 +16,22 @@ import json
 from pyscript import window
 
 from app.core import errors, step_columns, step_forms
+from app.ui.panels import table_editors
 from app.ui.shell.dom import clear, el, on
 
 _FUNCTIONS = []  # type: list  # DuckDB's function names, for suggestions (filled by the panel once)
 
 
-def build(form, kind: str, columns: list, tables: list, step, state: dict, changed) -> None:
+def build(form, kind: str, columns: list, tables: list, step, state: dict, changed, session=None) -> None:
     names = [c["name"] for c in columns]
     form.setAttribute("data-kind", kind)
     form.append(el("p", step_forms.title(kind), "st-form-title"))
+    if kind == "join":
+        table_editors.join(form, columns, session, step, changed)
+        return
+    if kind == "pivot":
+        table_editors.pivot(form, columns, step, changed)
+        return
     if kind == "conditional":
         _conditional(form, names, step, changed)
         return
@@ -46,6 +54,10 @@ def read(form, kind: str) -> dict:
         return step
     if kind == "conditional":
         return _read_conditional(form)
+    if kind == "join":
+        return table_editors.read_join(form)
+    if kind == "pivot":
+        return table_editors.read_pivot(form)
     values = {}
     for node in form.querySelectorAll("[data-field]"):
         name = str(node.getAttribute("data-field"))

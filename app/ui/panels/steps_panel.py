@@ -94,6 +94,8 @@ def _draw_list(session, report: dict) -> None:
         words.append(el("span", item["says"], "st-line"))
         if item["problem"]:
             words.append(el("span", item["problem"], "st-problem"))
+        if item.get("note"):
+            words.append(el("span", item["note"], "st-note"))
         row.append(words)
         tools = el("span", None, "st-tools")
         off = item["step"].get("off") is True
@@ -162,7 +164,7 @@ def _start(kind: str, index) -> None:
     step = session.steps_of(table)[index] if index is not None else None
     columns = session.tables[table]["columns"] if index is None else _columns_before(session, table, index)
     others = [t for t in session.tables if t != table]
-    step_editors.build(form, kind, columns, others, step, session.state(), lambda: _changed(session))
+    step_editors.build(form, kind, columns, others, step, session.state(), lambda: _changed(session), session)
     if kind == "derive" and not _panel.get("functions"):
         _panel["functions"] = True
         session.spawn(_load_functions(session))

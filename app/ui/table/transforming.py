@@ -8,7 +8,7 @@ table stays as it was; one that stopped fitting later (after Read as…) is
 kept, marked, and the steps after it wait. ``Session`` mixes this in.
 """
 
-from app.core import errors, loading, recipe, steps, undo, view
+from app.core import errors, join_plan, loading, recipe, steps, undo, view
 from app.engine import wasm
 from app.ui.shell import feedback
 
@@ -30,7 +30,9 @@ class Transforming:
         out = []
         for index, step in enumerate(listed):
             stage = stages[index] if index < len(stages) else {"state": "done", "problem": None}
-            out.append({"step": step, "says": steps.says(step), "state": stage["state"], "problem": stage["problem"]})
+            item = {"step": step, "says": steps.says(step), "state": stage["state"], "problem": stage["problem"]}
+            item["note"] = _note(stage.get("prepared"))
+            out.append(item)
         return {"table": name, "steps": out, "columns": self.tables[name]["columns"]}
 
     async def set_steps(self, table: str, step_list: list, refuse_failed: bool = True) -> dict:
@@ -119,6 +121,11 @@ class Transforming:
             listed[index] = step
         return await wasm.run(recipe.preview(name, listed, index, list(self.tables)), self.engine.background())
 
+    async def join_plan(self, other: str, keys: list, casts=None) -> dict:
+        """What joining the active table with ``other`` on ``keys`` would match and make (join_plan.plan)."""
+        found = join_plan.plan(self.view["active"], other, keys, casts)
+        return await wasm.run(found, self.engine.background())
+
     # --- undo and redo ---------------------------------------------------------
 
     async def undo(self) -> dict:
@@ -151,6 +158,17 @@ class Transforming:
 
     def _undo_report(self, done: bool) -> dict:
         return {"done": done, "can_undo": self.history.can_undo(), "can_redo": self.history.can_redo()}
+
+
+def _note(prepared) -> str:
+    """What a step found in the data that a person should know (a pivot's Other, an append's columns)."""
+    if not isinstance(prepared, dict):
+        return ""
+    note = prepared.get("note")
+    differences = prepared.get("differences")
+    if not note and isinstance(differences, dict) and differences.get("words"):
+        note = "Columns not in both: " + differences["words"]
+    return note if isinstance(note, str) else ""
 
 
 def _check_index(index, listed: list) -> None:
