@@ -15,8 +15,10 @@ no service worker); warm ones reload in the same context. Prints a Markdown
 table and writes JSON: a list of {"scenario", "loupe_ms", "peers", "target_ms"}.
 Groups: ``start`` (start-up), ``open`` (big files), ``explore`` (sort, filter,
 facets, group-by and jumps in big files), ``charts`` (a chart redrawn after a
-change of field, summary or filter) and ``embeds`` (three embeds in a page of
-another origin: ready, heap, Pyodide requests); ``--only`` picks one.
+change of field, summary or filter), ``embeds`` (three embeds in a page of
+another origin: ready, heap, Pyodide requests) and ``steps`` (a derived column,
+find and replace, fill, undo, a join and a pivot on big tables, against raw
+DuckDB-WASM running the same SQL); ``--only`` picks one.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ import embeds  # noqa: E402
 import explore  # noqa: E402
 import opening  # noqa: E402
 import start  # noqa: E402
+import steps  # noqa: E402
 from common import CHROMIUM_ARGS, Samples, serve  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -58,6 +61,7 @@ GROUPS = {
     "explore": "exploring big files",
     "charts": "charts over big files",
     "embeds": "embeds in another site's page",
+    "steps": "transform steps on big tables",
 }
 
 
@@ -78,6 +82,8 @@ def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
                 charts.run(browser, base, samples)
             if "embeds" in groups:
                 embeds.run(browser, base, samples)
+            if "steps" in groups:
+                steps.run(browser, base, samples)
         browser.close()
     server.shutdown()
     return samples.rows(), {k: int(statistics.median(v)) for k, v in transfer.items() if v}
