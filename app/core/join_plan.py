@@ -259,7 +259,7 @@ def plan(left: str, right_table: str, keys: list, casts=None):
     return out
 
 
-def _cast_problem(cast, keys) -> str:
+def _cast_problem(cast, keys):
     if not isinstance(cast, dict) or cast.get("side") not in ("left", "right"):
         return "a cast must be {side: left|right, column, type}"
     index = 0 if cast["side"] == "left" else 1

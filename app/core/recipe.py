@@ -65,6 +65,11 @@ def apply(table: str, step_list: list, tables=None):
     return built
 
 
+def everything(table: str) -> str:
+    """The query of every row of ``table`` as its steps leave it (to keep as a table of its own)."""
+    return "SELECT * FROM " + sql.quote_ident(table)
+
+
 def unapply(table: str):
     """Steps: ``table`` without steps again: its source table back under its own name."""
     based = yield from has_base(table)
@@ -219,7 +224,7 @@ def _build(source: str, step_list: list, tables):
     described = yield "DESCRIBE " + _with(chain) + 'SELECT * FROM "s0"', []
     columns = _described(described)
     stages = []
-    stage_of = {}  # step index -> the stage it reads
+    stage_of = {}  # type: dict  # step index -> the stage it reads
     prev = '"s0"'
     failed = None
     for index, step in enumerate(step_list):

@@ -93,7 +93,7 @@ def key_casts(left_column: str, left_type: str, right_column: str, right_type: s
     ]
 
 
-def type_problem(text) -> str:
+def type_problem(text):
     """Why ``text`` is not a type name a cast may use (None when it is): ``BIGINT``, ``DECIMAL(18,3)``."""
     if not isinstance(text, str) or text.strip() == "":
         return "must be a type name such as BIGINT"

@@ -14,7 +14,8 @@ app/core/recipe.py compiles the list into one DuckDB view over the table's
 source: nothing is copied, every step stays SQL.
 
 Each kind lives in a module of its own group (step_columns, step_values,
-step_rows, step_tables, step_reshape) as an entry of its ``KINDS``::
+step_parts, step_parse, step_rows, step_tables, step_pivot, step_reshape) as
+an entry of its ``KINDS``::
 
     "derive": {"fields": {"name": "new", "expression": "expression"},   # field -> shape
                "optional": {...},                                   # the same, may be left out
@@ -36,7 +37,17 @@ literals (``sql.literal``): a view cannot take parameters.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import sql, step_columns, step_reshape, step_rows, step_tables, step_values
+from app.core import (
+    sql,
+    step_columns,
+    step_parse,
+    step_parts,
+    step_pivot,
+    step_reshape,
+    step_rows,
+    step_tables,
+    step_values,
+)
 
 ROW = "__loupe_row"
 LIMIT = 200  # steps a table may have: a recipe longer than this is a script, not a recipe
@@ -62,7 +73,7 @@ _SHAPES = {
 def kinds() -> dict:
     """Every step kind: kind -> its entry (see the module docstring)."""
     out = {}
-    for group in (step_columns, step_values, step_rows, step_tables, step_reshape):
+    for group in (step_columns, step_values, step_parts, step_parse, step_rows, step_tables, step_pivot, step_reshape):
         out.update(group.KINDS)
     return out
 
@@ -75,7 +86,7 @@ def kind_of(step: dict) -> dict:
     return _KINDS[step["kind"]]
 
 
-def shape_problem(step, where: str = "step") -> str:
+def shape_problem(step, where: str = "step"):
     """What is wrong with the JSON of ``step``, naming the field (None when nothing is).
 
     Checks the fields are there with the right shapes, not that the columns
@@ -100,13 +111,13 @@ def shape_problem(step, where: str = "step") -> str:
     for name in list(fields) + list(optional):
         if name not in step:
             continue
-        shape = fields.get(name) or optional.get(name)
+        shape = fields[name] if name in fields else optional[name]
         if not _fits(shape, step[name]):
             return where + "." + name + " must be " + _wants(shape) + " (not " + _shown(step[name]) + ")"
     return None
 
 
-def problem(step: dict, columns: list, tables=None) -> str:
+def problem(step: dict, columns: list, tables=None):
     """What keeps ``step`` from applying to a stage with ``columns`` (None when nothing does).
 
     ``tables``: the names of the other open tables (for joins and appends).

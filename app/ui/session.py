@@ -40,6 +40,7 @@ class Session(Exploring, Transforming):
         self.files = {}  # table name -> virtual files its source registered
         self.blobs = {}  # table name -> the Blob it was read from (to read it again)
         self.recipes = {}  # table name -> what recipe.apply made of its steps (their states)
+        self.as_of = {}  # table name -> the step it is shown as of (Steps panel: a step clicked)
         self.history = undo.History()  # the view states shown, for undo and redo
         self._file_counter = 0
         self._loading = False

@@ -240,3 +240,107 @@ def test_a_link_replays_the_steps(page, browser, base_url):
         ]
     finally:
         context.close()
+
+
+def _labels(page) -> None:
+    """A second table to join: 'sun' twice (key values repeat on both sides), 'drizzle' missing."""
+    page.evaluate(
+        "loupe.open({name: 'labels.csv', text: 'weather,label\\nsun,Sunny\\nrain,Rainy\\nfog,Foggy\\n"
+        "snow,Snowy\\nsun,Bright\\n'})"
+    )
+    page.locator("#tables .tab-name", has_text=TABLE).click()
+    page.wait_for_function(f"loupe.view().active === '{TABLE}'")
+
+
+def _close(page, table: str) -> None:
+    page.locator(f"button[aria-label='Close {table}']").click()
+    page.wait_for_function(f"!loupe.tables().some(t => t.table === '{table}')")
+
+
+def test_the_join_form_counts_matches_and_warns_before_it_runs(page):
+    _labels(page)
+    try:
+        if page.locator("#steps-panel").is_hidden():
+            page.locator("#steps-toggle").click()
+        page.select_option("#step-kind", "join")
+        page.wait_for_selector("#join-plan[data-counted]")
+        counts = page.locator("#join-plan .st-plan-counts").inner_text()
+        oracle = page.evaluate(
+            f"loupe.query('SELECT count(*) FILTER (WHERE weather IN (SELECT weather FROM labels)),"
+            f" count(*) FILTER (WHERE weather NOT IN (SELECT weather FROM labels)) FROM {TABLE}')"
+        )["rows"][0]
+        assert f"Here: 1,461 rows, {oracle[0]:,} match, {oracle[1]:,} do not." in counts
+        assert page.locator("#join-plan").get_attribute("data-warning") == "many-to-many"
+        assert "sun" in page.locator("#join-plan .st-plan-note").first.inner_text()
+        assert page.locator(".st-key [data-key='left']").input_value() == "weather"  # suggested by name
+        applied = counter(page, "applied", "#steps-panel")
+        page.locator("#step-apply").click()
+        wait_counter(page, "applied", applied, "#steps-panel")
+        rows = page.evaluate(f"loupe.query('SELECT count(*) FROM {TABLE}')")["rows"][0][0]
+        assert rows == 1461 + 640  # a left join: each sunny day twice
+        assert "label" in columns(page)
+    finally:
+        page.evaluate(f"loupe.setSteps('{TABLE}', [])")
+        _close(page, "labels")
+
+
+def test_a_join_on_keys_of_different_types_reads_one_as_the_other(page):
+    page.evaluate("loupe.open({name: 'codes.csv', text: 'code,word\\n1,one\\n2,two\\n'})")
+    page.locator("#tables .tab-name", has_text=TABLE).click()
+    try:
+        page.evaluate(
+            f"loupe.addStep({{kind: 'derive', name: 'code', expression: 'CAST(wind > 3 AS INT) + 1 || \\'\\''}},"
+            f" '{TABLE}')"
+        )
+        found = page.evaluate(
+            f"loupe.previewStep({{kind: 'join', table: 'codes', how: 'left', keys: [['code', 'code']]}}, '{TABLE}')"
+        )
+        assert found["problem"] and "casts" in found["problem"]
+    finally:
+        page.evaluate(f"loupe.setSteps('{TABLE}', [])")
+        _close(page, "codes")
+
+
+def test_a_pivot_with_totals_and_other_under_a_column_budget(page):
+    page.evaluate(
+        f"loupe.addStep({{kind: 'derive', name: 'day', expression: 'strftime(date, \\'%m-%d\\')'}}, '{TABLE}')"
+    )
+    report = page.evaluate(
+        f"loupe.addStep({{kind: 'pivot', rows: ['weather'], columns: 'day', values: [{{fn: 'count'}}],"
+        f" totals: true, limit_columns: 10}}, '{TABLE}')"
+    )
+    assert "the rest in Other" in report["steps"][1]["note"]
+    names = columns(page)
+    assert "Other" in names and "Total" in names and len(names) == 1 + 1 + 10 + 2  # weather, __level, 10, Other, Total
+    rows = page.evaluate(f"loupe.query('SELECT * FROM {TABLE}')")
+    index = {c["name"]: i for i, c in enumerate(rows["columns"])}
+    grand = [r for r in rows["rows"] if r[index["__level"]] == 1]
+    assert len(grand) == 1 and grand[0][index["Total"]] == 1461
+    for row in rows["rows"]:  # the shown columns and Other add up to the total
+        shown = [row[i] or 0 for name, i in index.items() if name not in ("weather", "__level", "Total")]
+        assert sum(shown) == row[index["Total"]]
+    if page.locator("#steps-panel").is_hidden():
+        page.locator("#steps-toggle").click()
+    page.wait_for_selector("#steps-list .st-note")
+
+
+def test_a_step_clicked_shows_the_table_as_of_that_step_and_save_keeps_the_result(page):
+    page.evaluate(
+        f"loupe.setSteps('{TABLE}', [{{kind: 'derive', name: 'a', expression: 'wind * 2'}},"
+        " {kind: 'drop', columns: ['precipitation']}])"
+    )
+    if page.locator("#steps-panel").is_hidden():
+        page.locator("#steps-toggle").click()
+    page.get_by_role("button", name="Show the table as of step 1: New column 'a' = wind * 2").click()
+    page.wait_for_selector('#steps-list .st-step[data-index="1"][data-state="later"]')
+    assert "precipitation" in columns(page) and "a" in columns(page)
+    page.locator("#steps-all").click()
+    page.wait_for_selector('#steps-list .st-step[data-index="1"][data-state="done"]')
+    assert "precipitation" not in columns(page)
+    page.fill("#steps-save-name", "windy_copy")
+    page.locator("#steps-save button[type=submit]").click()
+    page.wait_for_function("loupe.tables().some(t => t.table === 'windy_copy')")
+    copy = [t for t in page.evaluate("loupe.tables()") if t["table"] == "windy_copy"][0]
+    assert [c["name"] for c in copy["columns"]] == columns(page)
+    assert copy["rows"] == 1461
+    _close(page, "windy_copy")

@@ -467,3 +467,42 @@ def test_the_place_of_a_referenced_column_not_found(engine):
     assert statements.error_in(statement, statement, str(caught.value)) == statement.index("missing_col")
     message = 'Binder Error: Referenced column "Gone" not found in FROM clause!'
     assert statements.error_in("SELECT x FROM t", "SELECT gone_too, gone FROM t", message) == len("SELECT gone_too, ")
+
+
+@pytest.mark.parametrize(
+    ("expression", "word"),
+    [("k + nope * 2", "nope"), ("k +* 2", "+*"), ("upper(s) || missing_fn(k)", "missing_fn")],
+)
+def test_an_expression_error_points_into_the_expression(engine, expression, word):
+    make(engine)
+    done = engine.run(recipe.apply("t", [{"kind": "derive", "name": "x", "expression": expression}]))
+    stage = done["stages"][0]
+    assert stage["state"] == "failed"
+    assert expression[stage["position"] :].startswith(word)
+    found = engine.run(recipe.preview("t", [{"kind": "derive", "name": "x", "expression": expression}], 0))
+    assert found["position"] == stage["position"]
+
+
+def test_a_missing_column_is_worded_without_the_hidden_row_column(engine):
+    make(engine)
+    done = engine.run(recipe.apply("t", [{"kind": "derive", "name": "x", "expression": "k + nope"}]))
+    problem = done["stages"][0]["problem"]
+    assert problem.startswith("there is no column 'nope' here")
+    assert ROW not in problem and "Binder Error" not in problem
+
+
+def test_what_a_kind_prepares_is_kept_on_its_stage(engine):
+    make(engine)
+    pivot = {"kind": "pivot", "rows": ["s"], "columns": "k", "values": [{"fn": "count"}], "limit_columns": 2}
+    done = engine.run(recipe.apply("t", [pivot]))
+    prepared = done["stages"][0]["prepared"]
+    assert prepared["other"] is True and "Other" in prepared["note"]
+
+
+def test_everything_keeps_the_result_as_a_table_of_its_own(engine):
+    make(engine)
+    engine.run(recipe.apply("t", [{"kind": "derive", "name": "twice", "expression": "v * 2"}]))
+    engine.execute(*statements.stored("copy", recipe.everything("t")))
+    assert rows_of(engine, "copy") == rows_of(engine, "t")
+    engine.run(recipe.apply("t", []))
+    assert "twice" in names_of(engine, "copy")  # the copy no longer depends on the steps

@@ -1,4 +1,4 @@
-"""Pivot and unpivot steps (app/core/step_reshape.py) through recipe.apply on native DuckDB.
+"""Pivot and unpivot steps (app/core/step_pivot.py, step_reshape.py) through recipe.apply on native DuckDB.
 
 pandas is the independent oracle: ``pivot_table`` (margins for totals, one
 pivot per level for subtotals) and ``melt``. The tables are nasty on purpose:
@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from app.core import filters, loading, recipe, sql, step_reshape, steps, types
+from app.core import filters, loading, recipe, sql, step_pivot, step_pivot_plan, steps, types
 from app.engine.native import NativeEngine
 
 NULL_KEY = "\u27c2null"  # stands for a NULL key in pandas (which would drop or mix it)
@@ -232,10 +232,10 @@ def test_pivot_matches_pandas(engine, table, spec):
     assert columns[: len(keys)] == keys
     totals = bool(step.get("totals"))
     marked = bool(keys) and (totals or (bool(step.get("subtotals")) and len(keys) > 1))
-    assert (step_reshape.LEVEL in columns) == marked
+    assert (step_pivot.LEVEL in columns) == marked
     assert [o["name"] for o in prepared["outputs"]] == columns[len(keys) + (1 if marked else 0) :]
     assert prepared["row_count"] == len(rows)
-    level = (lambda r: r[step_reshape.LEVEL]) if marked else (lambda r: 0)
+    level = (lambda r: r[step_pivot.LEVEL]) if marked else (lambda r: 0)
     named = names_of(prepared)
     plain = {key_of(r, keys) if keys else ("all",): r for r in rows if level(r) == 0}
     for j, value in enumerate(step["values"]):
@@ -285,9 +285,9 @@ def test_every_cell_comes_from_the_rows_cell_filters_find(engine, table):
     keys = step["rows"]
     checked = 0
     for row in rows:
-        depth = len(keys) - row[step_reshape.LEVEL]
+        depth = len(keys) - row[step_pivot.LEVEL]
         for out in prepared["outputs"]:
-            found = step_reshape.cell_filters(step, [row[k] for k in keys[:depth]], out["pick"])
+            found = step_pivot.cell_filters(step, [row[k] for k in keys[:depth]], out["pick"])
             clause, params = ("true", [])
             if found:
                 parts = [filters.clause(typed, f) for f in found]
@@ -309,19 +309,19 @@ def test_every_cell_comes_from_the_rows_cell_filters_find(engine, table):
 
 def test_cell_filters_words():
     step = {"kind": "pivot", "rows": ["a", "b"], "columns": "c", "values": [{"fn": "count"}]}
-    assert step_reshape.cell_filters(step, ["x", None], 2024) == [
+    assert step_pivot.cell_filters(step, ["x", None], 2024) == [
         {"column": "a", "op": "in", "value": ["x"]},
         {"column": "b", "op": "null"},
         {"column": "c", "op": "in", "value": [2024]},
     ]
-    assert step_reshape.cell_filters(step, ["x"], None) == [
+    assert step_pivot.cell_filters(step, ["x"], None) == [
         {"column": "a", "op": "in", "value": ["x"]},
         {"column": "c", "op": "null"},
     ]
-    assert step_reshape.cell_filters(step, [], {"other": [1, None]}) == [
+    assert step_pivot.cell_filters(step, [], {"other": [1, None]}) == [
         {"column": "c", "op": "not_in", "value": [1, None]}
     ]
-    assert step_reshape.cell_filters(step, [], {"total": True}) == []
+    assert step_pivot.cell_filters(step, [], {"total": True}) == []
 
 
 def test_an_empty_table(engine):
@@ -336,8 +336,8 @@ def test_an_empty_table(engine):
     # with totals: only the grand-total row, of nothing
     totalled = dict(step, totals=True)
     _, columns, rows = apply(engine, "t", [totalled])
-    assert columns == ["g", step_reshape.LEVEL, "Total"]
-    assert rows == [{"g": None, step_reshape.LEVEL: 1, "Total": None}]
+    assert columns == ["g", step_pivot.LEVEL, "Total"]
+    assert rows == [{"g": None, step_pivot.LEVEL: 1, "Total": None}]
     # no row keys: one row
     _, columns, rows = apply(engine, "t", [dict(step, rows=[], values=[{"fn": "count"}])])
     assert rows == [{"Total": 0}]
@@ -364,7 +364,7 @@ def test_ten_thousand_values_top_n_and_other(engine):
     prepared, _ = prepared_of(engine, "t", step)
     assert prepared["distinct"] == 10000
     assert prepared["other"] and prepared["other_values"] == 9950
-    assert len(prepared["values"]) == step_reshape.LIMIT_COLUMNS
+    assert len(prepared["values"]) == step_pivot_plan.LIMIT_COLUMNS
     counts = df.groupby("city").size().reset_index(name="n").sort_values(["n", "city"], ascending=[False, True])
     top = sorted(counts["city"].head(50))
     assert [v["value"] for v in prepared["values"]] == top
@@ -385,7 +385,7 @@ def test_ten_thousand_values_top_n_and_other(engine):
     folded = df.copy()
     folded["city"] = folded["city"].where(folded["city"].isin(top), "Other")
     expected = pd.pivot_table(folded, index="region", columns="city", values="amount", aggfunc="sum", margins=True)
-    by_region = {r["region"] if r[step_reshape.LEVEL] == 0 else "All": r for r in rows}
+    by_region = {r["region"] if r[step_pivot.LEVEL] == 0 else "All": r for r in rows}
     for region, cells in expected.iterrows():
         for city in expected.columns:
             name = ("Total" if city == "All" else city) + " · sum of amount"
@@ -413,7 +413,7 @@ def test_column_names_are_unique_as_duckdb_sees_them(engine):
     )
     step = {"kind": "pivot", "rows": ["k"], "columns": "c", "values": [{"fn": "count"}], "totals": True}
     _, columns, rows = apply(engine, "t", [step])
-    assert columns == ["k", step_reshape.LEVEL, "A", "Total", "___loupe_x", "a (2)", "k (2)", "É", "é", "Total (2)"]
+    assert columns == ["k", step_pivot.LEVEL, "A", "Total", "___loupe_x", "a (2)", "k (2)", "É", "é", "Total (2)"]
     assert rows[0]["Total (2)"] == 14 and rows[0]["a (2)"] == 2
 
 
@@ -438,16 +438,16 @@ def test_column_values_of_many_types_find_their_rows(engine):
         for row in rows:
             shown = sum(row[o["name"]] for o in prepared["outputs"] if o["of"] == "value")
             assert shown == row["Total"]  # every row landed in its value's column
-            depth = 1 - row[step_reshape.LEVEL]
+            depth = 1 - row[step_pivot.LEVEL]
             for o in prepared["outputs"]:
-                found = step_reshape.cell_filters(step, [row["g"]][:depth], o["pick"])
+                found = step_pivot.cell_filters(step, [row["g"]][:depth], o["pick"])
                 parts = [filters.clause(typed, f) for f in found] or [("true", [])]
                 got = engine.execute(
                     "SELECT count(*) FROM " + recipe.base_name("t") + " WHERE " + " AND ".join(p[0] for p in parts),
                     [v for p in parts for v in p[1]],
                 )["rows"][0][0]
                 assert got == row[o["name"]], (column, o)
-        assert sum(r["Total"] for r in rows if r[step_reshape.LEVEL] == 0) == len(df) == rows[-1]["Total"]
+        assert sum(r["Total"] for r in rows if r[step_pivot.LEVEL] == 0) == len(df) == rows[-1]["Total"]
 
 
 def test_sort_by_value_and_keys(engine):
@@ -461,7 +461,7 @@ def test_sort_by_value_and_keys(engine):
     base = {"kind": "pivot", "rows": ["k"], "columns": "c", "values": [{"fn": "sum", "column": "v"}], "totals": True}
     _, _, rows = apply(engine, "t", [dict(base, sort="value")])
     assert [r["k"] or NULL_KEY for r in rows[:-1]] == list(totals.sort_values(ascending=False).index)
-    assert rows[-1][step_reshape.LEVEL] == 1  # the grand total stays last
+    assert rows[-1][step_pivot.LEVEL] == 1  # the grand total stays last
     _, _, rows = apply(engine, "t", [dict(base, sort="value", order="asc")])
     assert [r["k"] or NULL_KEY for r in rows[:-1]] == list(totals.sort_values().index)
     _, _, rows = apply(engine, "t", [base])
@@ -487,7 +487,7 @@ def test_subtotals_sorted_by_value_keep_their_groups(engine):
         "sort": "value",
     }
     _, _, rows = apply(engine, "t", [step])
-    level = step_reshape.LEVEL
+    level = step_pivot.LEVEL
     outer = df.groupby("a")["v"].sum().sort_values(ascending=False)
     expected = []
     for a in outer.index:
@@ -700,9 +700,9 @@ def test_flights_pivot_on_a_million_rows(engine):
     rows = [dict(zip(names, r)) for r in result["rows"]]
     assert len(rows) == 318 and len(names) == 1 + 1 + 13 * 2
     averages = [r["Total · average of dep_delay"] for r in rows[:-1]]
-    assert averages == sorted(averages, reverse=True) and rows[-1][step_reshape.LEVEL] == 1
+    assert averages == sorted(averages, reverse=True) and rows[-1][step_pivot.LEVEL] == 1
     expected = pd.pivot_table(df, index="origin", columns="month", values="dep_delay", aggfunc="mean", margins=True)
-    by_origin = {r["origin"] if r[step_reshape.LEVEL] == 0 else "All": r for r in rows}
+    by_origin = {r["origin"] if r[step_pivot.LEVEL] == 0 else "All": r for r in rows}
     for origin, cells in expected.iterrows():
         for month in expected.columns:
             name = ("Total" if month == "All" else str(month)) + " · average of dep_delay"
@@ -731,14 +731,14 @@ def browser_shaped(value):
 
 REPLAY = """
 import json
-from app.core import loading, recipe, step_reshape, steps
+from app.core import loading, recipe, step_pivot, steps
 out = []
 for case in json.load(open("/cases.json")):
     answers = case["answers"]
     ask = lambda statement, params: answers[json.dumps([statement, params])]
     done = loading.run(recipe.apply("t", case["steps"]), ask)
     found = loading.run(steps.prepare(case["query"], case["steps"][0], case["columns"]), ask)
-    picks = [step_reshape.cell_filters(case["steps"][0], [], o["pick"]) for o in found.get("outputs", [])]
+    picks = [step_pivot.cell_filters(case["steps"][0], [], o["pick"]) for o in found.get("outputs", [])]
     out.append([done["sql"], done["columns"], found, picks, [steps.says(s) for s in case["steps"]]])
 print(json.dumps(out))
 """
@@ -782,7 +782,7 @@ def test_micropython_builds_the_same_views(tmp_path):
         done = loading.run(recipe.apply("t", step_list), recording)
         columns = [{"name": r[0], "type": r[1]} for r in recording("DESCRIBE " + query, [])["rows"]]
         found = loading.run(steps.prepare(query, step_list[0], columns), recording)
-        picks = [step_reshape.cell_filters(step_list[0], [], o["pick"]) for o in found.get("outputs", [])]
+        picks = [step_pivot.cell_filters(step_list[0], [], o["pick"]) for o in found.get("outputs", [])]
         expected.append([done["sql"], done["columns"], found, picks, [steps.says(s) for s in step_list]])
         recorded.append({"steps": step_list, "answers": answers, "query": query, "columns": columns})
         engine.close()

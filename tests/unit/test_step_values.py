@@ -1,4 +1,4 @@
-"""Value steps (app/core/step_values.py) applied by recipe.apply on native DuckDB, checked against pandas.
+"""Value steps (app/core/step_values.py, step_parts.py, step_parse.py) applied by recipe.apply on native DuckDB, checked against pandas.
 
 Each test builds a table of awkward values (NULLs, empty text, accents, CJK,
 emoji) under awkward column names (reserved words, double quotes, spaces),
@@ -13,7 +13,7 @@ import re
 import pandas as pd
 import pytest
 
-from app.core import errors, loading, recipe, sql, step_values, steps
+from app.core import errors, loading, recipe, sql, step_parse, step_parts, step_text_sql, steps
 from app.engine.native import NativeEngine
 
 ROW = steps.ROW
@@ -578,7 +578,7 @@ MALFORMED = [
     ({"kind": "fill", "column": "t", "with": "previous", "by": ["t"]}, "by: 't' is the column being filled"),
     ({"kind": "fill", "column": "t", "with": "previous", "by": ["zz"]}, "there is no column 'zz' here"),
     ({"kind": "fill", "column": "zz", "with": "previous"}, "there is no column 'zz' here"),
-    ({"kind": "fill", "column": ROW, "with": "previous"}, "column: __loupe_row is kept for Loupe"),
+    ({"kind": "fill", "column": ROW, "with": "previous"}, "there is no column '__loupe_row' here"),
     ({"kind": "fill", "column": "n", "with": "value", "value": [1]}, "step.value must be a value"),
     ({"kind": "fill", "column": "n", "with": "mean", "how": 1}, "step.how is not a setting of a fill step"),
     ({"kind": "replace", "find": "a"}, "step.replace is missing"),
@@ -693,7 +693,7 @@ def test_a_step_failing_at_run_time_is_marked_failed_and_the_table_stays_as_befo
         name = q(step["column"])
         return "SELECT * REPLACE (CAST(" + name + " AS DOUBLE) AS " + name + ") FROM " + prev
 
-    monkeypatch.setitem(step_values.KINDS["parse"], "sql", strict)
+    monkeypatch.setitem(step_parse.KINDS["parse"], "sql", strict)
     made = Table("plain", "basic")
     first = {"kind": "fill", "column": "n", "with": "previous"}
     result = made.apply([first, {"kind": "parse", "column": "num", "as": "number"}])
@@ -816,7 +816,7 @@ NASTY = ["a.b", "(x)", "[a-z]", "1+1=2?", "^$", "a|b", "{2}", "\\d", "é 日本 
 def test_escape_regex_matches_exactly_the_text():
     engine = NativeEngine()
     for text in NASTY:
-        pattern = sql.literal(step_values.escape_regex(text))
+        pattern = sql.literal(step_text_sql.escape_regex(text))
         found = engine.execute(
             "SELECT regexp_full_match(" + sql.literal(text) + ", " + pattern + "), regexp_matches('x', " + pattern + ")"
         )
@@ -829,7 +829,7 @@ def test_escape_regex_matches_exactly_the_text():
     ["a", "(a)", "(a)(b)", "(?:a)(b)", "\\(a\\)", "[(]a", "[]()]", "[^](]", "(?P<x>a)(?i:b)", "((a)|b)", "(?i)(x)"],
 )
 def test_group_count_agrees_with_python(pattern):
-    assert step_values._group_count(pattern) == re.compile(pattern).groups
+    assert step_text_sql.group_count(pattern) == re.compile(pattern).groups
 
 
 # ---------------------------------------------------------------- the same steps under MicroPython
@@ -926,5 +926,5 @@ def test_micropython_builds_the_same_views(tmp_path):
 
 
 def test_every_date_part_is_listed_in_order_once():
-    assert sorted(step_values.PART_NAMES) == sorted(step_values._PARTS)
-    assert len(set(step_values.PART_NAMES)) == len(step_values.PART_NAMES)
+    assert sorted(step_parts.PART_NAMES) == sorted(step_parts._PARTS)
+    assert len(set(step_parts.PART_NAMES)) == len(step_parts.PART_NAMES)

@@ -40,6 +40,7 @@ def wire(session) -> None:
     head.append(close)
     root.append(head)
     root.append(el("ol", None, "st-list", {"id": "steps-list", "aria-labelledby": "steps-heading"}))
+    root.append(_save_form(session))
     add = el("div", None, "st-add")
     add.append(el("label", "Add a step", "st-add-label", {"for": "step-kind"}))
     picker = el("select", None, "st-kind", {"id": "step-kind"})
@@ -86,12 +87,30 @@ def _draw_list(session, report: dict) -> None:
         status += " · computed as a view over the source, nothing copied"
     if failed:
         status += " · 1 cannot apply" if len(failed) == 1 else " · " + str(len(failed)) + " cannot apply"
-    by_id("steps-status").textContent = status
+    status_node = by_id("steps-status")
+    status_node.textContent = status
+    if report.get("as_of") is not None:
+        status_node.textContent = status + " · showing the table as of step " + str(report["as_of"] + 1) + " "
+        every = el("button", "Show all steps", "button small", {"type": "button", "id": "steps-all"})
+        on(every, "click", lambda event: session.spawn(_act(session, session.show_as_of(None))))
+        status_node.append(every)
+    show(by_id("steps-save"), bool(items))
     for index, item in enumerate(items):
         row = el("li", None, "st-step", {"data-state": item["state"], "data-index": str(index)})
         row.append(el("span", str(index + 1), "st-n"))
         words = el("span", None, "st-says")
-        words.append(el("span", item["says"], "st-line"))
+        line = el(
+            "button",
+            item["says"],
+            "st-line",
+            {
+                "type": "button",
+                "title": "Show the table as of this step",
+                "aria-label": "Show the table as of step " + str(index + 1) + ": " + item["says"],
+            },
+        )
+        on(line, "click", lambda e, i=index: session.spawn(_act(session, session.show_as_of(i))))
+        words.append(line)
         if item["problem"]:
             words.append(el("span", item["problem"], "st-problem"))
         if item.get("note"):
@@ -134,6 +153,37 @@ def _draw_menu(session) -> None:
             box.append(el("option", words, None, {"value": kind}))
         picker.append(box)
     picker.value = _panel["kind"] or ""
+
+
+def _save_form(session):
+    """ "Save as a new table": the table as its steps leave it, copied into a table (and a tab) of its own."""
+    form = el("form", None, "st-save", {"id": "steps-save", "hidden": ""})
+    form.append(el("label", "Save the result as a new table", "st-label", {"for": "steps-save-name"}))
+    name = el(
+        "input", None, None, {"id": "steps-save-name", "type": "text", "autocomplete": "off", "spellcheck": "false"}
+    )
+    name.setAttribute("placeholder", "name")
+    form.append(name)
+    form.append(el("button", "Save", "button small", {"type": "submit"}))
+    problem = el("span", None, "st-problem", {"id": "steps-save-problem", "role": "alert"})
+    form.append(problem)
+
+    async def save(wanted):
+        try:
+            await session.save_as_table(wanted)
+        except errors.LoupeError as failure:
+            problem.textContent = str(failure)
+            return
+        problem.textContent = ""
+        name.value = ""
+        feedback.status("Saved as table " + wanted + ": its rows no longer depend on the steps.")
+
+    def submitted(event):
+        event.preventDefault()
+        session.spawn(save(str(name.value).strip()))
+
+    form.onsubmit = create_proxy(submitted)
+    return form
 
 
 def _tool(text: str, label: str, handler):

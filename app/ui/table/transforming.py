@@ -8,7 +8,7 @@ table stays as it was; one that stopped fitting later (after Read as…) is
 kept, marked, and the steps after it wait. ``Session`` mixes this in.
 """
 
-from app.core import errors, join_plan, loading, recipe, steps, undo, view
+from app.core import errors, join_plan, loading, recipe, statements, steps, undo, view
 from app.engine import wasm
 from app.ui.shell import feedback
 
@@ -27,13 +27,16 @@ class Transforming:
             raise errors.QueryError("There is no open table named '" + str(name) + "'.")
         listed = self.steps_of(name)
         stages = (self.recipes.get(name) or {}).get("stages") or []
+        at = self.as_of.get(name)
         out = []
         for index, step in enumerate(listed):
             stage = stages[index] if index < len(stages) else {"state": "done", "problem": None}
+            if at is not None and index > at:
+                stage = {"state": "later", "problem": None}
             item = {"step": step, "says": steps.says(step), "state": stage["state"], "problem": stage["problem"]}
             item["note"] = _note(stage.get("prepared"))
             out.append(item)
-        return {"table": name, "steps": out, "columns": self.tables[name]["columns"]}
+        return {"table": name, "steps": out, "columns": self.tables[name]["columns"], "as_of": at}
 
     async def set_steps(self, table: str, step_list: list, refuse_failed: bool = True) -> dict:
         """Make ``step_list`` ``table``'s steps and show the result; return ``steps_report``.
@@ -50,15 +53,19 @@ class Transforming:
             if problem:
                 raise errors.QueryError("This step cannot be used: " + problem + ".")
         before = self.steps_of(table)
-        done = await self.apply_entry({"op": "steps", "table": table, "steps": step_list})
-        applied = done["applied"]
+        self.as_of.pop(table, None)
+        others = list(self.tables)
+        applied = await wasm.run(recipe.apply(table, step_list, others), self.engine)
         if refuse_failed and applied["failed"] is not None and not _failed_before(before, step_list, applied):
             index = applied["failed"]
             problem = applied["stages"][index]["problem"]
-            await self.apply_entry({"op": "steps", "table": table, "steps": before})
+            await wasm.run(recipe.apply(table, before, others), self.engine)  # the table as it was; nothing logged
             raise errors.QueryError(
                 "Step " + str(index + 1) + " (" + steps.says(step_list[index]) + ") cannot apply: " + problem + "."
             )
+        self.recipes[table] = applied
+        entry = {"op": "steps", "table": table, "steps": step_list}
+        await self.logged(view.with_steps(self.view, table, step_list), [entry])
         return self.steps_report(table)
 
     async def add_step(self, step, table=None) -> dict:
@@ -121,6 +128,38 @@ class Transforming:
             listed[index] = step
         return await wasm.run(recipe.preview(name, listed, index, list(self.tables)), self.engine.background())
 
+    async def show_as_of(self, index, table=None) -> dict:
+        """Show ``table`` as of step ``index`` (the steps after it not applied, nothing changed); None: all of them."""
+        name = table or self.view["active"]
+        listed = self.steps_of(name)
+        if index is not None:
+            _check_index(index, listed)
+        if index is None or index >= len(listed) - 1:
+            self.as_of.pop(name, None)
+            upto = listed
+        else:
+            self.as_of[name] = index
+            upto = [step if i <= index else dict(step, off=True) for i, step in enumerate(listed)]
+        self.recipes[name] = await wasm.run(recipe.apply(name, upto, list(self.tables)), self.engine)
+        await self._described_again(name)
+        await self.render()
+        return self.steps_report(name)
+
+    async def save_as_table(self, new_name: str, table=None) -> dict:
+        """Keep ``table`` as its steps leave it as a new table ``new_name`` (its rows copied: a tab of its own)."""
+        name = table or self.view["active"]
+        taken = [row[0] for row in (await self.engine.execute(*statements.catalog_names()))["rows"]]
+        problem = statements.check_name(new_name, taken)
+        if problem:
+            raise errors.QueryError(problem)
+        await self.apply_entry({"op": "query", "table": new_name, "statement": recipe.everything(name)})
+        return self.tables[new_name]
+
+    async def _described_again(self, table: str) -> None:
+        described = await wasm.run(loading.describe(table), self.engine)
+        self.tables[table] = {key: described[key] for key in ("table", "rows", "columns")}
+        self.explorer.forget(table)
+
     async def join_plan(self, other: str, keys: list, casts=None) -> dict:
         """What joining the active table with ``other`` on ``keys`` would match and make (join_plan.plan)."""
         found = join_plan.plan(self.view["active"], other, keys, casts)
@@ -143,12 +182,11 @@ class Transforming:
         state["sql"] = self.view.get("sql", "")
         for table in undo.changed_steps(self.view, state):
             if table in self.tables:
+                self.as_of.pop(table, None)
                 self.recipes[table] = await wasm.run(
                     recipe.apply(table, view.table_steps(state, table), list(self.tables)), self.engine
                 )
-                described = await wasm.run(loading.describe(table), self.engine)
-                self.tables[table] = {key: described[key] for key in ("table", "rows", "columns")}
-                self.explorer.forget(table)
+                await self._described_again(table)
         self.panel.close()
         self.view = state
         await self.render()
