@@ -261,13 +261,18 @@ def facet(table: str, state: dict, columns: list, column: str, limit: int = FACE
     return text, params + [int(limit) + 1]
 
 
-def view_select(table: str, state: dict, columns: list) -> tuple:
-    """The whole view as one SELECT (filters, sort, grouping, visible columns): for export and SQL."""
+def view_select(table: str, state: dict, columns: list, stable: bool = True) -> tuple:
+    """The whole view as one SELECT (filters, sort, grouping, visible columns): for export and SQL.
+
+    ``stable`` breaks ties of the sort by row id; a table made by steps is a view, which has none
+    (its rows come in their source's order: ties keep it).
+    """
     if state.get("group"):
         return grouped(table, state, columns)
     shown = ", ".join(sql.quote_ident(c["name"]) for c in visible(columns, state)) or "NULL AS none"
     clause, params = where(state, columns)
-    return "SELECT " + shown + " FROM " + sql.quote_ident(table) + clause + _order(state, columns, True), params
+    order = _order(state, columns, stable)
+    return "SELECT " + shown + " FROM " + sql.quote_ident(table) + clause + order, params
 
 
 def check(state: dict, columns: list) -> None:

@@ -85,7 +85,9 @@ class Explorer:
         )
         self.on_counted(counted["total"], info["rows"], counted["exact"], False)
         _mark("data-views")
-        if counted["store"]:
+        if counted["store"] and info.get("derived"):
+            asyncio.create_task(self._count_only(generation, table, state, columns, info["rows"]))
+        elif counted["store"]:
             asyncio.create_task(self._store_order(generation, table, state, columns, info["rows"]))
         else:
             _mark("data-settled")
@@ -130,6 +132,21 @@ class Explorer:
         return {"values": [(row[0], row[1]) for row in rows[: query.FACET_LIMIT]], "more": more}
 
     # --- background ------------------------------------------------------
+
+    async def _count_only(self, generation, table, state, columns, table_rows) -> None:
+        """A table made by steps (a view: no row ids to store an order by) is paged straight; count its rows."""
+        try:
+            counted = await self.engine.execute_background(*query.count(table, state, columns))
+        except errors.LoupeError as failure:
+            if not self.stale(generation):
+                feedback.error(str(failure))
+            return
+        if self.stale(generation):
+            return
+        total = int(counted["rows"][0][0])
+        self.grid.switch_source(_direct_pages(self.engine, table, state, columns), total)
+        self.on_counted(total, table_rows, True, False)
+        _mark("data-settled")
 
     async def _store_order(self, generation, table, state, columns, table_rows) -> None:
         # A table per view: background statements may run out of order, and a

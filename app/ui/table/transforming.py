@@ -142,6 +142,7 @@ class Transforming:
             upto = [step if i <= index else dict(step, off=True) for i, step in enumerate(listed)]
         self.recipes[name] = await wasm.run(recipe.apply(name, upto, list(self.tables)), self.engine)
         await self._described_again(name)
+        self._publish()
         await self.render()
         return self.steps_report(name)
 

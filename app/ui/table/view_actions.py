@@ -84,7 +84,7 @@ class Exploring:
             raise errors.QueryError("Open a table first; there is nothing to export.")
         state = self.state()
         columns = self.tables[table]["columns"]
-        text, params = query.view_select(table, state, columns)
+        text, params = query.view_select(table, state, columns, stable=not self.recipes.get(table))
         shown = query.group_columns(columns, state) if state.get("group") else query.visible(columns, state)
         return {"table": table, "sql": text, "params": params, "columns": shown}
 
