@@ -97,6 +97,7 @@ SHARED = (
     "statements",
     "step_columns",
     "step_forms",
+    "step_frame",
     "step_parse",
     "step_parts",
     "step_pivot",

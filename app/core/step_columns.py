@@ -5,44 +5,39 @@ Entries of ``KINDS`` as app/core/steps.py describes them.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import guard, sql, statements
+from app.core import guard, sql, statements, step_frame
 
-ROW = "__loupe_row"  # steps.ROW (not imported: steps imports this module)
-
-
-def _q(name: str) -> str:
-    return sql.quote_ident(name)
-
-
-def _names(columns: list) -> list:
-    return [c["name"] for c in columns if c["name"] != ROW]
+ROW = step_frame.ROW
 
 
 def _rename_sql(prev, step, columns):
-    parts = [(_q(n) + " AS " + _q(step["to"])) if n == step["column"] else _q(n) for n in _names(columns)]
-    return "SELECT " + _q(ROW) + ", " + ", ".join(parts) + " FROM " + prev
+    parts = [
+        (step_frame.q(n) + " AS " + step_frame.q(step["to"])) if n == step["column"] else step_frame.q(n)
+        for n in step_frame.names(columns)
+    ]
+    return "SELECT " + step_frame.q(ROW) + ", " + ", ".join(parts) + " FROM " + prev
 
 
 def _rename_check(step, columns):
-    others = [n.lower() for n in _names(columns) if n != step["column"]]
+    others = [n.lower() for n in step_frame.names(columns) if n != step["column"]]
     if step["to"].lower() in others:
         return "there is already a column named '" + step["to"] + "'; choose another name"
     return None
 
 
 def _drop_sql(prev, step, columns):
-    kept = [_q(n) for n in _names(columns) if n not in step["columns"]]
-    return "SELECT " + ", ".join([_q(ROW)] + kept) + " FROM " + prev
+    kept = [step_frame.q(n) for n in step_frame.names(columns) if n not in step["columns"]]
+    return "SELECT " + ", ".join([step_frame.q(ROW)] + kept) + " FROM " + prev
 
 
 def _drop_check(step, columns):
-    if len([n for n in _names(columns) if n not in step["columns"]]) == 0:
+    if len([n for n in step_frame.names(columns) if n not in step["columns"]]) == 0:
         return "a table needs at least one column: keep one"
     return None
 
 
 def _keep_sql(prev, step, columns):
-    return "SELECT " + ", ".join([_q(ROW)] + [_q(n) for n in step["columns"]]) + " FROM " + prev
+    return "SELECT " + ", ".join([step_frame.q(ROW)] + [step_frame.q(n) for n in step["columns"]]) + " FROM " + prev
 
 
 def _keep_check(step, columns):
@@ -99,7 +94,7 @@ def expression_problem(text: str):
 
 def existing(name: str, columns: list):
     """The column of ``columns`` DuckDB takes ``name`` for (names ignore case there), or None."""
-    for other in _names(columns):
+    for other in step_frame.names(columns):
         if other.lower() == name.lower():
             return other
     return None
@@ -109,8 +104,8 @@ def _with_column(prev: str, name: str, expr: str, columns: list) -> str:
     """A SELECT of ``prev`` with the column ``name`` set to ``expr``: in its place if it exists, else last."""
     there = existing(name, columns)
     if there is not None:
-        return "SELECT * REPLACE (" + expr + " AS " + _q(there) + ") FROM " + prev
-    return "SELECT *, " + expr + " AS " + _q(name) + " FROM " + prev
+        return "SELECT * REPLACE (" + expr + " AS " + step_frame.q(there) + ") FROM " + prev
+    return "SELECT *, " + expr + " AS " + step_frame.q(name) + " FROM " + prev
 
 
 def _open_quote(text: str, start: int, quote: str) -> bool:
@@ -158,13 +153,13 @@ CONDITIONS = {
 def _outcome(value) -> str:
     """A ``then``/``else``: a value, or ``{"column": name}`` for another column's value."""
     if isinstance(value, dict):
-        return _q(value["column"])
+        return step_frame.q(value["column"])
     return sql.literal(value)
 
 
 def _condition(rule) -> str:
     template, _ = CONDITIONS[rule["op"]]
-    return template.replace("{c}", _q(rule["column"])).replace("{v}", sql.literal(rule.get("value")))
+    return template.replace("{c}", step_frame.q(rule["column"])).replace("{v}", sql.literal(rule.get("value")))
 
 
 def _conditional_sql(prev, step, columns):
@@ -186,7 +181,7 @@ def _outcome_problem(value, names, where):
 
 
 def _conditional_check(step, columns):
-    names = _names(columns)
+    names = step_frame.names(columns)
     if not step["when"]:
         return "when needs at least one rule"
     for i, rule in enumerate(step["when"]):
@@ -205,10 +200,6 @@ def _conditional_check(step, columns):
     return _outcome_problem(step.get("else"), names, "else")
 
 
-def _quoted_list(names) -> str:
-    return ", ".join(["'" + n + "'" for n in names])
-
-
 KINDS = {
     "rename": {
         "fields": {"column": "column", "to": "new"},
@@ -221,14 +212,16 @@ KINDS = {
         "sql": _drop_sql,
         "check": _drop_check,
         "says": lambda s: (
-            "Remove " + ("column " if len(s["columns"]) == 1 else "columns ") + _quoted_list(s["columns"])
+            "Remove " + ("column " if len(s["columns"]) == 1 else "columns ") + step_frame.quoted(s["columns"])
         ),
     },
     "keep": {
         "fields": {"columns": "columns"},
         "sql": _keep_sql,
         "check": _keep_check,
-        "says": lambda s: "Keep " + _quoted_list(s["columns"]) + (" in this order" if len(s["columns"]) > 1 else ""),
+        "says": lambda s: (
+            "Keep " + step_frame.quoted(s["columns"]) + (" in this order" if len(s["columns"]) > 1 else "")
+        ),
     },
     "derive": {
         "fields": {"name": "new", "expression": "expression"},

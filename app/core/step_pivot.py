@@ -36,27 +36,19 @@ What its ``prepare`` finds and the names of its columns: app/core/step_pivot_pla
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import sql, step_pivot_plan, types
+from app.core import sql, step_frame, step_pivot_plan, types
 
-ROW = "__loupe_row"  # steps.ROW (not imported: steps imports this module)
+ROW = step_frame.ROW
 LEVEL = step_pivot_plan.LEVEL  # the pivot's marker of total rows
 # kinds compared as themselves (value cast back from its text); others by their text
 _TYPED_KINDS = ("integer", "decimal", "boolean", "date", "timestamp", "time", "interval", "text")
-
-
-def _q(name: str) -> str:
-    return sql.quote_ident(name)
-
-
-def _names(columns: list) -> list:
-    return [c["name"] for c in columns if c["name"] != ROW]
 
 
 # --- pivot: settings ----------------------------------------------------------
 
 
 def _pivot_check(step, columns):
-    names = _names(columns)
+    names = step_frame.names(columns)
     rows = step["rows"]
     for i, key in enumerate(rows):
         if not isinstance(key, str) or key == "":
@@ -141,7 +133,7 @@ def _pivot_says(step) -> str:
 
 def _equals(step: dict, columns: list, value: dict) -> str:
     """The condition of a row having ``value`` (one of prepare's) in the pivot's column."""
-    column = _q(step["columns"])
+    column = step_frame.q(step["columns"])
     if value["null"]:
         return column + " IS NULL"
     found = step_pivot_plan.column_of(columns, step["columns"])
@@ -155,7 +147,7 @@ def _equals(step: dict, columns: list, value: dict) -> str:
 
 def _others_condition(step: dict, columns: list, prepared: dict) -> str:
     present = [v for v in prepared["values"] if not v["null"]]
-    column = _q(step["columns"])
+    column = step_frame.q(step["columns"])
     parts = []
     if present:
         parts.append("(" + " OR ".join([_equals(step, columns, v) for v in present]) + ") IS NOT TRUE")
@@ -165,7 +157,7 @@ def _others_condition(step: dict, columns: list, prepared: dict) -> str:
 
 
 def _pivot_sql(prev, step, columns, prepared):
-    keys = [_q(k) for k in step["rows"]]
+    keys = [step_frame.q(k) for k in step["rows"]]
     n = len(keys)
     sets = step_pivot_plan.uses_sets(step)
     conditions = {}
@@ -174,9 +166,11 @@ def _pivot_sql(prev, step, columns, prepared):
     other = _others_condition(step, columns, prepared) if prepared["other"] else None
     parts = list(keys)
     if sets:
-        parts.append("CAST(" + " + ".join(["GROUPING(" + k + ")" for k in keys]) + " AS INTEGER) AS " + _q(LEVEL))
+        parts.append(
+            "CAST(" + " + ".join(["GROUPING(" + k + ")" for k in keys]) + " AS INTEGER) AS " + step_frame.q(LEVEL)
+        )
         for i in range(n):
-            parts.append("GROUPING(" + keys[i] + ") AS " + _q("__loupe_g" + str(i + 1)))
+            parts.append("GROUPING(" + keys[i] + ") AS " + step_frame.q("__loupe_g" + str(i + 1)))
     for entry in prepared["outputs"]:
         value = step["values"][entry["value"]]
         condition = None
@@ -186,13 +180,13 @@ def _pivot_sql(prev, step, columns, prepared):
             condition = other
         else:
             condition = None
-        parts.append(step_pivot_plan.aggregate(value, condition, columns) + " AS " + _q(entry["name"]))
+        parts.append(step_pivot_plan.aggregate(value, condition, columns) + " AS " + step_frame.q(entry["name"]))
     by_value = step.get("sort", "keys") == "value"
     if by_value:
         parts.append(
             step_pivot_plan.aggregate(step["values"][step.get("sort_value", 0)], None, columns)
             + " AS "
-            + _q("__loupe_sort")
+            + step_frame.q("__loupe_sort")
         )
     inner = "SELECT " + ", ".join(parts) + " FROM " + prev + step_pivot_plan.grouping(step)
     order = []
@@ -201,40 +195,46 @@ def _pivot_sql(prev, step, columns, prepared):
     if nested:
         windows = []
         for i in range(1, n):
-            partition = keys[:i] + [_q("__loupe_g" + str(g + 1)) for g in range(i)]
+            partition = keys[:i] + [step_frame.q("__loupe_g" + str(g + 1)) for g in range(i)]
             windows.append(
                 "max(CASE WHEN "
-                + _q(LEVEL)
+                + step_frame.q(LEVEL)
                 + " = "
                 + str(n - i)
                 + " THEN "
-                + _q("__loupe_sort")
+                + step_frame.q("__loupe_sort")
                 + " END) OVER (PARTITION BY "
                 + ", ".join(partition)
                 + ") AS "
-                + _q("__loupe_s" + str(i))
+                + step_frame.q("__loupe_s" + str(i))
             )
         inner = "SELECT *, " + ", ".join(windows) + " FROM (" + inner + ") AS grouped"
         for i in range(n):
-            mark = _q("__loupe_s" + str(i + 1)) if i < n - 1 else _q("__loupe_sort")
-            order += [_q("__loupe_g" + str(i + 1)), mark + direction + " NULLS LAST", keys[i] + " ASC NULLS LAST"]
+            mark = step_frame.q("__loupe_s" + str(i + 1)) if i < n - 1 else step_frame.q("__loupe_sort")
+            order += [
+                step_frame.q("__loupe_g" + str(i + 1)),
+                mark + direction + " NULLS LAST",
+                keys[i] + " ASC NULLS LAST",
+            ]
     elif by_value:
         if sets:
-            order.append(_q(LEVEL))
-        order.append(_q("__loupe_sort") + direction + " NULLS LAST")
+            order.append(step_frame.q(LEVEL))
+        order.append(step_frame.q("__loupe_sort") + direction + " NULLS LAST")
         order += [k + " ASC NULLS LAST" for k in keys]
     else:
         for i in range(n):
             if sets:
-                order.append(_q("__loupe_g" + str(i + 1)))
+                order.append(step_frame.q("__loupe_g" + str(i + 1)))
             order.append(keys[i] + direction + " NULLS LAST")
-    shown = list(keys) + ([_q(LEVEL)] if sets else []) + [_q(e["name"]) for e in prepared["outputs"]]
+    shown = (
+        list(keys) + ([step_frame.q(LEVEL)] if sets else []) + [step_frame.q(e["name"]) for e in prepared["outputs"]]
+    )
     over = "ORDER BY " + ", ".join(order) if order else ""
     return (
         "SELECT row_number() OVER ("
         + over
         + ") AS "
-        + _q(ROW)
+        + step_frame.q(ROW)
         + ", "
         + ", ".join(shown)
         + " FROM ("

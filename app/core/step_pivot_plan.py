@@ -15,9 +15,9 @@ row key, "Other" or "Total" gets " (2)".
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import sql, types
+from app.core import step_frame, types
 
-ROW = "__loupe_row"  # steps.ROW (not imported: steps imports this module)
+ROW = step_frame.ROW
 LEVEL = "__level"  # the pivot's marker of total rows
 OTHER = "Other"
 TOTAL = "Total"
@@ -41,10 +41,6 @@ FUNCTIONS = {
 FN_ORDER = ["count", "sum", "avg", "min", "max", "count_distinct", "median"]
 # kinds whose values prepare hands over as they are (the others as their text)
 _NATIVE_KINDS = ("integer", "decimal", "boolean", "text")
-
-
-def _q(name: str) -> str:
-    return sql.quote_ident(name)
 
 
 def column_of(columns: list, name: str):
@@ -109,7 +105,7 @@ def nested(step: dict) -> bool:
 
 def grouping(step: dict) -> str:
     """`` GROUP BY ...`` of the pivot's rows (``''`` when ``rows`` is empty)."""
-    keys = [_q(k) for k in step["rows"]]
+    keys = [step_frame.q(k) for k in step["rows"]]
     if not keys:
         return ""
     if not uses_sets(step):
@@ -133,11 +129,13 @@ def aggregate(value: dict, condition, columns: list) -> str:
     if column is None:
         inner = "*"
     elif fn == "count_distinct":
-        inner = "DISTINCT " + _q(column)
+        inner = "DISTINCT " + step_frame.q(column)
     elif fn == "median" and _decimal(column_of(columns, column)["type"]):
-        inner = "CAST(" + _q(column) + " AS DOUBLE)"  # DuckDB's median of a DECIMAL keeps its scale: 12.7 for 12.75
+        inner = (
+            "CAST(" + step_frame.q(column) + " AS DOUBLE)"
+        )  # DuckDB's median of a DECIMAL keeps its scale: 12.7 for 12.75
     else:
-        inner = _q(column)
+        inner = step_frame.q(column)
     name = "count" if fn in ("count", "count_distinct") else fn
     text = name + "(" + inner + ")"
     if condition is not None:
@@ -158,7 +156,7 @@ def prepare(query, step, columns):
     "column_count": every column of the pivot, "rows_shown": rows that fit limit_cells,
     "note": words for the Steps panel or None}``.
     """
-    column = _q(step["columns"])
+    column = step_frame.q(step["columns"])
     limit = step.get("limit_columns", LIMIT_COLUMNS)
     if step.get("top", "count") == "value":
         rank = aggregate(step["values"][0], None, columns) + " DESC NULLS LAST, count(*) DESC"

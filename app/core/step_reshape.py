@@ -17,17 +17,9 @@ says so: no query). Written with UNNEST of lists.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import sql, types
+from app.core import sql, step_frame, types
 
-ROW = "__loupe_row"  # steps.ROW (not imported: steps imports this module)
-
-
-def _q(name: str) -> str:
-    return sql.quote_ident(name)
-
-
-def _names(columns: list) -> list:
-    return [c["name"] for c in columns if c["name"] != ROW]
+ROW = step_frame.ROW
 
 
 def _column(columns: list, name: str):
@@ -82,21 +74,21 @@ def _unpivot_sql(prev, step, columns, prepared):
     kind, cast = _unpivot_type(step, columns)
     name, value = _unpivot_names(step)
     chosen = step["columns"]
-    kept = [_q(c) for c in _names(columns) if c not in chosen]
+    kept = [step_frame.q(c) for c in step_frame.names(columns) if c not in chosen]
     n = len(chosen)
     if cast:
-        items = ["CAST(" + _q(c) + " AS " + kind + ")" for c in chosen]
+        items = ["CAST(" + step_frame.q(c) + " AS " + kind + ")" for c in chosen]
     else:
-        items = [_q(c) for c in chosen]
+        items = [step_frame.q(c) for c in chosen]
     inner = (
         "SELECT "
         + ", ".join(
-            [_q(ROW)]
+            [step_frame.q(ROW)]
             + kept
             + [
-                "unnest(range(" + str(n) + ")) AS " + _q("__loupe_i"),
-                "unnest([" + ", ".join([sql.literal(c) for c in chosen]) + "]) AS " + _q("__loupe_n"),
-                "unnest([" + ", ".join(items) + "]) AS " + _q("__loupe_v"),
+                "unnest(range(" + str(n) + ")) AS " + step_frame.q("__loupe_i"),
+                "unnest([" + ", ".join([sql.literal(c) for c in chosen]) + "]) AS " + step_frame.q("__loupe_n"),
+                "unnest([" + ", ".join(items) + "]) AS " + step_frame.q("__loupe_v"),
             ]
         )
         + " FROM "
@@ -105,9 +97,12 @@ def _unpivot_sql(prev, step, columns, prepared):
     return (
         "SELECT "
         + ", ".join(
-            [_q(ROW) + " * " + str(n) + " + " + _q("__loupe_i") + " AS " + _q(ROW)]
+            [step_frame.q(ROW) + " * " + str(n) + " + " + step_frame.q("__loupe_i") + " AS " + step_frame.q(ROW)]
             + kept
-            + [_q("__loupe_n") + " AS " + _q(name), _q("__loupe_v") + " AS " + _q(value)]
+            + [
+                step_frame.q("__loupe_n") + " AS " + step_frame.q(name),
+                step_frame.q("__loupe_v") + " AS " + step_frame.q(value),
+            ]
         )
         + " FROM ("
         + inner
@@ -125,7 +120,7 @@ def _unpivot_check(step, columns):
     for new, field in ((name, "name"), (value, "value")):
         if new == ROW or new.startswith("__loupe_"):
             return field + ": the name " + new + " is kept for Loupe"
-        for kept in _names(columns):
+        for kept in step_frame.names(columns):
             if kept not in chosen and _folded(kept) == _folded(new):
                 return field + ": there is already a column named '" + kept + "'; choose another name"
     return None

@@ -18,9 +18,9 @@ on every run and in the browser.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, filters, query, sql, types
+from app.core import errors, filters, query, sql, step_frame, types
 
-ROW = "__loupe_row"  # steps.ROW (not imported: steps imports this module)
+ROW = step_frame.ROW
 
 
 def _typed(columns: list) -> list:
@@ -84,11 +84,7 @@ def _short(value) -> str:
 
 
 def _dedupe_columns(step, columns) -> list:
-    return step.get("columns") or _names(columns)
-
-
-def _names(columns: list) -> list:
-    return [c["name"] for c in columns if c["name"] != ROW]
+    return step.get("columns") or step_frame.names(columns)
 
 
 def _dedupe_sql(prev, step, columns):
@@ -115,14 +111,10 @@ def _dedupe_check(step, columns):
 def _dedupe_says(step):
     keep = "last" if step.get("keep") == "last" else "first"
     if step.get("columns"):
-        which = "rows repeating " + _quoted_list(step["columns"])
+        which = "rows repeating " + step_frame.quoted(step["columns"])
     else:
         which = "duplicate rows (equal in every column)"
     return "Remove " + which + ", keeping the " + keep + " of each"
-
-
-def _quoted_list(names) -> str:
-    return ", ".join(["'" + n + "'" for n in names])
 
 
 # ---- sample
@@ -248,7 +240,7 @@ def _window_check(step, columns):
     name = window_name(step)
     if name == ROW:
         return "the name " + ROW + " is kept for Loupe"
-    if name.lower() in [n.lower() for n in _names(columns)]:
+    if name.lower() in [n.lower() for n in step_frame.names(columns)]:
         return "there is already a column named '" + name + "'; give the new column another name"
     return None
 
@@ -270,7 +262,7 @@ def _window_says(step):
         order = ("'" + step["order"] + "'") if step.get("order") else "the source's order"
         line += " in " + order + (" (descending)" if step.get("direction") == "desc" else "")
     if step.get("by"):
-        line += " within each " + _quoted_list(step["by"])
+        line += " within each " + step_frame.quoted(step["by"])
     return line + ", as '" + window_name(step) + "'"
 
 

@@ -30,9 +30,9 @@ are shown together, in no set order among themselves).
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, sql, types
+from app.core import errors, step_frame, types
 
-ROW = "__loupe_row"  # steps.ROW (not imported: steps imports this module)
+ROW = step_frame.ROW
 BASE_PREFIX = "loupe_base_"  # recipe.BASE_PREFIX (recipe imports steps, which imports this module)
 BLOCK = 1099511627776  # 2^40: the rows of another table start at a multiple of it
 HOWS = ("inner", "left", "right", "full", "semi", "anti")
@@ -48,14 +48,6 @@ _HOW_WORDS = {
     "semi": "rows here that have a match",
     "anti": "rows here without a match",
 }
-
-
-def _q(name: str) -> str:
-    return sql.quote_ident(name)
-
-
-def _names(columns: list) -> list:
-    return [c["name"] for c in columns if c["name"] != ROW]
 
 
 # ---- key types: which can be compared, and the cast to offer when they cannot
@@ -118,7 +110,7 @@ def type_problem(text):
 
 def keyed(alias: str, side: str, column: str, casts: list) -> str:
     """``alias.column`` as the join compares it: read with ``TRY_CAST`` when a cast names it."""
-    text = alias + "." + _q(column)
+    text = alias + "." + step_frame.q(column)
     for cast in casts:
         if cast["side"] == side and cast["column"] == column:
             return "TRY_CAST(" + text + " AS " + cast["type"] + ")"
@@ -139,7 +131,7 @@ def on_clause(keys: list, casts: list, left_alias: str = _L, right_alias: str = 
 def _other(query: str, step: dict, needs_offset: bool):
     """Steps: what ``sql`` needs of the other table (its columns, its row positions, where its ROW starts)."""
     other = step["table"]
-    if _q(BASE_PREFIX + other) in query:
+    if step_frame.q(BASE_PREFIX + other) in query:
         raise errors.QueryError(
             "a table cannot take rows from itself here: make a copy of '" + other + "' and use the copy"
         )
@@ -152,12 +144,12 @@ def _other(query: str, step: dict, needs_offset: bool):
     )
     if not found["rows"]:
         raise errors.QueryError("there is no open table '" + other + "'")
-    described = yield "DESCRIBE SELECT * FROM " + _q(other), []
+    described = yield "DESCRIBE SELECT * FROM " + step_frame.q(other), []
     columns = [{"name": row[0], "type": row[1]} for row in described["rows"]]
     offset = None
     if needs_offset:
         top = yield (
-            "SELECT coalesce(max(" + _q(ROW) + "), 0) // " + str(BLOCK) + " FROM (" + query + ") AS prev",
+            "SELECT coalesce(max(" + step_frame.q(ROW) + "), 0) // " + str(BLOCK) + " FROM (" + query + ") AS prev",
             [],
         )
         offset = (int(top["rows"][0][0]) + 1) * BLOCK
@@ -169,7 +161,7 @@ def _other(query: str, step: dict, needs_offset: bool):
 
 
 def _join_check(step, columns):
-    names = _names(columns)
+    names = step_frame.names(columns)
     keys = step["keys"]
     if not keys:
         return "keys is empty: choose a column here and a column of '" + step["table"] + "' to match"
@@ -263,21 +255,33 @@ def joined_names(step: dict, columns: list, other_columns: list) -> list:
 def _join_sql(prev, step, columns, found):
     how = step["how"]
     on = on_clause(step["keys"], step.get("casts") or [])
-    other = _q(step["table"])
+    other = step_frame.q(step["table"])
     if how in ("semi", "anti"):
         return (
             "SELECT " + _L + ".* FROM " + prev + " AS " + _L + " " + how.upper() + " JOIN " + other + " AS " + _R
         ) + (" ON " + on)
     if how in ("right", "full"):
-        row = "coalesce(" + _L + "." + _q(ROW) + ", " + str(found["offset"]) + " + " + _R + "." + _q(_POS) + ")"
-        right = "(SELECT " + found["position"] + " AS " + _q(_POS) + ", * FROM " + other + ")"
+        row = (
+            "coalesce("
+            + _L
+            + "."
+            + step_frame.q(ROW)
+            + ", "
+            + str(found["offset"])
+            + " + "
+            + _R
+            + "."
+            + step_frame.q(_POS)
+            + ")"
+        )
+        right = "(SELECT " + found["position"] + " AS " + step_frame.q(_POS) + ", * FROM " + other + ")"
     else:
-        row = _L + "." + _q(ROW)
+        row = _L + "." + step_frame.q(ROW)
         right = other
-    parts = [row + " AS " + _q(ROW)]
-    parts += [_L + "." + _q(n) for n in _names(columns)]
+    parts = [row + " AS " + step_frame.q(ROW)]
+    parts += [_L + "." + step_frame.q(n) for n in step_frame.names(columns)]
     for name, new in joined_names(step, columns, found["columns"]):
-        parts.append(_R + "." + _q(name) + ("" if new == name else " AS " + _q(new)))
+        parts.append(_R + "." + step_frame.q(name) + ("" if new == name else " AS " + step_frame.q(new)))
     word = {"inner": "INNER", "left": "LEFT", "right": "RIGHT", "full": "FULL"}[how]
     return (
         "SELECT " + ", ".join(parts) + " FROM " + prev + " AS " + _L + " " + word + " JOIN " + right + " AS " + _R
@@ -308,7 +312,7 @@ def differences(columns: list, other_columns: list) -> dict:
 
     ``{"shared": [names here], "only_here": [...], "only_there": [...], "words": one line or ""}``.
     """
-    mine = _names(columns)
+    mine = step_frame.names(columns)
     theirs = [c["name"] for c in other_columns if c["name"] != ROW]
     lower_mine = [n.lower() for n in mine]
     lower_theirs = [n.lower() for n in theirs]
@@ -317,25 +321,21 @@ def differences(columns: list, other_columns: list) -> dict:
     only_there = [n for n in theirs if n.lower() not in lower_mine]
     words = []
     if only_here:
-        words.append("only here: " + _listed(only_here))
+        words.append("only here: " + step_frame.quoted(only_here))
     if only_there:
-        words.append("only in the other table: " + _listed(only_there))
+        words.append("only in the other table: " + step_frame.quoted(only_there))
     return {"shared": shared, "only_here": only_here, "only_there": only_there, "words": "; ".join(words)}
 
 
-def _listed(names: list) -> str:
-    return ", ".join(["'" + n + "'" for n in names])
-
-
 def _append_sql(prev, step, columns, found):
-    other = _q(step["table"])
-    row = "(" + str(found["offset"]) + " + " + found["position"] + ") AS " + _q(ROW)
+    other = step_frame.q(step["table"])
+    row = "(" + str(found["offset"]) + " + " + found["position"] + ") AS " + step_frame.q(ROW)
     if step.get("columns") == "shared":
         shared = [n.lower() for n in found["differences"]["shared"]]
-        mine = [_q(n) for n in _names(columns) if n.lower() in shared]
-        theirs = [_q(c["name"]) for c in found["columns"] if c["name"].lower() in shared]
+        mine = [step_frame.q(n) for n in step_frame.names(columns) if n.lower() in shared]
+        theirs = [step_frame.q(c["name"]) for c in found["columns"] if c["name"].lower() in shared]
         return (
-            "SELECT " + ", ".join([_q(ROW)] + mine) + " FROM " + prev + " UNION ALL BY NAME "
+            "SELECT " + ", ".join([step_frame.q(ROW)] + mine) + " FROM " + prev + " UNION ALL BY NAME "
             "SELECT " + ", ".join([row] + theirs) + " FROM " + other
         )
     return "SELECT * FROM " + prev + " UNION ALL BY NAME SELECT " + row + ", * FROM " + other

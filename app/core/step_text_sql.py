@@ -10,14 +10,13 @@ checked by the engine (a step generator), their groups counted.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, sql, types
+from app.core import errors, sql, step_frame, types
 
-ROW = "__loupe_row"  # steps.ROW (not imported: steps imports this module)
+ROW = step_frame.ROW
 _REGEX_SPECIAL = "\\.^$|?*+()[]{}-"
 
 
-def q(name: str) -> str:
-    return sql.quote_ident(name)
+q = step_frame.q  # the one quoting of the step kinds
 
 
 def type_of(columns: list, name: str) -> str:
@@ -71,8 +70,7 @@ def taken(columns: list, name: str) -> bool:
     return name.lower() in [c["name"].lower() for c in columns]
 
 
-def shown_list(names) -> str:
-    return ", ".join(["'" + n + "'" for n in names])
+shown_list = step_frame.quoted
 
 
 def and_list(names) -> str:

@@ -35,9 +35,9 @@ Every step keeps every column in order, the hidden row column too.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, sql, step_text_sql
+from app.core import errors, sql, step_frame, step_text_sql
 
-ROW = "__loupe_row"  # steps.ROW (not imported: steps imports this module)
+ROW = step_frame.ROW
 
 # white space that trim and collapse take out: space, tab, line breaks, vertical tab, form feed, no-break space
 _SPACES = " \t\n\r\x0b\x0c\u00a0"

@@ -40,6 +40,7 @@ Runs under MicroPython and CPython (see README.md).
 from app.core import (
     sql,
     step_columns,
+    step_frame,
     step_parse,
     step_parts,
     step_pivot,
@@ -49,7 +50,7 @@ from app.core import (
     step_values,
 )
 
-ROW = "__loupe_row"
+ROW = step_frame.ROW
 LIMIT = 200  # steps a table may have: a recipe longer than this is a script, not a recipe
 
 # field shapes: a checker and the words for what it wants

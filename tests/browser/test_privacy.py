@@ -89,6 +89,29 @@ def test_loupe_query_cannot_reach_the_network(booted, knocks):
     assert snapshot(booted) == before
 
 
+def test_a_step_expression_cannot_reach_the_network(booted, knocks):
+    """Transform steps are SQL too: an expression that reads an address is refused or fails, and nothing leaves."""
+    before = snapshot(booted)
+    reads = [
+        f"(SELECT count(*) FROM read_csv('{knocks.url}/step.csv'))",
+        f"(SELECT count(*) FROM read_parquet('{knocks.url}/step.parquet'))",
+        f"(SELECT count(*) FROM read_json_auto('{knocks.url}/step.json'))",
+        f"length((SELECT content FROM read_text('{knocks.url}/step.txt')))",
+        f"(SELECT count(*) FROM '{knocks.url}/step.csv')",
+    ]
+    for expression in reads:
+        step = {"kind": "derive", "name": "leak", "expression": expression}
+        message = booted.evaluate(
+            "(step) => loupe.addStep(step, 'seattle_weather').then(() => '', (e) => e.message)", step
+        )
+        assert_clear(expression, None, message)
+        preview = booted.evaluate("(step) => loupe.previewStep(step, 'seattle_weather')", step)
+        assert preview["problem"], expression
+    assert booted.evaluate("loupe.steps('seattle_weather')")["steps"] == []
+    assert knocks.seen == []
+    assert snapshot(booted) == before
+
+
 def test_the_sql_editor_cannot_reach_the_network(booted, knocks):
     before = snapshot(booted)
     booted.locator("#sql-toggle").click()

@@ -16,7 +16,7 @@ import json
 from pyscript import window
 
 from app.core import errors, step_columns, step_forms
-from app.ui.panels import table_editors
+from app.ui.panels import step_fields, table_editors
 from app.ui.shell.dom import clear, el, on
 
 _FUNCTIONS = []  # type: list  # DuckDB's function names, for suggestions (filled by the panel once)
@@ -214,7 +214,7 @@ _OPS = [
 
 def _conditional(form, names: list, step, changed) -> None:
     step = step or {"name": "", "when": [{"column": names[0] if names else "", "op": "=", "value": "", "then": ""}]}
-    form.append(_labelled("New column", _input("name", step.get("name") or "", changed)))
+    form.append(step_fields.labelled("New column", _input("name", step.get("name") or "", changed)))
     rules = el("ol", None, "st-rules")
     form.append(rules)
     for rule in step.get("when") or []:
@@ -228,7 +228,7 @@ def _conditional(form, names: list, step, changed) -> None:
     on(more, "click", add)
     form.append(more)
     otherwise = step.get("else")
-    form.append(_labelled("Otherwise", _input("else", "" if otherwise is None else str(otherwise), changed)))
+    form.append(step_fields.labelled("Otherwise", _input("else", "" if otherwise is None else str(otherwise), changed)))
 
 
 def _rule(rule: dict, names: list, changed):
@@ -319,18 +319,7 @@ def _filter(form, step, state: dict, changed) -> None:
     keep.append(el("option", "Remove the rows that match", None, {"value": "others"}))
     keep.value = (step or {}).get("keep") or "matching"
     on(keep, "change", lambda event: changed())
-    form.append(_labelled("Rows", keep))
-
-
-def _labelled(words: str, node):
-    wrap = el("div", None, "st-field")
-    label = el("label", words, "st-label")
-    ident = node.getAttribute("id")
-    if ident:
-        label.setAttribute("for", ident)
-    wrap.append(label)
-    wrap.append(node)
-    return wrap
+    form.append(step_fields.labelled("Rows", keep))
 
 
 def _input(name: str, value: str, changed):

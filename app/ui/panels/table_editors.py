@@ -13,6 +13,7 @@ one or more values with their summaries.
 import json
 
 from app.core import display, errors, join_plan
+from app.ui.panels import step_fields
 from app.ui.shell.dom import clear, el, on
 
 HOWS = [
@@ -54,8 +55,8 @@ def join(form, columns: list, session, step, changed) -> None:
     for value, words in HOWS:
         how.append(el("option", words, None, {"value": value}))
     how.value = step.get("how") or "left"
-    form.append(_labelled("Other table", table))
-    form.append(_labelled("Kind of join", how))
+    form.append(step_fields.labelled("Other table", table))
+    form.append(step_fields.labelled("Kind of join", how))
     keys = el("ol", None, "st-rules", {"data-join": "keys"})
     form.append(keys)
     more = el("button", "Add a key", "button small", {"type": "button"})
@@ -219,7 +220,7 @@ def pivot(form, columns: list, step, changed) -> None:
         column.append(el("option", name, None, {"value": name}))
     column.value = step.get("columns") or names[0]
     on(column, "change", lambda event: changed())
-    form.append(_labelled("Columns from the values of", column))
+    form.append(step_fields.labelled("Columns from the values of", column))
     values = el("ol", None, "st-rules", {"data-pivot": "values"})
     for value in step.get("values") or [{"fn": "count"}]:
         values.append(_value_row(value, names, changed))
@@ -235,15 +236,15 @@ def pivot(form, columns: list, step, changed) -> None:
     totals = el("input", None, None, {"type": "checkbox", "data-pivot": "totals", "id": "step-field-totals"})
     totals.checked = step.get("totals", True)
     on(totals, "change", lambda event: changed())
-    form.append(_labelled("Totals", totals))
+    form.append(step_fields.labelled("Totals", totals))
     subtotals = el("input", None, None, {"type": "checkbox", "data-pivot": "subtotals", "id": "step-field-subtotals"})
     subtotals.checked = bool(step.get("subtotals"))
     on(subtotals, "change", lambda event: changed())
-    form.append(_labelled("Subtotals", subtotals))
+    form.append(step_fields.labelled("Subtotals", subtotals))
     limit = el("input", None, None, {"type": "number", "min": "1", "data-pivot": "limit", "id": "step-field-limit"})
     limit.value = str(step.get("limit_columns") or 50)
     on(limit, "input", lambda event: changed())
-    form.append(_labelled("At most this many columns (the rest in Other)", limit))
+    form.append(step_fields.labelled("At most this many columns (the rest in Other)", limit))
 
 
 def _value_row(value: dict, names: list, changed):
@@ -294,14 +295,3 @@ def read_pivot(form) -> dict:
         except ValueError:
             raise errors.StateError("At most this many columns must be a whole number, not “" + limit + "”.")
     return step
-
-
-def _labelled(words: str, node):
-    wrap = el("div", None, "st-field")
-    label = el("label", words, "st-label")
-    ident = node.getAttribute("id")
-    if ident:
-        label.setAttribute("for", ident)
-    wrap.append(label)
-    wrap.append(node)
-    return wrap
