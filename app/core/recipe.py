@@ -48,6 +48,8 @@ def source_of(table: str):
 def apply(table: str, step_list: list, tables=None):
     """Steps: make ``table`` show its source with ``step_list`` applied; return what happened.
 
+    With no steps the table is its source again, under its own name.
+
     Returns ``{"columns": [{name, type}], "stages": [...], "failed": index or None, "sql": text}``:
     one stage per step, ``{"state": "done"|"off"|"failed"|"waiting", "problem": words or None,
     "columns": [...] after it}``. A failed step and the steps after it are not applied; the
@@ -55,6 +57,17 @@ def apply(table: str, step_list: list, tables=None):
     """
     if len(step_list) > steps.LIMIT:
         raise errors.QueryError("A table can have at most " + str(steps.LIMIT) + " steps.")
+    if not step_list:  # no steps: the table is its own rows again (a table, not a view)
+        yield from unapply(table)
+        described = yield "DESCRIBE " + sql.quote_ident(table), []
+        return {
+            "sql": everything(table),
+            "chain": [],
+            "stage_of": {},
+            "stages": [],
+            "columns": _described(described),
+            "failed": None,
+        }
     based = yield from has_base(table)
     if not based:
         yield "ALTER TABLE " + sql.quote_ident(table) + " RENAME TO " + sql.quote_ident(base_name(table)), []
@@ -63,6 +76,11 @@ def apply(table: str, step_list: list, tables=None):
     yield "CREATE OR REPLACE VIEW " + sql.quote_ident(table) + " AS " + built["sql"], []
     built["columns"] = [c for c in built["columns"] if c["name"] != ROW]
     return built
+
+
+def is_derived(applied) -> bool:
+    """True when ``applied`` (what ``apply`` returned, or None) left the table a view over its source."""
+    return bool(applied and applied.get("stages"))
 
 
 def everything(table: str) -> str:

@@ -342,7 +342,7 @@ class Session(Exploring, Transforming):
         """``info`` with kinds, cut to the columns the grid can draw."""
         columns = types.describe_columns([{"name": c["name"], "type": c["type"]} for c in info["columns"]])
         shown = {"table": info["table"], "rows": info["rows"], "columns": columns[:MAX_SHOWN_COLUMNS]}
-        shown["derived"] = bool(self.recipes.get(info["table"]))  # a view over its source: no row ids
+        shown["derived"] = recipe.is_derived(self.recipes.get(info["table"]))  # a view over its source: no row ids
         return shown
 
     def _render_tabs(self) -> None:

@@ -108,6 +108,8 @@ def test_a_step_expression_cannot_reach_the_network(booted, knocks):
         preview = booted.evaluate("(step) => loupe.previewStep(step, 'seattle_weather')", step)
         assert preview["problem"], expression
     assert booted.evaluate("loupe.steps('seattle_weather')")["steps"] == []
+    kind = "SELECT table_type FROM information_schema.tables WHERE table_name = 'seattle_weather'"
+    assert booted.evaluate(f"loupe.query({kind!r}).then(r => r.rows)") == [["BASE TABLE"]]  # a table still
     assert knocks.seen == []
     assert snapshot(booted) == before
 

@@ -103,13 +103,25 @@ def test_apply_twice_replaces_the_view(engine):
     assert rows_of(engine, "t") == ROWS
 
 
-def test_apply_nothing_is_a_view_over_the_source(engine):
+def test_apply_nothing_leaves_a_table_a_table(engine):
     make(engine)
     done = engine.run(recipe.apply("t", []))
-    assert done["stages"] == [] and done["failed"] is None
-    assert views(engine) == ["t"]
+    assert done["stages"] == [] and done["failed"] is None and not recipe.is_derived(done)
+    assert tables(engine) == ["t"] and views(engine) == []
     assert rows_of(engine, "t") == ROWS
-    assert names_of(engine, "t") == ["k", "s", "v"]
+    assert [c["name"] for c in done["columns"]] == ["k", "s", "v"]
+
+
+def test_removing_the_last_step_makes_the_view_a_table_again(engine):
+    """A table whose steps are all gone takes rows in again (COPY, INSERT) as it did before it had any."""
+    make(engine)
+    assert recipe.is_derived(engine.run(recipe.apply("t", [DERIVE])))
+    done = engine.run(recipe.apply("t", []))
+    assert not recipe.is_derived(done)
+    assert tables(engine) == ["t"] and views(engine) == []
+    assert rows_of(engine, "t") == ROWS
+    engine.execute("INSERT INTO t VALUES (9, 'new', 1)")
+    assert rows_of(engine, "t")[-1] == [9, "new", 1.0]
 
 
 def test_a_view_follows_its_source(engine):

@@ -6,7 +6,7 @@ drawn again and the message says why. ``Session`` mixes this in; the grid
 reports clicks to the ``on_*`` callbacks.
 """
 
-from app.core import chips, errors, filters, layout_columns, query, sorting, view
+from app.core import chips, errors, filters, layout_columns, query, recipe, sorting, view
 
 
 class Exploring:
@@ -84,7 +84,7 @@ class Exploring:
             raise errors.QueryError("Open a table first; there is nothing to export.")
         state = self.state()
         columns = self.tables[table]["columns"]
-        text, params = query.view_select(table, state, columns, stable=not self.recipes.get(table))
+        text, params = query.view_select(table, state, columns, stable=not recipe.is_derived(self.recipes.get(table)))
         shown = query.group_columns(columns, state) if state.get("group") else query.visible(columns, state)
         return {"table": table, "sql": text, "params": params, "columns": shown}
 
