@@ -42,8 +42,14 @@ async def read_tables(fmt, buffer, name="") -> str:
     _read["csv"] = []
     try:
         if fmt == "xlsx":
-            await load_packages(["python-calamine", "openpyxl"])
-        read = workbooks.read_file(fmt, data, name)
+            await load_packages(["python-calamine"])
+        try:
+            read = workbooks.read_file(fmt, data, name)
+        except ModuleNotFoundError as missing:  # the openpyxl fallback, loaded only when calamine refuses
+            if missing.name != "openpyxl":
+                raise
+            await load_packages(["openpyxl"])
+            read = workbooks.read_file(fmt, data, name)
     except errors.TabularError as error:
         return json.dumps({"error": str(error)})
     except Exception as error:  # never a traceback for a person: the error's own words and what to do

@@ -107,11 +107,16 @@ class Samples:
             out.append(
                 {
                     "scenario": scenario,
-                    "loupe_ms": round(statistics.median(loupe)) if loupe else None,
+                    "loupe_ms": _rounded(statistics.median(loupe)) if loupe else None,
                     "peers": {
-                        name: round(statistics.median(v)) for name, v in sorted(by_who.items()) if name != "loupe"
+                        name: _rounded(statistics.median(v)) for name, v in sorted(by_who.items()) if name != "loupe"
                     },
                     "target_ms": self.targets.get(scenario),
                 }
             )
         return out
+
+
+def _rounded(value: float) -> float:
+    """A median as the table shows it: whole units, or one decimal below 10 (ratios, small times)."""
+    return round(value) if abs(value) >= 10 else round(value, 1)

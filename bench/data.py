@@ -39,3 +39,27 @@ def orders_csv(rows: int = 1_000_000) -> Path:
 
 def flights_parquet() -> Path:
     return FLIGHTS
+
+
+def big_xlsx(rows: int = 100_000) -> Path:
+    """A workbook of one sheet, ``rows`` rows of ids, names, amounts, dates and booleans, written by openpyxl."""
+    import datetime
+
+    import openpyxl
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"sheet-{rows // 1000}k.xlsx"
+    if not path.exists():
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("orders")
+        sheet.append(["id", "name", "amount", "ordered", "paid"])
+        start = datetime.date(2020, 1, 1)
+        for i in range(rows):
+            h = (i * 2654435761) % 2**32
+            sheet.append(
+                [i, f"customer {h % 50_000}", (h % 100_000) / 100, start + datetime.timedelta(h % 1500), h % 3 == 0]
+            )
+        partial = path.with_suffix(".partial")
+        book.save(partial)
+        partial.rename(path)
+    return path

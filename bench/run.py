@@ -48,6 +48,7 @@ import charts  # noqa: E402
 import embeds  # noqa: E402
 import explore  # noqa: E402
 import opening  # noqa: E402
+import spreadsheets  # noqa: E402
 import start  # noqa: E402
 import steps  # noqa: E402
 from common import CHROMIUM_ARGS, Samples, serve  # noqa: E402
@@ -62,6 +63,7 @@ GROUPS = {
     "charts": "charts over big files",
     "embeds": "embeds in another site's page",
     "steps": "transform steps on big tables",
+    "spreadsheets": "opening workbooks",
 }
 
 
@@ -84,6 +86,8 @@ def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
                 embeds.run(browser, base, samples)
             if "steps" in groups:
                 steps.run(browser, base, samples)
+            if "spreadsheets" in groups:
+                spreadsheets.run(browser, base, samples)
         browser.close()
     server.shutdown()
     return samples.rows(), {k: int(statistics.median(v)) for k, v in transfer.items() if v}

@@ -181,11 +181,13 @@ def _table(name: str, rows: list[list]) -> dict[str, Any] | None:
     filled = [i for i, row in enumerate(rows) if not _empty(row)]
     if not filled:
         return None
-    kept = [rows[i] for i in filled]
-    width = max(_last_filled(row) for row in kept)
+    kept = rows if len(filled) == len(rows) else [rows[i] for i in filled]
+    width = max(map(_last_filled, kept))
+    if any(len(row) != width for row in kept):
+        kept = [row[:width] + [None] * (width - len(row)) for row in kept]
     return {
         "name": name,
-        "csv": _csv(row[:width] + [None] * (width - len(row)) for row in kept),
+        "csv": _csv(kept),
         "rows": len(kept) - 1,
         "empty_rows": (filled[-1] - filled[0] + 1) - len(kept),
     }
@@ -241,11 +243,42 @@ def _duration(value: datetime.timedelta) -> str:
     return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def _csv(rows: Iterable[list]) -> str:
+def _csv(rows: list[list]) -> str:
+    """The rows as CSV, the first (the header) cell by cell and the others a column at a time."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    if rows:
+        writer.writerow([_cell(v) for v in rows[0]])
+        writer.writerows(zip(*[_column(values) for values in zip(*rows[1:])]))
     return out.getvalue()
+
+
+def _column(values: tuple) -> Iterable[Any]:
+    """A column's values as ``_cell`` writes them, converted a whole column at a time where its kind allows.
+
+    The csv module writes None as an empty field and a float by its repr, so
+    text and fractional numbers go as they are; a column of whole numbers is
+    written as integers (so DuckDB reads BIGINT), and booleans and dates by
+    one mapping each. A column of mixed kinds goes cell by cell.
+    """
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if kinds <= {str}:
+        return values
+    if kinds == {float}:
+        numbers = [v for v in values if v is not None]
+        if not all(map(float.is_integer, numbers)) or max(map(abs, numbers)) >= 2**53:
+            return values
+        if len(numbers) == len(values):
+            return map(str, map(int, values))
+    elif kinds == {bool}:
+        return map(_BOOLEAN_TEXT.get, values)
+    elif kinds == {datetime.date}:
+        return [None if v is None else v.isoformat() for v in values]
+    return [_cell(v) for v in values]
+
+
+_BOOLEAN_TEXT = {True: "true", False: "false", None: None}
 
 
 def _called(name: str) -> str:

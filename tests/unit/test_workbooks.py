@@ -192,6 +192,30 @@ def test_dates_times_booleans_and_numbers_come_back_typed():
     assert rows == [[as_duckdb(v) if i >= 4 else v for i, v in enumerate(r)] for r in expected]
 
 
+def test_columns_with_gaps_and_mixed_kinds_keep_their_types_and_values():
+    """Each column is written a column at a time where it can be: gaps, whole numbers, mixed kinds."""
+    header = ["whole", "gappy whole", "fraction", "gappy day", "gappy ok", "mixed", "huge"]
+    body = [
+        [1, 10, 0.5, datetime.date(2024, 1, 2), True, "n/a", 2.0**60],
+        [2, None, 3, None, None, 4, 1],
+        [3, 30, -2.25, datetime.date(1999, 12, 31), False, datetime.date(2020, 5, 6), 2],
+    ]
+
+    def build(book):
+        sheet = book.active
+        for row in [header] + body:
+            sheet.append(row)
+
+    data = workbook_bytes(build)
+    [table] = workbooks.read_tables("xlsx", data)
+    types, rows = loaded(table["csv"])
+    assert types == ["BIGINT", "BIGINT", "DOUBLE", "DATE", "BOOLEAN", "VARCHAR", "DOUBLE"]
+    expected = [[plain(v) for v in r] for r in openpyxl_rows(data, "Sheet")[1:]]
+    assert [r[:5] for r in rows] == [[as_duckdb(v) if i < 2 else v for i, v in enumerate(r[:5])] for r in expected]
+    assert [r[5] for r in rows] == ["n/a", "4", "2020-05-06"]
+    assert [r[6] for r in rows] == [2.0**60, 1.0, 2.0]
+
+
 @pytest.mark.parametrize(
     "epoch", [openpyxl.utils.datetime.CALENDAR_WINDOWS_1900, openpyxl.utils.datetime.CALENDAR_MAC_1904]
 )
