@@ -1,7 +1,9 @@
 """Spreadsheets as people have them: a large workbook opens through the file picker."""
 
 import datetime
+import io
 import time
+import zipfile
 
 import openpyxl
 import pytest
@@ -50,3 +52,22 @@ def test_a_password_protected_workbook_is_explained(app, tmp_path):
         "'locked.xlsx' is protected with a password. Remove the password in Excel "
         "(File › Info › Protect Workbook), save it, then open it again."
     )
+
+
+def test_a_workbook_calamine_refuses_is_read_by_openpyxl_loaded_then(app, tmp_path):
+    """A package part calamine cannot parse (a broken _rels/.rels) sends the file to openpyxl, loaded on demand."""
+    book = openpyxl.Workbook()
+    book.active.title = "Kept"
+    for row in (["city", "people"], ["Lyon", 522_250], ["Nantes", 320_732]):
+        book.active.append(row)
+    whole = io.BytesIO()
+    book.save(whole)
+    path = tmp_path / "odd_rels.xlsx"
+    with zipfile.ZipFile(io.BytesIO(whole.getvalue())) as source, zipfile.ZipFile(path, "w") as out:
+        for name in source.namelist():
+            out.writestr(name, b"<Relationships" if name == "_rels/.rels" else source.read(name))
+    before = int(app.evaluate("document.body.dataset.loads || '0'"))
+    app.set_input_files("#file-input", str(path))
+    app.wait_for_function(f"Number(document.body.dataset.loads || '0') >= {before + 1}", timeout=OPENING_MS)
+    rows = app.evaluate("loupe.query('SELECT city, people FROM odd_rels ORDER BY people')")["rows"]
+    assert rows == [["Nantes", 320732], ["Lyon", 522250]]

@@ -284,6 +284,24 @@ def test_openpyxl_reads_what_calamine_refuses(monkeypatch):
     test_hidden_sheets_are_named_not_read()
 
 
+def test_a_broken_package_part_calamine_refuses_is_read_by_openpyxl():
+    """Not a monkeypatch: a real file calamine refuses (its _rels/.rels is cut short) and openpyxl reads."""
+
+    def build(book):
+        for row in (["city", "people"], ["Lyon", 522_250]):
+            book.active.append(row)
+
+    whole = workbook_bytes(build)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(whole)) as source, zipfile.ZipFile(out, "w") as cut:
+        for name in source.namelist():
+            cut.writestr(name, b"<Relationships" if name == "_rels/.rels" else source.read(name))
+    with pytest.raises(workbooks._CalamineRefused):
+        workbooks._calamine_tables(out.getvalue(), "x")
+    [table] = workbooks.read_tables("xlsx", out.getvalue())
+    assert loaded(table["csv"]) == (["VARCHAR", "BIGINT"], [["Lyon", 522250]])
+
+
 def test_a_large_sheet_keeps_every_row():
     def build(book):
         book.active.append(["id", "name", "amount", "day", "ok"])
