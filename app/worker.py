@@ -14,7 +14,9 @@ import pyodide_js
 from app.core import errors, export, workbooks
 
 _xlsx = {"book": None}  # the Excel workbook being exported (one export at a time)
-_read = {"csv": []}  # the CSV text (bytes) of the tables read last, handed over by next_table_csv
+# The reading under way (a generator, see workbooks.reading) and the CSV text (bytes) of the tables read last,
+# handed over by next_table_csv.
+_read = {"csv": [], "reading": None, "fmt": "", "data": b"", "name": ""}
 
 
 def python_version() -> str:
@@ -32,37 +34,66 @@ async def load_packages(names) -> list:
 
 
 async def read_tables(fmt, buffer, name="") -> str:
-    """JSON ``{"tables": [{"name", "rows", "empty_rows"}], "hidden", "note"}`` or ``{"error"}``.
+    """Begin reading a workbook or SQLite file; JSON as ``read_more`` answers.
 
     The CSV text of each table follows, in order, from next_table_csv: as bytes
     it goes straight to DuckDB, never through the main thread's MicroPython.
     """
     fmt, name = str(fmt), str(name or "")
     data = buffer.to_bytes() if hasattr(buffer, "to_bytes") else bytes(buffer)
-    _read["csv"] = []
+    read_abort()
+    _read.update(fmt=fmt, data=data, name=name, reading=workbooks.reading(fmt, data, name))
     try:
         if fmt == "xlsx":
             await load_packages(["python-calamine"])
+    except Exception as error:
+        return _failed(error)
+    return await read_more()
+
+
+async def read_more() -> str:
+    """JSON: ``{"progress": {sheet, sheet_index, sheets[, rows, total]}}`` while reading (call again),
+    then ``{"tables": [{"name", "rows", "empty_rows"}], "hidden", "note"}``, or ``{"error"}``."""
+    try:
         try:
-            read = workbooks.read_file(fmt, data, name)
+            return json.dumps({"progress": next(_read["reading"])})
         except ModuleNotFoundError as missing:  # the openpyxl fallback, loaded only when calamine refuses
             if missing.name != "openpyxl":
                 raise
             await load_packages(["openpyxl"])
-            read = workbooks.read_file(fmt, data, name)
+            read = workbooks.read_file(_read["fmt"], _read["data"], _read["name"])
+    except StopIteration as stop:
+        read = stop.value
     except errors.TabularError as error:
+        read_abort()
         return json.dumps({"error": str(error)})
-    except Exception as error:  # never a traceback for a person: the error's own words and what to do
-        lines = str(error).strip().splitlines() or [""]
-        return json.dumps(
-            {
-                "error": f"Python could not read '{name or 'the file'}' ({type(error).__name__}: "
-                f"{lines[-1][:200]}). Reload the page and try again, or save the file "
-                "as .xlsx or CSV."
-            }
-        )
+    except Exception as error:
+        read_abort()
+        return _failed(error)
+    _read.update(reading=None, data=b"")
     _read["csv"] = [table.pop("csv").encode() for table in read["tables"]]
     return json.dumps(read)
+
+
+def read_abort() -> None:
+    """Stop the reading under way (Cancel) and let go of its bytes."""
+    reading = _read.get("reading")
+    if reading is not None:
+        reading.close()
+    _read.update(reading=None, data=b"", csv=[])
+
+
+def _failed(error: Exception) -> str:
+    """Never a traceback for a person: the error's own words and what to do."""
+    lines = str(error).strip().splitlines() or [""]
+    name = _read.get("name") or "the file"
+    return json.dumps(
+        {
+            "error": f"Python could not read '{name}' ({type(error).__name__}: "
+            f"{lines[-1][:200]}). Reload the page and try again, or save the file "
+            "as .xlsx or CSV."
+        }
+    )
 
 
 def next_table_csv():
@@ -105,6 +136,8 @@ __export__ = [
     "python_version",
     "load_packages",
     "read_tables",
+    "read_more",
+    "read_abort",
     "next_table_csv",
     "xlsx_start",
     "xlsx_add",

@@ -12,7 +12,7 @@ screen); every decision it takes comes from here:
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, file_kinds, loading, missing, naming, retype, sql, zones
+from app.core import display, errors, file_kinds, loading, missing, naming, retype, sql, zones
 
 HEAD_BYTES = 8192  # the first bytes read to detect a format and encoding
 PREVIEW_FROM_BYTES = 2_000_000  # smaller CSV files are read whole sooner than a preview would pay off
@@ -212,6 +212,23 @@ def part_options(options: dict) -> dict:
 
 
 # --- what a load says -----------------------------------------------------------
+
+
+def python_progress(name: str, progress: dict) -> tuple:
+    """``(text, done, total)`` for the loading strip from the worker's progress of reading ``name``.
+
+    ``progress`` is ``{sheet, sheet_index, sheets}`` while a sheet is parsed and has
+    ``rows`` and ``total`` too while its rows are written; done/total then count the
+    rows (None: the bar cannot tell how far).
+    """
+    where = "Reading " + name
+    if progress.get("sheets", 1) > 1:
+        where += " — sheet " + str(progress["sheet_index"] + 1) + " of " + str(progress["sheets"])
+    where += " (" + str(progress.get("sheet", "")) + ")"
+    if "rows" not in progress:
+        return where + "…", None, None
+    text = where + " — " + display.thousands(progress["rows"]) + " of " + display.thousands(progress["total"]) + " rows"
+    return text, progress["rows"], progress["total"]
 
 
 def cancelled_message(name: str) -> str:

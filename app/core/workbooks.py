@@ -21,10 +21,13 @@ import datetime
 import io
 import sqlite3
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 from app.core.errors import TabularError
+
+# A reading under way: it yields its progress and returns what read_file returns.
+Reading = Generator[dict, None, dict]
 
 
 def read_tables(fmt: str, data: bytes, name: str = "") -> list[dict[str, Any]]:
@@ -45,17 +48,48 @@ def read_file(fmt: str, data: bytes, name: str = "") -> dict[str, Any]:
 
 def workbook_tables(data: bytes, name: str = "") -> dict[str, Any]:
     """Every visible sheet with data, its header on the first non-empty row; hidden sheets named."""
+    return finished(workbook_reading(data, name))
+
+
+def reading(fmt: str, data: bytes, name: str = "") -> Reading:
+    """``read_file`` as a generator: it yields progress (see ``workbook_reading``) and returns what read_file does."""
+    if fmt == "xlsx":
+        return workbook_reading(data, name)
+    return _at_once(fmt, data, name)
+
+
+def workbook_reading(data: bytes, name: str = "") -> Reading:
+    """``workbook_tables`` as a generator that yields how far it has got, and returns the same.
+
+    It yields ``{"sheet": name, "sheet_index": i, "sheets": n}`` before each sheet is parsed
+    and ``{"sheet", "sheet_index", "sheets", "rows": done, "total": rows}`` as its rows are
+    written, every ``PROGRESS_ROWS`` rows, so a caller can show progress and stop in between.
+    """
     called = _called(name)
     if data[:4] == _OLE2 and _ENCRYPTED in data:
         raise TabularError(_password_message(called))
     try:
-        read = _calamine_tables(data, called)
+        read = yield from _calamine_reading(data, called)
     except _CalamineRefused as refused:
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise TabularError(_not_workbook_message(called, data, str(refused))) from None
         read = _openpyxl_tables(data, called)
     read["note"] = _left_out_note(called, read["tables"], read["hidden"])
     return read
+
+
+def finished(progress: Generator[dict, None, Any]) -> Any:
+    """What a reading generator returns, its progress ignored."""
+    while True:
+        try:
+            next(progress)
+        except StopIteration as stop:
+            return stop.value
+
+
+def _at_once(fmt: str, data: bytes, name: str) -> Reading:
+    return read_file(fmt, data, name)
+    yield  # a generator with no progress to tell
 
 
 def sqlite_tables(data: bytes, name: str = "") -> dict[str, Any]:
@@ -90,6 +124,8 @@ _READERS: dict[str, Callable[[bytes, str], dict[str, Any]]] = {
     "sqlite": sqlite_tables,
 }
 
+# Rows written between two reports of progress (a sheet of 100,000 rows reports twice).
+PROGRESS_ROWS = 50_000
 _OLE2 = b"\xd0\xcf\x11\xe0"
 # The stream an OLE2 container of an encrypted .xlsx holds (Office's "Encrypt with Password").
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -120,6 +156,10 @@ class _CalamineRefused(Exception):
 
 
 def _calamine_tables(data: bytes, called: str) -> dict[str, Any]:
+    return finished(_calamine_reading(data, called))
+
+
+def _calamine_reading(data: bytes, called: str) -> Reading:
     import python_calamine  # heavy and only needed here: imported on first use
 
     try:
@@ -129,21 +169,21 @@ def _calamine_tables(data: bytes, called: str) -> dict[str, Any]:
     except Exception as error:  # a Rust reader of untrusted bytes: any failure means "not by calamine"
         raise _CalamineRefused(str(error)) from None
     visible = python_calamine.SheetVisibleEnum.Visible
-    tables, hidden = [], []
+    tables: list[dict[str, Any]] = []
     try:
-        for sheet in book.sheets_metadata:
-            if sheet.visible != visible:
-                hidden.append(sheet.name)
-                continue
-            if sheet.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
+        shown = [s for s in book.sheets_metadata if s.visible == visible]
+        hidden = [s.name for s in book.sheets_metadata if s.visible != visible]
+        sheets = [s for s in shown if s.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        for index, sheet in enumerate(sheets):
+            where = {"sheet": sheet.name, "sheet_index": index, "sheets": len(sheets)}
+            yield where
             try:
                 rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=True)
             except python_calamine.PasswordError:
                 raise TabularError(_password_message(called)) from None
             except Exception as error:
                 raise _CalamineRefused(str(error)) from None
-            table = _table(sheet.name, rows)
+            table = yield from _table_reading(sheet.name, rows, where)
             if table:
                 tables.append(table)
     finally:
@@ -178,6 +218,11 @@ def _openpyxl_tables(data: bytes, called: str) -> dict[str, Any]:
 
 def _table(name: str, rows: list[list]) -> dict[str, Any] | None:
     """The sheet ``name`` as CSV: header on its first non-empty row, empty rows dropped and counted."""
+    return finished(_table_reading(name, rows, {}))
+
+
+def _table_reading(name: str, rows: list[list], where: dict[str, Any]) -> Generator[dict, None, dict | None]:
+    """``_table`` as a generator, yielding ``where`` with the rows written so far every ``PROGRESS_ROWS``."""
     filled = [i for i, row in enumerate(rows) if not _empty(row)]
     if not filled:
         return None
@@ -185,10 +230,18 @@ def _table(name: str, rows: list[list]) -> dict[str, Any] | None:
     width = max(map(_last_filled, kept))
     if any(len(row) != width for row in kept):
         kept = [row[:width] + [None] * (width - len(row)) for row in kept]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([_cell(v) for v in kept[0]])
+    total = len(kept) - 1
+    for start in range(1, len(kept), PROGRESS_ROWS):
+        if start > 1:
+            yield dict(where, rows=start - 1, total=total)
+        _write_columns(writer, kept[start : start + PROGRESS_ROWS])
     return {
         "name": name,
-        "csv": _csv(kept),
-        "rows": len(kept) - 1,
+        "csv": out.getvalue(),
+        "rows": total,
         "empty_rows": (filled[-1] - filled[0] + 1) - len(kept),
     }
 
@@ -249,8 +302,12 @@ def _csv(rows: list[list]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     if rows:
         writer.writerow([_cell(v) for v in rows[0]])
-        writer.writerows(zip(*[_column(values) for values in zip(*rows[1:])]))
+        _write_columns(writer, rows[1:])
     return out.getvalue()
+
+
+def _write_columns(writer: Any, rows: list[list]) -> None:
+    writer.writerows(zip(*[_column(values) for values in zip(*rows)]))
 
 
 def _column(values: tuple) -> Iterable[Any]:

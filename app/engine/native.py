@@ -87,6 +87,10 @@ class NativeEngine:
         """Interrupt the running statement (from another thread)."""
         self.connection.interrupt()
 
+    def cancelled(self) -> bool:
+        """False: natively a Cancel interrupts the statement itself and leaves no flag behind."""
+        return False
+
     def forget_file(self, name: str) -> None:
         """Release a file ``register_text`` or ``register_bytes`` made (nothing else is touched)."""
         path = Path(name)

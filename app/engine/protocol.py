@@ -60,6 +60,9 @@ class Engine(Protocol):
     def cancel(self) -> None:
         """Stop the running load, cancellable statement or export; its caller gets ``errors.Cancelled``."""
 
+    def cancelled(self) -> bool:
+        """True when Cancel was pressed since the load or script began (for work the engine does not run)."""
+
     def forget_file(self, name: str) -> Any:
         """Release the registered file ``name`` (nothing happens when it is gone already)."""
 

@@ -70,6 +70,10 @@ class WasmEngine:
         """Stop the running load, cancellable query or export (its caller gets ``errors.Cancelled``)."""
         self.glue.cancel()
 
+    def cancelled(self) -> bool:
+        """True when Cancel was pressed since the load or script began (for work the engine does not run)."""
+        return bool(self.glue.isCancelled())
+
     def text_blob(self, text: str):
         """``text`` as a JS Blob, to be read like a file."""
         return self.glue.textBlob(text)

@@ -22,6 +22,10 @@ export function checkCancelled() {
   if (cancelled) throw cancelledError();
 }
 
+export function isCancelled() {
+  return cancelled;
+}
+
 export function cancel() {
   cancelled = true;
   for (const stop of [...cancellers]) stop();

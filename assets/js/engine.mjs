@@ -15,7 +15,7 @@
 import * as duckdb from "duckdb";
 
 import { tableToJson } from "./arrow-json.mjs";
-import { beginLoad, cancel, checkCancelled, stoppable } from "./cancel.mjs";
+import { beginLoad, cancel, checkCancelled, isCancelled, stoppable } from "./cancel.mjs";
 import { exporting } from "./export.mjs";
 import { loading } from "./loading.mjs";
 
@@ -130,5 +130,5 @@ async function answers(timeoutMs) {
 
 // The one surface Python sees (through app/engine/wasm.py only).
 window.loupeEngine = {
-  ready, query, answers, queryCancellable, cancel, beginLoad, FILES, ...loading(db), ...exporting(db),
+  ready, query, answers, queryCancellable, cancel, isCancelled, beginLoad, FILES, ...loading(db), ...exporting(db),
 };

@@ -26,8 +26,18 @@ def big_xlsx(tmp_path_factory):
     return path
 
 
+# Every text the loading strip shows, kept in window.__strip.
+STRIP_WATCH = """() => {
+  const texts = window.__strip = [];
+  const text = document.getElementById('loading-text');
+  new MutationObserver(() => { if (texts.at(-1) !== text.textContent) texts.push(text.textContent); })
+    .observe(text, { subtree: true, childList: true, characterData: true });
+}"""
+
+
 def test_a_large_workbook_opens_with_its_types(app, big_xlsx):
     before = int(app.evaluate("document.body.dataset.loads || '0'"))
+    app.evaluate(STRIP_WATCH)
     started = time.monotonic()
     app.set_input_files("#file-input", str(big_xlsx))
     app.wait_for_function(f"Number(document.body.dataset.loads || '0') >= {before + 1}", timeout=OPENING_MS)
@@ -39,6 +49,21 @@ def test_a_large_workbook_opens_with_its_types(app, big_xlsx):
     assert [c["type"] for c in info["columns"]] == ["BIGINT", "VARCHAR", "DOUBLE", "DATE", "BOOLEAN"]
     last = app.evaluate("loupe.query('SELECT id, name, amount, day, ok FROM big WHERE id = 99999')")["rows"]
     assert last == [[99999, "name 345", 24999.75, "2022-09-26", True]]
+    strip = app.evaluate("window.__strip")
+    assert "Reading big.xlsx (Data)…" in strip  # while the sheet is parsed
+    assert "Reading big.xlsx (Data) — 50,000 of 100,000 rows" in strip  # while its rows are written
+
+
+def test_cancel_stops_a_workbook_being_read_and_keeps_what_was_open(app, big_xlsx):
+    tables = app.evaluate("loupe.tables().map(t => t.table)")
+    before = int(app.evaluate("document.body.dataset.loads || '0'"))
+    app.set_input_files("#file-input", str(big_xlsx))
+    app.wait_for_function("document.getElementById('loading-text').textContent.startsWith('Reading big.xlsx (Data)')")
+    app.locator("#loading-cancel").click()
+    app.wait_for_function(f"Number(document.body.dataset.loads || '0') >= {before + 1}", timeout=OPENING_MS)
+    assert app.locator("#error-text").inner_text() == "Loading 'big.xlsx' was cancelled; nothing was kept."
+    assert app.evaluate("loupe.tables().map(t => t.table)") == tables
+    assert app.evaluate("loupe.query('SELECT count(*) FROM seattle_weather')")["rows"] == [[1461]]
 
 
 def test_a_password_protected_workbook_is_explained(app, tmp_path):

@@ -238,3 +238,16 @@ def test_a_load_says_what_happened_and_what_to_do(message, expected):
 
 def test_a_download_no_server_answers_mentions_cors():
     assert "(CORS)" in load_plan.fetch_message("https://x.org/a.csv", 0, "Failed to fetch")
+
+
+def test_python_progress_names_the_sheet_and_counts_its_rows():
+    parsing = {"sheet": "Orders", "sheet_index": 1, "sheets": 3}
+    assert load_plan.python_progress("book.xlsx", parsing) == ("Reading book.xlsx — sheet 2 of 3 (Orders)…", None, None)
+    writing = dict(parsing, rows=50_000, total=120_500)
+    assert load_plan.python_progress("book.xlsx", writing) == (
+        "Reading book.xlsx — sheet 2 of 3 (Orders) — 50,000 of 120,500 rows",
+        50_000,
+        120_500,
+    )
+    alone = {"sheet": "Data", "sheet_index": 0, "sheets": 1}
+    assert load_plan.python_progress("one.xlsx", alone)[0] == "Reading one.xlsx (Data)…"

@@ -419,3 +419,65 @@ def test_the_note_says_what_was_left_out():
 
     read = workbooks.read_file("xlsx", workbook_bytes(build), "b.xlsx")
     assert read["note"] == "'b.xlsx': 1 empty row was left out; hidden sheet 'Old' was not opened."
+
+
+def two_sheets(book):
+    book.active.title = "First"
+    book.active.append(["n", "word"])
+    for i in range(5):
+        book.active.append([i, "w" + str(i)])
+    second = book.create_sheet("Second")
+    second.append(["only"])
+    second.append([1])
+    hidden = book.create_sheet("Kept back")
+    hidden.append(["x"])
+    hidden.sheet_state = "hidden"
+
+
+def test_reading_says_how_far_it_has_got_and_returns_the_same_tables(monkeypatch):
+    monkeypatch.setattr(workbooks, "PROGRESS_ROWS", 2)
+    data = workbook_bytes(two_sheets)
+    reading = workbooks.reading("xlsx", data, "two.xlsx")
+    seen = []
+    while True:
+        try:
+            seen.append(next(reading))
+        except StopIteration as stop:
+            read = stop.value
+            break
+    first = {"sheet": "First", "sheet_index": 0, "sheets": 2}
+    assert seen == [
+        first,
+        dict(first, rows=2, total=5),
+        dict(first, rows=4, total=5),
+        {"sheet": "Second", "sheet_index": 1, "sheets": 2},
+    ]
+    assert read == workbooks.read_file("xlsx", data, "two.xlsx")
+    assert [(t["name"], t["rows"]) for t in read["tables"]] == [("First", 5), ("Second", 1)]
+    assert read["hidden"] == ["Kept back"]
+    assert loaded(read["tables"][0]["csv"])[1] == [[i, "w" + str(i)] for i in range(5)]
+
+
+def test_a_reading_stopped_half_way_ends_cleanly(monkeypatch):
+    """Cancel closes the generator between parts: the workbook is let go and nothing is returned."""
+    monkeypatch.setattr(workbooks, "PROGRESS_ROWS", 2)
+    reading = workbooks.reading("xlsx", workbook_bytes(two_sheets))
+    next(reading)
+    next(reading)
+    reading.close()
+    with pytest.raises(StopIteration):
+        next(reading)
+
+
+def test_an_sqlite_file_is_read_at_once_through_the_same_reading():
+    data = sqlite_bytes(["CREATE TABLE t (a INTEGER)", "INSERT INTO t VALUES (1), (2)"])
+    reading = workbooks.reading("sqlite", data, "db.sqlite")
+    with pytest.raises(StopIteration) as stop:
+        next(reading)
+    assert [(t["name"], t["rows"]) for t in stop.value.value["tables"]] == [("t", 2)]
+
+
+def test_an_unreadable_workbook_fails_on_the_first_step_of_its_reading():
+    reading = workbooks.reading("xlsx", b"PK\x03\x04 not really", "bad.xlsx")
+    with pytest.raises(errors.TabularError, match="damaged or only partly downloaded"):
+        next(reading)

@@ -194,6 +194,14 @@ class Load:
         buffer = await self.engine.array_buffer(blob)
         try:
             answer = json.loads(await worker.read_tables(fmt, buffer, self.name))
+            while "progress" in answer:  # a sheet at a time, its rows in parts: progress, and Cancel between
+                progress.fraction(*load_plan.python_progress(self.name, answer["progress"]))
+                if self.engine.cancelled():
+                    await worker.read_abort()
+                    raise errors.Cancelled(load_plan.cancelled_message(self.name))
+                answer = json.loads(await worker.read_more())
+        except errors.Cancelled:
+            raise
         except Exception as failure:  # the worker itself failed
             raise errors.OpenError(load_plan.python_stopped_message(self.name, wasm.js_message(failure)))
         parts = load_plan.python_parts(answer, self.name, table, list(self.session.tables))
