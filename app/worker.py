@@ -47,6 +47,7 @@ async def read_tables(fmt, buffer, name="") -> str:
         if fmt == "xlsx":
             await load_packages(["python-calamine"])
     except Exception as error:
+        read_abort()
         return _failed(error)
     return await read_more()
 

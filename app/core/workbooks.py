@@ -155,10 +155,6 @@ class _CalamineRefused(Exception):
     """calamine could not read the workbook; openpyxl may."""
 
 
-def _calamine_tables(data: bytes, called: str) -> dict[str, Any]:
-    return finished(_calamine_reading(data, called))
-
-
 def _calamine_reading(data: bytes, called: str) -> Reading:
     import python_calamine  # heavy and only needed here: imported on first use
 
@@ -230,18 +226,11 @@ def _table_reading(name: str, rows: list[list], where: dict[str, Any]) -> Genera
     width = max(map(_last_filled, kept))
     if any(len(row) != width for row in kept):
         kept = [row[:width] + [None] * (width - len(row)) for row in kept]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([_cell(v) for v in kept[0]])
-    total = len(kept) - 1
-    for start in range(1, len(kept), PROGRESS_ROWS):
-        if start > 1:
-            yield dict(where, rows=start - 1, total=total)
-        _write_columns(writer, kept[start : start + PROGRESS_ROWS])
+    text = yield from _csv_reading(kept, where)
     return {
         "name": name,
-        "csv": out.getvalue(),
-        "rows": total,
+        "csv": text,
+        "rows": len(kept) - 1,
         "empty_rows": (filled[-1] - filled[0] + 1) - len(kept),
     }
 
@@ -298,16 +287,20 @@ def _duration(value: datetime.timedelta) -> str:
 
 def _csv(rows: list[list]) -> str:
     """The rows as CSV, the first (the header) cell by cell and the others a column at a time."""
+    return finished(_csv_reading(rows, {}))
+
+
+def _csv_reading(rows: list[list], where: dict[str, Any]) -> Generator[dict, None, str]:
+    """``_csv`` as a generator, yielding ``where`` with the rows written so far every ``PROGRESS_ROWS``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     if rows:
         writer.writerow([_cell(v) for v in rows[0]])
-        _write_columns(writer, rows[1:])
+    for start in range(1, len(rows), PROGRESS_ROWS):
+        if start > 1:
+            yield dict(where, rows=start - 1, total=len(rows) - 1)
+        writer.writerows(zip(*[_column(values) for values in zip(*rows[start : start + PROGRESS_ROWS])]))
     return out.getvalue()
-
-
-def _write_columns(writer: Any, rows: list[list]) -> None:
-    writer.writerows(zip(*[_column(values) for values in zip(*rows)]))
 
 
 def _column(values: tuple) -> Iterable[Any]:
