@@ -16,7 +16,7 @@ from app.core import errors, export, workbooks
 _xlsx = {"book": None}  # the Excel workbook being exported (one export at a time)
 # The reading under way (a generator, see workbooks.reading) and the CSV text (bytes) of the tables read last,
 # handed over by next_table_csv.
-_read = {"csv": [], "reading": None, "fmt": "", "data": b"", "name": ""}
+_read = {"csv": [], "reading": None, "fmt": "", "data": b"", "name": "", "options": {}}
 
 
 def python_version() -> str:
@@ -33,16 +33,18 @@ async def load_packages(names) -> list:
     return [version(name) for name in names]
 
 
-async def read_tables(fmt, buffer, name="") -> str:
+async def read_tables(fmt, buffer, name="", options_json="{}") -> str:
     """Begin reading a workbook or SQLite file; JSON as ``read_more`` answers.
 
+    ``options_json``: the workbook options (sheets, header_row, range: see app/core/workbooks.py).
     The CSV text of each table follows, in order, from next_table_csv: as bytes
     it goes straight to DuckDB, never through the main thread's MicroPython.
     """
     fmt, name = str(fmt), str(name or "")
+    options = json.loads(str(options_json or "{}"))
     data = buffer.to_bytes() if hasattr(buffer, "to_bytes") else bytes(buffer)
     read_abort()
-    _read.update(fmt=fmt, data=data, name=name, reading=workbooks.reading(fmt, data, name))
+    _read.update(fmt=fmt, data=data, name=name, options=options, reading=workbooks.reading(fmt, data, name, options))
     try:
         if fmt == "xlsx":
             await load_packages(["python-calamine"])
@@ -54,7 +56,8 @@ async def read_tables(fmt, buffer, name="") -> str:
 
 async def read_more() -> str:
     """JSON: ``{"progress": {sheet, sheet_index, sheets[, rows, total]}}`` while reading (call again),
-    then ``{"tables": [{"name", "rows", "empty_rows"}], "hidden", "note"}``, or ``{"error"}``."""
+    then ``{"tables": [{"name", "rows", "empty_rows", "merged"}], "hidden", "sheets", "chosen", "note"}``,
+    or ``{"error"}``."""
     try:
         try:
             return json.dumps({"progress": next(_read["reading"])})
@@ -62,7 +65,7 @@ async def read_more() -> str:
             if missing.name != "openpyxl":
                 raise
             await load_packages(["openpyxl"])
-            read = workbooks.read_file(_read["fmt"], _read["data"], _read["name"])
+            read = workbooks.read_file(_read["fmt"], _read["data"], _read["name"], _read["options"])
     except StopIteration as stop:
         read = stop.value
     except errors.TabularError as error:

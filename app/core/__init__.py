@@ -36,6 +36,9 @@ Public modules:
     sql     -- quote_ident and the SQL builders (SQL + parameters)
     statements -- SQL scripts split into statements; where an engine error points
     workbooks -- Excel sheets and SQLite tables as CSV (CPython only)
+    workbook_sheet -- one sheet's cells as a person reads it: range, header, empty rows and columns (CPython only)
+    workbook_csv -- a sheet's cells as CSV text DuckDB reads back with their types (CPython only)
+    sheet_range -- a range as Excel writes it (B3:F200) and a header row, as typed in Read as…
     types   -- DuckDB type names to kinds shown in the UI
     view    -- the serialisable, versioned view state
     view_log -- the log of a view: the entries that make its tables, and the sources derived from it
@@ -93,6 +96,7 @@ SHARED = (
     "share",
     "sorting",
     "source_summary",
+    "sheet_range",
     "sql",
     "statements",
     "step_columns",

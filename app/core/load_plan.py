@@ -6,13 +6,14 @@ screen); every decision it takes comes from here:
     choose(name, head, gzip, options, taken, size)  -> the reader, table name and read plan
     csv_options / previews / retries_with_one_line_ending  -- how a CSV is read
     csv_preview, refined, in_utc  -- step generators (``yield (sql, params)``, see app/engine)
-    csv_details, markers, python_parts, part_options  -- what a load records and names
+    csv_details, markers, python_parts, part_options, part_details  -- what a load records and names
+    workbook_options  -- the sheets, header row and range a workbook is read by, checked
     *_message  -- every sentence a load says, in one place
 
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import display, errors, file_kinds, loading, missing, naming, retype, sql, zones
+from app.core import display, errors, file_kinds, loading, missing, naming, retype, sheet_range, sql, zones
 
 HEAD_BYTES = 8192  # the first bytes read to detect a format and encoding
 PREVIEW_FROM_BYTES = 2_000_000  # smaller CSV files are read whole sooner than a preview would pay off
@@ -171,12 +172,14 @@ def in_utc(table: str, name: str):
 # --- workbooks and databases, read by Python ------------------------------------
 
 
-def python_parts(answer: dict, name: str, table: str, taken: list) -> list:
+def python_parts(answer: dict, name: str, table: str, taken: list, named: bool = False) -> list:
     """The parts (sheets, tables) of the Python worker's ``answer`` to load: ``[{name, table, display}]``.
 
-    ``table`` is the wanted name: a part of several is named after it and
-    itself, each name unique among ``taken`` and the parts before it.
-    Raises OpenError when the worker said what was wrong or found nothing.
+    ``table`` is the wanted name: one part of one is called that; parts of
+    several, and sheets chosen from a workbook's many (unless ``named``:
+    the table's name was given), are named after it and their sheet, each
+    name unique among ``taken`` and the parts before it. Raises OpenError
+    when the worker said what was wrong or found nothing.
     """
     if answer.get("error"):
         raise errors.OpenError(answer["error"])
@@ -191,16 +194,58 @@ def python_parts(answer: dict, name: str, table: str, taken: list) -> list:
                 " but its hidden sheets (" + ", ".join(hidden) + "); show them in your "
                 "spreadsheet program, save, and open it again."
                 if hidden
-                else "."
+                else (
+                    " where Loupe was asked to read. Choose another sheet, range or header row in Read as…."
+                    if answer.get("chosen")
+                    else "."
+                )
             )
         )
     names = list(taken)
     out = []
+    suffixed = len(parts) > 1 or (answer.get("chosen") and not named)
     for part in parts:
-        wanted = table if len(parts) == 1 else table + "_" + part["name"]
+        wanted = table + "_" + part["name"] if suffixed else table
         names.append(naming.table_name_for(wanted, names))
-        out.append({"name": part["name"], "table": names[-1], "display": name + " › " + part["name"]})
+        out.append(
+            {
+                "name": part["name"],
+                "table": names[-1],
+                "display": name + " › " + part["name"],
+                "empty_rows": part.get("empty_rows") or 0,
+            }
+        )
     return out
+
+
+def workbook_options(options: dict) -> dict:
+    """The workbook options of ``options`` (``sheets``, ``header_row``, ``range``) for the worker, checked here
+    so a mistake is said before the file is read; OpenError if one cannot apply."""
+    out = {}  # type: dict
+    sheets = options.get("sheets")
+    if sheets is not None:
+        if not isinstance(sheets, list) or not sheets or not all(isinstance(s, str) for s in sheets):
+            raise errors.OpenError('The sheets to read must be a list of sheet names, for example ["Sales"].')
+        out["sheets"] = list(sheets)
+    if options.get("header_row") is not None:
+        out["header_row"] = sheet_range.header_row(options["header_row"])
+    if options.get("range"):
+        bounds = sheet_range.parse(str(options["range"]))
+        out["range"] = sheet_range.label(bounds)
+    return out
+
+
+def part_details(part: dict, options: dict) -> dict:
+    """What a workbook part's read records: its sheet, the header row and range it was read by, the empty rows
+    it left out."""
+    read = {"part": part["name"]}
+    if part.get("empty_rows"):
+        read["empty_rows"] = part["empty_rows"]
+    wanted = workbook_options(options)
+    for key in ("header_row", "range"):
+        if key in wanted:
+            read[key] = wanted[key]
+    return read
 
 
 def part_options(options: dict) -> dict:

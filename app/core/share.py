@@ -15,13 +15,13 @@ open themselves, then runs the steps taken on them (app/core/restore.py).
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, missing, steps, view
+from app.core import errors, file_kinds, missing, steps, view
 
 # What ``?view=`` may show: the table, its chart, or every column's profile.
 SHOWS = ("table", "chart", "profile")
 # Sources only the person can open again (a link opens "url" and "sample" ones, and runs "query" ones).
 LOCAL = ("file", "text")
-_READ_KEYS = ("format", "encoding", "delimiter", "header", "missing", "late")
+_READ_KEYS = ("format", "encoding", "delimiter", "header", "header_row", "range", "missing", "late")
 _URL_SCHEMES = ("http://", "https://")
 DAMAGED = "This view link is damaged (it could not be unpacked). Ask for the link again, or copy all of it."
 # Longest link state accepted (characters of JSON): a state is small; a huge one is damage or abuse.
@@ -72,6 +72,8 @@ def open_options(source: dict) -> dict:
     for key in _READ_KEYS:
         if key in read and read[key] is not None:
             options[key] = read[key]
+    if isinstance(read.get("part"), str) and read.get("format") == file_kinds.XLSX:
+        options["sheets"] = [read["part"]]  # the sheet it was, even one of many or hidden
     markers = options.get("missing")
     if markers is not None and not (isinstance(markers, list) and all(isinstance(m, str) for m in markers)):
         options.pop("missing")  # damaged: the markers are found again instead

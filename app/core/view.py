@@ -52,6 +52,7 @@ from app.core import errors, migrate, view_log
 VERSION = migrate.CURRENT
 SOURCE_KINDS = view_log.SOURCE_KINDS
 READ_KINDS = view_log.READ_KINDS
+READ_DETAILS = view_log.READ_DETAILS
 LOG_OPS = view_log.LOG_OPS
 # The log's functions, used as view.<name> (app/core/view_log.py holds them).
 add_source = view_log.add_source

@@ -13,6 +13,20 @@ import json
 READ_KINDS = ("url", "file", "text", "sample")
 SOURCE_KINDS = ("url", "file", "text", "sample", "query")
 LOG_OPS = ("read", "type", "flatten", "steps", "sql", "query", "rename", "close")
+# What a "read" entry's ``read`` records of how its file was read (a workbook's: its sheet, header row, range).
+READ_DETAILS = (
+    "format",
+    "encoding",
+    "gzip",
+    "delimiter",
+    "header",
+    "part",
+    "header_row",
+    "range",
+    "missing",
+    "late",
+    "utc",
+)
 
 
 def add_source(view: dict, table: str, kind: str, name: str, url=None, details=None) -> dict:

@@ -4,61 +4,85 @@ Runs in the Pyodide worker (CPython 3.14) and under CPython for tests; it
 needs all of CPython (``sqlite3``, ``zipfile``), so it is not part of the
 MicroPython subset. DuckDB then reads each CSV with its own type detection,
 so the cells are written in forms it reads back as dates, times, numbers and
-booleans.
+booleans (``app.core.workbook_csv``).
 
 Workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) are read with python-calamine,
 which is fast; openpyxl is the fallback for an .xlsx that calamine refuses.
-A sheet is read as a person sees it: blank rows above the header and empty
-columns on the left are skipped, empty rows are dropped (and counted), error
-cells (``#DIV/0!``, ``#N/A``) are missing, hidden sheets are left out (and
-named).
+A sheet is read as a person sees it (``app.core.workbook_sheet``): blank rows above the header and empty columns on the
+left are skipped, empty rows are dropped (and counted), error cells
+(``#DIV/0!``, ``#N/A``) are missing, hidden sheets are left out (and named).
+A workbook of more than ``MANY_SHEETS`` sheets opens its first sheet only;
+the others are listed (``sheets``) to be chosen.
+
+Options (``read_file``'s ``options``, checked by ``checked_options``):
+``sheets`` (names to read, hidden ones too), ``header_row`` (the header's
+row number in the sheet, 0 for none) and ``range`` (as Excel writes it).
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
 import io
 import sqlite3
 import zipfile
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Generator
 from typing import Any
 
-from app.core.errors import TabularError
+from app.core import sheet_range, workbook_csv, workbook_sheet
+from app.core.errors import LoupeError, TabularError
 
 # A reading under way: it yields its progress and returns what read_file returns.
 Reading = Generator[dict, None, dict]
+# More visible sheets than this: the first is opened, the others are listed to choose from.
+MANY_SHEETS = 8
+PROGRESS_ROWS = workbook_csv.PROGRESS_ROWS
 
 
-def read_tables(fmt: str, data: bytes, name: str = "") -> list[dict[str, Any]]:
-    """``[{"name", "csv", "rows", "empty_rows"}]`` for each sheet with data (workbook) or table (sqlite)."""
-    return read_file(fmt, data, name)["tables"]
+def read_tables(fmt: str, data: bytes, name: str = "", options: dict | None = None) -> list[dict[str, Any]]:
+    """``[{"name", "csv", "rows", "empty_rows", "merged"}]`` for each sheet with data (workbook) or table (sqlite)."""
+    return read_file(fmt, data, name, options)["tables"]
 
 
-def read_file(fmt: str, data: bytes, name: str = "") -> dict[str, Any]:
-    """``{"tables", "hidden", "note"}`` for the file ``name`` holding ``data``.
+def read_file(fmt: str, data: bytes, name: str = "", options: dict | None = None) -> dict[str, Any]:
+    """``{"tables", "hidden", "sheets", "chosen", "note"}`` for the file ``name`` holding ``data``.
 
-    ``hidden`` names the sheets left out; ``note`` says what was left out, in words, or is "".
+    ``hidden`` names the sheets left out; ``sheets`` lists every worksheet
+    ``{"name", "hidden"}`` in the workbook's order; ``chosen`` is True when only
+    some were read (asked for, or too many); ``note`` says what was left out, in words, or is "".
     """
-    reader = _READERS.get(fmt)
-    if reader is None:
-        raise TabularError(f"Loupe reads workbooks and SQLite files this way, not {fmt!r}.")
-    return reader(data, name)
+    return finished(reading(fmt, data, name, options))
 
 
-def workbook_tables(data: bytes, name: str = "") -> dict[str, Any]:
-    """Every visible sheet with data, its header on the first non-empty row; hidden sheets named."""
-    return finished(workbook_reading(data, name))
-
-
-def reading(fmt: str, data: bytes, name: str = "") -> Reading:
+def reading(fmt: str, data: bytes, name: str = "", options: dict | None = None) -> Reading:
     """``read_file`` as a generator: it yields progress (see ``workbook_reading``) and returns what read_file does."""
     if fmt == "xlsx":
-        return workbook_reading(data, name)
-    return _at_once(fmt, data, name)
+        return workbook_reading(data, name, options)
+    if fmt == "sqlite":
+        return _at_once(sqlite_tables, data, name)
+    raise TabularError(f"Loupe reads workbooks and SQLite files this way, not {fmt!r}.")
 
 
-def workbook_reading(data: bytes, name: str = "") -> Reading:
+def checked_options(options: dict | None) -> dict[str, Any]:
+    """The workbook options that apply, checked: ``{sheets?, header_row?, bounds?}``; OpenError if not readable."""
+    options = options or {}
+    out: dict[str, Any] = {}
+    sheets = options.get("sheets")
+    if sheets is not None:
+        if not isinstance(sheets, list) or not sheets or not all(isinstance(s, str) for s in sheets):
+            raise TabularError('The sheets to read must be a list of sheet names, for example ["Sales"].')
+        out["sheets"] = list(dict.fromkeys(sheets))
+    if options.get("header_row") is not None:
+        out["header_row"] = sheet_range.header_row(options["header_row"])
+    if options.get("range"):
+        out["bounds"] = sheet_range.parse(str(options["range"]))
+    return out
+
+
+def workbook_tables(data: bytes, name: str = "", options: dict | None = None) -> dict[str, Any]:
+    """Every visible sheet with data (or those asked for), its header on the first non-empty row."""
+    return finished(workbook_reading(data, name, options))
+
+
+def workbook_reading(data: bytes, name: str = "", options: dict | None = None) -> Reading:
     """``workbook_tables`` as a generator that yields how far it has got, and returns the same.
 
     It yields ``{"sheet": name, "sheet_index": i, "sheets": n}`` before each sheet is parsed
@@ -66,15 +90,19 @@ def workbook_reading(data: bytes, name: str = "") -> Reading:
     written, every ``PROGRESS_ROWS`` rows, so a caller can show progress and stop in between.
     """
     called = _called(name)
-    if data[:4] == _OLE2 and _ENCRYPTED in data:
+    try:
+        wanted = checked_options(options)
+    except LoupeError as error:
+        raise TabularError(str(error)) from None
+    if data[:4] == _OLE2 and _ENCRYPTED in data or _encrypted_ods(data):
         raise TabularError(_password_message(called))
     try:
-        read = yield from _calamine_reading(data, called)
+        read = yield from _calamine_reading(data, called, wanted)
     except _CalamineRefused as refused:
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise TabularError(_not_workbook_message(called, data, str(refused))) from None
-        read = _openpyxl_tables(data, called)
-    read["note"] = _left_out_note(called, read["tables"], read["hidden"])
+        read = _openpyxl_tables(data, called, wanted)
+    read["note"] = _left_out_note(called, read)
     return read
 
 
@@ -87,8 +115,8 @@ def finished(progress: Generator[dict, None, Any]) -> Any:
             return stop.value
 
 
-def _at_once(fmt: str, data: bytes, name: str) -> Reading:
-    return read_file(fmt, data, name)
+def _at_once(read: Any, data: bytes, name: str) -> Reading:
+    return read(data, name)
     yield  # a generator with no progress to tell
 
 
@@ -108,8 +136,10 @@ def sqlite_tables(data: bytes, name: str = "") -> dict[str, Any]:
             cursor = connection.execute('SELECT * FROM "' + table.replace('"', '""') + '"')
             header = [d[0] for d in cursor.description]
             rows = [header] + [list(row) for row in cursor]
-            tables.append({"name": table, "csv": _csv(rows), "rows": len(rows) - 1, "empty_rows": 0})
-        return {"tables": tables, "hidden": [], "note": ""}
+            tables.append(
+                {"name": table, "csv": workbook_csv.rows_csv(rows), "rows": len(rows) - 1, "empty_rows": 0, "merged": 0}
+            )
+        return {"tables": tables, "hidden": [], "sheets": [], "chosen": False, "many": False, "note": ""}
     except (sqlite3.DatabaseError, MemoryError) as error:
         raise TabularError(
             f"{_called(name)} is not a readable SQLite database ({str(error) or 'damaged header'}). "
@@ -119,16 +149,10 @@ def sqlite_tables(data: bytes, name: str = "") -> dict[str, Any]:
         connection.close()
 
 
-_READERS: dict[str, Callable[[bytes, str], dict[str, Any]]] = {
-    "xlsx": workbook_tables,
-    "sqlite": sqlite_tables,
-}
-
-# Rows written between two reports of progress (a sheet of 100,000 rows reports twice).
-PROGRESS_ROWS = 50_000
 _OLE2 = b"\xd0\xcf\x11\xe0"
 # The stream an OLE2 container of an encrypted .xlsx holds (Office's "Encrypt with Password").
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 # What openpyxl reads from an error cell; calamine gives "" already.
 _ERROR_VALUES = frozenset(
     [
@@ -155,7 +179,7 @@ class _CalamineRefused(Exception):
     """calamine could not read the workbook; openpyxl may."""
 
 
-def _calamine_reading(data: bytes, called: str) -> Reading:
+def _calamine_reading(data: bytes, called: str, wanted: dict[str, Any]) -> Reading:
     import python_calamine  # heavy and only needed here: imported on first use
 
     try:
@@ -163,185 +187,158 @@ def _calamine_reading(data: bytes, called: str) -> Reading:
     except python_calamine.PasswordError:
         raise TabularError(_password_message(called)) from None
     except Exception as error:  # a Rust reader of untrusted bytes: any failure means "not by calamine"
+        if "password" in str(error).lower() or "encrypt" in str(error).lower():
+            raise TabularError(_password_message(called)) from None
         raise _CalamineRefused(str(error)) from None
     visible = python_calamine.SheetVisibleEnum.Visible
-    tables: list[dict[str, Any]] = []
+    ods = data[30:38] == b"mimetype" and _ODS_MIME in data[38:120]
     try:
-        shown = [s for s in book.sheets_metadata if s.visible == visible]
-        hidden = [s.name for s in book.sheets_metadata if s.visible != visible]
-        sheets = [s for s in shown if s.typ == python_calamine.SheetTypeEnum.WorkSheet]
-        for index, sheet in enumerate(sheets):
-            where = {"sheet": sheet.name, "sheet_index": index, "sheets": len(sheets)}
+        worksheets = [s for s in book.sheets_metadata if s.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        listed = [{"name": s.name, "hidden": s.visible != visible} for s in worksheets]
+        chosen = _chosen_sheets(listed, wanted, called)
+        tables: list[dict[str, Any]] = []
+        for index, sheet in enumerate(chosen["read"]):
+            where = {"sheet": sheet, "sheet_index": index, "sheets": len(chosen["read"])}
             yield where
             try:
-                rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=True)
+                found = book.get_sheet_by_name(sheet)
+                rows = found.to_python(skip_empty_area=True)
+                origin = found.start or (0, 0)
+                merged = found.merged_cell_ranges or []
             except python_calamine.PasswordError:
                 raise TabularError(_password_message(called)) from None
             except Exception as error:
                 raise _CalamineRefused(str(error)) from None
-            table = yield from _table_reading(sheet.name, rows, where)
+            table = yield from _sheet_reading(sheet, rows, where, wanted, origin, merged, ods)
             if table:
                 tables.append(table)
+            if chosen["first_only"] and tables:
+                break
     finally:
         book.close()
-    return {"tables": tables, "hidden": hidden}
+    return _read(tables, listed, chosen)
 
 
-def _openpyxl_tables(data: bytes, called: str) -> dict[str, Any]:
+def _chosen_sheets(listed: list[dict[str, Any]], wanted: dict[str, Any], called: str) -> dict[str, Any]:
+    """``{read: [names], first_only, asked}``: the sheets asked for, or the visible ones (the first of many)."""
+    names = [s["name"] for s in listed]
+    if "sheets" in wanted:
+        missing = [n for n in wanted["sheets"] if n not in names]
+        if missing:
+            raise TabularError(
+                f"{called} has no sheet named {', '.join(repr(m) for m in missing)}; its sheets are "
+                f"{', '.join(repr(n) for n in names) or 'none'}. Choose one of those."
+            )
+        return {"read": list(wanted["sheets"]), "first_only": False, "asked": True}
+    shown = [s["name"] for s in listed if not s["hidden"]]
+    return {"read": shown, "first_only": len(shown) > MANY_SHEETS, "asked": False}
+
+
+def _read(tables: list[dict[str, Any]], listed: list[dict[str, Any]], chosen: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "tables": tables,
+        "hidden": [] if chosen["asked"] else [s["name"] for s in listed if s["hidden"]],
+        "sheets": listed,
+        "chosen": chosen["asked"] or chosen["first_only"],
+        "many": chosen["first_only"],
+    }
+
+
+def _sheet_reading(
+    name: str,
+    rows: list[list],
+    where: dict[str, Any],
+    wanted: dict[str, Any],
+    origin: tuple[int, int] = (0, 0),
+    merged: workbook_sheet.Merged | None = None,
+    ods: bool = False,
+) -> Generator[dict, None, dict | None]:
+    """One sheet as ``{name, csv, rows, empty_rows, merged}`` (None when it has no data), yielding progress."""
+    shaped = workbook_sheet.shape(name, rows, origin, merged, wanted.get("bounds"), wanted.get("header_row"))
+    if shaped is None:
+        return None
+    text = yield from workbook_csv.rows_reading(shaped["rows"], where, ods)
+    return {
+        "name": name,
+        "csv": text,
+        "rows": len(shaped["rows"]) - 1,
+        "empty_rows": shaped["empty_rows"],
+        "merged": shaped["merged"],
+    }
+
+
+def _openpyxl_tables(data: bytes, called: str, wanted: dict[str, Any]) -> dict[str, Any]:
     import openpyxl  # heavy and only needed here: imported on first use
 
-    tables, hidden = [], []
+    tables: list[dict[str, Any]] = []
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            for sheet in book.worksheets:
-                if sheet.sheet_state != "visible":
-                    hidden.append(sheet.title)
-                    continue
-                rows = [[None if v in _ERROR_VALUES else v for v in row] for row in sheet.iter_rows(values_only=True)]
-                table = _table(sheet.title, _without_left_columns(rows))
-                if table:
-                    tables.append(table)
-        finally:
-            book.close()
     except Exception:  # a reader of untrusted bytes: every failure is a damaged workbook
         raise TabularError(
             f"{called} is a ZIP archive but not a workbook Loupe can read, or it is damaged. "
             "Open it in a spreadsheet program and save it again as .xlsx."
         ) from None
-    return {"tables": tables, "hidden": hidden}
+    try:
+        sheets = {sheet.title: sheet for sheet in book.worksheets}
+        listed = [{"name": title, "hidden": sheet.sheet_state != "visible"} for title, sheet in sheets.items()]
+        chosen = _chosen_sheets(listed, wanted, called)
+        for title in chosen["read"]:
+            try:
+                rows = [
+                    [None if v in _ERROR_VALUES else v for v in row]
+                    for row in sheets[title].iter_rows(values_only=True)
+                ]
+            except Exception:
+                raise TabularError(
+                    f"Sheet '{title}' of {called} is damaged and cannot be read. "
+                    "Open it in a spreadsheet program and save it again as .xlsx."
+                ) from None
+            table = finished(_sheet_reading(title, rows, {}, wanted))
+            if table:
+                tables.append(table)
+            if chosen["first_only"] and tables:
+                break
+    finally:
+        book.close()
+    return _read(tables, listed, chosen)
 
 
-def _table(name: str, rows: list[list]) -> dict[str, Any] | None:
-    """The sheet ``name`` as CSV: header on its first non-empty row, empty rows dropped and counted."""
-    return finished(_table_reading(name, rows, {}))
-
-
-def _table_reading(name: str, rows: list[list], where: dict[str, Any]) -> Generator[dict, None, dict | None]:
-    """``_table`` as a generator, yielding ``where`` with the rows written so far every ``PROGRESS_ROWS``."""
-    filled = [i for i, row in enumerate(rows) if not _empty(row)]
-    if not filled:
-        return None
-    kept = rows if len(filled) == len(rows) else [rows[i] for i in filled]
-    width = max(map(_last_filled, kept))
-    if any(len(row) != width for row in kept):
-        kept = [row[:width] + [None] * (width - len(row)) for row in kept]
-    text = yield from _csv_reading(kept, where)
-    return {
-        "name": name,
-        "csv": text,
-        "rows": len(kept) - 1,
-        "empty_rows": (filled[-1] - filled[0] + 1) - len(kept),
-    }
-
-
-def _empty(row: list) -> bool:
-    return row.count("") + row.count(None) == len(row)
-
-
-def _without_left_columns(rows: list[list]) -> list[list]:
-    filled = [next(i for i, v in enumerate(row) if v is not None and v != "") for row in rows if not _empty(row)]
-    skip = min(filled, default=0)
-    return [list(row[skip:]) for row in rows] if skip else [list(row) for row in rows]
-
-
-def _last_filled(row: list) -> int:
-    for i in range(len(row) - 1, -1, -1):
-        if row[i] is not None and row[i] != "":
-            return i + 1
-    return 0
-
-
-def _cell(value: Any) -> str:
-    """A cell as CSV text DuckDB reads back with its type (ISO dates and times, true/false, numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        # Excel stores every number as a double: 3.0 is the integer 3 a person typed.
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if isinstance(value, datetime.datetime):
-        # openpyxl reads a date as a datetime at midnight.
-        if value.time() == datetime.time(0) and value.tzinfo is None:
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return _duration(value)
-    if isinstance(value, bytes):
-        return "".join(f"\\x{b:02X}" for b in value)
-    return str(value)
-
-
-def _duration(value: datetime.timedelta) -> str:
-    """A duration as Excel shows ``[h]:mm:ss``."""
-    seconds = round(value.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    hours, rest = divmod(abs(seconds), 3600)
-    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
-
-
-def _csv(rows: list[list]) -> str:
-    """The rows as CSV, the first (the header) cell by cell and the others a column at a time."""
-    return finished(_csv_reading(rows, {}))
-
-
-def _csv_reading(rows: list[list], where: dict[str, Any]) -> Generator[dict, None, str]:
-    """``_csv`` as a generator, yielding ``where`` with the rows written so far every ``PROGRESS_ROWS``."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if rows:
-        writer.writerow([_cell(v) for v in rows[0]])
-    for start in range(1, len(rows), PROGRESS_ROWS):
-        if start > 1:
-            yield dict(where, rows=start - 1, total=len(rows) - 1)
-        writer.writerows(zip(*[_column(values) for values in zip(*rows[start : start + PROGRESS_ROWS])]))
-    return out.getvalue()
-
-
-def _column(values: tuple) -> Iterable[Any]:
-    """A column's values as ``_cell`` writes them, converted a whole column at a time where its kind allows.
-
-    The csv module writes None as an empty field and a float by its repr, so
-    text and fractional numbers go as they are; a column of whole numbers is
-    written as integers (so DuckDB reads BIGINT), and booleans and dates by
-    one mapping each. A column of mixed kinds goes cell by cell.
-    """
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
-    if kinds <= {str}:
-        return values
-    if kinds == {float}:
-        numbers = [v for v in values if v is not None]
-        if not all(map(float.is_integer, numbers)) or max(map(abs, numbers)) >= 2**53:
-            return values
-        if len(numbers) == len(values):
-            return map(str, map(int, values))
-    elif kinds == {bool}:
-        return map(_BOOLEAN_TEXT.get, values)
-    elif kinds == {datetime.date}:
-        return [None if v is None else v.isoformat() for v in values]
-    return [_cell(v) for v in values]
-
-
-_BOOLEAN_TEXT = {True: "true", False: "false", None: None}
+def _encrypted_ods(data: bytes) -> bool:
+    """An .ods saved with a password: its manifest names how each part is encrypted."""
+    if data[:2] != b"PK" or _ODS_MIME not in data[:200]:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return b"encryption-data" in archive.read("META-INF/manifest.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
 
 
 def _called(name: str) -> str:
     return f"'{name}'" if name else "This file"
 
 
-def _left_out_note(called: str, tables: list[dict[str, Any]], hidden: list[str]) -> str:
+def _left_out_note(called: str, read: dict[str, Any]) -> str:
+    """What the reading left out or changed, in words ("" for nothing): empty rows, merged cells, sheets."""
+    tables, hidden = read["tables"], read["hidden"]
     parts = []
     empty = [(t["empty_rows"], t["name"]) for t in tables if t["empty_rows"]]
     if empty:
         count = sum(n for n, _ in empty)
         where = f" (in {', '.join(name for _, name in empty)})" if len(tables) > 1 else ""
         parts.append(f"{count} empty row{'s were' if count > 1 else ' was'} left out{where}")
+    merged = sum(t["merged"] for t in tables)
+    if merged:
+        parts.append(
+            f"{merged} merged cell{'s keep their value' if merged > 1 else ' keeps its value'} in the first "
+            "row and column only, as pandas and R read them (the Fill missing step copies it down)"
+        )
+    if read.get("many") and tables:
+        shown = [s for s in read["sheets"] if not s["hidden"]]
+        parts.append(
+            f"it has {len(shown)} sheets and only the first with data, '{tables[0]['name']}', was opened: "
+            "choose others in Sheets… above the table"
+        )
     if hidden:
         parts.append(
             f"hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(h) for h in hidden)} "

@@ -10,7 +10,7 @@ import json
 
 from pyscript import document
 
-from app.core import display, errors, guard, loading, query, recipe, restore, retype, sql, types, undo, view
+from app.core import display, errors, file_kinds, guard, loading, query, recipe, restore, retype, sql, types, undo, view
 from app.engine import wasm
 from app.ui.opening import sharing
 from app.ui.opening.loader import Load
@@ -39,6 +39,7 @@ class Session(Exploring, Transforming):
         self.tables = {}  # table name -> {table, rows, columns}
         self.files = {}  # table name -> virtual files its source registered
         self.blobs = {}  # table name -> the Blob it was read from (to read it again)
+        self.sheets = {}  # table name -> the sheets of the workbook it is a sheet of: [{name, hidden}]
         self.recipes = {}  # table name -> what recipe.apply made of its steps (their states)
         self.as_of = {}  # table name -> the step it is shown as of (Steps panel: a step clicked)
         self.history = undo.History()  # the view states shown, for undo and redo
@@ -108,6 +109,7 @@ class Session(Exploring, Transforming):
         for file_name in self.files.pop(table, []):
             await self.engine.forget_file(file_name)
         self.blobs.pop(table, None)
+        self.sheets.pop(table, None)
         self.tables.pop(table, None)
         self.explorer.forget(table)
         self.panel.close()
@@ -167,6 +169,7 @@ class Session(Exploring, Transforming):
         """Forget what the page held for ``table`` (gone from the engine); its files stay registered."""
         self.tables.pop(table, None)
         self.blobs.pop(table, None)
+        self.sheets.pop(table, None)
         self.files.pop(table, None)
         self.recipes.pop(table, None)
         self.explorer.forget(table)
@@ -195,6 +198,7 @@ class Session(Exploring, Transforming):
             await self.engine.forget_file(file_name)
         self.files[table] = self.files.pop(fresh["table"], [])
         self.blobs[table] = self.blobs.pop(fresh["table"])
+        self.sheets[table] = self.sheets.pop(fresh["table"], [])
         self.tables.pop(fresh["table"])
         details = (view.source(self.view, fresh["table"]) or {}).get("read")
         self.view = view.reread(view.remove_source(self.view, fresh["table"]), table, details)
@@ -203,6 +207,29 @@ class Session(Exploring, Transforming):
             self.recipes[table] = await wasm.run(recipe.apply(table, step_list), self.engine)
         await self._changed(table)
         return self.tables[table]
+
+    async def open_sheets(self, table: str, names: list) -> list:
+        """Open more sheets of the workbook ``table`` is a sheet of (its bytes kept); return their tables."""
+        source = self.source_of(table)
+        blob = self.blobs.get(table)
+        if source is None or blob is None:
+            raise errors.OpenError(
+                "'" + table + "' did not come from a workbook Loupe still holds; open the file once more."
+            )
+        if not names:
+            raise errors.OpenError("Choose at least one sheet to open, then Open chosen sheets.")
+        info = await self.open({"kind": "file", "file": blob, "name": source["name"]}, {"sheets": list(names)})
+        return [t["table"] for t in info.get("tables") or [info]]
+
+    def open_parts(self, name: str) -> list:
+        """The sheets of the workbook file ``name`` that are open as tables."""
+        parts = []
+        for table in self.tables:
+            source = self.source_of(table) or {}
+            read = source.get("read") or {}
+            if source.get("name") == name and read.get("format") == file_kinds.XLSX and read.get("part"):
+                parts.append(read["part"])
+        return parts
 
     async def change_type(self, table: str, column: str, target: str) -> dict:
         """Give ``column`` of ``table`` the type ``target``; values that do not fit become NULL."""
@@ -273,8 +300,9 @@ class Session(Exploring, Transforming):
         self.tables[table] = _public(info)
         self.files[table] = source.pop("files", [])
         self.blobs[table] = source.pop("blob", None)
+        self.sheets[table] = source.pop("sheets", None) or []
         details = {}
-        for key in ("format", "encoding", "gzip", "delimiter", "header", "part", "missing", "late", "utc"):
+        for key in view.READ_DETAILS:
             if source.get(key) is not None:
                 details[key] = source[key]
         kind = source["kind"] if source["kind"] in view.READ_KINDS else "file"

@@ -181,9 +181,40 @@ def test_the_markers_recorded_are_those_chosen_or_found(given, info, recorded):
 
 def test_one_part_takes_the_wanted_name_and_several_are_named_after_it():
     one = load_plan.python_parts({"tables": [{"name": "Sheet1"}]}, "book.xlsx", "book", [])
-    assert one == [{"name": "Sheet1", "table": "book", "display": "book.xlsx › Sheet1"}]
+    assert one == [{"name": "Sheet1", "table": "book", "display": "book.xlsx › Sheet1", "empty_rows": 0}]
     several = load_plan.python_parts({"tables": [{"name": "a"}, {"name": "b"}]}, "db.sqlite", "db", ["db_a"])
     assert [p["table"] for p in several] == ["db_a_2", "db_b"]
+
+
+def test_sheets_chosen_from_a_workbook_are_named_after_it_unless_the_table_was_named():
+    answer = {"tables": [{"name": "May", "empty_rows": 2}], "chosen": True}
+    [chosen] = load_plan.python_parts(answer, "year.xlsx", "year", ["year_April"])
+    assert (chosen["table"], chosen["empty_rows"]) == ("year_may", 2)
+    [named] = load_plan.python_parts(answer, "year.xlsx", "sales", [], named=True)
+    assert named["table"] == "sales"
+    with pytest.raises(errors.OpenError, match="where Loupe was asked to read. Choose another sheet, range"):
+        load_plan.python_parts({"tables": [], "chosen": True}, "year.xlsx", "year", [])
+
+
+def test_workbook_options_are_checked_before_the_file_is_read():
+    assert load_plan.workbook_options({"delimiter": ";"}) == {}
+    given = {"sheets": ["May"], "header_row": "3", "range": "$b$3:$f$20"}
+    assert load_plan.workbook_options(given) == {"sheets": ["May"], "header_row": 3, "range": "B3:F20"}
+    assert load_plan.part_details({"name": "May", "empty_rows": 1}, given) == {
+        "part": "May",
+        "empty_rows": 1,
+        "header_row": 3,
+        "range": "B3:F20",
+    }
+    for bad, words in (
+        ({"sheets": "May"}, "list of sheet names"),
+        ({"sheets": [3]}, "list of sheet names"),
+        ({"header_row": "x"}, "number of a row"),
+        ({"header_row": 2.5}, "number of a row"),
+        ({"range": "B3::F"}, "not a range"),
+    ):
+        with pytest.raises(errors.OpenError, match=words):
+            load_plan.workbook_options(bad)
 
 
 def test_a_workbook_without_data_says_what_to_do():

@@ -218,3 +218,18 @@ def test_panels_in_the_view_state():
     assert state["panels"] == ["sql"]
     with pytest.raises(ValueError):
         view.with_panel(state, "nonsense")
+
+
+def test_a_workbooks_sheet_opens_again_as_the_same_sheet_read_the_same_way():
+    source = {
+        "table": "year_May",
+        "read": {"format": "xlsx", "part": "May", "header_row": 3, "range": "B3:F20", "empty_rows": 2},
+    }
+    assert share.open_options(source) == {
+        "table": "year_May",
+        "format": "xlsx",
+        "header_row": 3,
+        "range": "B3:F20",
+        "sheets": ["May"],
+    }
+    assert "sheets" not in share.open_options({"table": "db_t", "read": {"format": "sqlite", "part": "t"}})

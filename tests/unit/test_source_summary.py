@@ -58,6 +58,11 @@ def test_read_form_starts_from_how_the_source_was_read():
         "late": missing.WIDEN,
         "missing": missing.label([]),
         "csv": False,
+        "workbook": False,
+        "sheet": "",
+        "header_row": "",
+        "range": "",
+        "empty_rows": 0,
     }
     read = {"format": file_kinds.CSV, "encoding": "utf-16le", "delimiter": ";", "header": False, "missing": ["NA"]}
     form = source_summary.read_form(read)
@@ -86,3 +91,30 @@ def test_the_form_names_every_encoding_loupe_reads():
 )
 def test_flattenable(columns, flattenable):
     assert source_summary.flattenable(columns) is flattenable
+
+
+def test_a_workbooks_sheet_is_read_again_by_sheet_header_row_and_range():
+    read = {"format": file_kinds.XLSX, "part": "Sales", "header_row": 4, "range": "B4:F90", "empty_rows": 2}
+    form = source_summary.read_form(read)
+    assert (form["workbook"], form["sheet"], form["header_row"], form["range"]) == (True, "Sales", "4", "B4:F90")
+    assert source_summary.left_out(form["empty_rows"]) == "2 empty rows were left out."
+    assert source_summary.left_out(1) == "1 empty row was left out." and source_summary.left_out(0) == ""
+    assert source_summary.summary({"name": "b.xlsx", "read": read}) == (
+        "b.xlsx › Sales · Excel · header on row 4 · range B4:F90"
+    )
+    assert "no header row" in source_summary.summary({"name": "b.xlsx", "read": dict(read, header_row=0)})
+    assert source_summary.rereadable({"read": read}, True)
+    assert not source_summary.rereadable({"read": read}, False)
+    assert not source_summary.rereadable({"read": {"format": file_kinds.SQLITE, "part": "t"}}, True)
+    typed = {"sheet": "Costs", "header_row": " 3 ", "range": ""}
+    assert source_summary.workbook_options(typed, read) == {"sheets": ["Costs"], "header_row": "3"}
+    assert source_summary.workbook_options({"sheet": "", "header_row": "", "range": "A:C"}, read) == {
+        "sheets": ["Sales"],
+        "range": "A:C",
+    }
+
+
+def test_the_sheet_lists_mark_hidden_sheets_and_count_those_open():
+    sheets = [{"name": "A", "hidden": False}, {"name": "B", "hidden": True}, {"name": "C", "hidden": False}]
+    assert source_summary.sheet_choices(sheets) == [("A", "A"), ("B", "B (hidden)"), ("C", "C")]
+    assert source_summary.sheets_summary(sheets, ["A", "C"]) == "Sheets (2 of 3 open)…"

@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from app.core import errors, workbooks
+from app.core import errors, workbook_csv, workbooks
 from app.engine.native import NativeEngine
 
 
@@ -275,7 +275,7 @@ def test_hidden_sheets_are_named_not_read():
 
 
 def test_openpyxl_reads_what_calamine_refuses(monkeypatch):
-    def refuse(data, called):
+    def refuse(data, called, wanted):
         raise workbooks._CalamineRefused("no")
         yield  # a reading, as the one it stands in for
 
@@ -298,7 +298,7 @@ def test_a_broken_package_part_calamine_refuses_is_read_by_openpyxl():
         for name in source.namelist():
             cut.writestr(name, b"<Relationships" if name == "_rels/.rels" else source.read(name))
     with pytest.raises(workbooks._CalamineRefused):
-        workbooks.finished(workbooks._calamine_reading(out.getvalue(), "x"))
+        workbooks.finished(workbooks._calamine_reading(out.getvalue(), "x", {}))
     [table] = workbooks.read_tables("xlsx", out.getvalue())
     assert loaded(table["csv"]) == (["VARCHAR", "BIGINT"], [["Lyon", 522250]])
 
@@ -436,7 +436,7 @@ def two_sheets(book):
 
 
 def test_reading_says_how_far_it_has_got_and_returns_the_same_tables(monkeypatch):
-    monkeypatch.setattr(workbooks, "PROGRESS_ROWS", 2)
+    monkeypatch.setattr(workbook_csv, "PROGRESS_ROWS", 2)
     data = workbook_bytes(two_sheets)
     reading = workbooks.reading("xlsx", data, "two.xlsx")
     seen = []
@@ -461,7 +461,7 @@ def test_reading_says_how_far_it_has_got_and_returns_the_same_tables(monkeypatch
 
 def test_a_reading_stopped_half_way_ends_cleanly(monkeypatch):
     """Cancel closes the generator between parts: the workbook is let go and nothing is returned."""
-    monkeypatch.setattr(workbooks, "PROGRESS_ROWS", 2)
+    monkeypatch.setattr(workbook_csv, "PROGRESS_ROWS", 2)
     reading = workbooks.reading("xlsx", workbook_bytes(two_sheets))
     next(reading)
     next(reading)

@@ -186,6 +186,7 @@ class Load:
 
     async def _read_with_python(self, table: str, blob, plan: dict) -> list:
         fmt = self.detected["format"]
+        wanted = load_plan.workbook_options(self.options) if fmt == file_kinds.XLSX else {}
         progress.start("Starting Python to read " + self.name + "…")
         worker = await worker_link.ready()
         if worker is None:
@@ -193,7 +194,7 @@ class Load:
         progress.start("Reading " + self.name + " with Python…")
         buffer = await self.engine.array_buffer(blob)
         try:
-            answer = json.loads(await worker.read_tables(fmt, buffer, self.name))
+            answer = json.loads(await worker.read_tables(fmt, buffer, self.name, json.dumps(wanted)))
             while "progress" in answer:  # a sheet at a time, its rows in parts: progress, and Cancel between
                 progress.fraction(*load_plan.python_progress(self.name, answer["progress"]))
                 if self.engine.cancelled():
@@ -204,7 +205,8 @@ class Load:
             raise
         except Exception as failure:  # the worker itself failed
             raise errors.OpenError(load_plan.python_stopped_message(self.name, wasm.js_message(failure)))
-        parts = load_plan.python_parts(answer, self.name, table, list(self.session.tables))
+        named = self.options.get("table") is not None
+        parts = load_plan.python_parts(answer, self.name, table, list(self.session.tables), named)
         loaded = []
         for part in parts:
             file_name = self._file_name(".csv")
@@ -215,8 +217,9 @@ class Load:
             options = load_plan.part_options(self.options)
             info = await self.engine.run(loading.load_csv(part["table"], file_name, part["display"], options))
             info = await self._refined(part["table"], info)
-            read = {"part": part["name"]}
+            read = load_plan.part_details(part, self.options)
             read.update(load_plan.markers(self.options, info))
+            read["sheets"] = answer.get("sheets") or []  # the workbook's sheets, for Sheets… (not recorded)
             loaded.append(self._loaded(part["table"], info, read))
         if answer.get("note"):
             feedback.notice(answer["note"])

@@ -1,0 +1,140 @@
+"""A sheet's cells as CSV text that DuckDB reads back with their types.
+
+Runs in the Pyodide worker (CPython 3.14) and under CPython for tests, with
+``app.core.workbooks``. Dates and times are written in ISO form, booleans as
+true/false, whole numbers as integers (Excel stores every number as a
+double), durations as Excel shows ``[h]:mm:ss``. A column is converted a
+whole column at a time where its kind allows (a 1M-row sheet is written in
+seconds), and progress is yielded every ``PROGRESS_ROWS`` rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Generator, Iterable
+from typing import Any
+
+# Rows written between two reports of progress (a sheet of 100,000 rows reports twice).
+PROGRESS_ROWS = 50_000
+_BOOLEAN_TEXT = {True: "true", False: "false", None: None}
+# A duration as LibreOffice's .ods stores it and calamine hands it on: PT288H00M00S.
+_ODS_DURATION = re.compile(r"^(-?)PT(\d+)H(\d+)M(\d+(?:[.,]\d+)?)S$")
+_MIDNIGHT = datetime.time(0)
+
+
+def cell(value: Any) -> str:
+    """A cell as CSV text DuckDB reads back with its type (ISO dates and times, true/false, numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        # Excel stores every number as a double: 3.0 is the integer 3 a person typed.
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, datetime.datetime):
+        # openpyxl reads a date as a datetime at midnight.
+        if value.time() == _MIDNIGHT and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return duration(value)
+    if isinstance(value, bytes):
+        return "".join(f"\\x{b:02X}" for b in value)
+    return str(value)
+
+
+def duration(value: datetime.timedelta) -> str:
+    """A duration as Excel shows ``[h]:mm:ss``, with its fraction of a second (to the millisecond) when it has one."""
+    milliseconds = round(value.total_seconds() * 1000)
+    sign = "-" if milliseconds < 0 else ""
+    seconds, fraction = divmod(abs(milliseconds), 1000)
+    hours, rest = divmod(seconds, 3600)
+    text = f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return text + (f".{fraction:03d}".rstrip("0") if fraction else "")
+
+
+def ods_duration(text: str) -> str | None:
+    """``'PT288H00M00S'`` (an .ods duration) as ``'288:00:00'``; None for any other text."""
+    found = _ODS_DURATION.match(text)
+    if found is None:
+        return None
+    sign, hours, minutes, seconds = found.groups()
+    total = (int(hours) * 3600 + int(minutes) * 60) + float(seconds.replace(",", "."))
+    return duration(datetime.timedelta(seconds=-total if sign else total))
+
+
+def rows_csv(rows: list[list], ods: bool = False) -> str:
+    """The rows as CSV, the first (the header) cell by cell and the others a column at a time."""
+    progress = rows_reading(rows, {}, ods)
+    while True:
+        try:
+            next(progress)
+        except StopIteration as stop:
+            return stop.value
+
+
+def rows_reading(rows: list[list], where: dict[str, Any], ods: bool = False) -> Generator[dict, None, str]:
+    """``rows_csv`` as a generator, yielding ``where`` with the rows written so far every ``PROGRESS_ROWS``.
+
+    Lines end with CRLF so that a cell holding a lone carriage return is quoted (the csv
+    module quotes a field holding a character of the line ending) and stays in its row.
+    ``ods``: texts that are .ods durations are written as durations.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if rows:
+        writer.writerow([cell(v) for v in rows[0]])
+    for start in range(1, len(rows), PROGRESS_ROWS):
+        if start > 1:
+            yield dict(where, rows=start - 1, total=len(rows) - 1)
+        writer.writerows(zip(*[column(values, ods) for values in zip(*rows[start : start + PROGRESS_ROWS])]))
+    return out.getvalue()
+
+
+def column(values: tuple, ods: bool = False) -> Iterable[Any]:
+    """A column's values as ``cell`` writes them, converted a whole column at a time where its kind allows.
+
+    The csv module writes None as an empty field and a float by its repr, so
+    text and fractional numbers go as they are; a column of whole numbers is
+    written as integers (so DuckDB reads BIGINT), and booleans and dates by
+    one mapping each. Dates among date-times are written as date-times at
+    midnight, so the column stays one of timestamps. A column of mixed kinds
+    goes cell by cell.
+    """
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if kinds <= {str}:
+        if ods and any(v is not None and v.startswith(("PT", "-PT")) for v in values):
+            return [v if v is None else (ods_duration(v) or v) for v in values]
+        return values
+    if kinds == {float}:
+        numbers = [v for v in values if v is not None]
+        if not all(map(float.is_integer, numbers)) or max(map(abs, numbers)) >= 2**53:
+            return values
+        if len(numbers) == len(values):
+            return map(str, map(int, values))
+    elif kinds == {bool}:
+        return map(_BOOLEAN_TEXT.get, values)
+    elif kinds == {datetime.date}:
+        return [None if v is None else v.isoformat() for v in values]
+    elif datetime.datetime in kinds and kinds <= {datetime.date, datetime.datetime}:
+        return _date_times(values)
+    return [cell(v) for v in values]
+
+
+def _date_times(values: tuple) -> list:
+    """Dates and date-times of one column: all dates when every time is midnight, else all date-times."""
+    timed = any(type(v) is datetime.datetime and (v.time() != _MIDNIGHT or v.tzinfo is not None) for v in values)
+    if not timed:
+        return [None if v is None else v.isoformat()[:10] for v in values]
+    return [
+        None if v is None else (v.isoformat(sep=" ") if type(v) is datetime.datetime else v.isoformat() + " 00:00:00")
+        for v in values
+    ]
