@@ -42,7 +42,10 @@ def test_the_corpus_is_large_real_and_of_every_kind():
 
 
 def test_every_exception_names_a_file_of_the_corpus():
-    assert set(corpus.KNOWN_FAILURES) <= {f.name for f in FILES}
+    names = {f.name for f in FILES}
+    assert set(corpus.KNOWN_FAILURES) <= names
+    assert set(corpus.ORACLE_WRONG) <= names
+    assert not set(corpus.KNOWN_FAILURES) & set(corpus.ORACLE_WRONG)
 
 
 def test_a_present_corpus_touches_no_network(monkeypatch):
@@ -117,6 +120,8 @@ def test_values_that_are_the_same(oracle, loupe):
         (datetime.time(12, 30), datetime.time(12, 31)),
         ("a ", "a"),
         ("x", None),
+        ("007", 7),  # the text a person typed, not DuckDB's number
+        ("f", False),
         (43831.0, datetime.date(2020, 1, 1)),  # openpyxl's number is no date
     ],
 )
