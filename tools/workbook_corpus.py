@@ -99,12 +99,15 @@ KNOWN_FAILURES: dict[str, str] = {
         " the .ods 'a ZIP archive but not a workbook'; odfpy reads Sheet1 (3, 4, 5)"
     ),
     "python-calamine/data/password.ods": (
-        "an .ods encrypted with a password (META-INF/manifest.xml has manifest:encryption-data): calamine fails"
-        " and Loupe says 'a ZIP archive but not a workbook ... damaged', not that it is protected with a password"
+        "an .ods encrypted with a password (META-INF/manifest.xml has manifest:encryption-data):"
+        " CalamineWorkbook.from_filelike sniffs the bytes and says 'Cannot detect file format' (from_path, which"
+        " goes by the .ods suffix, raises PasswordError), so Loupe says 'a ZIP archive but not a workbook ..."
+        " damaged', not that it is protected with a password"
     ),
     "python-calamine/data/password.xls": (
-        "an .xls encrypted with a password (BIFF8 FILEPASS record): calamine says 'Cannot detect file format' and"
-        " Loupe calls it damaged; workbook_reading detects only the OLE2 EncryptedPackage of an encrypted .xlsx"
+        "an .xls encrypted with a password (BIFF8 FILEPASS record): CalamineWorkbook.from_filelike says 'Cannot"
+        " detect file format' (from_path, by the .xls suffix, raises PasswordError) and Loupe calls it damaged;"
+        " workbook_reading detects only the OLE2 EncryptedPackage of an encrypted .xlsx"
     ),
     "pyexcel-xls/fixtures/pyexcel_issue_151.xlsx": (
         "A1 is #N/A, B1 'zzzz1234': the calamine path keeps column A (an empty header and 2 columns) because"
