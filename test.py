@@ -8,7 +8,10 @@ Installs what the tests need when it is missing, then runs pytest:
 - the app's vendored dependencies (``serve.py --setup-only``);
 - ``ruff check`` and ``ruff format --check`` before pytest (ruff.toml);
 - the corpus of real CSV files the reading tests compare with pandas
-  (``tools/corpus.py``: packages pinned by hash in tests/corpus/requirements.txt).
+  (``tools/corpus.py``: packages pinned by hash in tests/corpus/requirements.txt);
+- the corpus of real spreadsheets compared with native readers
+  (``tools/workbook_corpus.py``: packages pinned by hash in
+  tests/corpus/workbook_requirements.txt).
 """
 
 from __future__ import annotations
@@ -35,9 +38,10 @@ def main(argv: list[str]) -> int:
     setup = subprocess.run([sys.executable, str(ROOT / "serve.py"), "--setup-only"], cwd=ROOT)
     if setup.returncode != 0:
         return setup.returncode
-    corpus = subprocess.run([str(PYTHON), "-m", "tools.corpus"], cwd=ROOT)
-    if corpus.returncode != 0:
-        return corpus.returncode
+    for module in ("tools.corpus", "tools.workbook_corpus"):
+        corpus = subprocess.run([str(PYTHON), "-m", module], cwd=ROOT)
+        if corpus.returncode != 0:
+            return corpus.returncode
     lint = _lint()
     if lint != 0:
         return lint
