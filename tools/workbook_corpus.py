@@ -72,23 +72,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "an Excel 4.0 (BIFF4) worksheet, which xlrd reads (27 rows, header ID, TOTAL, MAIN, SUB): calamine reads"
         " BIFF5 and BIFF8 only ('Cannot detect file format'), and Loupe calls it not a workbook"
     ),
-    "xlrd/reveng1.xlsx": (
-        "sheet ControlChars, a cell holding a lone carriage return (_x000D_): workbooks._csv_reading's csv.writer"
-        " (lineterminator='\\n', QUOTE_MINIMAL) leaves \\r unquoted on CPython 3.11 and 3.12 (3.13 quotes it),"
-        " DuckDB ends the row there and rejects 2 of 31 rows"
-    ),
-    "pyexcel-ods/fixtures/12_day_as_time.ods": (
-        "an office:time-value of 288 hours shows as the text 'PT288H00M00S': calamine gives ODS durations as"
-        " ISO 8601 text (Data::DurationIso), which workbooks._cell writes as it is, not as 288:00:00"
-    ),
-    "pyexcel-ods/fixtures/ods_formats.ods": (
-        "the Time cell (office:time-value PT27H17M54S) shows as that text, not 27:17:54: calamine's"
-        " DurationIso text written as it is"
-    ),
-    "python-calamine/data/base.ods": (
-        "the duration cell (office:time-value PT255H10M10S) shows as that text, not 255:10:10 as the same"
-        " workbook's .xls, .xlsx and .xlsb show it: calamine's DurationIso text written as it is"
-    ),
     "pyexcel-ods/fixtures/white_space.ods": (
         "calamine drops <text:tab/> and <text:line-break/> inside a text:p: 'paragraph with tab(),    space,"
         " new line' for 'paragraph with tab(\\t),    space, \\nnew line'"
@@ -97,29 +80,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "KSpread's content.xml is indented: calamine refuses the whitespace between table:table-row and"
         " table:table-cell (\"Expecting 'table-cell', found 'Text'\"), and the openpyxl fallback then calls"
         " the .ods 'a ZIP archive but not a workbook'; odfpy reads Sheet1 (3, 4, 5)"
-    ),
-    "python-calamine/data/password.ods": (
-        "an .ods encrypted with a password (META-INF/manifest.xml has manifest:encryption-data):"
-        " CalamineWorkbook.from_filelike sniffs the bytes and says 'Cannot detect file format' (from_path, which"
-        " goes by the .ods suffix, raises PasswordError), so Loupe says 'a ZIP archive but not a workbook ..."
-        " damaged', not that it is protected with a password"
-    ),
-    "python-calamine/data/password.xls": (
-        "an .xls encrypted with a password (BIFF8 FILEPASS record): CalamineWorkbook.from_filelike says 'Cannot"
-        " detect file format' (from_path, by the .xls suffix, raises PasswordError) and Loupe calls it damaged;"
-        " workbook_reading detects only the OLE2 EncryptedPackage of an encrypted .xlsx"
-    ),
-    "pyexcel-xls/fixtures/pyexcel_issue_151.xlsx": (
-        "A1 is #N/A, B1 'zzzz1234': the calamine path keeps column A (an empty header and 2 columns) because"
-        " skip_empty_area counts the error cell as data, while the rules (errors missing, empty left columns"
-        " skipped) and Loupe's own openpyxl path give the one column zzzz1234"
-    ),
-    "xlsx2csv/twolettercolumns.xlsx": (
-        "the text cell 'f' (column F, the only value under header 6) shows as false: DuckDB's CSV sniffer reads"
-        " t/f as BOOLEAN, and the CSV no longer says the cell was text"
-    ),
-    "xlsx2csv/variousdelim.xlsx": (
-        "sheet Sheet2, the text cell 'f' under header 6 shows as false: DuckDB's CSV sniffer reads t/f as BOOLEAN"
     ),
 }
 
@@ -662,7 +622,9 @@ def loupe_reading(engine: Any, data: bytes, name: str) -> tuple[list[dict[str, A
     for table in read["tables"]:
         path = engine.register_text("sheet.csv", table["csv"])
         try:
-            info = loading.run(loading.load_csv(TABLE, path, table["name"], load_plan.part_options({})), engine.execute)
+            options = load_plan.part_options({}, table)
+            info = loading.run(loading.load_csv(TABLE, path, table["name"], options), engine.execute)
+            info, _ = loading.run(load_plan.refined(TABLE, info, table["name"], None, False), engine.execute)
             count = engine.execute("SELECT count(*) FROM " + sql.quote_ident(TABLE))["rows"][0][0]
             first = engine.execute(f"SELECT * FROM {sql.quote_ident(TABLE)} LIMIT {FIRST_ROWS}")["rows"]
         finally:

@@ -138,7 +138,9 @@ def refined(table: str, info: dict, name: str, given_markers, newlines: bool):
     ``notice`` says all that happened ("" when nothing did).
     """
     markers_used = missing.checked(given_markers)
-    changes = yield from retype.refine_types(table, info["columns"], markers_used)
+    text = info.get("text") or []  # a workbook's columns of text cells stay text
+    columns = [c for c in info["columns"] if c["name"] not in text]
+    changes = yield from retype.refine_types(table, columns, markers_used)
     if given_markers is None:  # the markers found: those of loading.load_csv and these
         info["missing"] = missing.used([{"markers": info.get("missing") or []}] + changes, markers_used)
     notes = []
@@ -213,6 +215,7 @@ def python_parts(answer: dict, name: str, table: str, taken: list, named: bool =
                 "table": names[-1],
                 "display": name + " › " + part["name"],
                 "empty_rows": part.get("empty_rows") or 0,
+                "text_columns": part.get("text_columns") or [],
             }
         )
     return out
@@ -248,11 +251,14 @@ def part_details(part: dict, options: dict) -> dict:
     return read
 
 
-def part_options(options: dict) -> dict:
-    """How a part's CSV (written by the worker) is read: a header line, commas, the markers chosen."""
-    out = {"header": True, "delimiter": ","}
+def part_options(options: dict, part=None) -> dict:
+    """How a part's CSV (written by the worker) is read: a header line, commas, the markers chosen,
+    and the columns of text cells kept text (``part["text_columns"]``)."""
+    out = {"header": True, "delimiter": ","}  # type: dict
     if options.get("missing") is not None:
         out["missing"] = options["missing"]
+    if part and part.get("text_columns"):
+        out["text_columns"] = list(part["text_columns"])
     return out
 
 

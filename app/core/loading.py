@@ -149,6 +149,8 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     markers (``options["missing"]``, or ``missing.KNOWN`` when not given)
     get their type with the markers as NULL; ``info["missing"]`` lists the
     markers given, or else those found; ``info["settled"]`` the changes.
+    ``options["text_columns"]`` (0-based; a workbook's columns of text cells)
+    stay VARCHAR and keep their values as written (``info["text"]`` names them).
     ``options["late"]`` (``missing.AS_MISSING``) keeps a late column's sniffed
     type instead, the values that do not fit it NULL and counted. Times with
     a time zone are read as UTC (``zones.to_utc``, ``info["utc"]``). A
@@ -170,6 +172,13 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     if not info["columns"]:
         yield sql.drop_table(table)
         raise errors.OpenError("'" + display_name + "' has no columns. Check that it is a CSV file with a header line.")
+    kept_text = [info["columns"][i]["name"] for i in options.get("text_columns") or [] if i < len(info["columns"])]
+    if any(c["name"] in kept_text and c["type"] != "VARCHAR" for c in info["columns"]):
+        # A workbook's cells of text ("007", "f") stay text, as pandas and R read them.
+        yield sql.drop_table(table)
+        as_text = ["VARCHAR" if c["name"] in kept_text else c["type"] for c in info["columns"]]
+        yield from _create(table, file_name, display_name, options, as_text)
+        info = yield from describe(table)
     rejected = yield sql.rejected_rows(REJECTS)
     late = {}  # type: dict
     if rejected["rows"]:
@@ -180,13 +189,16 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
         # Read again with those columns as text, which every value fits; settle_types widens them,
         # zones.to_utc reads each zoned value's offset.
         yield sql.drop_table(table)
-        as_text = ["VARCHAR" if c["name"] in widened or c["name"] in zoned else c["type"] for c in info["columns"]]
+        as_text = [
+            "VARCHAR" if c["name"] in widened or c["name"] in zoned or c["name"] in kept_text else c["type"]
+            for c in info["columns"]
+        ]
         yield from _create(table, file_name, display_name, options, as_text)
         info = yield from describe(table)
         rejected = yield sql.rejected_rows(REJECTS)
     if (yield from _drop_trailing_column(table, file_name, options, info["columns"])):
         info = yield from describe(table)
-    plain = [c for c in info["columns"] if c["name"] not in zoned]
+    plain = [c for c in info["columns"] if c["name"] not in zoned and c["name"] not in kept_text]
     changes = yield from missing.settle_types(table, plain, markers, widened, unfit)
     for change in changes:
         change["late"] = late.get(change["column"])
@@ -204,6 +216,7 @@ def load_csv(table: str, file_name: str, display_name: str, options=None):
     info["missing"] = markers if options.get("missing") is not None else missing.used(changes, markers)
     info["settled"] = changes
     info["utc"] = in_utc
+    info["text"] = kept_text
     return info
 
 

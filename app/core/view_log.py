@@ -23,6 +23,7 @@ READ_DETAILS = (
     "part",
     "header_row",
     "range",
+    "empty_rows",
     "missing",
     "late",
     "utc",

@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import re
+import sys
 from collections.abc import Generator, Iterable
 from typing import Any
 
@@ -70,8 +71,9 @@ def ods_duration(text: str) -> str | None:
     return duration(datetime.timedelta(seconds=-total if sign else total))
 
 
-def rows_csv(rows: list[list], ods: bool = False) -> str:
-    """The rows as CSV, the first (the header) cell by cell and the others a column at a time."""
+def rows_csv(rows: list[list], ods: bool = False) -> tuple[str, list[int]]:
+    """``(csv, text_columns)``: the rows as CSV, the first (the header) cell by cell and the others a column
+    at a time; the columns (0-based) whose cells are all text (see ``rows_reading``)."""
     progress = rows_reading(rows, {}, ods)
     while True:
         try:
@@ -80,22 +82,45 @@ def rows_csv(rows: list[list], ods: bool = False) -> str:
             return stop.value
 
 
-def rows_reading(rows: list[list], where: dict[str, Any], ods: bool = False) -> Generator[dict, None, str]:
+def rows_reading(
+    rows: list[list], where: dict[str, Any], ods: bool = False
+) -> Generator[dict, None, tuple[str, list[int]]]:
     """``rows_csv`` as a generator, yielding ``where`` with the rows written so far every ``PROGRESS_ROWS``.
 
-    Lines end with CRLF so that a cell holding a lone carriage return is quoted (the csv
-    module quotes a field holding a character of the line ending) and stays in its row.
+    A text column (every cell below the header that is not empty holds text, as
+    pandas and R read it: "007", "f", "2024-01-05" typed as text) is named so the
+    loader keeps it text, where DuckDB would read a number, a boolean or a date.
+
+    A cell holding a lone carriage return is quoted, so it stays in its row: CPython 3.13 and
+    later (the browser's) quote it by themselves; before, the csv module quotes only the
+    characters of its line ending, so lines end with CRLF when such a cell is there (not
+    always: DuckDB's sniffer fails on a CRLF file whose header holds a quoted LF).
     ``ods``: texts that are .ods durations are written as durations.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator=_line_end(rows))
+    width = len(rows[0]) if rows else 0
+    texts = [0] * width  # per column: 1 while only text has been seen, 2 once a text, 0 once anything else
     if rows:
-        writer.writerow([cell(v) for v in rows[0]])
+        writer.writerow([cell(v) for v in column(tuple(rows[0]), ods)])
+        texts = [1] * width
     for start in range(1, len(rows), PROGRESS_ROWS):
         if start > 1:
             yield dict(where, rows=start - 1, total=len(rows) - 1)
-        writer.writerows(zip(*[column(values, ods) for values in zip(*rows[start : start + PROGRESS_ROWS])]))
-    return out.getvalue()
+        columns = list(zip(*rows[start : start + PROGRESS_ROWS]))
+        for i, values in enumerate(columns):
+            if texts[i]:
+                kinds = set(map(type, values))
+                kinds.discard(type(None))
+                texts[i] = 0 if not kinds <= {str} else 2 if kinds or texts[i] == 2 else 1
+        writer.writerows(zip(*[column(values, ods) for values in columns]))
+    return out.getvalue(), [i for i, seen in enumerate(texts) if seen == 2]
+
+
+def _line_end(rows: list[list]) -> str:
+    if sys.version_info >= (3, 13) or not any(isinstance(v, str) and "\r" in v for row in rows for v in row):
+        return "\n"
+    return "\r\n"
 
 
 def column(values: tuple, ods: bool = False) -> Iterable[Any]:
@@ -108,11 +133,11 @@ def column(values: tuple, ods: bool = False) -> Iterable[Any]:
     midnight, so the column stays one of timestamps. A column of mixed kinds
     goes cell by cell.
     """
+    if ods and any(type(v) is str and v.startswith(("PT", "-PT")) for v in values):
+        values = tuple((ods_duration(v) or v) if type(v) is str else v for v in values)
     kinds = set(map(type, values))
     kinds.discard(type(None))
     if kinds <= {str}:
-        if ods and any(v is not None and v.startswith(("PT", "-PT")) for v in values):
-            return [v if v is None else (ods_duration(v) or v) for v in values]
         return values
     if kinds == {float}:
         numbers = [v for v in values if v is not None]

@@ -61,6 +61,7 @@ def shape(
         kept = [[sheet_range.letters(left + i) for i in range(width)]] + kept
     else:
         kept = [list(kept[0])] + kept[1:]
+    hint = _title_hint(rows, start, top) if header is None else None
     data_rows = len(kept) - 1
     last = filled[-1]
     spanned = last - start if header != 0 else last - start + 1
@@ -69,7 +70,26 @@ def shape(
         "rows": kept,
         "empty_rows": max(spanned - data_rows, 0),
         "merged": merges,
+        "header_hint": hint,
     }
+
+
+def _title_hint(rows: list[list], start: int, top: int) -> int | None:
+    """The row number (in the sheet) the header looks to be on when the row taken as header is a title.
+
+    A title is one filled cell over rows of several; the hint is the first of
+    those rows. None when the row taken as header is not alone in its row.
+    """
+    if _filled(rows[start]) != 1:
+        return None
+    for i in range(start + 1, min(start + 20, len(rows))):
+        if _filled(rows[i]) >= 2:
+            return top + i + 1
+    return None
+
+
+def _filled(row: list) -> int:
+    return len(row) - row.count(None) - row.count("")
 
 
 def _merges(rows: list[list], origin: tuple[int, int], merged: Merged) -> int:

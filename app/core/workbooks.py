@@ -22,7 +22,9 @@ row number in the sheet, 0 for none) and ``range`` (as Excel writes it).
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
+import tempfile
 import zipfile
 from collections.abc import Generator
 from typing import Any
@@ -38,7 +40,8 @@ PROGRESS_ROWS = workbook_csv.PROGRESS_ROWS
 
 
 def read_tables(fmt: str, data: bytes, name: str = "", options: dict | None = None) -> list[dict[str, Any]]:
-    """``[{"name", "csv", "rows", "empty_rows", "merged"}]`` for each sheet with data (workbook) or table (sqlite)."""
+    """``[{"name", "csv", "text_columns", "rows", "empty_rows", "merged", "header_hint"}]`` for each sheet with
+    data (workbook) or table (sqlite); ``text_columns``: the columns whose cells are all text (to stay text)."""
     return read_file(fmt, data, name, options)["tables"]
 
 
@@ -136,8 +139,18 @@ def sqlite_tables(data: bytes, name: str = "") -> dict[str, Any]:
             cursor = connection.execute('SELECT * FROM "' + table.replace('"', '""') + '"')
             header = [d[0] for d in cursor.description]
             rows = [header] + [list(row) for row in cursor]
+            text, _ = workbook_csv.rows_csv(rows)
             tables.append(
-                {"name": table, "csv": workbook_csv.rows_csv(rows), "rows": len(rows) - 1, "empty_rows": 0, "merged": 0}
+                {
+                    "name": table,
+                    "csv": text,
+                    # SQLite has no date type: dates are stored as text, and DuckDB types them as it reads.
+                    "text_columns": [],
+                    "rows": len(rows) - 1,
+                    "empty_rows": 0,
+                    "merged": 0,
+                    "header_hint": None,
+                }
             )
         return {"tables": tables, "hidden": [], "sheets": [], "chosen": False, "many": False, "note": ""}
     except (sqlite3.DatabaseError, MemoryError) as error:
@@ -153,6 +166,8 @@ _OLE2 = b"\xd0\xcf\x11\xe0"
 # The stream an OLE2 container of an encrypted .xlsx holds (Office's "Encrypt with Password").
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+# The first record (BOF) of a workbook from Excel 2, 3 and 4, which are not OLE2 files.
+_OLD_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
 # What openpyxl reads from an error cell; calamine gives "" already.
 _ERROR_VALUES = frozenset(
     [
@@ -187,7 +202,7 @@ def _calamine_reading(data: bytes, called: str, wanted: dict[str, Any]) -> Readi
     except python_calamine.PasswordError:
         raise TabularError(_password_message(called)) from None
     except Exception as error:  # a Rust reader of untrusted bytes: any failure means "not by calamine"
-        if "password" in str(error).lower() or "encrypt" in str(error).lower():
+        if _locked_by_suffix(python_calamine, data):
             raise TabularError(_password_message(called)) from None
         raise _CalamineRefused(str(error)) from None
     visible = python_calamine.SheetVisibleEnum.Visible
@@ -257,13 +272,15 @@ def _sheet_reading(
     shaped = workbook_sheet.shape(name, rows, origin, merged, wanted.get("bounds"), wanted.get("header_row"))
     if shaped is None:
         return None
-    text = yield from workbook_csv.rows_reading(shaped["rows"], where, ods)
+    text, text_columns = yield from workbook_csv.rows_reading(shaped["rows"], where, ods)
     return {
         "name": name,
         "csv": text,
+        "text_columns": text_columns,
         "rows": len(shaped["rows"]) - 1,
         "empty_rows": shaped["empty_rows"],
         "merged": shaped["merged"],
+        "header_hint": shaped["header_hint"],
     }
 
 
@@ -303,6 +320,28 @@ def _openpyxl_tables(data: bytes, called: str, wanted: dict[str, Any]) -> dict[s
     return _read(tables, listed, chosen)
 
 
+def _locked_by_suffix(python_calamine: Any, data: bytes) -> bool:
+    """Whether calamine, told the format by a file name's suffix, finds the workbook password-protected.
+
+    Reading bytes, calamine guesses the format from them and cannot tell an encrypted .xls
+    (or .ods) from a damaged file; reading a path, it goes by the suffix and says so.
+    """
+    suffix = ".xls" if data[:4] == _OLE2 else ".ods" if _ODS_MIME in data[:200] else None
+    if suffix is None:
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "book" + suffix)
+        with open(path, "wb") as out:
+            out.write(data)
+        try:
+            python_calamine.CalamineWorkbook.from_path(path).close()
+        except python_calamine.PasswordError:
+            return True
+        except Exception:  # damaged in another way: said by the caller
+            return False
+    return False
+
+
 def _encrypted_ods(data: bytes) -> bool:
     """An .ods saved with a password: its manifest names how each part is encrypted."""
     if data[:2] != b"PK" or _ODS_MIME not in data[:200]:
@@ -333,6 +372,12 @@ def _left_out_note(called: str, read: dict[str, Any]) -> str:
             f"{merged} merged cell{'s keep their value' if merged > 1 else ' keeps its value'} in the first "
             "row and column only, as pandas and R read them (the Fill missing step copies it down)"
         )
+    for table in tables:
+        if table.get("header_hint"):
+            parts.append(
+                f"sheet '{table['name']}' begins with a line of its own, taken as its header; if its header is "
+                f"row {table['header_hint']}, choose that Header row in Read as…"
+            )
     if read.get("many") and tables:
         shown = [s for s in read["sheets"] if not s["hidden"]]
         parts.append(
@@ -355,6 +400,11 @@ def _password_message(called: str) -> str:
 
 
 def _not_workbook_message(called: str, data: bytes, detail: str) -> str:
+    if data[:2] in _OLD_BIFF and data[2:4] in (b"\x04\x00", b"\x06\x00"):
+        return (
+            f"{called} was saved by Excel 4.0 or older (before 1993), a format Loupe cannot read. "
+            "Open it in a spreadsheet program and save it as .xlsx, then open that."
+        )
     if data[:4] == b"PK\x03\x04" or data[:4] == _OLE2:
         return (
             f"{called} is damaged or only partly downloaded: it starts like a workbook but cannot be read "

@@ -181,7 +181,9 @@ def test_the_markers_recorded_are_those_chosen_or_found(given, info, recorded):
 
 def test_one_part_takes_the_wanted_name_and_several_are_named_after_it():
     one = load_plan.python_parts({"tables": [{"name": "Sheet1"}]}, "book.xlsx", "book", [])
-    assert one == [{"name": "Sheet1", "table": "book", "display": "book.xlsx › Sheet1", "empty_rows": 0}]
+    assert one == [
+        {"name": "Sheet1", "table": "book", "display": "book.xlsx › Sheet1", "empty_rows": 0, "text_columns": []}
+    ]
     several = load_plan.python_parts({"tables": [{"name": "a"}, {"name": "b"}]}, "db.sqlite", "db", ["db_a"])
     assert [p["table"] for p in several] == ["db_a_2", "db_b"]
 

@@ -11,7 +11,8 @@ import zipfile
 import pandas
 import pytest
 
-from app.core import errors, sheet_range, workbook_csv, workbooks
+from app.core import errors, load_plan, loading, sheet_range, workbook_csv, workbooks
+from app.engine.native import NativeEngine
 from tests.unit.test_workbooks import loaded, workbook_bytes
 
 
@@ -132,7 +133,7 @@ def test_a_lone_carriage_return_in_a_cell_stays_in_its_row():
     rows = loaded(table["csv"])[1]
     assert [r[0] for r in rows] == [1, 2]
     assert rows[0][1].replace("\r", "\n") == "first\nsecond"
-    assert loaded(workbook_csv.rows_csv([["t"], ["a\rb"], ["c"]]))[1] == [["a\rb"], ["c"]]
+    assert loaded(workbook_csv.rows_csv([["t"], ["a\rb"], ["c"]])[0])[1] == [["a\rb"], ["c"]]
 
 
 def test_dates_among_date_times_keep_the_column_of_timestamps():
@@ -255,3 +256,40 @@ def test_openpyxl_reads_the_same_options(monkeypatch):
     by_openpyxl = workbooks.read_file("xlsx", data, "r.xlsx", {"sheets": ["Report"], "header_row": 4})
     assert loaded(by_openpyxl["tables"][0]["csv"]) == loaded(by_calamine["tables"][0]["csv"])
     assert by_openpyxl["sheets"] == by_calamine["sheets"]
+
+
+def test_a_title_line_taken_as_header_says_which_row_the_header_looks_to_be_on():
+    read = workbooks.read_file("xlsx", workbook_bytes(offset_sheet), "r.xlsx", {"sheets": ["Report"]})
+    assert read["tables"][0]["header_hint"] == 4
+    assert "sheet 'Report' begins with a line of its own, taken as its header; if its header is row 4" in read["note"]
+    given = workbooks.read_file("xlsx", workbook_bytes(offset_sheet), "r.xlsx", {"sheets": ["Report"], "header_row": 4})
+    assert given["tables"][0]["header_hint"] is None and "line of its own" not in given["note"]
+    plain = workbooks.read_file("xlsx", workbook_bytes(offset_sheet), "r.xlsx", {"sheets": ["Notes"]})
+    assert plain["tables"][0]["header_hint"] is None
+
+
+def test_cells_of_text_stay_text_as_pandas_reads_them():
+    """ "007", "f" and a date typed as text are text in pandas and R; DuckDB alone would read 7, false, a date."""
+
+    def build(book):
+        book.active.append(["code", "flag", "typed", "n"])
+        for row in (["007", "f", "2024-01-05", 1], ["010", "t", "2024-02-05", 2], [None, "f", "2024-03-05", None]):
+            book.active.append(row)
+
+    data = workbook_bytes(build)
+    [table] = workbooks.read_tables("xlsx", data)
+    assert table["text_columns"] == [0, 1, 2]
+    engine = NativeEngine()
+    path = engine.register_text("s.csv", table["csv"])
+    options = load_plan.part_options({}, table)
+    info = loading.run(loading.load_csv("t", path, "Sheet", options), engine.execute)
+    info, _ = loading.run(load_plan.refined("t", info, "Sheet", None, False), engine.execute)
+    assert [c["type"] for c in info["columns"]] == ["VARCHAR", "VARCHAR", "VARCHAR", "BIGINT"]
+    oracle = pandas.read_excel(io.BytesIO(data), engine="openpyxl", dtype=object)
+    rows = engine.execute("SELECT * FROM t")["rows"]
+    expected = [[None if pandas.isna(v) else v for v in row] for row in oracle.values.tolist()]
+    assert (
+        rows
+        == expected
+        == [["007", "f", "2024-01-05", 1], ["010", "t", "2024-02-05", 2], [None, "f", "2024-03-05", None]]
+    )

@@ -214,7 +214,7 @@ class Load:
             written, _ = await self.engine.worker_file(worker, "next_table_csv", "text/csv")
             await self.engine.register_blob(file_name, written, False, None)
             self.files.append(file_name)
-            options = load_plan.part_options(self.options)
+            options = load_plan.part_options(self.options, part)
             info = await self.engine.run(loading.load_csv(part["table"], file_name, part["display"], options))
             info = await self._refined(part["table"], info)
             read = load_plan.part_details(part, self.options)
