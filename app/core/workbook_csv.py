@@ -107,13 +107,15 @@ def rows_reading(
     for start in range(1, len(rows), PROGRESS_ROWS):
         if start > 1:
             yield dict(where, rows=start - 1, total=len(rows) - 1)
-        columns = list(zip(*rows[start : start + PROGRESS_ROWS]))
-        for i, values in enumerate(columns):
+        written = []
+        for i, values in enumerate(zip(*rows[start : start + PROGRESS_ROWS])):
+            if ods:
+                values = _ods_durations(values)
+            kinds = _kinds(values)
             if texts[i]:
-                kinds = set(map(type, values))
-                kinds.discard(type(None))
                 texts[i] = 0 if not kinds <= {str} else 2 if kinds or texts[i] == 2 else 1
-        writer.writerows(zip(*[column(values, ods) for values in columns]))
+            written.append(_converted(values, kinds))
+        writer.writerows(zip(*written))
     return out.getvalue(), [i for i, seen in enumerate(texts) if seen == 2]
 
 
@@ -133,10 +135,24 @@ def column(values: tuple, ods: bool = False) -> Iterable[Any]:
     midnight, so the column stays one of timestamps. A column of mixed kinds
     goes cell by cell.
     """
-    if ods and any(type(v) is str and v.startswith(("PT", "-PT")) for v in values):
-        values = tuple((ods_duration(v) or v) if type(v) is str else v for v in values)
+    if ods:
+        values = _ods_durations(values)
+    return _converted(values, _kinds(values))
+
+
+def _kinds(values: tuple) -> set:
     kinds = set(map(type, values))
     kinds.discard(type(None))
+    return kinds
+
+
+def _ods_durations(values: tuple) -> tuple:
+    if any(type(v) is str and v.startswith(("PT", "-PT")) for v in values):
+        return tuple((ods_duration(v) or v) if type(v) is str else v for v in values)
+    return values
+
+
+def _converted(values: tuple, kinds: set) -> Iterable[Any]:
     if kinds <= {str}:
         return values
     if kinds == {float}:
