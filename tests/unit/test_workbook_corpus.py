@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from app.engine.native import NativeEngine
+from tools import corpus_cache
 from tools import workbook_corpus as corpus
 
 FILES = corpus.manifest()
@@ -35,7 +36,7 @@ def test_the_corpus_is_large_real_and_of_every_kind():
     assert len(FILES) >= 100
     assert len({f.name for f in FILES}) == len(FILES)
     assert len({f.sha256 for f in FILES}) == len(FILES)
-    assert {f.package for f in FILES} == set(corpus.pinned())
+    assert {f.package for f in FILES} == set(corpus.STORE.pinned())
     for suffix in corpus.SUFFIXES:
         assert any(f.name.endswith(suffix) for f in FILES), suffix
     assert sum(f.password for f in FILES) >= 1
@@ -52,32 +53,21 @@ def test_a_present_corpus_touches_no_network(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("fetched " + str(args[0]))
 
-    monkeypatch.setattr(corpus, "_get", refuse)
+    monkeypatch.setattr(corpus_cache, "_get", refuse)
     assert corpus.ensure_corpus() is False
 
 
 def test_a_failed_download_says_what_to_check(monkeypatch, tmp_path):
-    monkeypatch.setattr(corpus, "PACKAGES", tmp_path)
+    monkeypatch.setattr(corpus.STORE, "folder", tmp_path)
 
     def offline(*args, **kwargs):
         raise OSError("Name or service not known")
 
-    monkeypatch.setattr(corpus, "_get", offline)
+    monkeypatch.setattr(corpus_cache, "_get", offline)
     with pytest.raises(corpus.CorpusError) as raised:
-        corpus._download()
+        corpus.STORE.download()
     message = str(raised.value)
     assert "Name or service not known" in message and "reaches PyPI" in message
-
-
-def test_a_member_that_is_not_the_pinned_file_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "FILES", tmp_path)
-    archive = corpus._archives(corpus.pinned())["tablib"]
-    wrong = corpus.WorkbookFile("t/founders.xlsx", "tablib", "tablib-3.9.0/tests/files/founders.xlsx", "0" * 64)
-    with pytest.raises(corpus.CorpusError, match="sha256 differs"):
-        corpus._extract(archive, [wrong])
-    missing = corpus.WorkbookFile("t/none.xlsx", "tablib", "tablib-3.9.0/tests/files/none.xlsx", "0" * 64)
-    with pytest.raises(corpus.CorpusError, match="has no tablib-3.9.0/tests/files/none.xlsx"):
-        corpus._extract(archive, [missing])
 
 
 # --- the comparison ---------------------------------------------------------------
