@@ -42,6 +42,18 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+# Element and attribute names as expat gives them (namespace, space, local name).
+_ROW = _TABLE + " table-row"
+_CELL = _TABLE + " table-cell"
+_COVERED = _TABLE + " covered-table-cell"
+_TABLE_ELEMENT = _TABLE + " table"
+_P = _TEXT + " p"
+_H = _TEXT + " h"
+_ROWS_REPEATED = _TABLE + " number-rows-repeated"
+_COLUMNS_REPEATED = _TABLE + " number-columns-repeated"
+_VALUE_TYPE = _OFFICE + " value-type"
+_CALC_VALUE_TYPE = _CALCEXT + " value-type"
+_VALUE = _OFFICE + " value"
 _MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet", b"application/x-kspread")
 _DURATION = re.compile(r"^(-?)P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$")
 _CLOCK = re.compile(r"^(\d+):(\d\d):(\d\d(?:[.,]\d+)?)$")  # tablib writes a time value so
@@ -120,18 +132,18 @@ class _Reader:
         if self.skipping:
             self.skipping += 1
             return
-        if name == _TABLE + " table":
+        if name == _TABLE_ELEMENT:
             self.depth += 1
             if self.depth == 1:
                 self._start_sheet(attrs)
         elif self.depth != 1:
             self._style_start(name, attrs)
-        elif name == _TABLE + " table-row":
+        elif name == _ROW:
             self.row = []
             self.empty_cells = 0
-            self.row_repeat = _count(attrs.get(_TABLE + " number-rows-repeated"))
-        elif name in (_TABLE + " table-cell", _TABLE + " covered-table-cell"):
-            self.cell = attrs if name == _TABLE + " table-cell" else {}
+            self.row_repeat = _count(attrs.get(_ROWS_REPEATED))
+        elif name in (_CELL, _COVERED):
+            self.cell = attrs if name == _CELL else {}
             self.paragraphs = []
         elif self.cell is not None:
             self._text_start(name, attrs)
@@ -140,17 +152,17 @@ class _Reader:
         if self.skipping:
             self.skipping -= 1
             return
-        if name == _TABLE + " table":
+        if name == _TABLE_ELEMENT:
             self.depth -= 1
         elif self.depth != 1:
             if name == _STYLE + " style":
                 self.style = None
-        elif name in (_TABLE + " table-cell", _TABLE + " covered-table-cell") and self.cell is not None:
+        elif name in (_CELL, _COVERED) and self.cell is not None:
             self._end_cell(self.cell, self.paragraphs or [])
             self.cell = self.paragraphs = None
-        elif name == _TABLE + " table-row":
+        elif name == _ROW:
             self._end_row()
-        elif name in (_TEXT + " p", _TEXT + " h"):
+        elif name in (_P, _H):
             self.in_paragraph = max(self.in_paragraph - 1, 0)
 
     def text(self, data: str) -> None:
@@ -178,7 +190,7 @@ class _Reader:
     def _text_start(self, name: str, attrs: dict[str, str]) -> None:
         if name == _OFFICE + " annotation":
             self.skipping = 1
-        elif name in (_TEXT + " p", _TEXT + " h"):
+        elif name in (_P, _H):
             self.in_paragraph += 1
             if self.in_paragraph == 1 and self.paragraphs is not None:
                 self.paragraphs.append([])
@@ -193,7 +205,7 @@ class _Reader:
 
     def _end_cell(self, attrs: dict[str, str], paragraphs: list[list[str]]) -> None:
         value = _value(attrs, paragraphs)
-        repeat = _count(attrs.get(_TABLE + " number-columns-repeated"))
+        repeat = _count(attrs.get(_COLUMNS_REPEATED))
         if value is None:
             self.empty_cells += repeat
             return
@@ -234,21 +246,25 @@ def _count(text: str | None) -> int:
 
 def _value(attrs: dict[str, str], paragraphs: list[list[str]]) -> Any:
     """The cell's value by its office:value-type; its text when the type is unknown."""
-    kind = attrs.get(_OFFICE + " value-type")
-    if attrs.get(_CALCEXT + " value-type") == "error":
+    if attrs.get(_CALC_VALUE_TYPE) == "error":
         return None
+    convert = _CONVERTERS.get(attrs.get(_VALUE_TYPE) or "")
+    if convert is _float:
+        try:
+            return float(attrs[_VALUE])
+        except (KeyError, ValueError):
+            pass  # a value that does not parse: its text is what the sheet shows
     text = "\n".join("".join(p) for p in paragraphs) if paragraphs else None
-    convert = _CONVERTERS.get(kind or "")
-    if convert is not None:
+    if convert is not None and convert is not _float:
         try:
             return convert(attrs, text)
         except (KeyError, ValueError, OverflowError):
-            pass  # a value that does not parse: its text is what the sheet shows
+            pass
     return text if text else None
 
 
 def _float(attrs: dict[str, str], _text: str | None) -> float:
-    return float(attrs[_OFFICE + " value"])
+    return float(attrs[_VALUE])
 
 
 def _string(attrs: dict[str, str], text: str | None) -> str | None:
