@@ -38,6 +38,8 @@ Public modules:
     workbooks -- Excel sheets and SQLite tables as CSV (CPython only)
     workbook_sheet -- one sheet's cells as a person reads it: range, header, empty rows and columns (CPython only)
     workbook_csv -- a sheet's cells as CSV text DuckDB reads back with their types (CPython only)
+    ods_xml -- an .ods read from its content.xml with the standard library, for what calamine refuses (CPython only)
+    biff_old -- an Excel 2.x-4.0 worksheet (BIFF2-4) read with the standard library (CPython only)
     sheet_range -- a range as Excel writes it (B3:F200) and a header row, as typed in Read as…
     types   -- DuckDB type names to kinds shown in the UI
     view    -- the serialisable, versioned view state
