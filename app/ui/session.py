@@ -76,6 +76,8 @@ class Session(Exploring, Transforming):
             _count_load()
         if waited is not None:
             await sharing.arrived(self, waited, info)
+            if sharing.awaits(self, source):  # another sheet (or reading) of the same file: read it from these bytes
+                await self.open(sharing.same_file(self, source, info))
         return info
 
     async def _open(self, source: dict, options=None) -> dict:

@@ -54,6 +54,12 @@ def submit(page, form: str) -> str:
     return loaded(page, lambda: page.click(f"#{form} button[type=submit]"))[0]
 
 
+def opened(page, drawer: str) -> None:
+    """Open the source bar's drawer ``drawer`` (it may be open already in this shared page)."""
+    if not page.locator(f"#{drawer}[open]").count():
+        page.click(f"#{drawer} summary")
+
+
 def rows(page, table: str) -> list:
     return page.evaluate(f"loupe.query('SELECT * FROM \"{table}\"')")["rows"]
 
@@ -124,7 +130,7 @@ def test_a_workbook_of_many_sheets_opens_one_and_the_sheets_drawer_opens_more(pa
     assert "if its header is row 4, choose that Header row in Read as…" in notice
     assert page.inner_text("#table-title") == first
     assert page.locator("#sheets").is_visible()
-    page.click("#sheets summary")
+    opened(page, "sheets")
     assert page.inner_text("#sheets-summary") == "Sheets (1 of 12 open)…"
     labels = page.locator("#sheets-list label").all_inner_texts()
     assert [t.strip() for t in labels] == ["Cover"] + [f"Store {i}" for i in range(1, 11)] + ["Lookup (hidden)"]
@@ -145,7 +151,7 @@ def test_read_as_reads_a_sheet_by_header_row_and_range_and_keeps_the_table_when_
     error, _, added = pick(page, report(tmp_path / "year.xlsx"))
     assert error == ""
     table = added[0]["table"]
-    page.click("#read-as summary")
+    opened(page, "read-as")
     assert page.locator("#read-sheet-only").is_visible() and not page.locator("#read-encoding-field").is_visible()
     assert page.locator("#read-left-out").inner_text() == "3 empty rows were left out."  # rows 2, 3 and 6
     page.fill("#read-header-row", "4")
@@ -215,3 +221,48 @@ def test_a_truncated_workbook_is_explained_and_nothing_is_lost(page, tmp_path):
     assert added == []
     assert message.startswith("'cut.xlsx' is damaged or only partly downloaded")
     assert "Traceback" not in message and "JsProxy" not in message
+
+
+def test_a_link_to_two_sheets_of_a_local_workbook_restores_both_from_one_file_opened(page, browser, tmp_path):
+    path = report(tmp_path / "book.xlsx")
+    error, _, added = pick(page, path)
+    assert error == ""
+    cover = added[0]["table"]
+    opened(page, "read-as")
+    page.fill("#read-header-row", "4")
+    assert submit(page, "read-as-form") == ""
+    opened(page, "sheets")
+    page.check("#sheets-list input[value='Store 5']")
+    error, _, more = loaded(page, lambda: page.click("#sheets-form button[type=submit]"))
+    assert error == ""
+    store = more[0]["table"]
+    link = page.evaluate("loupe.link()")
+
+    context = browser.new_context()
+    try:
+        other = context.new_page()
+        other.goto(link)
+        other.wait_for_function("window.loupe !== undefined")
+        other.evaluate("loupe.ready")
+        other.locator("#waiting").wait_for(state="visible")
+        assert "“book.xlsx”" in other.locator("#waiting").inner_text()
+        restores = other.evaluate("Number(document.body.dataset.restores || 0)")
+        other.set_input_files("#file-input", str(path))  # once, for both sheets
+        other.wait_for_function(f"Number(document.body.dataset.restores || 0) > {restores}", timeout=OPENING_MS)
+        other.wait_for_function(f"loupe.tables().some(t => t.table === {store!r})", timeout=OPENING_MS)
+        # The shared page's other local files (from the tests before) may still be asked for; book.xlsx is not.
+        other.wait_for_function(
+            "!document.getElementById('waiting').innerText.includes('book.xlsx')", timeout=OPENING_MS
+        )
+        assert (
+            columns(other, cover)
+            == columns(page, cover)
+            == [
+                ("month", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("sales", "DOUBLE"),
+            ]
+        )
+        assert rows(other, store) == rows(page, store) == [["2026-01-05", 35]]
+    finally:
+        context.close()

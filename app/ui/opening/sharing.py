@@ -99,6 +99,23 @@ def claim(session, source: dict, options):
     return wanted, waited
 
 
+def awaits(session, source: dict) -> bool:
+    """Whether the shared view being restored still waits for the file ``source`` was (another of its sheets)."""
+    restoring = session.restoring
+    if restoring is None or source.get("kind") not in share.LOCAL:
+        return False
+    return share.matching(restoring.replay.awaited, str(source.get("name") or "")) is not None
+
+
+def same_file(session, source: dict, info: dict) -> dict:
+    """``source`` again, its bytes those the table ``info`` was just read from (a File is not read twice)."""
+    again = dict(source)
+    blob = session.blobs.get(info["table"])
+    if blob is not None:
+        again.update(kind="file", file=blob)
+    return again
+
+
 def unclaim(session, waited: dict) -> None:
     """Opening the file ``waited`` stood for failed: it is still waited for (another try may succeed)."""
     if session.restoring is not None:
