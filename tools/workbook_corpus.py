@@ -94,18 +94,9 @@ PASSWORD_PHRASE = "protected with a password"
 
 # Files that disagree because of a reader bug not fixed yet: file name -> what Loupe shows and why.
 KNOWN_FAILURES: dict[str, str] = {
-    "xlrd/biff4_no_format_no_window2.xls": (
-        "an Excel 4.0 (BIFF4) worksheet, which xlrd reads (27 rows, header ID, TOTAL, MAIN, SUB): calamine reads"
-        " BIFF5 and BIFF8 only ('Cannot detect file format'), and Loupe calls it not a workbook"
-    ),
     "pyexcel-ods/fixtures/white_space.ods": (
         "calamine drops <text:tab/> and <text:line-break/> inside a text:p: 'paragraph with tab(),    space,"
         " new line' for 'paragraph with tab(\\t),    space, \\nnew line'"
-    ),
-    "odfpy/examples/pythagoras-kspread.ods": (
-        "KSpread's content.xml is indented: calamine refuses the whitespace between table:table-row and"
-        " table:table-cell (\"Expecting 'table-cell', found 'Text'\"), and the openpyxl fallback then calls"
-        " the .ods 'a ZIP archive but not a workbook'; odfpy reads Sheet1 (3, 4, 5)"
     ),
 }
 

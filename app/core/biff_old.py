@@ -1,12 +1,12 @@
 """An Excel 2.x, 3.x or 4.0 worksheet (BIFF2, BIFF3, BIFF4) read with the standard library alone.
 
-    read_biff(data) -> [{"name": "Sheet1", "hidden": False, "rows": [["ID", "TOTAL"], [1.0, ...], ...]}]
+    read_biff(data) -> [{"name": "Sheet 1", "hidden": False, "rows": [["ID", "TOTAL"], [1.0, ...], ...]}]
 
 The fallback for the .xls files older than Excel 5, which calamine does not
 read: not an OLE2 container but one stream of records, starting with a BOF
 record (0x0009, 0x0209 or 0x0409) and ending with EOF (0x000A). Such a file
 holds one worksheet and no sheet name (Excel names it after the file), so
-its sheet is called "Sheet1". The records read are those xlrd documents:
+its sheet is called "Sheet 1", as xlrd names it. The records read are those xlrd documents:
 NUMBER, INTEGER, RK, LABEL, BOOLERR, FORMULA (its cached result, a string
 one in the STRING record after it), FORMAT and XF (a number whose format is
 a date format is a date), IXFE, DATEMODE (the 1904 system) and CODEPAGE
@@ -84,7 +84,7 @@ def read_biff(data: bytes) -> list[dict[str, Any]]:
                 handler(sheet, body)
             except (struct.error, IndexError, LookupError) as error:
                 raise ValueError(f"record 0x{kind:04X} at byte {position - 4 - length} is damaged: {error}") from None
-    return [{"name": "Sheet1", "hidden": False, "rows": sheet.rows()}]
+    return [{"name": "Sheet 1", "hidden": False, "rows": sheet.rows()}]
 
 
 class _Sheet:

@@ -33,6 +33,10 @@ _MAGIC = [
 # and password-protected .xlsx files, but also Word and other Office files.
 _NAMED_MAGIC = [
     (b"\xd0\xcf\x11\xe0", XLSX),
+    # The first record (BOF, 4 or 6 bytes long) of a worksheet from Excel 2, 3 and 4 (app/core/biff_old.py).
+    (b"\x09\x00\x04\x00", XLSX),
+    (b"\x09\x02\x06\x00", XLSX),
+    (b"\x09\x04\x06\x00", XLSX),
 ]
 _BINARY_MAGIC = [
     (b"%PDF", "a PDF document"),

@@ -7,7 +7,9 @@ so the cells are written in forms it reads back as dates, times, numbers and
 booleans (``app.core.workbook_csv``).
 
 Workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) are read with python-calamine,
-which is fast; openpyxl is the fallback for an .xlsx that calamine refuses.
+which is fast; what it refuses goes to a reader for its kind: openpyxl for
+an .xlsx, ``ods_xml`` for an .ods (KSpread's indented XML), ``biff_old`` for
+an Excel 2-4 worksheet (the standard library only, both).
 A sheet is read as a person sees it (``app.core.workbook_sheet``): blank rows above the header and empty columns on the
 left are skipped, empty rows are dropped (and counted), error cells
 (``#DIV/0!``, ``#N/A``) are missing, hidden sheets are left out (and named).
@@ -29,7 +31,7 @@ import zipfile
 from collections.abc import Generator
 from typing import Any
 
-from app.core import sheet_range, workbook_csv, workbook_sheet
+from app.core import biff_old, ods_xml, sheet_range, workbook_csv, workbook_sheet
 from app.core.errors import LoupeError, TabularError
 
 # A reading under way: it yields its progress and returns what read_file returns.
@@ -102,9 +104,7 @@ def workbook_reading(data: bytes, name: str = "", options: dict | None = None) -
     try:
         read = yield from _calamine_reading(data, called, wanted)
     except _CalamineRefused as refused:
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise TabularError(_not_workbook_message(called, data, str(refused))) from None
-        read = _openpyxl_tables(data, called, wanted)
+        read = _fallback_reading(data, called, wanted, str(refused))
     read["note"] = _left_out_note(called, read)
     return read
 
@@ -282,6 +282,36 @@ def _sheet_reading(
         "merged": shaped["merged"],
         "header_hint": shaped["header_hint"],
     }
+
+
+def _fallback_reading(data: bytes, called: str, wanted: dict[str, Any], refused: str) -> dict[str, Any]:
+    """What calamine refused, read by the reader for its kind: an .ods (indented XML, as KSpread writes it)
+    by ``ods_xml``, an Excel 2-4 worksheet by ``biff_old``, another ZIP by openpyxl."""
+    ods = _ODS_MIME in data[:200]
+    if ods or (data[:2] in _OLD_BIFF and data[2:4] in (b"\x04\x00", b"\x06\x00")):
+        try:
+            sheets = ods_xml.read_ods(data) if ods else biff_old.read_biff(data)
+        except ValueError:
+            raise TabularError(_not_workbook_message(called, data, refused)) from None
+        return _listed_reading(sheets, called, wanted, ods)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TabularError(_not_workbook_message(called, data, refused))
+    return _openpyxl_tables(data, called, wanted)
+
+
+def _listed_reading(sheets: list[dict[str, Any]], called: str, wanted: dict[str, Any], ods: bool) -> dict[str, Any]:
+    """Sheets read whole (``[{name, hidden, rows}]``, rows from A1) as ``read_file`` returns them."""
+    listed = [{"name": sheet["name"], "hidden": sheet["hidden"]} for sheet in sheets]
+    chosen = _chosen_sheets(listed, wanted, called)
+    rows = {sheet["name"]: sheet["rows"] for sheet in sheets}
+    tables: list[dict[str, Any]] = []
+    for name in chosen["read"]:
+        table = finished(_sheet_reading(name, rows[name], {}, wanted, ods=ods))
+        if table:
+            tables.append(table)
+        if chosen["first_only"] and tables:
+            break
+    return _read(tables, listed, chosen)
 
 
 def _openpyxl_tables(data: bytes, called: str, wanted: dict[str, Any]) -> dict[str, Any]:

@@ -138,7 +138,7 @@ def xlrd_cells(data: bytes, encoding: str | None = None):
 
 def our_cells(data: bytes):
     (sheet,) = biff_old.read_biff(data)
-    assert sheet["name"] == "Sheet1" and sheet["hidden"] is False
+    assert sheet["name"] == "Sheet 1" and sheet["hidden"] is False
     return sheet, {(r, c): v for r, row in enumerate(sheet["rows"]) for c, v in enumerate(row) if v is not None}
 
 
