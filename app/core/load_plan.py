@@ -224,18 +224,7 @@ def python_parts(answer: dict, name: str, table: str, taken: list, named: bool =
 def workbook_options(options: dict) -> dict:
     """The workbook options of ``options`` (``sheets``, ``header_row``, ``range``) for the worker, checked here
     so a mistake is said before the file is read; OpenError if one cannot apply."""
-    out = {}  # type: dict
-    sheets = options.get("sheets")
-    if sheets is not None:
-        if not isinstance(sheets, list) or not sheets or not all(isinstance(s, str) for s in sheets):
-            raise errors.OpenError('The sheets to read must be a list of sheet names, for example ["Sales"].')
-        out["sheets"] = list(sheets)
-    if options.get("header_row") is not None:
-        out["header_row"] = sheet_range.header_row(options["header_row"])
-    if options.get("range"):
-        bounds = sheet_range.parse(str(options["range"]))
-        out["range"] = sheet_range.label(bounds)
-    return out
+    return sheet_range.checked_options(options)
 
 
 def part_details(part: dict, options: dict) -> dict:

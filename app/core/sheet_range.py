@@ -75,6 +75,25 @@ def header_row(value) -> int:
     return int(text)
 
 
+def checked_options(options: dict) -> dict:
+    """The workbook options of ``options`` checked: ``{sheets?, header_row?, range?}`` (the range as ``label``
+    writes it, each sheet once); OpenError if one cannot apply."""
+    out = {}  # type: dict
+    sheets = options.get("sheets")
+    if sheets is not None:
+        if not isinstance(sheets, list) or not sheets or not all(isinstance(s, str) for s in sheets):
+            raise OpenError('The sheets to read must be a list of sheet names, for example ["Sales"].')
+        out["sheets"] = []
+        for sheet in sheets:
+            if sheet not in out["sheets"]:
+                out["sheets"].append(sheet)
+    if options.get("header_row") is not None:
+        out["header_row"] = header_row(options["header_row"])
+    if options.get("range"):
+        out["range"] = label(parse(str(options["range"])))
+    return out
+
+
 def _cell(text: str, whole: str) -> tuple:
     """``(row, column)`` 0-based of one end of a range (None for the part left out)."""
     i = 0

@@ -99,11 +99,10 @@ def rows_reading(
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=_line_end(rows))
-    width = len(rows[0]) if rows else 0
-    texts = [0] * width  # per column: 1 while only text has been seen, 2 once a text, 0 once anything else
+    # Per column: 1 while nothing but empty cells has been seen, 2 once a text too, 0 once anything else.
+    texts = [1] * (len(rows[0]) if rows else 0)
     if rows:
         writer.writerow([cell(v) for v in column(tuple(rows[0]), ods)])
-        texts = [1] * width
     for start in range(1, len(rows), PROGRESS_ROWS):
         if start > 1:
             yield dict(where, rows=start - 1, total=len(rows) - 1)

@@ -28,7 +28,7 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from app.core import biff_old, ods_xml, sheet_range, workbook_csv, workbook_sheet
@@ -68,17 +68,9 @@ def reading(fmt: str, data: bytes, name: str = "", options: dict | None = None) 
 
 def checked_options(options: dict | None) -> dict[str, Any]:
     """The workbook options that apply, checked: ``{sheets?, header_row?, bounds?}``; OpenError if not readable."""
-    options = options or {}
-    out: dict[str, Any] = {}
-    sheets = options.get("sheets")
-    if sheets is not None:
-        if not isinstance(sheets, list) or not sheets or not all(isinstance(s, str) for s in sheets):
-            raise TabularError('The sheets to read must be a list of sheet names, for example ["Sales"].')
-        out["sheets"] = list(dict.fromkeys(sheets))
-    if options.get("header_row") is not None:
-        out["header_row"] = sheet_range.header_row(options["header_row"])
-    if options.get("range"):
-        out["bounds"] = sheet_range.parse(str(options["range"]))
+    out = sheet_range.checked_options(options or {})
+    if "range" in out:
+        out["bounds"] = sheet_range.parse(out.pop("range"))
     return out
 
 
@@ -206,32 +198,46 @@ def _calamine_reading(data: bytes, called: str, wanted: dict[str, Any]) -> Readi
             raise TabularError(_password_message(called)) from None
         raise _CalamineRefused(str(error)) from None
     visible = python_calamine.SheetVisibleEnum.Visible
-    ods = data[30:38] == b"mimetype" and _ODS_MIME in data[38:120]
+    ods = _is_ods(data)
     try:
         worksheets = [s for s in book.sheets_metadata if s.typ == python_calamine.SheetTypeEnum.WorkSheet]
         listed = [{"name": s.name, "hidden": s.visible != visible} for s in worksheets]
         chosen = _chosen_sheets(listed, wanted, called)
-        tables: list[dict[str, Any]] = []
-        for index, sheet in enumerate(chosen["read"]):
-            where = {"sheet": sheet, "sheet_index": index, "sheets": len(chosen["read"])}
-            yield where
+
+        def cells(sheet: str) -> tuple:
             try:
                 found = book.get_sheet_by_name(sheet)
-                rows = found.to_python(skip_empty_area=True)
-                origin = found.start or (0, 0)
-                merged = found.merged_cell_ranges or []
+                return found.to_python(skip_empty_area=True), found.start or (0, 0), found.merged_cell_ranges or []
             except python_calamine.PasswordError:
                 raise TabularError(_password_message(called)) from None
             except Exception as error:
                 raise _CalamineRefused(str(error)) from None
-            table = yield from _sheet_reading(sheet, rows, where, wanted, origin, merged, ods)
-            if table:
-                tables.append(table)
-            if chosen["first_only"] and tables:
-                break
+
+        tables = yield from _chosen_reading(chosen, cells, wanted, ods)
     finally:
         book.close()
     return _read(tables, listed, chosen)
+
+
+def _chosen_reading(
+    chosen: dict[str, Any], cells: Callable[[str], tuple], wanted: dict[str, Any], ods: bool = False
+) -> Generator[dict, None, list[dict[str, Any]]]:
+    """The tables of the sheets ``chosen`` (``_chosen_sheets``), one at a time, yielding progress.
+
+    ``cells(sheet)`` gives a sheet's ``(rows, origin, merged ranges)``; with ``first_only``
+    the reading stops at the first sheet with data.
+    """
+    tables: list[dict[str, Any]] = []
+    for index, sheet in enumerate(chosen["read"]):
+        where = {"sheet": sheet, "sheet_index": index, "sheets": len(chosen["read"])}
+        yield where
+        rows, origin, merged = cells(sheet)
+        table = yield from _sheet_reading(sheet, rows, where, wanted, origin, merged, ods)
+        if table:
+            tables.append(table)
+        if chosen["first_only"] and tables:
+            break
+    return tables
 
 
 def _chosen_sheets(listed: list[dict[str, Any]], wanted: dict[str, Any], called: str) -> dict[str, Any]:
@@ -287,8 +293,8 @@ def _sheet_reading(
 def _fallback_reading(data: bytes, called: str, wanted: dict[str, Any], refused: str) -> dict[str, Any]:
     """What calamine refused, read by the reader for its kind: an .ods (indented XML, as KSpread writes it)
     by ``ods_xml``, an Excel 2-4 worksheet by ``biff_old``, another ZIP by openpyxl."""
-    ods = _ODS_MIME in data[:200]
-    if ods or (data[:2] in _OLD_BIFF and data[2:4] in (b"\x04\x00", b"\x06\x00")):
+    ods = _is_ods(data)
+    if ods or _old_biff(data):
         try:
             sheets = ods_xml.read_ods(data) if ods else biff_old.read_biff(data)
         except ValueError:
@@ -304,20 +310,13 @@ def _listed_reading(sheets: list[dict[str, Any]], called: str, wanted: dict[str,
     listed = [{"name": sheet["name"], "hidden": sheet["hidden"]} for sheet in sheets]
     chosen = _chosen_sheets(listed, wanted, called)
     rows = {sheet["name"]: sheet["rows"] for sheet in sheets}
-    tables: list[dict[str, Any]] = []
-    for name in chosen["read"]:
-        table = finished(_sheet_reading(name, rows[name], {}, wanted, ods=ods))
-        if table:
-            tables.append(table)
-        if chosen["first_only"] and tables:
-            break
+    tables = finished(_chosen_reading(chosen, lambda name: (rows[name], (0, 0), []), wanted, ods))
     return _read(tables, listed, chosen)
 
 
 def _openpyxl_tables(data: bytes, called: str, wanted: dict[str, Any]) -> dict[str, Any]:
     import openpyxl  # heavy and only needed here: imported on first use
 
-    tables: list[dict[str, Any]] = []
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a reader of untrusted bytes: every failure is a damaged workbook
@@ -329,7 +328,8 @@ def _openpyxl_tables(data: bytes, called: str, wanted: dict[str, Any]) -> dict[s
         sheets = {sheet.title: sheet for sheet in book.worksheets}
         listed = [{"name": title, "hidden": sheet.sheet_state != "visible"} for title, sheet in sheets.items()]
         chosen = _chosen_sheets(listed, wanted, called)
-        for title in chosen["read"]:
+
+        def cells(title: str) -> tuple:
             try:
                 rows = [
                     [None if v in _ERROR_VALUES else v for v in row]
@@ -340,11 +340,9 @@ def _openpyxl_tables(data: bytes, called: str, wanted: dict[str, Any]) -> dict[s
                     f"Sheet '{title}' of {called} is damaged and cannot be read. "
                     "Open it in a spreadsheet program and save it again as .xlsx."
                 ) from None
-            table = finished(_sheet_reading(title, rows, {}, wanted))
-            if table:
-                tables.append(table)
-            if chosen["first_only"] and tables:
-                break
+            return rows, (0, 0), []
+
+        tables = finished(_chosen_reading(chosen, cells, wanted))
     finally:
         book.close()
     return _read(tables, listed, chosen)
@@ -356,7 +354,7 @@ def _locked_by_suffix(python_calamine: Any, data: bytes) -> bool:
     Reading bytes, calamine guesses the format from them and cannot tell an encrypted .xls
     (or .ods) from a damaged file; reading a path, it goes by the suffix and says so.
     """
-    suffix = ".xls" if data[:4] == _OLE2 else ".ods" if _ODS_MIME in data[:200] else None
+    suffix = ".xls" if data[:4] == _OLE2 else ".ods" if _is_ods(data) else None
     if suffix is None:
         return False
     with tempfile.TemporaryDirectory() as folder:
@@ -372,9 +370,19 @@ def _locked_by_suffix(python_calamine: Any, data: bytes) -> bool:
     return False
 
 
+def _is_ods(data: bytes) -> bool:
+    """A LibreOffice spreadsheet: a ZIP whose first member, ``mimetype``, names it."""
+    return data[:2] == b"PK" and _ODS_MIME in data[:200]
+
+
+def _old_biff(data: bytes) -> bool:
+    """A worksheet from Excel 2, 3 or 4: it begins with its BOF record, 4 or 6 bytes long."""
+    return data[:2] in _OLD_BIFF and data[2:4] in (b"\x04\x00", b"\x06\x00")
+
+
 def _encrypted_ods(data: bytes) -> bool:
     """An .ods saved with a password: its manifest names how each part is encrypted."""
-    if data[:2] != b"PK" or _ODS_MIME not in data[:200]:
+    if not _is_ods(data):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -430,7 +438,7 @@ def _password_message(called: str) -> str:
 
 
 def _not_workbook_message(called: str, data: bytes, detail: str) -> str:
-    if data[:2] in _OLD_BIFF and data[2:4] in (b"\x04\x00", b"\x06\x00"):
+    if _old_biff(data):
         return (
             f"{called} was saved by Excel 4.0 or older (before 1993), a format Loupe cannot read. "
             "Open it in a spreadsheet program and save it as .xlsx, then open that."

@@ -184,15 +184,10 @@ class Session(Exploring, Transforming):
             _count_load()
 
     async def _read_again(self, table: str, options: dict) -> dict:
-        source = self.source_of(table)
-        blob = self.blobs.get(table)
-        if source is None or blob is None:
-            raise errors.OpenError(
-                "'" + table + "' did not come from a file Loupe can read again; open the file once more."
-            )
+        held = self._held_file(table, "a file Loupe can read again")
         wanted = dict(options)
         wanted["table"] = table + "__reading"
-        fresh = await self._open({"kind": "file", "file": blob, "name": source["name"]}, wanted)
+        fresh = await self._open(held, wanted)
         await wasm.run(recipe.drop(table), self.engine)
         await self.engine.execute(*sql.rename_table(fresh["table"], table))
         old_files = self.files.pop(table, [])
@@ -212,16 +207,19 @@ class Session(Exploring, Transforming):
 
     async def open_sheets(self, table: str, names: list) -> list:
         """Open more sheets of the workbook ``table`` is a sheet of (its bytes kept); return their tables."""
+        held = self._held_file(table, "a workbook Loupe still holds")
+        if not names:
+            raise errors.OpenError("Choose at least one sheet to open, then Open chosen sheets.")
+        info = await self.open(held, {"sheets": list(names)})
+        return [t["table"] for t in info.get("tables") or [info]]
+
+    def _held_file(self, table: str, what: str) -> dict:
+        """The source to open ``table``'s file again from the bytes kept; OpenError (naming ``what``) if not kept."""
         source = self.source_of(table)
         blob = self.blobs.get(table)
         if source is None or blob is None:
-            raise errors.OpenError(
-                "'" + table + "' did not come from a workbook Loupe still holds; open the file once more."
-            )
-        if not names:
-            raise errors.OpenError("Choose at least one sheet to open, then Open chosen sheets.")
-        info = await self.open({"kind": "file", "file": blob, "name": source["name"]}, {"sheets": list(names)})
-        return [t["table"] for t in info.get("tables") or [info]]
+            raise errors.OpenError("'" + table + "' did not come from " + what + "; open the file once more.")
+        return {"kind": "file", "file": blob, "name": source["name"]}
 
     def open_parts(self, name: str) -> list:
         """The sheets of the workbook file ``name`` that are open as tables."""
