@@ -71,7 +71,7 @@ def apply(table: str, step_list: list, tables=None):
     based = yield from has_base(table)
     if not based:
         yield "ALTER TABLE " + sql.quote_ident(table) + " RENAME TO " + sql.quote_ident(base_name(table)), []
-    built = yield from _build(base_name(table), step_list, tables)
+    built = yield from build(base_name(table), step_list, tables)
     built = yield from _run_check(base_name(table), step_list, built, tables)
     yield "CREATE OR REPLACE VIEW " + sql.quote_ident(table) + " AS " + built["sql"], []
     built["columns"] = [c for c in built["columns"] if c["name"] != ROW]
@@ -128,7 +128,7 @@ def preview(table: str, step_list: list, index: int, tables=None):
     """
     source = yield from source_of(table)
     upto = [dict(s, off=False) if i == index else s for i, s in enumerate(step_list[: index + 1])]
-    built = yield from _build(source, upto, tables)
+    built = yield from build(source, upto, tables)
     stage = built["stages"][index]
     out = {"problem": stage["problem"], "position": stage.get("position"), "columns": [], "rows": []}
     out.update({"before": {}, "changed": 0, "emptied": 0})
@@ -235,7 +235,7 @@ def _in_order(step_list: list) -> str:
     return ""
 
 
-def _build(source: str, step_list: list, tables):
+def build(source: str, step_list: list, tables):
     """Steps: bind each stage in turn; return the chain of CTEs and what became of each step."""
     start = "SELECT rowid AS " + sql.quote_ident(ROW) + ", * FROM " + sql.quote_ident(source)
     chain = [('"s0"', start)]
@@ -311,7 +311,7 @@ def _run_check(source: str, step_list: list, built: dict, tables):
             return built
         except errors.QueryError as failure:
             bad = yield from _first_failing(built, step_list, done)
-            rebuilt = yield from _build(source, step_list[:bad], tables)
+            rebuilt = yield from build(source, step_list[:bad], tables)
             rebuilt["stages"] = rebuilt["stages"] + [
                 {"state": "failed", "problem": _worded(str(failure), step_list[bad]), "columns": rebuilt["columns"]}
             ]

@@ -214,7 +214,7 @@ def test_right_rows_get_places_after_the_own_ones_and_chains_stay_apart(engine):
 
 
 def _stage_sql(engine, table, step_list):
-    built = engine.run(recipe._build(recipe.base_name(table), step_list, None))
+    built = engine.run(recipe.build(recipe.base_name(table), step_list, None))
     return recipe._with(built["chain"]) + "SELECT * FROM " + built["chain"][-1][0] + " ORDER BY 1"
 
 
