@@ -77,7 +77,7 @@ def gather(state_view: dict, table: str, tables=None, failed=None, seen=None):
                 continue
             needs[other] = yield from gather(state_view, other, tables, None, seen)
     state = view.table_state(state_view, table)
-    result = [c for c in built["columns"] if c["name"] != ROW]
+    result = applied[-1]["columns"] if applied else first
     shown = query.visible(result, state)
     clause, params = query.where(state, result)
     return {
