@@ -13,6 +13,7 @@ that every printer (app/core/code_sql.py and the others named in
      "steps": [{"index": i, "step": {...}, "says": "Rename qty to quantity",
                 "stage": '"s2"', "prev": '"s1"', "sql": "SELECT ... FROM \"s1\"",
                 "prepared": what the step found in the data (or None),
+                "before": the columns the step reads, with steps.ROW (for steps.stage_sql),
                 "columns": [{name, type}] after it}],   # the steps that apply, in order
      "skipped": [{"index": i, "says": ..., "why": "off"|"failed"|"waiting"}],
      "needs": {"other": plan},                 # the tables a join or append reads
@@ -27,7 +28,7 @@ view is not sorted: the code gives the rows in the order the grid does.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import query, recipe, sql, steps, view
+from app.core import query, recipe, sql, steps, types, view
 
 ROW = steps.ROW
 _STATE_KEYS = ("filters", "search", "sort", "group", "hidden", "order")
@@ -68,6 +69,7 @@ def gather(state_view: dict, table: str, tables=None, failed=None, seen=None):
                 "prev": stage_of[index],
                 "sql": texts[name],
                 "prepared": stage.get("prepared"),
+                "before": stage["before"],
                 "columns": [c for c in stage["columns"] if c["name"] != ROW],
             }
         )
@@ -78,6 +80,7 @@ def gather(state_view: dict, table: str, tables=None, failed=None, seen=None):
             needs[other] = yield from gather(state_view, other, tables, None, seen)
     state = view.table_state(state_view, table)
     result = applied[-1]["columns"] if applied else first
+    result = [{"name": c["name"], "type": c["type"], "kind": types.kind_of(c["type"])} for c in result]
     shown = query.visible(result, state)
     clause, params = query.where(state, result)
     return {

@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.core import code_plan, loading, query, recipe, view
+from app.core import code_plan, loading, query, recipe, types, view
 from app.engine.native import NativeEngine
 
 
@@ -84,9 +84,23 @@ class Case:
         """The oracle: ``{columns, rows}`` of the view as the grid shows it."""
         table = table or self.table
         state = view.table_state(self.view, table)
-        columns = [{"name": r[0], "type": r[1]} for r in self.engine.execute("DESCRIBE " + _q(table))["rows"]]
+        described = self.engine.execute("DESCRIBE " + _q(table))["rows"]
+        columns = [{"name": r[0], "type": r[1], "kind": types.kind_of(r[1])} for r in described]
         select, params = query.view_select(table, state, columns, stable=False)
         return self.engine.execute(select, params)
+
+    def sources(self):
+        """A new DuckDB connection holding every open table's source as read, under its Loupe name (for the SQL)."""
+        import duckdb
+
+        fresh = duckdb.connect()
+        for source in view.sources(self.view):
+            table = source["table"]
+            held = self.engine.run(recipe.source_of(table))
+            parquet = self.folder / (table + ".source.parquet")
+            self.engine.execute("COPY (SELECT * FROM " + _q(held) + ") TO '" + str(parquet) + "' (FORMAT parquet)")
+            fresh.execute("CREATE TABLE " + _q(table) + " AS SELECT * FROM read_parquet(?)", [str(parquet)])
+        return fresh
 
     def ordered(self, table=None) -> bool:
         """True when the rows' order is part of what the view shows (a sort, or a step that orders)."""
@@ -103,6 +117,14 @@ def run_script(path: Path, cwd: Path, timeout: float = 120) -> list:
     assert done.returncode == 0, done.stderr[-3000:]
     with out.open(newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
+
+
+def query_rows(connection, text: str) -> list:
+    """Run one SQL query on a DB-API ``connection``; its result as CSV rows of text (header first)."""
+    cursor = connection.cursor() if hasattr(connection, "cursor") else connection
+    cursor.execute(text)
+    names = [d[0] for d in cursor.description]
+    return [names] + [[_text(v) for v in row] for row in cursor.fetchall()]
 
 
 def csv_rows(text: str) -> list:
