@@ -128,6 +128,27 @@ def xlsx_finish():
     return to_js([book.finish(), json.dumps(book.notes())])
 
 
+async def export_code(plan_json, target) -> str:
+    """The code of Export as code for a plan (app/core/code_plan.py): JSON ``{target, code, file_name, language}``
+    or ``{"error"}``."""
+    target = str(target)
+    try:
+        from app.core import code_targets
+
+        if code_targets.needs_sqlglot(target):
+            await load_packages(["sqlglot"])
+        return json.dumps(code_targets.render(json.loads(str(plan_json)), target))
+    except errors.LoupeError as error:
+        return json.dumps({"error": str(error)})
+
+
+def code_targets() -> str:
+    """JSON ``[{target, label}]``: the code exports this build has."""
+    from app.core import code_targets as targets
+
+    return json.dumps(targets.available())
+
+
 def xlsx_abort() -> None:
     """Drop an Excel export that was cancelled or failed."""
     book = _xlsx["book"]
@@ -147,4 +168,6 @@ __export__ = [
     "xlsx_add",
     "xlsx_finish",
     "xlsx_abort",
+    "export_code",
+    "code_targets",
 ]

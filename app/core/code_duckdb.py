@@ -89,11 +89,19 @@ def tables_read(plan: dict) -> list:
 
 def connect_function(plans: list) -> list:
     """``def connect()``: a connection holding each source as a table named as in Loupe."""
-    lines = ["def connect():", '    """A DuckDB connection holding the tables as Loupe read them."""', "    connection = duckdb.connect()"]
+    lines = [
+        "def connect():",
+        '    """A DuckDB connection holding the tables as Loupe read them."""',
+        "    connection = duckdb.connect()",
+    ]
     for each in plans:
         lines += ["    # " + line for line in read_words(each)]
         lines.append("    connection.execute(")
-        lines.append("        " + _py("CREATE TABLE " + code_sql.sql.quote_ident(each["table"]) + " AS " + code_read.read_sql(each)) + ",")
+        lines.append(
+            "        "
+            + _py("CREATE TABLE " + code_sql.sql.quote_ident(each["table"]) + " AS " + code_read.read_sql(each))
+            + ","
+        )
         lines.append("        [" + _path_argument(each) + "],")
         lines.append("    )")
     lines.append("    return connection")
@@ -101,9 +109,11 @@ def connect_function(plans: list) -> list:
         lines += ["", "", "def utf8_copy(path, encoding):"]
         lines.append('    """A UTF-8 copy of a text file in another encoding, for DuckDB to read (removed at exit)."""')
         lines.append("    import atexit")
-        lines.append("    with open(path, encoding=encoding, newline=\"\") as handle:")
+        lines.append('    with open(path, encoding=encoding, newline="") as handle:')
         lines.append("        text = handle.read()")
-        lines.append("    copy = tempfile.NamedTemporaryFile(\"w\", suffix=\".csv\", encoding=\"utf-8\", newline=\"\", delete=False)")
+        lines.append(
+            '    copy = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="", delete=False)'
+        )
         lines.append("    with copy:")
         lines.append("        copy.write(text)")
         lines.append("    atexit.register(os.remove, copy.name)")
@@ -119,16 +129,18 @@ def read_words(plan: dict) -> list:
     if fmt == "csv":
         delimiter = read.get("delimiter")
         if delimiter:
-            words += ", " + {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter, repr(delimiter)) + "-separated"
+            words += (
+                ", "
+                + {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter, repr(delimiter))
+                + "-separated"
+            )
         words += ", " + ("with" if read.get("header") is not False else "without") + " a header line"
         if code_read.encoding(plan):
             words += ", in " + code_read.encoding(plan)
     lines = [words]
     columns = code_read.marker_columns(plan)
     if columns:
-        lines.append(
-            " / ".join(repr(m) for m in code_read.markers(plan)) + " read as missing in " + ", ".join(columns)
-        )
+        lines.append(" / ".join(repr(m) for m in code_read.markers(plan)) + " read as missing in " + ", ".join(columns))
     return lines
 
 

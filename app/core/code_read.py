@@ -102,8 +102,16 @@ def read_sql(plan: dict, path_sql: str = "?") -> str:
             selected.append(name)
         else:
             selected.append(
-                "CAST(CASE WHEN " + name + " IN " + listed + " THEN NULL ELSE " + name + " END AS "
-                + column["type"] + ") AS " + name
+                "CAST(CASE WHEN "
+                + name
+                + " IN "
+                + listed
+                + " THEN NULL ELSE "
+                + name
+                + " END AS "
+                + column["type"]
+                + ") AS "
+                + name
             )
     return "SELECT " + ", ".join(selected) + " FROM read_csv(" + ", ".join(parts) + ")"
 

@@ -9,7 +9,7 @@ from pyscript import window
 
 from app.engine.wasm import WasmEngine
 from app.ui.opening import sharing, ways_in
-from app.ui.panels import chart_panel, export_menu, sql_panel, steps_panel
+from app.ui.panels import chart_panel, code_menu, export_menu, sql_panel, steps_panel
 from app.ui.session import Session
 from app.ui.shell import address, api, feedback, privacy, worker_link
 
@@ -35,6 +35,7 @@ async def main():
     privacy.wire(engine)
     worker_link.use(engine)
     export_menu.wire(session)
+    code_menu.wire(session)
     session.sql_panel = sql_panel.wire(session)
     chart_panel.wire(session)
     steps_panel.wire(session)

@@ -153,6 +153,9 @@ window.loupe = {
   previewStep: (step, table) => call("previewStep", JSON.stringify(step ?? null), String(table ?? "")),
   undo: () => call("undo"),
   redo: () => call("redo"),
+  // Export as code (README: Export as code): {target, label, code, file_name, language} for a table's
+  // source, steps, filters and sort; targets: duckdb, pandas, polars, sql:duckdb.
+  exportCode: (target, table) => call("exportCode", String(target ?? ""), String(table ?? "")),
   // A link to the view on screen (…#state=…).
   link: () => call("link"),
   // The same calls made for the page around a framed Loupe (assets/js/messages.mjs):

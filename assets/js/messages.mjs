@@ -4,7 +4,7 @@
 // behaviour in app/ui/shell/api.py). README "Embedding Loupe" documents the protocol:
 //
 //   parent → Loupe  {type: "loupe:open" | "loupe:query" | "loupe:tables" | "loupe:getView"
-//                          | "loupe:setTableState" | "loupe:setView" | "loupe:steps" | "loupe:addStep"
+//                          | "loupe:setTableState" | "loupe:setView" | "loupe:steps" | "loupe:addStep" | "loupe:exportCode"
 //                          | "loupe:undo" | "loupe:redo" | "loupe:ping", id, ...}
 //   Loupe → parent  {type: "loupe:ready", version, duckdb}, {type: "loupe:view", state},
 //                   {type: "loupe:result", id, ...}, {type: "loupe:error", id, message}
@@ -86,6 +86,12 @@ const HANDLERS = {
   },
   undo: async () => await loupe.undo(),
   redo: async () => await loupe.redo(),
+  // Export as code, as loupe.exportCode: the code of the steps and view (no rows), {target, code, file_name, …}.
+  exportCode: async ({ target, table }) => {
+    if (typeof target !== "string") throw new Error("loupe:exportCode needs target as a string, for example {type: 'loupe:exportCode', id: 1, target: 'duckdb'}.");
+    if (table !== undefined && typeof table !== "string") throw new Error("loupe:exportCode's table must be a string, or left out for the table shown.");
+    return await loupe.exportCode(target, table ?? "");
+  },
 };
 
 // What loupe.open() is given for a message's data: text stays text, bytes become a named File.

@@ -64,7 +64,10 @@ def test_the_path_variable_reads_another_file(tmp_path):
     (tmp_path / "april.csv").write_text("city,qty,price,day,note\nNice,10,1.5,2024-05-01,a\n")
     (tmp_path / "april.py").write_text(text.replace('SALES_CSV = "sales.csv"', 'SALES_CSV = "april.csv"'))
     got = run_script(tmp_path / "april.py", tmp_path)
-    assert got == [["city", "quantity", "price", "day", "note", "total"], ["Nice", "10", "1.5", "2024-05-01", "a", "15.0"]]
+    assert got == [
+        ["city", "quantity", "price", "day", "note", "total"],
+        ["Nice", "10", "1.5", "2024-05-01", "a", "15.0"],
+    ]
 
 
 def test_steps_left_out_are_named_in_the_code(tmp_path):

@@ -13,6 +13,7 @@ from pyscript.ffi import create_proxy
 
 from app.core import errors, guard, share
 from app.ui.opening import sharing
+from app.ui.panels import code_menu
 
 
 def attach(api, session) -> None:
@@ -40,6 +41,9 @@ def attach(api, session) -> None:
     )
     handlers.undo = create_proxy(_settled(session.undo))
     handlers.redo = create_proxy(_settled(session.redo))
+    handlers.exportCode = create_proxy(
+        _settled(lambda target, table: code_menu.export_code(session, str(target or ""), _name(table)))
+    )
     handlers.link = create_proxy(_settled(lambda: sharing.link(session)))
     handlers.followLink = create_proxy(_settled(lambda: sharing.from_link(session)))
     api._attach(handlers)
