@@ -10,7 +10,7 @@ Runs in the Pyodide worker and in CPython.
 
 import importlib
 
-from app.core import code_read, errors
+from app.core import code_dialects, code_read, errors
 
 # name -> (label, file suffix, language, module, function); modules are imported on first use.
 TARGETS = {
@@ -19,7 +19,9 @@ TARGETS = {
     "polars": ("Python (Polars)", ".py", "python", "code_polars", "script"),
     "sql:duckdb": ("SQL (DuckDB)", ".sql", "sql", "code_sql", "query_text"),
 }
-ORDER = ("duckdb", "pandas", "polars", "sql:duckdb")
+for _target, (_dialect, _label) in code_dialects.DIALECTS.items():
+    TARGETS[_target] = ("SQL (" + _label + ")", ".sql", "sql", "code_dialects", _target)
+ORDER = ("duckdb", "pandas", "polars", "sql:duckdb") + tuple(code_dialects.DIALECTS)
 
 
 def available() -> list:
@@ -50,6 +52,8 @@ def render(plan: dict, target: str) -> dict:
 
 def _printer(target: str):
     _label, _suffix, _language, module, function = TARGETS[target]
+    if module == "code_dialects":
+        return lambda plan: code_dialects.query_text(plan, function)
     try:
         return getattr(importlib.import_module("app.core." + module), function)
     except (ImportError, AttributeError):  # a printer not shipped in this build

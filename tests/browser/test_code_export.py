@@ -83,3 +83,11 @@ def test_the_menu_shows_the_code_to_copy_or_download(page, tmp_path):
     assert download.value.suggested_filename == "seattle_weather.sql"
     page.screenshot(path=str(Path(os.environ.get("LOUPE_SHOTS", tmp_path)) / "code-export.png"))
     page.click("#export > summary")
+
+
+def test_other_dialects_load_sqlglot_in_the_worker(page):
+    answer = page.evaluate("loupe.exportCode('sql:postgres')")
+    assert "Written for PostgreSQL by sqlglot" in answer["code"]
+    assert "rowid" not in answer["code"] and "ROW_NUMBER() OVER ()" in answer["code"]
+    spark = page.evaluate("loupe.exportCode('sql:spark')")["code"]
+    assert "`s1` AS (" in spark
