@@ -48,12 +48,12 @@ def script(plan: dict) -> str:
     lines = ['"""' + docstring(plan) + '"""', "", "import os", "import shutil", "import sys", "import tempfile", ""]
     lines += ["import duckdb", "", "# The files this reads: change a path to run the same steps on another file."]
     for each in plans:
-        lines.append(code_read.variable(each) + " = " + _py(code_read.location(each)))
+        lines.append(code_read.variable(each) + " = " + py_literal(code_read.location(each)))
     lines += ["", ""]
     lines += connect_function(plans)
     lines += ["", ""]
     lines.append("# The steps, as Loupe runs them: one CTE per step.")
-    lines.append("QUERY = " + _triple(code_sql.query_text(plan)))
+    lines.append("QUERY = " + triple_quoted(code_sql.query_text(plan)))
     return "\n".join(lines) + _MAIN
 
 
@@ -99,7 +99,7 @@ def connect_function(plans: list) -> list:
         lines.append("    connection.execute(")
         lines.append(
             "        "
-            + _py("CREATE TABLE " + code_sql.sql.quote_ident(each["table"]) + " AS " + code_read.read_sql(each))
+            + py_literal("CREATE TABLE " + code_sql.sql.quote_ident(each["table"]) + " AS " + code_read.read_sql(each))
             + ","
         )
         lines.append("        [" + _path_argument(each) + "],")
@@ -148,7 +148,7 @@ def _path_argument(plan: dict) -> str:
     variable = code_read.variable(plan)
     text_encoding = code_read.encoding(plan)
     if text_encoding and text_encoding.lower() not in code_read.NATIVE_ENCODINGS:
-        return "utf8_copy(" + variable + ", " + _py(text_encoding) + ")"
+        return "utf8_copy(" + variable + ", " + py_literal(text_encoding) + ")"
     return variable
 
 
@@ -156,7 +156,7 @@ def _count(n: int, word: str) -> str:
     return str(n) + " " + word + ("" if n == 1 else "s")
 
 
-def _py(value) -> str:
+def py_literal(value) -> str:
     """A Python literal of a str (double-quoted, as ruff formats it)."""
     text = repr(value)
     if text.startswith("'") and '"' not in value:
@@ -164,7 +164,9 @@ def _py(value) -> str:
     return text
 
 
-def _triple(text: str) -> str:
+def triple_quoted(text: str) -> str:
     """``text`` as a triple-quoted Python string, exactly."""
     escaped = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if escaped.endswith('"'):  # not run into the closing quotes
+        escaped = escaped[:-1] + '\\"'
     return '"""\n' + escaped + '"""'

@@ -17,11 +17,12 @@ TARGETS = {
     "duckdb": ("Python (DuckDB)", ".py", "python", "code_duckdb", "script"),
     "pandas": ("Python (pandas)", ".py", "python", "code_pandas", "script"),
     "polars": ("Python (Polars)", ".py", "python", "code_polars", "script"),
+    "notebook": ("Jupyter notebook", ".ipynb", "json", "code_notebook", "notebook"),
     "sql:duckdb": ("SQL (DuckDB)", ".sql", "sql", "code_sql", "query_text"),
 }
 for _target, (_dialect, _label) in code_dialects.DIALECTS.items():
     TARGETS[_target] = ("SQL (" + _label + ")", ".sql", "sql", "code_dialects", _target)
-ORDER = ("duckdb", "pandas", "polars", "sql:duckdb") + tuple(code_dialects.DIALECTS)
+ORDER = ("duckdb", "pandas", "polars", "notebook", "sql:duckdb") + tuple(code_dialects.DIALECTS)
 
 
 def available() -> list:

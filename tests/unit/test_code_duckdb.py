@@ -6,6 +6,7 @@ fresh DuckDB holding only the sources as read; the script runs as
 ``python3 script.py OUT.csv`` in the folder holding the files, and is imported.
 """
 
+import json
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ import pytest
 from code_cases import csv_rows, query_rows, run_script, same_rows
 from code_examples import EXAMPLES, build
 
-from app.core import code_duckdb, code_sql
+from app.core import code_duckdb, code_notebook, code_sql
 
 IDS = [e["id"] for e in EXAMPLES]
 
@@ -84,3 +85,20 @@ def test_steps_left_out_are_named_in_the_code(tmp_path):
     text = code_sql.query_text(plan)
     assert "-- Left out: step 2" in text and "-- Left out: step 3" in text
     same_rows(query_rows(case.sources(), text), case.shown(), False)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
+def test_the_notebook_run_cell_by_cell_gives_the_view(example, tmp_path):
+    case = build(example, tmp_path)
+    document = json.loads(code_notebook.notebook(case.plan()))
+    assert document["nbformat"] == 4
+    kinds = [cell["cell_type"] for cell in document["cells"]]
+    steps = sum(len(s) for s in example["steps"].values())
+    assert kinds.count("markdown") == kinds.count("code") >= steps + 2
+    assert len({cell["id"] for cell in document["cells"]}) == len(kinds)
+    code = "\n\n".join("".join(cell["source"]) for cell in document["cells"] if cell["cell_type"] == "code")
+    runner = tmp_path / "notebook_cells.py"
+    runner.write_text(
+        code.replace("OUT = None", "OUT = sys.argv[1]").replace("import duckdb", "import sys\nimport duckdb", 1)
+    )
+    same_rows(run_script(runner, tmp_path), case.shown(), case.ordered())

@@ -21,7 +21,15 @@ CHOICES = (
     ("duckdb", "Python (DuckDB)"),
     ("pandas", "Python (pandas)"),
     ("polars", "Python (Polars)"),
+    ("notebook", "Jupyter notebook"),
     ("sql:duckdb", "SQL (DuckDB)"),
+    ("sql:postgres", "PostgreSQL"),
+    ("sql:sqlite", "SQLite"),
+    ("sql:spark", "Spark SQL"),
+    ("sql:bigquery", "BigQuery"),
+    ("sql:snowflake", "Snowflake"),
+    ("sql:trino", "Trino"),
+    ("sql:mysql", "MySQL"),
 )
 _state = {"shown": None}
 
