@@ -123,6 +123,12 @@ def connect_function(plans: list) -> list:
 
 def read_words(plan: dict) -> list:
     """Comment lines saying how a source is read."""
+    if not code_read.has_file(plan):
+        how = "by SQL" if plan["source"].get("kind") == "query" else "from pasted text"
+        return [
+            plan["table"] + " was made in Loupe " + how + ": export it there as Parquet (Export… → Parquet)",
+            "and set " + code_read.variable(plan) + " to that file",
+        ]
     read = plan["source"].get("read") or {}
     fmt = code_read.file_format(plan)
     words = plan["table"] + ": " + code_sql.source_words(plan) + ", read as " + fmt.upper()

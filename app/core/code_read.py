@@ -24,8 +24,8 @@ def variable(plan: dict) -> str:
     name = source.get("name") or plan["table"]
     if source.get("kind") == "url":
         name = (source.get("url") or name).rsplit("/", 1)[-1].split("?")[0] or plan["table"]
-    if source.get("kind") in ("text", "query"):
-        name = plan["table"] + "_source"
+    if not has_file(plan):
+        name = plan["table"] + "_parquet"
     return identifier(name).upper()
 
 
@@ -42,11 +42,20 @@ def location(plan: dict) -> str:
     source = plan["source"]
     if source.get("kind") == "url":
         return source.get("url") or source.get("name") or ""
+    if not has_file(plan):
+        return plan["table"] + ".parquet"
     return source.get("name") or plan["table"]
+
+
+def has_file(plan: dict) -> bool:
+    """False for a table made in Loupe by SQL or from pasted text: the script reads its Parquet export instead."""
+    return plan["source"].get("kind") not in ("query", "text")
 
 
 def file_format(plan: dict) -> str:
     """``csv``, ``parquet``, ``json``, ``xlsx``, ``sqlite``…: how the source is read."""
+    if not has_file(plan):
+        return "parquet"
     read = plan["source"].get("read") or {}
     fmt = read.get("format")
     if fmt:

@@ -102,3 +102,23 @@ def test_the_notebook_run_cell_by_cell_gives_the_view(example, tmp_path):
         code.replace("OUT = None", "OUT = sys.argv[1]").replace("import duckdb", "import sys\nimport duckdb", 1)
     )
     same_rows(run_script(runner, tmp_path), case.shown(), case.ordered())
+
+
+def test_a_table_made_by_sql_is_read_from_its_parquet_export(tmp_path):
+    """No file to read again: the script says to export the table as Parquet, and reads that file."""
+    from code_cases import Case
+
+    from app.core import view_log
+
+    first = build(EXAMPLES[0], tmp_path)
+    case = Case(first.engine, tmp_path)
+    statement = "CREATE TABLE big AS SELECT * FROM sales WHERE qty > 2"
+    case.engine.execute(statement)
+    case.view = view_log.with_entry(first.view, {"op": "query", "table": "big", "statement": statement})
+    case.table = "big"
+    case.steps([{"kind": "derive", "name": "twice", "expression": "qty * 2"}])
+    text = code_duckdb.script(case.plan())
+    assert 'BIG_PARQUET = "big.parquet"' in text and "export it there as Parquet" in text
+    case.engine.execute("COPY loupe_base_big TO '" + str(tmp_path / "big.parquet") + "' (FORMAT parquet)")
+    (tmp_path / "big.py").write_text(text)
+    same_rows(run_script(tmp_path / "big.py", tmp_path), case.shown(), False)
