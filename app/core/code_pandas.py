@@ -44,7 +44,7 @@ def script(plan: dict) -> str:
     if "re.IGNORECASE" in text:
         imports.insert(0, "import re")
     head = [
-        '"""' + _title(plan) + ' as pandas code, exported from Loupe.',
+        '"""' + _title(plan) + " as pandas code, exported from Loupe.",
         "",
         "Run it as: python3 this_script.py [OUT.csv]  (without OUT.csv the table goes to standard output)",
         '"""',
@@ -52,7 +52,7 @@ def script(plan: dict) -> str:
     ]
     parts = [
         "\n".join(head + imports),
-        "\n".join(paths + ['ROW = "' + ROW + '"  # each row\'s place in the source: keeps the grid\'s order']),
+        "\n".join(paths + ['ROW = "' + ROW + "\"  # each row's place in the source: keeps the grid's order"]),
     ]
     parts += helpers + [text, _WRITER, _MAIN]
     return "\n\n\n".join(parts) + "\n"
@@ -192,5 +192,5 @@ _WRITER = '''def write_csv(frame: pd.DataFrame, out) -> None:
             frame[name] = frame[name].map({True: "true", False: "false"})
     frame.to_csv(out, index=False, lineterminator="\\n")'''
 
-_MAIN = '''if __name__ == "__main__":
-    write_csv(table(), sys.argv[1] if len(sys.argv) > 1 else sys.stdout)'''
+_MAIN = """if __name__ == "__main__":
+    write_csv(table(), sys.argv[1] if len(sys.argv) > 1 else sys.stdout)"""

@@ -185,5 +185,3 @@ def _method_table() -> dict:
         exp.Trim: ".str.strip()",
         exp.Abs: ".abs()",
     }
-
-

@@ -47,7 +47,7 @@ def fallback(step_entry: dict, why: str) -> list:
 
 
 def _in_row_order() -> str:
-    return "df = df.sort_values(ROW, kind=\"stable\").reset_index(drop=True)"
+    return 'df = df.sort_values(ROW, kind="stable").reset_index(drop=True)'
 
 
 def _col(name: str) -> str:
@@ -140,7 +140,8 @@ def _conditional(step, before, prepared) -> list:
     lines.append("choices = [" + ", ".join(choices) + "]")
     target = _col(_target(step["name"], before))
     lines.append(
-        target + " = pd.Series(np.select(conditions, choices, default="
+        target
+        + " = pd.Series(np.select(conditions, choices, default="
         + _outcome(step.get("else"))
         + "), index=df.index, dtype=object).convert_dtypes()"
     )
@@ -366,16 +367,18 @@ def _window(step, before, prepared) -> list:
     function = step["function"]
     descending = step.get("direction") == "desc"
     if function == "rank":
-        rank = "rank(method=\"min\", ascending=" + repr(not descending) + ', na_option="keep")'
+        rank = 'rank(method="min", ascending=' + repr(not descending) + ', na_option="keep")'
         source = ("df.groupby(" + repr(by) + ", dropna=False)[" + repr(column) + "]") if by else _col(column)
         return [_col(name) + " = " + source + "." + rank + '.astype("Int64")']
     if function == "percent_of_total":
-        total = ("df.groupby(" + repr(by) + ", dropna=False)[" + repr(column) + "].transform(\"sum\")") if by else (
-            _col(column) + ".sum()"
+        total = (
+            ("df.groupby(" + repr(by) + ", dropna=False)[" + repr(column) + '].transform("sum")')
+            if by
+            else (_col(column) + ".sum()")
         )
         return [
             "total = " + total,
-            _col(name) + ' = df[' + repr(column) + '].astype("float64") * 100 / total.replace(0, np.nan)',
+            _col(name) + " = df[" + repr(column) + '].astype("float64") * 100 / total.replace(0, np.nan)',
         ]
     if step.get("order"):
         keys, ascending = [step["order"], ROW], [not descending, True]
@@ -411,10 +414,13 @@ def _join(step, before, prepared) -> list:
             ".dropna().drop_duplicates()"
         )
         lines.append(
-            "found = df.merge(keys, how=\"left\", left_on=" + repr(left_keys) + ", right_on=" + repr(helpers)
-            + ", indicator=True)[\"_merge\"]"
+            'found = df.merge(keys, how="left", left_on='
+            + repr(left_keys)
+            + ", right_on="
+            + repr(helpers)
+            + ', indicator=True)["_merge"]'
         )
-        test = "found.eq(\"both\")" if how == "semi" else "found.ne(\"both\")"
+        test = 'found.eq("both")' if how == "semi" else 'found.ne("both")'
         return lines + ["df = df[" + test + ".to_numpy()]"]
     other_columns = [{"name": c["name"], "type": c["type"]} for c in (prepared or {}).get("columns") or []]
     named = step_tables.joined_names(step, before, other_columns)
@@ -429,23 +435,28 @@ def _join(step, before, prepared) -> list:
             lines.append("other[" + helper + "] = " + _cast("other[" + helper + "]", cast["type"]))
     pandas_how = {"inner": "inner", "left": "left", "right": "right", "full": "outer"}[how]
     if how in ("right", "full"):
-        lines.append("other[\"__position\"] = range(len(other))")
+        lines.append('other["__position"] = range(len(other))')
     lines.append("unmatched = other[" + "other[" + repr(helpers) + "].isna().any(axis=1)]")
     lines.append(
-        "merged = df.merge(other.drop(unmatched.index), how=" + repr(pandas_how) + ", left_on=" + repr(left_keys)
-        + ", right_on=" + repr(helpers) + ", sort=False)"
+        "merged = df.merge(other.drop(unmatched.index), how="
+        + repr(pandas_how)
+        + ", left_on="
+        + repr(left_keys)
+        + ", right_on="
+        + repr(helpers)
+        + ", sort=False)"
     )
     if how in ("right", "full"):
         lines.append("merged = pd.concat([merged, unmatched], ignore_index=True)")
         lines.append("# rows of the other table alone come after every row here, in its order")
         lines.append(
-            "merged[ROW] = merged[ROW].fillna(" + str((prepared or {}).get("offset") or 0) + " + merged[\"__position\"])"
+            "merged[ROW] = merged[ROW].fillna(" + str((prepared or {}).get("offset") or 0) + ' + merged["__position"])'
         )
         back = {helpers[i]: new for i, pair in enumerate(step["keys"]) for old, new in named if old == pair[1]}
-        lines.append("merged = merged.drop(columns=[\"__position\"]).rename(columns=" + repr(back) + ")")
+        lines.append('merged = merged.drop(columns=["__position"]).rename(columns=' + repr(back) + ")")
     else:
         lines.append("merged = merged.drop(columns=" + repr(helpers) + ")")
-    lines.append("df = merged.astype({ROW: \"int64\"})")
+    lines.append('df = merged.astype({ROW: "int64"})')
     lines.append(_in_row_order())
     return lines
 
@@ -453,10 +464,10 @@ def _join(step, before, prepared) -> list:
 def _cast(value: str, type_name: str) -> str:
     kind = types.kind_of(type_name)
     if kind in ("integer", "decimal"):
-        return "pd.to_numeric(" + value + ", errors=\"coerce\")"
+        return "pd.to_numeric(" + value + ', errors="coerce")'
     if kind in ("date", "timestamp"):
-        return "pd.to_datetime(" + value + ", errors=\"coerce\")"
-    return value + ".astype(\"string\")"
+        return "pd.to_datetime(" + value + ', errors="coerce")'
+    return value + '.astype("string")'
 
 
 def _append(step, before, prepared) -> list:
@@ -473,7 +484,9 @@ def _append(step, before, prepared) -> list:
     if step.get("columns") == "shared":
         shared = [mine[n.lower()] for n in theirs if n.lower() in mine]
         keep = [n for n in mine.values() if n in shared]
-        lines.append("df = pd.concat([df[[ROW] + " + repr(keep) + "], other[[ROW] + " + repr(keep) + "]], ignore_index=True)")
+        lines.append(
+            "df = pd.concat([df[[ROW] + " + repr(keep) + "], other[[ROW] + " + repr(keep) + "]], ignore_index=True)"
+        )
     else:
         lines.append("df = pd.concat([df, other], ignore_index=True)")
     return lines
@@ -489,7 +502,7 @@ def _unpivot(step, before, prepared) -> list:
     lines = []
     if (prepared or {}).get("cast"):
         lines.append("# the columns hold values of several types: the values become text")
-        lines.append("df[" + repr(chosen) + "] = df[" + repr(chosen) + "].astype(\"string\")")
+        lines.append("df[" + repr(chosen) + "] = df[" + repr(chosen) + '].astype("string")')
     lines += [
         "df = df.melt(id_vars=[ROW] + "
         + repr(kept)

@@ -102,7 +102,9 @@ def _filter(flt: dict, kind: str) -> str:
             + ", regex=False).fillna(False).astype(bool)"
         )
     if op == "regex":
-        return column + '.astype("string").str.contains(' + repr(str(value)) + ", regex=True).fillna(False).astype(bool)"
+        return (
+            column + '.astype("string").str.contains(' + repr(str(value)) + ", regex=True).fillna(False).astype(bool)"
+        )
     if op == "null":
         return column + ".isna()"
     return column + ".notna()"
