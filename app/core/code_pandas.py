@@ -178,6 +178,10 @@ def _read_lines(plan: dict) -> list:
     args.append("dtype=" + repr(dtype))
     if dates:
         args.append("parse_dates=" + repr(dates))
+    if "boolean" in dtype.values():
+        # DuckDB reads these words as booleans too
+        args.append('true_values=["true", "True", "TRUE", "t", "yes", "y"]')
+        args.append('false_values=["false", "False", "FALSE", "f", "no", "n"]')
     args.append("na_values=" + repr(missing))
     args.append("keep_default_na=False")
     lines = ["df = pd.read_csv("] + ["    " + a + "," for a in args] + [")"]
