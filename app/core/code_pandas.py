@@ -87,7 +87,7 @@ def _path_line(plan: dict) -> str:
     source = plan.get("source") or {}
     if source.get("kind") == "url" and source.get("url"):
         return path_name(plan) + " = " + repr(source["url"])
-    if source.get("kind") not in ("file", "url"):
+    if source.get("kind") not in ("file", "url", "sample"):
         return (
             path_name(plan)
             + " = "

@@ -16,13 +16,12 @@ from app.core import code_dialects, code_read, errors
 TARGETS = {
     "duckdb": ("Python (DuckDB)", ".py", "python", "code_duckdb", "script"),
     "pandas": ("Python (pandas)", ".py", "python", "code_pandas", "script"),
-    "polars": ("Python (Polars)", ".py", "python", "code_polars", "script"),
     "notebook": ("Jupyter notebook", ".ipynb", "json", "code_notebook", "notebook"),
     "sql:duckdb": ("SQL (DuckDB)", ".sql", "sql", "code_sql", "query_text"),
 }
 for _target, (_dialect, _label) in code_dialects.DIALECTS.items():
     TARGETS[_target] = ("SQL (" + _label + ")", ".sql", "sql", "code_dialects", _target)
-ORDER = ("duckdb", "pandas", "polars", "notebook", "sql:duckdb") + tuple(code_dialects.DIALECTS)
+ORDER = ("duckdb", "pandas", "notebook", "sql:duckdb") + tuple(code_dialects.DIALECTS)
 
 
 def available() -> list:
@@ -32,7 +31,7 @@ def available() -> list:
 
 def needs_sqlglot(target: str) -> bool:
     """True when the target's printer reads SQL with sqlglot (the worker loads it first)."""
-    return target in ("pandas", "polars") or (target.startswith("sql:") and target != "sql:duckdb")
+    return target == "pandas" or (target.startswith("sql:") and target != "sql:duckdb")
 
 
 def render(plan: dict, target: str) -> dict:

@@ -154,7 +154,8 @@ window.loupe = {
   undo: () => call("undo"),
   redo: () => call("redo"),
   // Export as code (README: Export as code): {target, label, code, file_name, language} for a table's
-  // source, steps, filters and sort; targets: duckdb, pandas, polars, sql:duckdb.
+  // source, steps, filters and sort; targets: duckdb, pandas, notebook, sql:duckdb, sql:postgres, sql:sqlite, sql:spark, sql:bigquery,
+  // sql:snowflake, sql:trino, sql:mysql.
   exportCode: (target, table) => call("exportCode", String(target ?? ""), String(table ?? "")),
   // A link to the view on screen (…#state=…).
   link: () => call("link"),

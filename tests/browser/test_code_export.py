@@ -91,3 +91,11 @@ def test_other_dialects_load_sqlglot_in_the_worker(page):
     assert "rowid" not in answer["code"] and "ROW_NUMBER() OVER ()" in answer["code"]
     spark = page.evaluate("loupe.exportCode('sql:spark')")["code"]
     assert "`s1` AS (" in spark
+
+
+def test_the_pandas_script_from_the_page_runs(page, tmp_path):
+    answer = page.evaluate("loupe.exportCode('pandas')")
+    assert "import pandas as pd" in answer["code"]
+    lines = _run(answer["code"], tmp_path)
+    shown = page.evaluate(f"loupe.query('SELECT count(*) FROM {TABLE}')")["rows"][0][0]
+    assert len(lines) == shown + 1

@@ -20,7 +20,6 @@ from app.ui.shell.dom import by_id, el, on
 CHOICES = (
     ("duckdb", "Python (DuckDB)"),
     ("pandas", "Python (pandas)"),
-    ("polars", "Python (Polars)"),
     ("notebook", "Jupyter notebook"),
     ("sql:duckdb", "SQL (DuckDB)"),
     ("sql:postgres", "PostgreSQL"),
