@@ -136,7 +136,7 @@ def _step_block(entry: dict, before: list) -> list:
             return lines + code_pandas_steps.derive_lines(entry, before)
         if kind in code_pandas_steps.FALLBACKS:
             return lines + code_pandas_steps.fallback(entry, code_pandas_steps.FALLBACKS[kind])
-        printer = code_pandas_steps.STEP_PRINTERS.get(kind)
+        printer = code_pandas_steps.STEP_PRINTERS.get(str(kind))
         if printer is None:
             return lines + ["# Not translated: Loupe has no pandas code for a step of kind " + repr(kind) + "."]
         return lines + printer(step, before, entry.get("prepared"))

@@ -86,7 +86,7 @@ def _filter(flt: dict, kind: str) -> str:
     if op == "not_in":
         return "~(" + _is_in(column, value, kind) + ")"
     if op == "range":
-        low, high = value[0], value[1]
+        low, high = (list(value) + [None, None])[:2] if isinstance(value, (list, tuple)) else (None, None)
         parts = []
         if low is not None:
             parts.append(column + ".ge(" + _bound(low, kind) + ")")
