@@ -142,13 +142,6 @@ async def export_code(plan_json, target) -> str:
         return json.dumps({"error": str(error)})
 
 
-def code_targets() -> str:
-    """JSON ``[{target, label}]``: the code exports this build has."""
-    from app.core import code_targets as targets
-
-    return json.dumps(targets.available())
-
-
 def xlsx_abort() -> None:
     """Drop an Excel export that was cancelled or failed."""
     book = _xlsx["book"]
@@ -169,5 +162,4 @@ __export__ = [
     "xlsx_finish",
     "xlsx_abort",
     "export_code",
-    "code_targets",
 ]

@@ -9,7 +9,7 @@ result as CSV with a header to OUT.csv, or to standard output.
 Runs in the Pyodide worker and in CPython (a printer: see app/core/code_plan.py).
 """
 
-from app.core import code_read, code_sql
+from app.core import code_plan, code_read, code_sql
 
 _MAIN = '''
 
@@ -44,7 +44,7 @@ if __name__ == "__main__":
 
 def script(plan: dict) -> str:
     """The whole script for ``plan``."""
-    plans = tables_read(plan)
+    plans = [plan] + code_plan.tables_read(plan)
     lines = ['"""' + docstring(plan) + '"""', "", "import os", "import shutil", "import sys", "import tempfile", ""]
     lines += ["import duckdb", "", "# The files this reads: change a path to run the same steps on another file."]
     for each in plans:
@@ -75,16 +75,6 @@ def docstring(plan: dict) -> str:
         + name
         + " import table; table().show()\n"
     )
-
-
-def tables_read(plan: dict) -> list:
-    """``plan`` and the plans of the tables its joins and appends read, each once, the table first."""
-    found = [plan]
-    for other in plan["needs"].values():
-        for each in tables_read(other):
-            if each["table"] not in [p["table"] for p in found]:
-                found.append(each)
-    return found
 
 
 def connect_function(plans: list) -> list:

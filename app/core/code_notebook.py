@@ -10,12 +10,12 @@ Runs in the Pyodide worker and in CPython (a printer: see app/core/code_plan.py)
 
 import json
 
-from app.core import code_duckdb, code_read, code_sql
+from app.core import code_duckdb, code_plan, code_read, code_sql
 
 
 def notebook(plan: dict) -> str:
     """The notebook's JSON text (nbformat 4)."""
-    plans = code_duckdb.tables_read(plan)
+    plans = [plan] + code_plan.tables_read(plan)
     cells = [
         _markdown(
             "# "
@@ -31,7 +31,8 @@ def notebook(plan: dict) -> str:
     setup += code_duckdb.connect_function(plans)
     setup += ["", "", "connection = connect()"]
     cells.append(_code("\n".join(setup)))
-    for cte in code_sql.stages(plan):
+    stages = code_sql.stages(plan)
+    for cte in stages:
         title = cte["comment"][0]
         cells.append(_markdown("## " + title))
         create = "CREATE OR REPLACE TEMP VIEW " + cte["name"] + " AS\n" + cte["sql"]
@@ -44,7 +45,7 @@ def notebook(plan: dict) -> str:
                 + " LIMIT 10')"
             )
         )
-    final = code_sql.final_select(plan, code_sql.stages(plan)[-1]["name"])
+    final = code_sql.final_select(plan, stages[-1]["name"])
     comment, _, select = final.partition("\n")
     cells.append(_markdown("## " + comment.lstrip("- ").capitalize()))
     cells.append(

@@ -18,7 +18,7 @@ CPython only (the Pyodide worker).
 
 from __future__ import annotations
 
-from app.core import code_pandas_steps, code_pandas_view, types
+from app.core import code_pandas_steps, code_pandas_view, code_plan, types
 
 ROW = "__loupe_row"
 # DuckDB type kinds -> the dtype read_csv is given (dates and times are parsed instead)
@@ -27,7 +27,7 @@ _DTYPES = {"integer": "Int64", "decimal": "float64", "text": "string", "boolean"
 
 def script(plan: dict) -> str:
     """The complete pandas program for ``plan`` (see app/core/code_plan.py)."""
-    tables = _needed(plan)
+    tables = code_plan.tables_read(plan)
     paths = [_path_line(p) for p in tables + [plan]]
     bodies = []
     for other in tables:
@@ -60,19 +60,6 @@ def script(plan: dict) -> str:
 
 def _title(plan: dict) -> str:
     return "The table '" + str(plan.get("table")) + "'"
-
-
-def _needed(plan: dict, seen=None) -> list:
-    """Every plan a join or append reads, each once, the ones they read first."""
-    seen = seen if seen is not None else set()
-    out = []
-    for name, other in (plan.get("needs") or {}).items():
-        if name in seen:
-            continue
-        seen.add(name)
-        out += _needed(other, seen)
-        out.append(other)
-    return out
 
 
 def path_name(plan: dict) -> str:

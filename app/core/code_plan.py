@@ -98,6 +98,21 @@ def gather(state_view: dict, table: str, tables=None, failed=None, seen=None):
     }
 
 
+def tables_read(plan: dict) -> list:
+    """The plans of the tables ``plan``'s joins and appends read, each once, a table's own reads before it."""
+    found = []  # type: list
+    _gather_read(plan, found)
+    return found
+
+
+def _gather_read(plan: dict, found: list) -> None:
+    for name, other in (plan.get("needs") or {}).items():
+        if name not in [p["table"] for p in found]:
+            _gather_read(other, found)
+            if name not in [p["table"] for p in found]:
+                found.append(other)
+
+
 def last_stage(plan: dict) -> str:
     """The quoted name of the stage the view reads: the last step's, or ``"s0"`` (the source with its row numbers)."""
     return plan["steps"][-1]["stage"] if plan["steps"] else '"s0"'

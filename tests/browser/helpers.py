@@ -16,6 +16,19 @@ def open_app(page, url):
     return page
 
 
+def booted_page(browser, base_url, viewport=None):
+    """``(context, page)``: a context of its own with Loupe booted, the page's uncaught errors kept in ``page.errors``.
+
+    For a module's shared page; close the context when the module is done.
+    """
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+    context.set_default_timeout(BOOT_TIMEOUT_MS)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return context, open_app(page, base_url)
+
+
 def axe_violations(page) -> list:
     """axe-core's WCAG 2.1 AA violations on the page as it is now, as readable strings."""
     # Evaluated, not added as a <script>: the page's Content-Security-Policy refuses inline scripts.

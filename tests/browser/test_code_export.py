@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import BOOT_TIMEOUT_MS, open_app
+from helpers import booted_page
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "seattle_weather"
@@ -21,12 +21,8 @@ STEPS = [
 
 @pytest.fixture(scope="module")
 def code_app(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(BOOT_TIMEOUT_MS)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield open_app(page, base_url)
+    context, page = booted_page(browser, base_url, {"width": 1280, "height": 900})
+    yield page
     context.close()
 
 

@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from helpers import BOOT_TIMEOUT_MS, counter, open_app, wait_counter
+from helpers import BOOT_TIMEOUT_MS, booted_page, counter, wait_counter
 
 TABLE = "seattle_weather"
 
@@ -11,12 +11,8 @@ TABLE = "seattle_weather"
 @pytest.fixture(scope="module")
 def steps_app(browser, base_url):
     """One booted page for the module; each test starts from the sample with no steps."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(BOOT_TIMEOUT_MS)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield open_app(page, base_url)
+    context, page = booted_page(browser, base_url)
+    yield page
     context.close()
 
 
