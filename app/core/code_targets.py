@@ -10,18 +10,20 @@ Runs in the Pyodide worker and in CPython.
 
 import importlib
 
-from app.core import code_dialects, code_read, errors
+from app.core import code_dialects, code_names, code_read, errors
 
 # name -> (label, file suffix, language, module, function); modules are imported on first use.
-TARGETS = {
-    "duckdb": ("Python (DuckDB)", ".py", "python", "code_duckdb", "script"),
-    "pandas": ("Python (pandas)", ".py", "python", "code_pandas", "script"),
-    "notebook": ("Jupyter notebook", ".ipynb", "json", "code_notebook", "notebook"),
-    "sql:duckdb": ("SQL (DuckDB)", ".sql", "sql", "code_sql", "query_text"),
+_PRINTERS = {
+    "duckdb": ("code_duckdb", "script"),
+    "pandas": ("code_pandas", "script"),
+    "polars": ("code_polars", "script"),
+    "notebook": ("code_notebook", "notebook"),
+    "sql:duckdb": ("code_sql", "query_text"),
 }
-for _target, (_dialect, _label) in code_dialects.DIALECTS.items():
-    TARGETS[_target] = ("SQL (" + _label + ")", ".sql", "sql", "code_dialects", _target)
-ORDER = ("duckdb", "pandas", "notebook", "sql:duckdb") + tuple(code_dialects.DIALECTS)
+for _target in code_dialects.DIALECTS:
+    _PRINTERS[_target] = ("code_dialects", _target)
+TARGETS = {name: (label, suffix, language) + _PRINTERS[name] for name, label, suffix, language in code_names.TARGETS}
+ORDER = tuple(code_names.names())
 
 
 def available() -> list:
@@ -31,7 +33,7 @@ def available() -> list:
 
 def needs_sqlglot(target: str) -> bool:
     """True when the target's printer reads SQL with sqlglot (the worker loads it first)."""
-    return target == "pandas" or (target.startswith("sql:") and target != "sql:duckdb")
+    return target in ("pandas", "polars") or (target.startswith("sql:") and target != "sql:duckdb")
 
 
 def render(plan: dict, target: str) -> dict:

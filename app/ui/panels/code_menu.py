@@ -11,25 +11,11 @@ import json
 from pyscript import window
 from pyscript.ffi import to_js
 
-from app.core import code_plan, errors
+from app.core import code_names, code_plan, errors
 from app.engine import wasm
 from app.ui.shell import feedback, worker_link
 from app.ui.shell.dom import by_id, el, on
 
-# The menu's targets before the worker says which it has (app/core/code_targets.py ORDER).
-CHOICES = (
-    ("duckdb", "Python (DuckDB)"),
-    ("pandas", "Python (pandas)"),
-    ("notebook", "Jupyter notebook"),
-    ("sql:duckdb", "SQL (DuckDB)"),
-    ("sql:postgres", "PostgreSQL"),
-    ("sql:sqlite", "SQLite"),
-    ("sql:spark", "Spark SQL"),
-    ("sql:bigquery", "BigQuery"),
-    ("sql:snowflake", "Snowflake"),
-    ("sql:trino", "Trino"),
-    ("sql:mysql", "MySQL"),
-)
 _state = {"shown": None}
 
 
@@ -41,8 +27,8 @@ def wire(session) -> None:
         return
     section = el("div", None, "export-code", {"role": "group", "aria-labelledby": "export-code-label"})
     section.append(el("span", "Code", "export-label", {"id": "export-code-label"}))
-    for target, label in CHOICES:
-        button = el("button", label, "button small", {"type": "button", "data-code": target})
+    for target in code_names.names():
+        button = el("button", code_names.short_label(target), "button small", {"type": "button", "data-code": target})
         on(button, "click", _shower(session, target))
         section.append(button)
     body.append(section)
