@@ -17,15 +17,9 @@ from pg_server import INSTALL_HINT, PostgresServer, ServerUnavailable
 from app.core import code_dialects
 
 IDS = [e["id"] for e in EXAMPLES]
-# Recipes whose PostgreSQL SQL fails there, and no comment says so yet: the test fails when one starts to work.
-POSTGRES_GAPS = {
-    "split-columns": "SPLIT(...)[i]: string_split's indexing written as a function and syntax PostgreSQL lacks",
-    "extract": "REGEXP_EXTRACT is not a PostgreSQL function",
-    "extract-date-part": "MONTHNAME is not a PostgreSQL function",
-    "sample": "HASH is not a PostgreSQL function",
-    "unpivot": "UNNEST(GENERATE_SERIES(...)) over a scalar: PostgreSQL's unnest takes an array",
-    "filters-each-kind": "CONTAINS is not a PostgreSQL function",
-}
+# Recipes whose PostgreSQL SQL fails there and no comment says so (none now: code_dialects names the functions
+# PostgreSQL lacks); the test fails when one of them starts to work, so this list stays true.
+POSTGRES_GAPS: dict = {}
 # DuckDB's type names (without their parameters) -> PostgreSQL's; any other type is loaded as text.
 PG_TYPES = {
     "BIGINT": "bigint",
