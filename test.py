@@ -5,6 +5,9 @@ Installs what the tests need when it is missing, then runs pytest:
 - a virtual environment in .venv with requirements-dev.txt (duckdb, pytest,
   playwright — the Python package only; it drives Debian's Chromium);
 - Debian's ``chromium`` through apt-get when /usr/bin/chromium is absent;
+- Debian's ``postgresql`` through apt-get when no /usr/lib/postgresql/*/bin/pg_ctl
+  exists (the exported PostgreSQL SQL runs on it; its tests skip, saying so,
+  when the install fails);
 - the app's vendored dependencies (``serve.py --setup-only``);
 - ``ruff check`` and ``ruff format --check`` before pytest (ruff.toml);
 - the corpus of real CSV files the reading tests compare with pandas
@@ -35,6 +38,7 @@ CHROMIUM = Path(os.environ.get("LOUPE_CHROMIUM", "/usr/bin/chromium"))
 def main(argv: list[str]) -> int:
     _ensure_venv()
     _ensure_chromium()
+    _ensure_postgres()
     setup = subprocess.run([sys.executable, str(ROOT / "serve.py"), "--setup-only"], cwd=ROOT)
     if setup.returncode != 0:
         return setup.returncode
@@ -80,17 +84,43 @@ def _ensure_venv() -> None:
 def _ensure_chromium() -> None:
     if CHROMIUM.exists():
         return
-    apt = shutil.which("apt-get")
-    if apt is None:
+    if shutil.which("apt-get") is None:
         sys.exit(
             f"Chromium is missing at {CHROMIUM} and apt-get is not available: "
             "install Chromium, or set LOUPE_CHROMIUM to its path."
         )
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
     print("Installing Debian's chromium for the browser tests ...", flush=True)
+    _apt_install("chromium", check=True)
+
+
+def _ensure_postgres() -> None:
+    """PostgreSQL's server for tests/unit/test_code_postgres.py; a failed install is reported, not fatal."""
+    if list(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")):
+        return
+    print("Installing Debian's postgresql for the exported-SQL tests ...", flush=True)
+    if shutil.which("apt-get") is None or not _apt_install("postgresql", check=False):
+        print(
+            "PostgreSQL could not be installed (apt-get install -y postgresql failed or apt-get is missing): "
+            "tests/unit/test_code_postgres.py will skip. Install it and run the tests again.",
+            flush=True,
+        )
+
+
+_APT_UPDATED: list[bool] = []
+
+
+def _apt_install(package: str, check: bool) -> bool:
+    """``apt-get install -y package`` (one ``apt-get update`` per run first; sudo unless root): True if it worked."""
+    apt = shutil.which("apt-get") or "apt-get"
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run([*sudo, apt, "update", "-qq"], check=True, env=env)
-    subprocess.run([*sudo, apt, "install", "-y", "-qq", "chromium"], check=True, env=env)
+    if not _APT_UPDATED:
+        updated = subprocess.run([*sudo, apt, "update", "-qq"], check=check, env=env)
+        if updated.returncode != 0:
+            return False
+        _APT_UPDATED.append(True)
+    installed = subprocess.run([*sudo, apt, "install", "-y", "-qq", package], check=check, env=env)
+    return installed.returncode == 0
 
 
 if __name__ == "__main__":

@@ -3,7 +3,11 @@
 Each stage is transpiled on its own, so a step the dialect cannot express
 (a regex feature, a function sqlglot does not map) is named in a comment
 at that step — with DuckDB's SQL beside it, commented out — rather than
-written as SQL that means something else. Rows are numbered with
+written as SQL that means something else. A function sqlglot writes under
+a name the dialect has none by (_MISSING_FUNCTIONS, checked on the tree as
+the dialect writes it) is named that way too; where the dialect has a twin
+that means the same (_REWRITES: monthname as to_char, contains as a
+position), the tree is rewritten to it first. Rows are numbered with
 ``ROW_NUMBER() OVER ()`` where DuckDB has ``rowid``: in engines that keep
 no order for a table, the unsorted view's order is the engine's.
 
@@ -65,13 +69,16 @@ def transpiled(text: str, dialect: str) -> tuple:
     from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
 
     try:
-        written = sqlglot.transpile(text, read="duckdb", write=dialect, unsupported_level=ErrorLevel.RAISE)
-    except UnsupportedError as failure:
-        loose = sqlglot.transpile(text, read="duckdb", write=dialect, unsupported_level=ErrorLevel.IGNORE)
-        return loose[0], _first_line(str(failure))
+        tree = sqlglot.parse_one(text, read="duckdb")
     except SqlglotError as failure:
         return text, "sqlglot could not read it (" + _first_line(str(failure)) + ")"
-    return written[0], _duckdb_only(sqlglot.parse_one(text, read="duckdb"), dialect)
+    problem = _duckdb_only(tree, dialect)
+    tree = _rewritten(tree, dialect)
+    try:
+        written = tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as failure:
+        return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.IGNORE), _first_line(str(failure))
+    return written, problem or _lacking(tree, dialect)
 
 
 # What DuckDB's stages use that sqlglot passes through unchanged: the dialects that have it.
@@ -101,3 +108,136 @@ def identifier(quoted_name: str, dialect: str) -> str:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "unsupported"
+
+
+# Functions sqlglot writes under a name the dialect has no function by: dialect -> {written name: what it does}.
+_MISSING_FUNCTIONS = {
+    "postgres": {
+        "SPLIT": "string_split, a text split into a list",
+        "LIST_SLICE": "list_slice, part of a list",
+        "HASH": "hash, DuckDB's hash of a value",
+        "REGEXP_EXTRACT": "regexp_extract, a regular expression's group",
+        "MONTHNAME": "monthname, a date's month by name",
+        "CONTAINS": "contains, text within text",
+    },
+    "sqlite": {
+        "SPLIT": "string_split, a text split into a list",
+        "LIST_SLICE": "list_slice, part of a list",
+        "ARRAY_TO_STRING": "array_to_string, a list joined into text",
+        "HASH": "hash, DuckDB's hash of a value",
+        "REGEXP_EXTRACT": "regexp_extract, a regular expression's group",
+        "MONTHNAME": "monthname, a date's month by name",
+        "EXPLODE": "unnest, a row per list item",
+        "GENERATE_SERIES": "range, a list of numbers",
+        "ARRAY": "a list",
+        "CONTAINS": "contains, text within text",
+    },
+}
+# Operators the dialect lacks, by sqlglot's expression class name: dialect -> {class: words}.
+_MISSING_OPERATORS = {
+    "sqlite": {
+        "RegexpLike": "REGEXP (a regular expression match) is not defined in SQLite unless an extension adds it"
+    },
+}
+
+
+def _lacking(tree, dialect: str) -> str:
+    """The first function or operator in ``tree`` that ``dialect`` does not have, in words ('' if none)."""
+    import re
+
+    from sqlglot import exp
+
+    for node in tree.find_all(exp.Expression):
+        words = _MISSING_OPERATORS.get(dialect, {}).get(type(node).__name__)
+        if words:
+            return words
+        called = re.match(r"(\w+)\(", node.sql(dialect=dialect)) if isinstance(node, exp.Func) else None
+        name = called.group(1).upper() if called else ""
+        if name in _MISSING_FUNCTIONS.get(dialect, {}):
+            label = next(label for d, label in DIALECTS.values() if d == dialect)
+            return name + " (" + _MISSING_FUNCTIONS[dialect][name] + ") is not a " + label + " function"
+    return ""
+
+
+def _rewritten(tree, dialect: str):
+    """``tree`` with the DuckDB functions ``dialect`` lacks written as ones it has, where they mean the same."""
+    rewrites = _REWRITES.get(dialect, {})
+    if not rewrites:
+        return tree
+    return tree.transform(lambda node: rewrites.get(type(node).__name__, _unchanged)(node, dialect) or node)
+
+
+def _unchanged(node, dialect: str):
+    return None
+
+
+def _contains_as_position(node, dialect: str):
+    """contains(a, b) as ``position of b in a > 0`` (NULL where either is NULL, as in DuckDB)."""
+    return _template("POSITION(_b IN _a) > 0", "postgres", _a=node.this, _b=node.expression)
+
+
+def _monthname_as_to_char(node, dialect: str):
+    """monthname(d) as PostgreSQL's ``to_char(d, 'FMMonth')``: 'January', no padding."""
+    return _template("TO_CHAR(_d, 'FMMonth')", "postgres", _d=node.this)
+
+
+_MONTHS = "January February March April May June July August September October November December".split()
+
+
+def _monthname_as_case(node, dialect: str):
+    """monthname(d) in SQLite, which has no month names: the month's number looked up in a CASE."""
+    whens = " ".join("WHEN " + str(i) + " THEN '" + m + "'" for i, m in enumerate(_MONTHS, 1))
+    return _template("CASE CAST(STRFTIME('%m', _d) AS INTEGER) " + whens + " END", "sqlite", _d=node.this)
+
+
+def _series_unnested(node, dialect: str):
+    """unnest(range(n)) in PostgreSQL: generate_series is already a row per number there (unnest takes arrays)."""
+    from sqlglot import exp
+
+    return node.this if isinstance(node.this, exp.GenerateSeries) else None
+
+
+def _regexp_extract_as_match(node, dialect: str):
+    """regexp_extract(x, 'p', g) as ``(regexp_match(x, '(p)'))[g + 1]``: '' where nothing matches, as in DuckDB.
+
+    The pattern is wrapped in a group so group 0 (the whole match) is a group too. Only a
+    literal pattern and group, and no flags but 'c' (case-sensitive, both engines' default).
+    """
+    from sqlglot import exp
+
+    pattern, group, flags = node.expression, node.args.get("group"), node.args.get("parameters")
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return None
+    if not (group is None or (isinstance(group, exp.Literal) and group.is_int)):
+        return None
+    if flags is not None and flags.name != "c":
+        return None
+    index = str(int(group.name if group is not None else 0) + 1)
+    wrapped = exp.Literal.string("(" + pattern.name + ")")
+    matched = "CASE WHEN _x IS NULL THEN NULL ELSE COALESCE((REGEXP_MATCH(_x, _p))[" + index + "], '') END"
+    return _template(matched, "postgres", _x=node.this, _p=wrapped)
+
+
+def _template(text: str, dialect: str, **parts):
+    """``text`` read as ``dialect`` SQL with each column named like a key of ``parts`` replaced by that expression."""
+    import sqlglot
+    from sqlglot import exp
+
+    def filled(node):
+        if isinstance(node, exp.Column) and not node.table and node.name in parts:
+            return parts[node.name].copy()
+        return node
+
+    return sqlglot.parse_one(text, read=dialect).transform(filled)
+
+
+# DuckDB functions written as the dialect's own: dialect -> {sqlglot class name: rewrite}.
+_REWRITES = {
+    "postgres": {
+        "Contains": _contains_as_position,
+        "Monthname": _monthname_as_to_char,
+        "Explode": _series_unnested,
+        "RegexpExtract": _regexp_extract_as_match,
+    },
+    "sqlite": {"Contains": _contains_as_position, "Monthname": _monthname_as_case},
+}
