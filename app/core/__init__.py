@@ -70,6 +70,7 @@ SHARED = (
     "chart_suggest",
     "charts",
     "chips",
+    "code_highlight",
     "code_names",
     "code_plan",
     "errors",

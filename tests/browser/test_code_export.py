@@ -74,6 +74,11 @@ def test_the_menu_shows_the_code_to_copy_or_download(page, tmp_path):
     page.click("button[data-code='sql:duckdb']")
     page.wait_for_function("document.querySelector('#code-text').textContent.includes('-- Step 1')")
     assert "SQL (DuckDB)" in page.inner_text("#code-title")
+    # highlighted, and the text a person copies is the code itself
+    assert page.locator("#code-text .tok-keyword").count() > 10
+    assert page.locator("#code-text .tok-comment").first.inner_text().startswith("-- Loupe: the table")
+    shown_text = page.evaluate("document.querySelector('#code-text').textContent")
+    assert shown_text == page.evaluate("loupe.exportCode('sql:duckdb')")["code"]
     with page.expect_download() as download:
         page.click("#code-download")
     assert download.value.suggested_filename == "seattle_weather.sql"
@@ -89,9 +94,11 @@ def test_other_dialects_load_sqlglot_in_the_worker(page):
     assert "`s1` AS (" in spark
 
 
-def test_the_pandas_script_from_the_page_runs(page, tmp_path):
-    answer = page.evaluate("loupe.exportCode('pandas')")
-    assert "import pandas as pd" in answer["code"]
+@pytest.mark.parametrize("target", ["pandas", "polars"])
+def test_the_dataframe_scripts_from_the_page_give_the_table_on_screen(page, tmp_path, target):
+    answer = page.evaluate(f"loupe.exportCode('{target}')")
     lines = _run(answer["code"], tmp_path)
-    shown = page.evaluate(f"loupe.query('SELECT count(*) FROM {TABLE}')")["rows"][0][0]
-    assert len(lines) == shown + 1
+    rows = page.evaluate(f"loupe.query('SELECT count(*), max(range) FROM {TABLE}')")["rows"][0]
+    assert len(lines) == rows[0] + 1
+    assert lines[0] == "date,precipitation,temp_max,temp_min,wind_speed,weather,range"
+    assert float(lines[1].split(",")[-1]) == pytest.approx(rows[1])

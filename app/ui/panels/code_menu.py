@@ -11,7 +11,7 @@ import json
 from pyscript import window
 from pyscript.ffi import to_js
 
-from app.core import code_names, code_plan, errors
+from app.core import code_highlight, code_names, code_plan, errors
 from app.engine import wasm
 from app.ui.shell import feedback, worker_link
 from app.ui.shell.dom import by_id, el, on
@@ -70,7 +70,7 @@ async def show(session, target: str) -> None:
     answer = await export_code(session, target)
     _state["shown"] = answer
     by_id("code-title").textContent = answer["label"] + " · " + answer["file_name"]
-    by_id("code-text").textContent = answer["code"]
+    by_id("code-text").innerHTML = code_highlight.html(answer["code"], answer["language"])  # escaped there
     by_id("code-text").setAttribute("data-language", answer["language"])
     feedback.status("The code of " + str(session.view.get("active")) + " as " + answer["label"] + " is below.")
 
