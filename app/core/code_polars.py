@@ -132,9 +132,10 @@ def _read_lines(plan: dict) -> list:
         kind = types.kind_of(c["type"])
         if kind == "text":
             continue
-        typed.append("    typed(" + repr(c["name"]) + ", " + _dtype(kind) + ", MISSING),")
+        typed.append("    typed(" + repr(c["name"]) + ", " + _dtype(kind) + (", missing" if markers else "") + "),")
     if typed:
-        lines.insert(0, "MISSING = " + repr(markers) + "  # read as missing in columns of numbers, dates and booleans")
+        if markers:
+            lines.append("missing = " + repr(markers) + "  # missing values in columns of numbers, dates and booleans")
         lines += ["df = df.with_columns("] + typed + [")"]
     return lines + [numbered]
 
@@ -145,10 +146,11 @@ def _dtype(kind: str) -> str:
     return _DTYPES.get(kind, "pl.String")
 
 
-_TYPED = '''def typed(name: str, dtype, missing: list) -> pl.Expr:
+_TYPED = '''def typed(name: str, dtype, missing=()) -> pl.Expr:
     """The text column ``name`` as ``dtype`` ('date', 'timestamp', 'boolean' or a Polars type), ``missing`` as null."""
     text = pl.col(name).str.strip_chars()
-    text = pl.when(text.is_in(missing)).then(None).otherwise(text).alias(name)
+    if missing:
+        text = pl.when(text.is_in(list(missing))).then(None).otherwise(text).alias(name)
     if dtype == "date":
         return text.str.to_date("%Y-%m-%d")
     if dtype == "timestamp":

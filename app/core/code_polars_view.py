@@ -20,14 +20,18 @@ ROW = "__loupe_row"
 
 def mask_code(state: dict, columns: list) -> str:
     """One boolean expression keeping the rows ``state``'s filters and search keep (never null)."""
+    parts = ["(" + part + ")" for part in mask_parts(state, columns)]
+    return " & ".join(parts) if parts else "pl.lit(True)"
+
+
+def mask_parts(state: dict, columns: list) -> list:
+    """One boolean expression per filter (and the search), each never null: a row is kept when all hold."""
     kinds = {c["name"]: types.kind_of(c["type"]) for c in columns if c["name"] != ROW}
-    parts = []
-    for flt in state.get("filters") or []:
-        parts.append("(" + _filter(flt, kinds.get(flt["column"], "other")) + ")")
+    parts = [_filter(flt, kinds.get(flt["column"], "other")) for flt in state.get("filters") or []]
     text = state.get("search") or ""
     if text:
-        parts.append("(" + _search(text, kinds) + ")")
-    return " & ".join(parts) if parts else "pl.lit(True)"
+        parts.append(_search(text, kinds))
+    return parts
 
 
 def view_lines(plan: dict) -> list:
@@ -36,7 +40,8 @@ def view_lines(plan: dict) -> list:
     lines = []
     if state.get("filters") or state.get("search"):
         lines.append("# The view's filters and search")
-        lines.append("df = df.filter(" + mask_code(state, plan.get("result_columns") or plan["columns"]) + ")")
+        parts = mask_parts(state, plan.get("result_columns") or plan["columns"])
+        lines += ["df = df.filter("] + ["    " + part + "," for part in parts] + [")"]
     order = plan.get("order") or []
     if order:
         keys = [pair[0] for pair in order]

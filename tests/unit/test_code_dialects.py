@@ -114,9 +114,7 @@ def test_engines_not_run_here_get_sql_they_parse_with_each_duckdb_only_part_name
         case = build(example, _folder(tmp_path, example["id"]))
         text = code_dialects.query_text(case.plan(), target)
         tree = sqlglot.parse_one(text, read=dialect)  # raises when the dialect's own parser cannot read it
-        modifiers = [
-            s for s in tree.find_all(exp.Star) if any(s.args.get(k) for k in ("except", "replace", "rename"))
-        ]
+        modifiers = [s for s in tree.find_all(exp.Star) if any(s.args.get(k) for k in ("except", "replace", "rename"))]
         by_name = [u for u in tree.find_all(exp.Union) if u.args.get("by_name")]
         if (modifiers and dialect not in ("bigquery", "snowflake")) or by_name:
             assert "cannot express" in text, example["id"]

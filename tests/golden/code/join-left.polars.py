@@ -1,0 +1,86 @@
+"""Loupe: the table 'sales' as shown, in Polars, from sales.csv (1 step; sorted by city asc).
+
+Run it:    python3 sales.py [OUT.csv]   (CSV with a header; to standard output without OUT.csv)
+Import it: from sales import table; print(table())
+"""
+
+import sys
+
+import polars as pl
+
+
+# The files this reads: change a path to run the same steps on another file.
+CITIES_CSV = "cities.csv"
+SALES_CSV = "sales.csv"
+ROW = "__loupe_row"  # each row's place in the source: keeps the grid's order
+
+
+def typed(name: str, dtype, missing=()) -> pl.Expr:
+    """The text column ``name`` as ``dtype`` ('date', 'timestamp', 'boolean' or a Polars type), ``missing`` as null."""
+    text = pl.col(name).str.strip_chars()
+    if missing:
+        text = pl.when(text.is_in(list(missing))).then(None).otherwise(text).alias(name)
+    if dtype == "date":
+        return text.str.to_date("%Y-%m-%d")
+    if dtype == "timestamp":
+        return text.str.to_datetime()
+    if dtype == "boolean":
+        # the words DuckDB reads as booleans
+        words = {"true": True, "t": True, "yes": True, "y": True, "1": True}
+        words.update({"false": False, "f": False, "no": False, "n": False, "0": False})
+        return text.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)
+    return text.cast(dtype)
+
+
+def cities() -> pl.DataFrame:
+    """The table 'cities' after its steps (what a join or append reads)."""
+    # cities: cities.csv, read as CSV, comma-separated, with a header line
+    # every column is read as text, then typed as Loupe typed it
+    df = pl.read_csv(
+        CITIES_CSV,
+        infer_schema=False,
+    )
+    df = df.with_columns(
+        typed('size', pl.Int64),
+    )
+    df = df.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
+
+    return df.sort(ROW, maintain_order=True).drop(ROW)
+
+
+def table() -> pl.DataFrame:
+    """The table 'sales' as the grid shows it."""
+    # sales: sales.csv, read as CSV, comma-separated, with a header line
+    # 'NA' read as missing in qty, price, day
+    # every column is read as text, then typed as Loupe typed it
+    df = pl.read_csv(
+        SALES_CSV,
+        infer_schema=False,
+    )
+    missing = ['NA']  # missing values in columns of numbers, dates and booleans
+    df = df.with_columns(
+        typed('qty', pl.Int64, missing),
+        typed('price', pl.Float64, missing),
+        typed('day', 'date', missing),
+    )
+    df = df.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
+
+    # Step 1: Join 'cities' (left: all rows here) on city = city; its columns whose names are taken get '_cities'
+    # Keys that are missing match nothing, as in SQL.
+    other = cities().rename({'city': '__key_0'})
+    df = df.join(other, left_on=['city'], right_on=['__key_0'], how='left', maintain_order="left_right")
+    df = df.sort(ROW, maintain_order=True)
+
+    # Sorted as the grid is; ties keep the source's order
+    df = df.sort(['city', ROW], descending=[False, False], nulls_last=True, maintain_order=True)
+    # The visible columns, in the grid's order
+    return df.select(['city', 'qty', 'price', 'day', 'note', 'country', 'size'])
+
+
+def write_csv(frame: pl.DataFrame, out) -> None:
+    """Write ``frame`` as CSV with a header: missing values empty, booleans true/false, dates ISO."""
+    frame.write_csv(out, datetime_format="%Y-%m-%d %H:%M:%S%.f", line_terminator="\n")
+
+
+if __name__ == "__main__":
+    write_csv(table(), sys.argv[1] if len(sys.argv) > 1 else sys.stdout)
