@@ -12,7 +12,7 @@ CPython only (the Pyodide worker).
 
 from __future__ import annotations
 
-from app.core import filters, types
+from app.core import filters, query, types
 
 ROW = "__loupe_row"
 
@@ -36,6 +36,8 @@ def view_lines(plan: dict) -> list:
     if state.get("filters") or state.get("search"):
         lines.append("# The view's filters and search")
         lines.append("df = df[" + mask_code(state, plan.get("result_columns") or plan["columns"]) + "]")
+    if state.get("group"):
+        return lines + _grouped_lines(state["group"], plan.get("result_columns") or plan["columns"])
     order = plan.get("order") or []
     keys = [pair[0] for pair in order] + ["ROW"]
     ascending = [pair[1] != "desc" for pair in order] + [True]
@@ -52,6 +54,41 @@ def view_lines(plan: dict) -> list:
     lines.append("# The visible columns, in the grid's order")
     lines.append("return df[" + repr(names) + "].reset_index(drop=True)")
     return lines
+
+
+# aggregate -> pandas named aggregation; a sum of no values is missing, as in SQL (pandas would say 0)
+_AGGREGATES = {
+    "sum": "lambda values: values.sum(min_count=1)",
+    "avg": '"mean"',
+    "min": '"min"',
+    "max": '"max"',
+    "count_distinct": '"nunique"',
+}
+
+
+def _grouped_lines(group: dict, columns: list) -> list:
+    """The grouped view: a row per group (missing keys a group too) with its count and aggregates, in order."""
+    keys = [filters.column_named(columns, name)["name"] for name in group["by"]]
+    parts = [repr(query.COUNT_COLUMN) + ": (" + repr(keys[0]) + ', "size")']
+    for agg in group.get("aggs") or []:
+        column = filters.column_named(columns, agg["column"])["name"]
+        parts.append(repr(query.aggregate_name(agg)) + ": (" + repr(column) + ", " + _AGGREGATES[agg["fn"]] + ")")
+    order = [list(pair) for pair in group.get("sort") or [[query.COUNT_COLUMN, "desc"]]]
+    names = [pair[0] for pair in order] + keys
+    ascending = [pair[1] != "desc" for pair in order] + [True for _ in keys]
+    return (
+        [
+            "# The view grouped by " + ", ".join(keys) + ": a row per group, its count and summaries",
+            "summaries = {",
+        ]
+        + ["    " + part + "," for part in parts]
+        + [
+            "}",
+            "df = df.groupby(" + repr(keys) + ", dropna=False).agg(**summaries).reset_index()",
+            "df = df.sort_values(" + repr(names) + ", ascending=" + repr(ascending) + ', na_position="last")',
+            "return df.reset_index(drop=True)",
+        ]
+    )
 
 
 def _values(value, kind: str) -> str:

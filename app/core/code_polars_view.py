@@ -13,7 +13,7 @@ CPython only (the Pyodide worker).
 
 from __future__ import annotations
 
-from app.core import filters, types
+from app.core import filters, query, types
 
 ROW = "__loupe_row"
 
@@ -42,6 +42,8 @@ def view_lines(plan: dict) -> list:
         lines.append("# The view's filters and search")
         parts = mask_parts(state, plan.get("result_columns") or plan["columns"])
         lines += ["df = df.filter("] + ["    " + part + "," for part in parts] + [")"]
+    if state.get("group"):
+        return lines + _grouped_lines(state["group"], plan.get("result_columns") or plan["columns"])
     order = plan.get("order") or []
     if order:
         keys = [pair[0] for pair in order]
@@ -61,6 +63,39 @@ def view_lines(plan: dict) -> list:
     lines.append("# The visible columns, in the grid's order")
     lines.append("return df.select(" + repr(names) + ")")
     return lines
+
+
+# aggregate -> Polars, over a column ``{c}``; a sum of no values is missing, as in SQL (Polars would say 0)
+_AGGREGATES = {
+    "sum": "pl.when({c}.count() > 0).then({c}.sum())",
+    "avg": "{c}.mean()",
+    "min": "{c}.min()",
+    "max": "{c}.max()",
+    "count_distinct": "{c}.drop_nulls().n_unique()",
+}
+
+
+def _grouped_lines(group: dict, columns: list) -> list:
+    """The grouped view: a row per group (missing keys a group too) with its count and aggregates, in order."""
+    keys = [filters.column_named(columns, name)["name"] for name in group["by"]]
+    parts = ['pl.len().alias("' + query.COUNT_COLUMN + '")']
+    for agg in group.get("aggs") or []:
+        column = "pl.col(" + repr(filters.column_named(columns, agg["column"])["name"]) + ")"
+        parts.append(_AGGREGATES[agg["fn"]].replace("{c}", column) + ".alias(" + repr(query.aggregate_name(agg)) + ")")
+    order = [list(pair) for pair in group.get("sort") or [[query.COUNT_COLUMN, "desc"]]]
+    names = [pair[0] for pair in order] + keys
+    down = [pair[1] == "desc" for pair in order] + [False for _ in keys]
+    return (
+        [
+            "# The view grouped by " + ", ".join(keys) + ": a row per group, its count and summaries",
+            "df = df.group_by(" + repr(keys) + ").agg(",
+        ]
+        + ["    " + part + "," for part in parts]
+        + [
+            ")",
+            "return df.sort(" + repr(names) + ", descending=" + repr(down) + ", nulls_last=True)",
+        ]
+    )
 
 
 def _values(value, kind: str) -> str:

@@ -103,9 +103,9 @@ class Case:
         return fresh
 
     def ordered(self, table=None) -> bool:
-        """True when the rows' order is part of what the view shows (a sort, or a step that orders)."""
+        """True when the rows' order is part of what the view shows: a sort, or a grouping (by its order, then keys)."""
         state = view.table_state(self.view, table or self.table)
-        return bool(state.get("sort"))
+        return bool(state.get("sort") or state.get("group"))
 
 
 def run_script(path: Path, cwd: Path, timeout: float = 120) -> list:

@@ -309,6 +309,23 @@ CASES += [
     },
     {"id": "no-header", "data": "1,x,2.5\n2,y,\n3,z,1\n", "options": {"header": False}},
     {
+        "id": "grouped-view",
+        "data": GROUPS + "9,w,\n",  # region w: no amount at all, so its sum is missing
+        "state": {
+            "filters": [{"column": "id", "op": "range", "value": [2, None]}],
+            "group": {
+                "by": ["region"],
+                "aggs": [
+                    {"fn": "sum", "column": "amount"},
+                    {"fn": "avg", "column": "amount"},
+                    {"fn": "count_distinct", "column": "amount"},
+                    {"fn": "max", "column": "id"},
+                ],
+                "sort": [["sum(amount)", "desc"]],
+            },
+        },
+    },
+    {
         "id": "timestamps",
         "data": "id,at\n1,2024-01-02 03:04:05\n2,\n3,2024-05-06 07:08:09\n",
         "state": {"sort": [["at", "desc"]]},
@@ -382,9 +399,7 @@ def test_a_step_that_cannot_be_read_is_said_not_crashed(tmp_path, broken):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e["id"] for e in EXAMPLES])
 def test_the_shared_recipes_run_on_pandas(example, tmp_path):
-    """The recipes every target runs (code_examples), grouping aside (not exported to pandas yet)."""
-    if example["state"].get("group"):
-        pytest.skip("grouping is not exported to pandas yet (issue 16's note)")
+    """The recipes every target runs (code_examples), the grouped view too."""
     case = build(example, tmp_path)
     path = tmp_path / "recipe.py"
     path.write_text(code_pandas.script(case.plan()))

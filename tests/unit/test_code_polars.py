@@ -33,8 +33,6 @@ def test_script_gives_the_grids_view(tmp_path, spec):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e["id"] for e in EXAMPLES])
 def test_the_shared_recipes_run_on_polars(example, tmp_path):
-    if example["state"].get("group"):
-        pytest.skip("grouping is not exported to Polars yet (issue 16's note)")
     case = build(example, tmp_path)
     path = tmp_path / "recipe.py"
     path.write_text(code_polars.script(case.plan()), encoding="utf-8")
