@@ -18,7 +18,8 @@ facets, group-by and jumps in big files), ``charts`` (a chart redrawn after a
 change of field, summary or filter), ``embeds`` (three embeds in a page of
 another origin: ready, heap, Pyodide requests) and ``steps`` (a derived column,
 find and replace, fill, undo, a join and a pivot on big tables, against raw
-DuckDB-WASM running the same SQL); ``--only`` picks one.
+DuckDB-WASM running the same SQL) and ``code`` (a 20-step recipe exported to
+each target, against the same printer on native CPython); ``--only`` picks one.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ except ImportError:  # the system Python: run again in the test environment, whi
     os.execv(str(_VENV_PYTHON), [str(_VENV_PYTHON), *sys.argv])
 
 import charts  # noqa: E402
+import code_export  # noqa: E402
 import embeds  # noqa: E402
 import explore  # noqa: E402
 import opening  # noqa: E402
@@ -64,6 +66,7 @@ GROUPS = {
     "embeds": "embeds in another site's page",
     "steps": "transform steps on big tables",
     "spreadsheets": "opening workbooks",
+    "code": "export as code",
 }
 
 
@@ -88,6 +91,8 @@ def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
                 steps.run(browser, base, samples)
             if "spreadsheets" in groups:
                 spreadsheets.run(browser, base, samples)
+            if "code" in groups:
+                code_export.run(browser, base, samples)
         browser.close()
     server.shutdown()
     return samples.rows(), {k: int(statistics.median(v)) for k, v in transfer.items() if v}

@@ -32,7 +32,7 @@ def test_bench_quick_run_writes_the_documented_json(tmp_path):
 def test_every_bench_group_still_imports():
     """The groups the quick run skips (open, explore, charts, embeds, steps) at least load and list their scenarios."""
     done = subprocess.run(
-        [sys.executable, "-c", "import charts, embeds, explore, opening, start, steps"],
+        [sys.executable, "-c", "import charts, code_export, embeds, explore, opening, start, steps"],
         cwd=ROOT / "bench",
         capture_output=True,
         text=True,
