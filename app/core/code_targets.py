@@ -16,12 +16,13 @@ from app.core import code_dialects, code_read, errors
 TARGETS = {
     "duckdb": ("Python (DuckDB)", ".py", "python", "code_duckdb", "script"),
     "pandas": ("Python (pandas)", ".py", "python", "code_pandas", "script"),
+    "pyspark": ("Python (PySpark)", ".py", "python", "code_pyspark", "script"),
     "notebook": ("Jupyter notebook", ".ipynb", "json", "code_notebook", "notebook"),
     "sql:duckdb": ("SQL (DuckDB)", ".sql", "sql", "code_sql", "query_text"),
 }
 for _target, (_dialect, _label) in code_dialects.DIALECTS.items():
     TARGETS[_target] = ("SQL (" + _label + ")", ".sql", "sql", "code_dialects", _target)
-ORDER = ("duckdb", "pandas", "notebook", "sql:duckdb") + tuple(code_dialects.DIALECTS)
+ORDER = ("duckdb", "pandas", "pyspark", "notebook", "sql:duckdb") + tuple(code_dialects.DIALECTS)
 
 
 def available() -> list:
@@ -31,7 +32,7 @@ def available() -> list:
 
 def needs_sqlglot(target: str) -> bool:
     """True when the target's printer reads SQL with sqlglot (the worker loads it first)."""
-    return target == "pandas" or (target.startswith("sql:") and target != "sql:duckdb")
+    return target in ("pandas", "pyspark") or (target.startswith("sql:") and target != "sql:duckdb")
 
 
 def render(plan: dict, target: str) -> dict:
