@@ -1,4 +1,4 @@
-"""A table's recipe as a PySpark script for a Spark cluster: ``python3 sales.py [OUT.csv]``, or ``from sales import table``.
+"""A table's recipe as a PySpark script for a Spark cluster: ``python3 sales.py [OUT.csv]``, or ``import table``.
 
 The script reads each source as Loupe read it — every column as text
 with an explicit schema, the missing-value markers made NULL in the typed
@@ -10,9 +10,9 @@ app/core/code_dialects.py), with the step's comment above it. A step
 Spark SQL cannot express is written as a comment with DuckDB's SQL beside
 it, and the script says so at the top (``table()`` then stops there).
 
-Rows are numbered in the source's stage by ``monotonically_increasing_id()``
-(file order: Spark reads a file's parts in order), since Spark has no
-numbering without an order. ``table(spark=None)`` returns the DataFrame;
+Rows are numbered by ``monotonically_increasing_id()`` (file order: Spark
+reads a file's parts in order) where DuckDB's SQL numbers them with
+``ROW_NUMBER() OVER ()``, which Spark refuses without an order. ``table(spark=None)`` returns the DataFrame;
 run as a program it writes CSV with a header (Python's csv module, from
 ``collect()``: missing values empty, booleans true/false, dates ISO).
 
@@ -23,6 +23,8 @@ Runs in the Pyodide worker and in CPython (see app/core/code_plan.py).
 from app.core import code_dialects, code_duckdb, code_plan, code_read, code_sql, sql
 
 LABEL = "Spark SQL"
+NUMBERED = "ROW_NUMBER() OVER ()"
+NUMBERED_IN_ORDER = "ROW_NUMBER() OVER (ORDER BY monotonically_increasing_id())"
 # DuckDB types -> Spark SQL types; a type not here is kept as text (Spark 4.0 has no TIME, for one).
 SPARK_TYPES = {
     "VARCHAR": "STRING",
@@ -103,10 +105,12 @@ def table_function(plan: dict, plans: list) -> tuple:
 def _stage_text(cte: dict) -> tuple:
     """``(Spark SQL, problem)`` of one stage; the source's stage numbers its rows in file order."""
     if cte["step"] is None:  # stages(plan, "") gives the source stage as the table's quoted name
-        numbered = "ROW_NUMBER() OVER (ORDER BY monotonically_increasing_id()) - 1"
         row = code_dialects.identifier(sql.quote_ident(code_sql.ROW), "spark")
-        return "SELECT " + numbered + " AS " + row + ", * FROM " + code_dialects.identifier(cte["sql"], "spark"), ""
-    return code_dialects.transpiled(cte["sql"], "spark")
+        return "SELECT " + NUMBERED_IN_ORDER + " - 1 AS " + row + ", * FROM " + code_dialects.identifier(
+            cte["sql"], "spark"
+        ), ""
+    text, problem = code_dialects.transpiled(cte["sql"], "spark")
+    return text.replace(NUMBERED, NUMBERED_IN_ORDER), problem
 
 
 def _unwritten_lines(cte: dict, problem: str) -> list:
