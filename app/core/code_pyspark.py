@@ -1,4 +1,4 @@
-"""A table's recipe as a PySpark script for a Spark cluster: ``python3 sales.py [OUT.csv]``, or ``import table``.
+"""A table's recipe as a PySpark script for a Spark cluster: ``python3 sales.py [OUT.csv]``, or ``table()`` imported.
 
 The script reads each source as Loupe read it — every column as text
 with an explicit schema, the missing-value markers made NULL in the typed
