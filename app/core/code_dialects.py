@@ -78,7 +78,13 @@ def transpiled(text: str, dialect: str) -> tuple:
         written = tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as failure:
         return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.IGNORE), _first_line(str(failure))
+    if dialect == "spark":  # Spark numbers rows only in an order: the order rows were read in
+        written = written.replace(UNORDERED, IN_READ_ORDER)
     return written, problem or _lacking(tree, dialect)
+
+
+UNORDERED = "ROW_NUMBER() OVER ()"
+IN_READ_ORDER = "ROW_NUMBER() OVER (ORDER BY MONOTONICALLY_INCREASING_ID())"
 
 
 # What DuckDB's stages use that sqlglot passes through unchanged: the dialects that have it.
@@ -120,6 +126,7 @@ _MISSING_FUNCTIONS = {
         "MONTHNAME": "monthname, a date's month by name",
         "CONTAINS": "contains, text within text",
     },
+    "spark": {"LIST_SLICE": "list_slice, part of a list"},
     "sqlite": {
         "SPLIT": "string_split, a text split into a list",
         "LIST_SLICE": "list_slice, part of a list",
@@ -132,6 +139,10 @@ _MISSING_FUNCTIONS = {
         "ARRAY": "a list",
         "CONTAINS": "contains, text within text",
     },
+}
+# Functions the dialect has under the same name that mean something else there: dialect -> {name: words}.
+_OTHER_MEANING = {
+    "spark": {"HASH": "HASH is another hash in Spark than DuckDB's, so other rows would be picked"},
 }
 # Operators the dialect lacks, by sqlglot's expression class name: dialect -> {class: words}.
 _MISSING_OPERATORS = {
@@ -153,10 +164,21 @@ def _lacking(tree, dialect: str) -> str:
             return words
         called = re.match(r"(\w+)\(", node.sql(dialect=dialect)) if isinstance(node, exp.Func) else None
         name = called.group(1).upper() if called else ""
+        if name in _OTHER_MEANING.get(dialect, {}):
+            return _OTHER_MEANING[dialect][name]
+        if isinstance(node, exp.Select) and dialect == "spark" and _explodes(node) > 1:
+            return "several UNNESTs side by side: Spark pairs every item of one with every item of the others"
         if name in _MISSING_FUNCTIONS.get(dialect, {}):
             label = next(label for d, label in DIALECTS.values() if d == dialect)
             return name + " (" + _MISSING_FUNCTIONS[dialect][name] + ") is not a " + label + " function"
     return ""
+
+
+def _explodes(select) -> int:
+    """How many of a SELECT's own columns unnest a list (not counting those in its subqueries)."""
+    from sqlglot import exp
+
+    return sum(1 for column in select.expressions for node in column.find_all(exp.Explode))
 
 
 def _rewritten(tree, dialect: str):
@@ -188,6 +210,11 @@ def _monthname_as_case(node, dialect: str):
     """monthname(d) in SQLite, which has no month names: the month's number looked up in a CASE."""
     whens = " ".join("WHEN " + str(i) + " THEN '" + m + "'" for i, m in enumerate(_MONTHS, 1))
     return _template("CASE CAST(STRFTIME('%m', _d) AS INTEGER) " + whens + " END", "sqlite", _d=node.this)
+
+
+def _monthname_as_date_format(node, dialect: str):
+    """monthname(d) as Spark's ``date_format(d, 'MMMM')``: 'January' (Spark's MONTHNAME says 'Jan')."""
+    return _template("DATE_FORMAT(_d, 'MMMM')", "spark", _d=node.this)
 
 
 def _series_unnested(node, dialect: str):
@@ -240,4 +267,5 @@ _REWRITES = {
         "RegexpExtract": _regexp_extract_as_match,
     },
     "sqlite": {"Contains": _contains_as_position, "Monthname": _monthname_as_case},
+    "spark": {"Monthname": _monthname_as_date_format},
 }

@@ -12,6 +12,7 @@ TARGETS = (
     ("duckdb", "Python (DuckDB)", ".py", "python"),
     ("pandas", "Python (pandas)", ".py", "python"),
     ("polars", "Python (Polars)", ".py", "python"),
+    ("pyspark", "Python (PySpark)", ".py", "python"),
     ("notebook", "Jupyter notebook", ".ipynb", "json"),
     ("sql:duckdb", "SQL (DuckDB)", ".sql", "sql"),
     ("sql:postgres", "SQL (PostgreSQL)", ".sql", "sql"),

@@ -17,6 +17,7 @@ _PRINTERS = {
     "duckdb": ("code_duckdb", "script"),
     "pandas": ("code_pandas", "script"),
     "polars": ("code_polars", "script"),
+    "pyspark": ("code_pyspark", "script"),
     "notebook": ("code_notebook", "notebook"),
     "sql:duckdb": ("code_sql", "query_text"),
 }
@@ -33,7 +34,7 @@ def available() -> list:
 
 def needs_sqlglot(target: str) -> bool:
     """True when the target's printer reads SQL with sqlglot (the worker loads it first)."""
-    return target in ("pandas", "polars") or (target.startswith("sql:") and target != "sql:duckdb")
+    return target in ("pandas", "polars", "pyspark") or (target.startswith("sql:") and target != "sql:duckdb")
 
 
 def render(plan: dict, target: str) -> dict:
