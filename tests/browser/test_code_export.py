@@ -1,5 +1,6 @@
 """Export as code in the browser: loupe.exportCode, the menu beside the exports, and the code run natively."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -92,6 +93,9 @@ def test_other_dialects_load_sqlglot_in_the_worker(page):
     assert "rowid" not in answer["code"] and "ROW_NUMBER() OVER ()" in answer["code"]
     spark = page.evaluate("loupe.exportCode('sql:spark')")["code"]
     assert "`s1` AS (" in spark
+    pyspark = page.evaluate("loupe.exportCode('pyspark')")
+    assert pyspark["label"] == "Python (PySpark)" and "getOrCreate()" in pyspark["code"]
+    ast.parse(pyspark["code"])  # run on a local Spark in tests/unit/test_code_spark.py
 
 
 @pytest.mark.parametrize("target", ["pandas", "polars"])
