@@ -34,7 +34,7 @@ def dumps(table: str, columns: list, step_list: list) -> str:
         "columns": [{"name": c["name"], "type": c["type"]} for c in columns if c["name"] != steps.ROW],
         "steps": step_list,
     }
-    return json.dumps(recipe, indent=2)
+    return _pretty(recipe)
 
 
 def file_name(table: str) -> str:
@@ -176,6 +176,22 @@ def _named_columns(step: dict) -> list:
         elif settings[name] == "columns":
             out.extend(step[name])
     return out
+
+
+def _pretty(recipe: dict) -> str:
+    """The recipe as JSON a person can read and diff: a key a line, a column or a step a line.
+
+    By hand: MicroPython's json.dumps has no ``indent``.
+    """
+    lines = []
+    for key in recipe:
+        value = recipe[key]
+        if isinstance(value, list) and value:
+            text = "[\n" + ",\n".join(["    " + json.dumps(item) for item in value]) + "\n  ]"
+        else:
+            text = json.dumps(value)
+        lines.append("  " + json.dumps(key) + ": " + text)
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _columns(value) -> list:
