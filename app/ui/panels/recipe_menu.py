@@ -102,6 +102,7 @@ async def _picked(session, picker) -> None:
     except errors.LoupeError as failure:
         report.setAttribute("data-state", "refused")
         report.append(el("p", "Could not apply " + str(chosen.name) + ": " + str(failure), "st-problem"))
+        report.append(_dismisser(report))
         count_up(by_id("steps-panel"), "data-recipes")
         return
     _report(report, str(chosen.name), answer)
@@ -121,9 +122,13 @@ def _report(report, file_name: str, answer: dict) -> None:
         line.append(el("span", item["why"], "st-problem"))
         listed.append(line)
     report.append(listed)
+    report.append(_dismisser(report))
+
+
+def _dismisser(report):
     close = el("button", "Dismiss", "button small", {"type": "button", "id": "recipe-dismiss"})
     on(close, "click", lambda event: _dismiss(report))
-    report.append(close)
+    return close
 
 
 def _dismiss(report) -> None:
