@@ -28,6 +28,7 @@ Public modules:
     load_plan -- opening a source: the reader per format, retries, what a load says (step generators)
     zones   -- times with a time zone read as UTC (the offsets kept where they vary)
     query   -- the SQL of a view: filters, search, sort, grouping, paging, facets
+    recipe_file -- recipes as files: a table's steps as JSON, read back, checked against a table's columns
     retype  -- text columns holding numbers or dates get their types; type overrides
     share   -- share links and address parameters: what a link carries, what opening it does
     migrate -- view states of earlier versions brought to the current one
@@ -95,6 +96,7 @@ SHARED = (
     "profile_text",
     "query",
     "recipe",
+    "recipe_file",
     "retype",
     "restore",
     "scripts",

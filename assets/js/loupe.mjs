@@ -157,6 +157,10 @@ window.loupe = {
   // source, steps, filters and sort; targets: duckdb, pandas, notebook, sql:duckdb, sql:postgres, sql:sqlite, sql:spark, sql:bigquery,
   // sql:snowflake, sql:trino, sql:mysql.
   exportCode: (target, table) => call("exportCode", String(target ?? ""), String(table ?? "")),
+  // Recipes as files (README: Recipes as files): saveRecipe gives a table's steps as the text of a
+  // recipe file; applyRecipe adds a recipe's steps after a table's own, {applied, notFitting: [{step, says, position, why}], message}.
+  saveRecipe: (table) => call("saveRecipe", String(table ?? "")),
+  applyRecipe: (text, table) => call("applyRecipe", String(text ?? ""), String(table ?? "")),
   // A link to the view on screen (…#state=…).
   link: () => call("link"),
   // The same calls made for the page around a framed Loupe (assets/js/messages.mjs):

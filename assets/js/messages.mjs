@@ -5,6 +5,7 @@
 //
 //   parent → Loupe  {type: "loupe:open" | "loupe:query" | "loupe:tables" | "loupe:getView"
 //                          | "loupe:setTableState" | "loupe:setView" | "loupe:steps" | "loupe:addStep" | "loupe:exportCode"
+//                          | "loupe:saveRecipe" | "loupe:applyRecipe"
 //                          | "loupe:undo" | "loupe:redo" | "loupe:ping", id, ...}
 //   Loupe → parent  {type: "loupe:ready", version, duckdb}, {type: "loupe:view", state},
 //                   {type: "loupe:result", id, ...}, {type: "loupe:error", id, message}
@@ -91,6 +92,16 @@ const HANDLERS = {
     if (typeof target !== "string") throw new Error("loupe:exportCode needs target as a string, for example {type: 'loupe:exportCode', id: 1, target: 'duckdb'}.");
     if (table !== undefined && typeof table !== "string") throw new Error("loupe:exportCode's table must be a string, or left out for the table shown.");
     return await loupe.exportCode(target, table ?? "");
+  },
+  // Recipes as files, as loupe.saveRecipe / applyRecipe: {text} of a table's recipe; a recipe's text applied.
+  saveRecipe: async ({ table }) => {
+    if (table !== undefined && typeof table !== "string") throw new Error("loupe:saveRecipe's table must be a string, or left out for the table shown.");
+    return { text: await loupe.saveRecipe(table ?? "") };
+  },
+  applyRecipe: async ({ text, table }) => {
+    if (typeof text !== "string") throw new Error("loupe:applyRecipe needs text: the recipe file's text as a string, for example {type: 'loupe:applyRecipe', id: 1, text}.");
+    if (table !== undefined && typeof table !== "string") throw new Error("loupe:applyRecipe's table must be a string, or left out for the table shown.");
+    return await loupe.applyRecipe(text, table ?? "");
   },
 };
 

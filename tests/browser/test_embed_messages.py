@@ -195,6 +195,24 @@ def test_binary_data_is_opened_as_a_named_file(framed, tmp_path, name, data_js):
     assert result["rows"] == native(SALES_SQL, SALES_CSV, table, tmp_path)
 
 
+def test_a_recipe_is_saved_and_applied_by_message(framed):
+    ask(framed, {"type": "loupe:open", "name": "feb.csv", "data": "a,b\n1,x\n2,y\n"})
+    ask(
+        framed,
+        {"type": "loupe:addStep", "table": "feb", "step": {"kind": "derive", "name": "c", "expression": "a * 10"}},
+    )
+    saved = ask(framed, {"type": "loupe:saveRecipe", "table": "feb"})
+    assert saved["type"] == "loupe:result" and '"loupe": "recipe"' in saved["text"], saved
+    ask(framed, {"type": "loupe:open", "name": "mar.csv", "data": "b,z\nx,1\n"})
+    applied = ask(framed, {"type": "loupe:applyRecipe", "table": "mar", "text": saved["text"]})
+    assert applied["type"] == "loupe:result" and applied["applied"] == 0, applied
+    assert applied["notFitting"][0]["why"] == "it needs the column 'a', which this table does not have"
+    refused = ask(framed, {"type": "loupe:applyRecipe", "table": "mar", "text": "nope"})
+    assert refused["type"] == "loupe:error" and "is not JSON" in refused["message"]
+    refused = ask(framed, {"type": "loupe:applyRecipe", "table": "mar"})
+    assert refused["type"] == "loupe:error" and "needs text" in refused["message"]
+
+
 def test_tables_and_view_answer(framed):
     ask(framed, {"type": "loupe:open", "name": "listed.csv", "data": "a,b\n1,x\n2,y\n"})
     tables = ask(framed, {"type": "loupe:tables"})

@@ -6,7 +6,8 @@ step" offers the kinds of app/core/step_forms.py; while its form is
 filled the preview (app/ui/panels/steps_preview.py) shows what the step
 would do to the first rows and how many values it changes. Whether the
 panel is open is part of the view state (``view.panel_open`` of "steps").
-Undo and redo (buttons and Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z) are wired here too.
+"Save recipe" and "Apply recipe…" (app/ui/panels/recipe_menu.py) sit under
+the list. Undo and redo (buttons and Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z) are wired here too.
 
     wire(session)     build the panel, connect the toggle, undo/redo and the keys (once)
     refresh(session)  show the panel as the view says, with the active table's steps
@@ -16,7 +17,7 @@ from pyscript import document, window
 from pyscript.ffi import create_proxy
 
 from app.core import errors, statements, step_forms, steps, view
-from app.ui.panels import step_editors, steps_preview
+from app.ui.panels import recipe_menu, step_editors, steps_preview
 from app.ui.shell import feedback
 from app.ui.shell.dom import by_id, clear, count_up, el, on, show
 
@@ -40,6 +41,9 @@ def wire(session) -> None:
     head.append(close)
     root.append(head)
     root.append(el("ol", None, "st-list", {"id": "steps-list", "aria-labelledby": "steps-heading"}))
+    recipe_box, recipe_report = recipe_menu.group(session)
+    root.append(recipe_box)
+    root.append(recipe_report)
     root.append(_save_form(session))
     add = el("div", None, "st-add")
     add.append(el("label", "Add a step", "st-add-label", {"for": "step-kind"}))
@@ -95,6 +99,7 @@ def _draw_list(session, report: dict) -> None:
         on(every, "click", lambda event: session.spawn(_act(session, session.show_as_of(None))))
         status_node.append(every)
     show(by_id("steps-save"), bool(items))
+    recipe_menu.refresh(bool(items))
     for index, item in enumerate(items):
         row = el("li", None, "st-step", {"data-state": item["state"], "data-index": str(index)})
         row.append(el("span", str(index + 1), "st-n"))

@@ -13,7 +13,7 @@ from pyscript.ffi import create_proxy
 
 from app.core import errors, guard, share
 from app.ui.opening import sharing
-from app.ui.panels import code_menu
+from app.ui.panels import code_menu, recipe_menu
 
 
 def attach(api, session) -> None:
@@ -43,6 +43,10 @@ def attach(api, session) -> None:
     handlers.redo = create_proxy(_settled(session.redo))
     handlers.exportCode = create_proxy(
         _settled(lambda target, table: code_menu.export_code(session, str(target or ""), _name(table)))
+    )
+    handlers.saveRecipe = create_proxy(_settled(lambda table: recipe_menu.save_recipe(session, _name(table))))
+    handlers.applyRecipe = create_proxy(
+        _settled(lambda text, table: recipe_menu.apply_recipe(session, str(text), _name(table)))
     )
     handlers.link = create_proxy(_settled(lambda: sharing.link(session)))
     handlers.followLink = create_proxy(_settled(lambda: sharing.from_link(session)))
