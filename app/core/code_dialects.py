@@ -40,7 +40,9 @@ def query_text(plan: dict, target: str) -> str:
     lines.append("WITH")
     for i, cte in enumerate(ctes):
         lines.extend("-- " + line for line in cte["comment"])
-        text, problem = transpiled(cte["sql"], dialect)
+        # a step's stage reads the one before it, whose columns the plan knows
+        reads = {ctes[i - 1]["name"]: cte["step"]["before"]} if cte.get("step") and i > 0 else None
+        text, problem = transpiled(cte["sql"], dialect, reads)
         if problem:
             unwritten += 1
             lines.append("-- " + label + " cannot express this step as written: " + problem)
@@ -63,8 +65,13 @@ def query_text(plan: dict, target: str) -> str:
     return "\n".join(lines) + ";\n"
 
 
-def transpiled(text: str, dialect: str) -> tuple:
-    """``(sql, problem)``: ``text`` (DuckDB) in ``dialect``, and what could not be expressed ('' if nothing)."""
+def transpiled(text: str, dialect: str, reads=None) -> tuple:
+    """``(sql, problem)``: ``text`` (DuckDB) in ``dialect``, and what could not be expressed ('' if nothing).
+
+    ``reads`` (``{quoted stage name: [{name, type}]}``): the columns of the stages ``text``
+    reads, so that DuckDB's ``* EXCLUDE``/``* REPLACE``/``* RENAME`` can be written out as
+    the columns they stand for, which every dialect can say.
+    """
     import sqlglot
     from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
 
@@ -72,6 +79,8 @@ def transpiled(text: str, dialect: str) -> tuple:
         tree = sqlglot.parse_one(text, read="duckdb")
     except SqlglotError as failure:
         return text, "sqlglot could not read it (" + _first_line(str(failure)) + ")"
+    if reads and dialect not in _STAR_MODIFIERS and _star_modified(tree):
+        tree = _stars_written_out(tree, reads) or tree
     problem = _duckdb_only(tree, dialect)
     tree = _rewritten(tree, dialect)
     try:
@@ -103,6 +112,52 @@ def _duckdb_only(tree, dialect: str) -> str:
         if union.args.get("by_name"):
             return "UNION ALL BY NAME (rows matched by column name) is DuckDB's"
     return ""
+
+
+def _star_modified(tree) -> bool:
+    from sqlglot import exp
+
+    return any(any(star.args.get(k) for k in ("except", "replace", "rename")) for star in tree.find_all(exp.Star))
+
+
+def _stars_written_out(tree, reads: dict):
+    """``tree`` with its stars written as the columns they stand for (None when sqlglot cannot resolve them).
+
+    Names are left unqualified where every SELECT reads one source, and ``x AS x`` is
+    written ``x``, so the SQL reads as a person would write it.
+    """
+    from sqlglot import exp
+    from sqlglot.optimizer.qualify import qualify
+    from sqlglot.schema import MappingSchema
+
+    try:
+        schema = MappingSchema(
+            {name: {c["name"]: c["type"] for c in columns} for name, columns in reads.items()}, dialect="duckdb"
+        )
+        done = qualify(
+            tree.copy(),
+            schema=schema,
+            dialect="duckdb",
+            expand_stars=True,
+            validate_qualify_columns=True,
+            quote_identifiers=True,
+            identify=True,
+        )
+    except Exception:  # a star sqlglot cannot resolve: left as DuckDB wrote it, and named in a comment
+        return None
+    if _star_modified(done):
+        return None
+    if any(select.args.get("joins") for select in done.find_all(exp.Select)):
+        return done
+    for column in list(done.find_all(exp.Column)):
+        column.set("table", None)
+    for table in list(done.find_all(exp.Table)):
+        if table.alias == table.name:
+            table.set("alias", None)
+    for alias in list(done.find_all(exp.Alias)):
+        if isinstance(alias.this, exp.Column) and alias.this.name == alias.alias:
+            alias.replace(alias.this)
+    return done
 
 
 def identifier(quoted_name: str, dialect: str) -> str:
@@ -138,11 +193,17 @@ _MISSING_FUNCTIONS = {
         "GENERATE_SERIES": "range, a list of numbers",
         "ARRAY": "a list",
         "CONTAINS": "contains, text within text",
+        "PERCENTILE_CONT": "median, the middle value",
+        "REGEXP_REPLACE": "regexp_replace, a regular expression's matches replaced",
     },
 }
 # Functions the dialect has under the same name that mean something else there: dialect -> {name: words}.
 _OTHER_MEANING = {
     "spark": {"HASH": "HASH is another hash in Spark than DuckDB's, so other rows would be picked"},
+    "sqlite": {
+        "UPPER": "SQLite's UPPER changes the letters A-Z only (not é, ß…), DuckDB's every letter",
+        "LOWER": "SQLite's LOWER changes the letters A-Z only (not É…), DuckDB's every letter",
+    },
 }
 # Operators the dialect lacks, by sqlglot's expression class name: dialect -> {class: words}.
 _MISSING_OPERATORS = {
@@ -162,15 +223,35 @@ def _lacking(tree, dialect: str) -> str:
         words = _MISSING_OPERATORS.get(dialect, {}).get(type(node).__name__)
         if words:
             return words
+        words = _other_regex_or_window(node, dialect)
+        if words:
+            return words
         called = re.match(r"(\w+)\(", node.sql(dialect=dialect)) if isinstance(node, exp.Func) else None
         name = called.group(1).upper() if called else ""
         if name in _OTHER_MEANING.get(dialect, {}):
             return _OTHER_MEANING[dialect][name]
+        if isinstance(node, exp.Slice) and dialect == "spark":
+            return "a slice of text or of a list (x[i:j]) is not Spark SQL"
         if isinstance(node, exp.Select) and dialect == "spark" and _explodes(node) > 1:
             return "several UNNESTs side by side: Spark pairs every item of one with every item of the others"
         if name in _MISSING_FUNCTIONS.get(dialect, {}):
             label = next(label for d, label in DIALECTS.values() if d == dialect)
             return name + " (" + _MISSING_FUNCTIONS[dialect][name] + ") is not a " + label + " function"
+    return ""
+
+
+def _other_regex_or_window(node, dialect: str) -> str:
+    """PostgreSQL's limits the stages meet: no Unicode classes in its patterns, no median over a window."""
+    from sqlglot import exp
+
+    if dialect != "postgres":
+        return ""
+    if isinstance(node, exp.Window) and isinstance(node.this, (exp.Median, exp.PercentileCont, exp.PercentileDisc)):
+        return "a median over a window (by group) is not something PostgreSQL computes"
+    if isinstance(node, (exp.RegexpReplace, exp.RegexpLike, exp.RegexpExtract, exp.RegexpSplit)):
+        pattern = node.args.get("expression")
+        if isinstance(pattern, exp.Literal) and "\\p{" in pattern.name:
+            return "PostgreSQL's regular expressions have no Unicode classes such as \\p{Sc} (currency signs)"
     return ""
 
 

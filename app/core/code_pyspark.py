@@ -81,10 +81,10 @@ def table_function(plan: dict, plans: list) -> tuple:
         lines += _read_lines(each)
     unwritten = 0
     ctes = code_sql.stages(plan, "")
-    for cte in ctes:
+    for i, cte in enumerate(ctes):
         lines += ["    # " + line for line in cte["comment"]]
         name = code_duckdb.py_literal(code_dialects.identifier(cte["name"], "spark"))
-        text, problem = _stage_text(cte)
+        text, problem = _stage_text(cte, ctes[i - 1]["name"] if i > 0 else None)
         if problem:
             unwritten += 1
             lines += _unwritten_lines(cte, problem)
@@ -101,14 +101,14 @@ def table_function(plan: dict, plans: list) -> tuple:
     return lines, unwritten
 
 
-def _stage_text(cte: dict) -> tuple:
+def _stage_text(cte: dict, prev) -> tuple:
     """``(Spark SQL, problem)`` of one stage; the source's stage numbers its rows in file order."""
     if cte["step"] is None:  # stages(plan, "") gives the source stage as the table's quoted name
         row = code_dialects.identifier(sql.quote_ident(code_sql.ROW), "spark")
         return "SELECT " + NUMBERED_IN_ORDER + " - 1 AS " + row + ", * FROM " + code_dialects.identifier(
             cte["sql"], "spark"
         ), ""
-    return code_dialects.transpiled(cte["sql"], "spark")
+    return code_dialects.transpiled(cte["sql"], "spark", {prev: cte["step"]["before"]} if prev else None)
 
 
 def _unwritten_lines(cte: dict, problem: str) -> list:

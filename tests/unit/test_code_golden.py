@@ -1,4 +1,4 @@
-"""Golden files: the code Loupe writes for three recipes, kept in tests/golden/code/ to be read by a person.
+"""Golden files: the code Loupe writes for four recipes, kept in tests/golden/code/ to be read by a person.
 
 Each file is what a reviewer agreed is code worth keeping; a change to a
 printer shows here as a diff to review. Run with ``LOUPE_GOLDEN=update``
@@ -16,7 +16,7 @@ from code_examples import EXAMPLES, build
 from app.core import code_targets
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "code"
-RECIPES = ("rename-derive", "join-left", "filters-each-kind")
+RECIPES = ("rename-derive", "join-left", "filters-each-kind", "replace-regex")
 TARGETS = ("duckdb", "pandas", "polars", "sql:duckdb", "sql:postgres")
 _BY_ID = {e["id"]: e for e in EXAMPLES}
 
