@@ -18,7 +18,7 @@ CPython only (the Pyodide worker).
 
 from __future__ import annotations
 
-from app.core import code_pandas_steps, code_pandas_view, code_plan, types
+from app.core import code_frame, code_pandas_steps, code_pandas_view, code_plan, types
 
 ROW = "__loupe_row"
 # DuckDB type kinds -> the dtype read_csv is given (dates and times are parsed instead)
@@ -31,8 +31,8 @@ def script(plan: dict) -> str:
     paths = [_path_line(p) for p in tables + [plan]]
     bodies = []
     for other in tables:
-        bodies.append(_function(other, code_pandas_steps.function_name(other["table"]), False))
-    bodies.append(_function(plan, "table", True))
+        bodies.append(code_frame.function_text(other, code_pandas_steps.function_name(other["table"]), False, _PRINTER))
+    bodies.append(code_frame.function_text(plan, "table", True, _PRINTER))
     text = "\n\n\n".join(bodies)
     helpers = [code_pandas_steps.MOST_FREQUENT] if "most_frequent" in text else []
     imports = ["import sys", ""]
@@ -86,51 +86,6 @@ def _path_line(plan: dict) -> str:
     return path_name(plan) + " = " + repr(str(source.get("name")))
 
 
-def _function(plan: dict, name: str, with_view: bool) -> str:
-    what = "as the grid shows it" if with_view else "after its steps (what a join or append reads)"
-    lines = ["def " + name + "() -> pd.DataFrame:", '    """' + _title(plan) + " " + what + '."""']
-    body = _read_lines(plan) + ["df[ROW] = range(len(df))"]
-    before = plan.get("source_columns") or []
-    for entry in plan.get("steps") or []:
-        body += [""] + _step_block(entry, before)
-        before = entry.get("columns") or before
-    for left in plan.get("skipped") or []:
-        body += ["", "# Step " + str(left["index"] + 1) + ": " + str(left["says"])]
-        body.append("# Left out: " + _WHY.get(left.get("why"), str(left.get("why"))) + ".")
-    body.append("")
-    if with_view:
-        body += code_pandas_view.view_lines(plan)
-    else:
-        body.append('df = df.sort_values(ROW, kind="stable").reset_index(drop=True)')
-        body.append("return df.drop(columns=[ROW])")
-    return "\n".join(lines + ["    " + line if line else "" for line in body])
-
-
-_WHY = {
-    "off": "the step is turned off in Loupe",
-    "failed": "its values could not be computed in Loupe",
-    "waiting": "a step before it failed in Loupe",
-}
-
-
-def _step_block(entry: dict, before: list) -> list:
-    step = entry.get("step") or {}
-    kind = step.get("kind") if isinstance(step, dict) else None
-    says = entry.get("says") or str(kind)
-    lines = ["# Step " + str(entry.get("index", 0) + 1) + ": " + says]
-    try:
-        if kind == "derive":
-            return lines + code_pandas_steps.derive_lines(entry, before)
-        if kind in code_pandas_steps.FALLBACKS:
-            return lines + code_pandas_steps.fallback(entry, code_pandas_steps.FALLBACKS[kind])
-        printer = code_pandas_steps.STEP_PRINTERS.get(str(kind))
-        if printer is None:
-            return lines + ["# Not translated: Loupe has no pandas code for a step of kind " + repr(kind) + "."]
-        return lines + printer(step, before, entry.get("prepared"))
-    except Exception as failure:  # a step whose settings do not fit its kind: said, not a crash
-        return lines + ["# Not translated: its settings could not be read (" + type(failure).__name__ + ")."]
-
-
 def _read_lines(plan: dict) -> list:
     source = plan.get("source") or {}
     read = source.get("read") or {}
@@ -174,6 +129,17 @@ def _read_lines(plan: dict) -> list:
     lines = ["df = pd.read_csv("] + ["    " + a + "," for a in args] + [")"]
     return lines
 
+
+_PRINTER = {
+    "frame": "pd.DataFrame",
+    "library": "pandas",
+    "read": lambda plan: _read_lines(plan) + ["df[ROW] = range(len(df))"],
+    "view": code_pandas_view.view_lines,
+    "tail": ['df = df.sort_values(ROW, kind="stable").reset_index(drop=True)', "return df.drop(columns=[ROW])"],
+    "derive": code_pandas_steps.derive_lines,
+    "fallback": code_pandas_steps.fallback,
+    "steps": code_pandas_steps.STEP_PRINTERS,
+}
 
 _WRITER = '''def write_csv(frame: pd.DataFrame, out) -> None:
     """Write ``frame`` as CSV with a header: missing values empty, booleans true/false, dates ISO."""

@@ -20,7 +20,7 @@ CPython only (the Pyodide worker).
 
 from __future__ import annotations
 
-from app.core import code_pandas_expr, step_parts, step_rows, step_tables, types
+from app.core import code_frame, code_pandas_expr, step_parts, step_rows, step_tables, types
 
 ROW = "__loupe_row"
 _SPACES = " \t\n\r\x0b\x0c\u00a0"
@@ -52,13 +52,6 @@ def _in_row_order() -> str:
 
 def _col(name: str) -> str:
     return "df[" + repr(name) + "]"
-
-
-def _kind(columns: list, name: str) -> str:
-    for c in columns:
-        if c["name"] == name:
-            return types.kind_of(c["type"])
-    return "other"
 
 
 def _value(value, kind: str) -> str:
@@ -131,7 +124,7 @@ def _conditional(step, before, prepared) -> list:
     choices = []
     for rule in step["when"]:
         column = _col(rule["column"])
-        kind = _kind(before, rule["column"])
+        kind = code_frame.kind_of(before, rule["column"])
         value = _value(rule.get("value"), "text" if rule["op"] in ("contains", "starts", "ends") else kind)
         condition = _CONDITIONS[rule["op"]].replace("{c}", column).replace("{v}", value)
         conditions.append("(" + condition + ").fillna(False).astype(bool)")
@@ -164,7 +157,7 @@ def _fill(step, before, prepared) -> list:
     by = list(step.get("by") or [])
     grouped = "df.groupby(" + repr(by) + ", dropna=False)[" + repr(name) + "]"
     if how == "value":
-        return [column + " = " + column + ".fillna(" + _value(step["value"], _kind(before, name)) + ")"]
+        return [column + " = " + column + ".fillna(" + _value(step["value"], code_frame.kind_of(before, name)) + ")"]
     if how in ("previous", "next"):
         method = "ffill" if how == "previous" else "bfill"
         if by:
@@ -543,10 +536,4 @@ STEP_PRINTERS = {
     "join": _join,
     "append": _append,
     "unpivot": _unpivot,
-}
-# kinds printed from the whole plan entry: derive (its expression may fall back), sample and pivot (fall back)
-FALLBACKS = {
-    "sample": "Loupe picks a sample's rows by DuckDB's hash of each row's place and the seed; "
-    "df.sample(random_state=seed) would pick other rows",
-    "pivot": "a pivot's columns (the most frequent values, Other, totals) and their names are Loupe's own",
 }

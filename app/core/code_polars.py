@@ -21,7 +21,16 @@ CPython only (the Pyodide worker).
 
 from __future__ import annotations
 
-from app.core import code_duckdb, code_pandas_steps, code_plan, code_polars_steps, code_polars_view, code_read, types
+from app.core import (
+    code_duckdb,
+    code_frame,
+    code_pandas_steps,
+    code_plan,
+    code_polars_steps,
+    code_polars_view,
+    code_read,
+    types,
+)
 
 ROW = "__loupe_row"
 # DuckDB type kinds -> the Polars type a text column is cast to
@@ -31,8 +40,11 @@ _DTYPES = {"integer": "pl.Int64", "decimal": "pl.Float64", "time": "pl.Time"}
 def script(plan: dict) -> str:
     """The complete Polars program for ``plan`` (see app/core/code_plan.py)."""
     tables = code_plan.tables_read(plan)
-    bodies = [_function(other, code_pandas_steps.function_name(other["table"]), False) for other in tables]
-    bodies.append(_function(plan, "table", True))
+    bodies = [
+        code_frame.function_text(other, code_pandas_steps.function_name(other["table"]), False, _PRINTER)
+        for other in tables
+    ]
+    bodies.append(code_frame.function_text(plan, "table", True, _PRINTER))
     text = "\n\n\n".join(bodies)
     imports = ["import sys", ""]
     if "duckdb." in text:
@@ -51,51 +63,6 @@ def script(plan: dict) -> str:
         helpers.append(_FROM_TEXT)
     parts = ["\n".join(head + imports), "\n".join(paths)] + helpers + [text, _WRITER, _MAIN]
     return "\n\n\n".join(parts) + "\n"
-
-
-def _function(plan: dict, name: str, with_view: bool) -> str:
-    what = "as the grid shows it" if with_view else "after its steps (what a join or append reads)"
-    title = "The table '" + str(plan["table"]) + "'"
-    lines = ["def " + name + "() -> pl.DataFrame:", '    """' + title + " " + what + '."""']
-    body = _read_lines(plan)
-    before = plan.get("source_columns") or []
-    for entry in plan.get("steps") or []:
-        body += [""] + _step_block(entry, before)
-        before = entry.get("columns") or before
-    for left in plan.get("skipped") or []:
-        body += ["", "# Step " + str(left["index"] + 1) + ": " + str(left["says"])]
-        body.append("# Left out: " + _WHY.get(left.get("why"), str(left.get("why"))) + ".")
-    body.append("")
-    if with_view:
-        body += code_polars_view.view_lines(plan)
-    else:
-        body.append("return df.sort(ROW, maintain_order=True).drop(ROW)")
-    return "\n".join(lines + ["    " + line if line else "" for line in body])
-
-
-_WHY = {
-    "off": "the step is turned off in Loupe",
-    "failed": "its values could not be computed in Loupe",
-    "waiting": "a step before it failed in Loupe",
-}
-
-
-def _step_block(entry: dict, before: list) -> list:
-    step = entry.get("step") or {}
-    kind = step.get("kind") if isinstance(step, dict) else None
-    says = entry.get("says") or str(kind)
-    lines = ["# Step " + str(entry.get("index", 0) + 1) + ": " + says]
-    try:
-        if kind == "derive":
-            return lines + code_polars_steps.derive_lines(entry, before)
-        if kind in code_pandas_steps.FALLBACKS:
-            return lines + code_polars_steps.fallback(entry, code_pandas_steps.FALLBACKS[kind])
-        printer = code_polars_steps.STEP_PRINTERS.get(str(kind))
-        if printer is None:
-            return lines + ["# Not translated: Loupe has no Polars code for a step of kind " + repr(kind) + "."]
-        return lines + printer(step, before, entry.get("prepared"))
-    except Exception as failure:  # a step whose settings do not fit its kind: said, not a crash
-        return lines + ["# Not translated: its settings could not be read (" + type(failure).__name__ + ")."]
 
 
 def _read_lines(plan: dict) -> list:
@@ -145,6 +112,17 @@ def _dtype(kind: str) -> str:
         return repr(kind)
     return _DTYPES.get(kind, "pl.String")
 
+
+_PRINTER = {
+    "frame": "pl.DataFrame",
+    "library": "Polars",
+    "read": lambda plan: _read_lines(plan),
+    "view": code_polars_view.view_lines,
+    "tail": ["return df.sort(ROW, maintain_order=True).drop(ROW)"],
+    "derive": code_polars_steps.derive_lines,
+    "fallback": code_polars_steps.fallback,
+    "steps": code_polars_steps.STEP_PRINTERS,
+}
 
 _TYPED = '''def typed(name: str, dtype, missing=()) -> pl.Expr:
     """The text column ``name`` as ``dtype`` ('date', 'timestamp', 'boolean' or a Polars type), ``missing`` as null."""

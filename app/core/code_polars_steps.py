@@ -18,6 +18,7 @@ CPython only (the Pyodide worker).
 from __future__ import annotations
 
 from app.core import (
+    code_frame,
     code_pandas_steps,
     code_polars_expr,
     code_polars_view,
@@ -49,13 +50,6 @@ def fallback(step_entry: dict, why: str) -> list:
 
 def _col(name: str) -> str:
     return "pl.col(" + repr(name) + ")"
-
-
-def _kind(columns: list, name: str) -> str:
-    for c in columns:
-        if c["name"] == name:
-            return types.kind_of(c["type"])
-    return "other"
 
 
 def value(item, kind: str) -> str:
@@ -136,7 +130,7 @@ def _conditional(step, before, prepared) -> list:
     lines = ["# The first rule that holds gives the value (a missing value holds no rule)."]
     chain = "pl"
     for rule in step["when"]:
-        kind = _kind(before, rule["column"])
+        kind = code_frame.kind_of(before, rule["column"])
         item = value(rule.get("value"), "text" if rule["op"] in ("contains", "starts", "ends") else kind)
         condition = _CONDITIONS[rule["op"]].replace("{c}", _col(rule["column"])).replace("{v}", item)
         chain += ".when((" + condition + ").fill_null(False)).then(" + _outcome(rule.get("then")) + ")"
@@ -161,7 +155,7 @@ def _fill(step, before, prepared) -> list:
     by = list(step.get("by") or [])
     over = (".over(" + ", ".join(repr(b) for b in by) + ")") if by else ""
     if how == "value":
-        filled = column + ".fill_null(" + value(step["value"], _kind(before, name)) + ")"
+        filled = column + ".fill_null(" + value(step["value"], code_frame.kind_of(before, name)) + ")"
     elif how in ("previous", "next"):
         strategy = "forward" if how == "previous" else "backward"
         filled = column + ".fill_null(strategy=" + repr(strategy) + ")" + over
