@@ -61,10 +61,34 @@ def file_format(plan: dict) -> str:
     if fmt:
         return str(fmt)
     name = location(plan).lower().rsplit("?", 1)[0]
-    for suffix, kind in ((".parquet", "parquet"), (".json", "json"), (".jsonl", "json"), (".ndjson", "json")):
+    known = [(".parquet", "parquet"), (".json", "json"), (".jsonl", "json"), (".ndjson", "json")]
+    known += [(s, "xlsx") for s in (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")]
+    known += [(s, "sqlite") for s in (".sqlite", ".sqlite3", ".db")]
+    for suffix, kind in known:
         if name.endswith(suffix):
             return kind
     return "csv"
+
+
+# Formats the scripts read again themselves; a workbook's or a SQLite file's table is read by Loupe's own readers.
+SCRIPT_FORMATS = ("csv", "json", "jsonl", "json_lines", "parquet")
+_FORMAT_WORDS = {"xlsx": "a spreadsheet", "sqlite": "a SQLite database"}
+
+
+def unread_by_scripts(plan: dict) -> str:
+    """What keeps a script from reading ``plan``'s source as Loupe did, in words ('' when nothing does)."""
+    fmt = file_format(plan)
+    if fmt in SCRIPT_FORMATS:
+        return ""
+    return (
+        "the table '"
+        + plan["table"]
+        + "' comes from "
+        + _FORMAT_WORDS.get(fmt, "a " + fmt + " file")
+        + " ("
+        + location(plan)
+        + "), which Loupe reads with readers of its own that a script would not match"
+    )
 
 
 def encoding(plan: dict) -> str:

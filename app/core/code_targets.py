@@ -10,7 +10,7 @@ Runs in the Pyodide worker and in CPython.
 
 import importlib
 
-from app.core import code_dialects, code_names, code_read, errors
+from app.core import code_dialects, code_names, code_plan, code_read, errors
 
 # name -> (label, file suffix, language, module, function); modules are imported on first use.
 _PRINTERS = {
@@ -44,6 +44,16 @@ def render(plan: dict, target: str) -> dict:
         names = ", ".join(entry["target"] for entry in available())
         raise errors.ExportError("There is no code export named '" + str(target) + "'; choose one of " + names + ".")
     label, suffix, language, _module, _function = TARGETS[target]
+    if not target.startswith("sql:"):
+        for each in [plan] + code_plan.tables_read(plan):
+            problem = code_read.unread_by_scripts(each)
+            if problem:
+                raise errors.ExportError(
+                    "Loupe cannot write a script for this yet: "
+                    + problem
+                    + ". Export it as SQL instead (the SQL reads the table by its name), or save the table "
+                    "as Parquet from Loupe and open that file, then export the code."
+                )
     return {
         "target": target,
         "label": label,

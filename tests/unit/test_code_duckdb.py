@@ -122,3 +122,17 @@ def test_a_table_made_by_sql_is_read_from_its_parquet_export(tmp_path):
     case.engine.execute("COPY loupe_base_big TO '" + str(tmp_path / "big.parquet") + "' (FORMAT parquet)")
     (tmp_path / "big.py").write_text(text)
     same_rows(run_script(tmp_path / "big.py", tmp_path), case.shown(), False)
+
+
+@pytest.mark.parametrize("name, read", [("book.xlsx", {"format": "xlsx"}), ("shop.sqlite", {}), ("old.xls", {})])
+def test_a_script_is_refused_in_words_for_a_source_it_cannot_read_as_loupe_did(tmp_path, name, read):
+    """Workbooks and SQLite files are read by Loupe's own readers: no script that would read them otherwise."""
+    from app.core import code_targets, errors
+
+    case = build(EXAMPLES[2], tmp_path)
+    plan = case.plan()
+    plan["source"] = dict(plan["source"], name=name, read=read)
+    for target in ("duckdb", "pandas", "polars", "pyspark", "notebook"):
+        with pytest.raises(errors.ExportError, match="cannot write a script for this yet.*Export it as SQL instead"):
+            code_targets.render(plan, target)
+    assert "-- Step 1" in code_targets.render(plan, "sql:postgres")["code"]
