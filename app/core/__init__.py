@@ -44,6 +44,7 @@ Public modules:
     sheet_range -- a range as Excel writes it (B3:F200) and a header row, as typed in Read as…
     types   -- DuckDB type names to kinds shown in the UI
     view    -- the serialisable, versioned view state
+    workspace -- what a workspace keeps on this device: its record, the tables to write, what comes back
     view_log -- the log of a view: the entries that make its tables, and the sources derived from it
     captions -- the words around the data: row counts, the columns drawer, selection, facets, profiles
     cell_range -- a selected range of grid cells: bounds, where a key moves its focus
@@ -123,5 +124,6 @@ SHARED = (
     "undo",
     "view",
     "view_log",
+    "workspace",
     "zones",
 )

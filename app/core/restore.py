@@ -6,7 +6,10 @@ yields one action per entry that can be done now; the driver (app/ui/
 sharing.py in the page, a test with native DuckDB) performs it and sends
 back the outcome:
 
-    {"do": "open", "entry", "options"}   open a read entry's address (the loader)
+    {"do": "open", "entry", "options", "kept"}
+                                        open a read entry's address (the loader), or, with
+                                        ``kept`` (an item of app/core/workspace.py), read the
+                                        table from this device's storage
                                         -> {"table": name it got} or {"failure": message}
     {"do": "run", "entry"}               do any other entry: ``steps_for`` gives its SQL
                                         -> {} or {"failure": message}
@@ -16,7 +19,9 @@ tables the next decisions go by. A local file (or pasted text) is not in a
 link: its entry waits in ``awaited`` until the person opens the file
 (``arrived``), and so do the entries on its table; SQL that fails while files
 are awaited is put off and tried again after each arrival, and the SQL after
-it waits behind it, so statements still run in their order.
+it waits behind it, so statements still run in their order. A workspace
+(``kept``: its stored tables by entry text) brings back its read entries from
+storage, local files included, so nothing waits for a file it kept.
 
 Who asked decides what SQL may run (app/core/guard.py, README: Privacy):
 ``PERSON`` runs every statement; for a ``LINK`` a statement that does more
@@ -30,7 +35,7 @@ kept query whose name is taken gets a fresh one.
 Runs under MicroPython and CPython (see README.md).
 """
 
-from app.core import errors, guard, naming, query, recipe, retype, scripts, share, sql, statements, view
+from app.core import errors, guard, naming, query, recipe, retype, scripts, share, sql, statements, view, workspace
 
 PERSON = "person"
 LINK = "link"
@@ -40,11 +45,16 @@ FROM_PAGE = "page"
 class Replay:
     """One shared view being restored; it may wait for local files and for the person's agreement."""
 
-    def __init__(self, state: dict, trust: str = PERSON):
+    def __init__(self, state: dict, trust: str = PERSON, kept=None):
         self.state = state
         self.trust = trust
         self.pending = [dict(entry) for entry in state["log"]]  # entries not done yet, in order
-        self.awaited = [e for e in self.pending if e["op"] == "read" and e["kind"] in share.LOCAL]
+        self.stored = {}  # type: dict  # id of a pending read entry -> its kept item (read from storage)
+        for entry in self.pending:
+            item = (kept or {}).get(workspace.entry_text(entry)) if entry["op"] == "read" else None
+            if item is not None:
+                self.stored[id(entry)] = item
+        self.awaited = self._local_reads()
         self.problems = []  # type: list
         self.opened = []  # type: list  # tables whose shared state applies (made, or found open already)
         self.made = []  # type: list  # tables this replay made (a link may rename or close only these)
@@ -89,7 +99,7 @@ class Replay:
         behind = False  # SQL was put off: later SQL waits behind it
         for entry in list(self.pending):
             op = entry["op"]
-            if op == "read" and entry["kind"] in share.LOCAL:
+            if op == "read" and entry["kind"] in share.LOCAL and id(entry) not in self.stored:
                 if _same_source(view.source(here, entry["table"]), entry):
                     self.awaited = [e for e in self.awaited if e["table"] != entry["table"]]
                     self.opened.append(entry["table"])  # open already (a view of this page applied again)
@@ -111,6 +121,9 @@ class Replay:
                 continue  # its table could not be opened (that was said), or is the person's own
             if op == "read":
                 here = yield from self._open(entry, here)
+                if entry in self.awaited:  # storage failed it: it waits for its file, and so do its steps
+                    still.append(entry)
+                    blocked.append(entry["table"])
                 continue
             if op == "query":
                 entry = self._free_name(entry, here)
@@ -143,7 +156,15 @@ class Replay:
                 self.opened.append(entry["table"])
                 return here  # already open (a link followed in the same tab)
             options.pop("table")
-        outcome = yield {"do": "open", "entry": entry, "options": options}
+        kept = self.stored.get(id(entry))
+        outcome = yield {"do": "open", "entry": entry, "options": options, "kept": kept}
+        if outcome.get("failure") is not None and kept is not None:
+            self.stored.pop(id(entry))  # storage could not give it back: its file can
+            self.problems.append(outcome["failure"])
+            if entry["kind"] in share.LOCAL:
+                self.awaited.append(entry)
+                return here
+            outcome = yield {"do": "open", "entry": entry, "options": options, "kept": None}
         if outcome.get("failure") is not None:
             self.problems.append(outcome["failure"])
             return here
@@ -181,8 +202,16 @@ class Replay:
 
     def _rename(self, table: str, new_name: str) -> None:
         self.state = view.rename_source(self.state, table, new_name)
-        self.pending = view.renamed_entries(self.pending, table, new_name)
-        self.awaited = [e for e in self.pending if e["op"] == "read" and e["kind"] in share.LOCAL]
+        renamed = view.renamed_entries(self.pending, table, new_name)
+        self.stored = {
+            id(new): self.stored[id(old)] for old, new in zip(self.pending, renamed) if id(old) in self.stored
+        }
+        self.pending = renamed
+        self.awaited = self._local_reads()
+
+    def _local_reads(self) -> list:
+        """The pending reads of local files that storage does not hold: they wait for the person."""
+        return [e for e in self.pending if e["op"] == "read" and e["kind"] in share.LOCAL and id(e) not in self.stored]
 
     def _refuse(self, why: str) -> None:
         """Drop the statements that do more than read, each said in ``problems``."""

@@ -202,6 +202,19 @@ def rename_column(table: str, column: str, new_name: str) -> tuple:
     ), []
 
 
+def select_all(table: str) -> tuple:
+    """Every row and column of ``table``."""
+    return "SELECT * FROM " + quote_ident(table), []
+
+
+def alter_type(table: str, column: str, type_name: str) -> tuple:
+    """``column`` of ``table`` given the type ``type_name`` (a DuckDB type as DESCRIBE names it)."""
+    return (
+        "ALTER TABLE " + quote_ident(table) + " ALTER COLUMN " + quote_ident(column) + " TYPE " + type_name,
+        [],
+    )
+
+
 def drop_table(table: str) -> tuple:
     """Drop ``table`` if it exists."""
     return "DROP TABLE IF EXISTS " + quote_ident(table), []

@@ -132,6 +132,12 @@ class BrowserEngine(Engine, Protocol):
     async def export_parquet(self, sql: str, params: list[Any], on_progress: Any) -> tuple[Any, int]:
         """``(blob, rows)``: the rows of ``sql`` as a Parquet file."""
 
+    async def keep_parquet(self, sql: str, params: list[Any]) -> Any:
+        """Start writing ``sql``'s rows as Parquet (a workspace's copy); the job, once its query runs."""
+
+    async def kept(self, job: Any) -> tuple[Any, int]:
+        """``(blob, rows)`` of a ``keep_parquet`` job, once written."""
+
     async def export_rows(self, sql: str, params: list[Any], target: Any, method: str, on_progress: Any) -> int:
         """Hand the rows of ``sql`` in chunks to ``target[method](json)``; return how many."""
 

@@ -179,6 +179,20 @@ class WasmEngine:
         """The rows of ``sql`` as a Parquet file (written in the Parquet worker)."""
         return _written(await _settled(self.glue.exportParquet, sql, json.dumps(params or []), on_progress))
 
+    async def keep_parquet(self, sql: str, params):
+        """Start writing the rows of ``sql`` as Parquet for a workspace; return the job once its query runs.
+
+        Statements sent after this returns cannot change what the job reads.
+        ``await engine.kept(job)`` gives ``(blob, rows)``. Cancel does not stop it.
+        """
+        job = self.glue.keepParquet(sql, json.dumps(params or []))
+        await job.started
+        return job
+
+    async def kept(self, job) -> tuple:
+        """``(blob, rows)`` of a ``keep_parquet`` job, once it is written."""
+        return _written(await _settled(lambda: job.done))
+
     async def export_rows(self, sql: str, params, target, method: str, on_progress) -> int:
         """Hand the rows of ``sql`` in chunks to ``target[method](json)`` (a JS function); return how many."""
         return int(await _settled(self.glue.exportRows, sql, json.dumps(params or []), target, method, on_progress))

@@ -9,9 +9,9 @@ from pyscript import window
 
 from app.engine.wasm import WasmEngine
 from app.ui.opening import sharing, ways_in
-from app.ui.panels import chart_panel, code_menu, export_menu, sql_panel, steps_panel
+from app.ui.panels import chart_panel, code_menu, export_menu, sql_panel, steps_panel, workspace_panel
 from app.ui.session import Session
-from app.ui.shell import address, api, feedback, privacy, worker_link
+from app.ui.shell import address, api, feedback, keeping, privacy, worker_link
 
 
 async def main():
@@ -41,6 +41,9 @@ async def main():
     steps_panel.wire(session)
     sharing.wire(session)
     api.attach(window.loupe, session)
+    session.keeper = keeping.Keeper(session)
+    await feedback.guarded(session.keeper.start())
+    workspace_panel.wire(session)
     await feedback.guarded(address.open_first_view(session))  # whatever the address holds, the page starts
     boot.step("sample", "done")
     boot.finish()

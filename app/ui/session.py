@@ -47,6 +47,7 @@ class Session(Exploring, Transforming):
         self._loading = False
         self._one_load = asyncio.Lock()
         self.restoring = None  # a shared view waiting for local files (app.ui.opening.sharing)
+        self.keeper = None  # app.ui.shell.keeping.Keeper: the workspace kept on this device, set by main
         self.embedded = bool(document.documentElement.hasAttribute("data-embed"))  # embed.html
         self.sql_panel = None  # app.ui.panels.sql_panel.SqlPanel, set by main
         self.grid = Grid(by_id("grid-wrap"), by_id("grid"), self)
@@ -90,6 +91,9 @@ class Session(Exploring, Transforming):
                 progress.done()
         for info in loaded:
             self._record(info)
+        if self.keeper is not None:
+            for info in loaded:
+                await self.keeper.read(info["table"])  # written as read, before anything changes it
         self._publish()
         await self.render()
         first = _public(loaded[0])
@@ -187,6 +191,16 @@ class Session(Exploring, Transforming):
         held = self._held_file(table, "a file Loupe can read again")
         wanted = dict(options)
         wanted["table"] = table + "__reading"
+        if self.keeper is not None:
+            self.keeper.paused = True  # not saved while the new read has a passing name
+        try:
+            return await self._read_into(table, held, wanted)
+        finally:
+            if self.keeper is not None:
+                self.keeper.paused = False
+                self.keeper.changed()
+
+    async def _read_into(self, table: str, held: dict, wanted: dict) -> dict:
         fresh = await self._open(held, wanted)
         await wasm.run(recipe.drop(table), self.engine)
         await self.engine.execute(*sql.rename_table(fresh["table"], table))
@@ -199,6 +213,8 @@ class Session(Exploring, Transforming):
         self.tables.pop(fresh["table"])
         details = (view.source(self.view, fresh["table"]) or {}).get("read")
         self.view = view.reread(view.remove_source(self.view, fresh["table"]), table, details)
+        if self.keeper is not None:
+            self.keeper.reread(fresh["table"], table)
         step_list = view.table_steps(self.view, table)
         if step_list:  # the steps apply to the new rows; one that no longer fits says why in the Steps panel
             self.recipes[table] = await wasm.run(recipe.apply(table, step_list), self.engine)
@@ -327,6 +343,8 @@ class Session(Exploring, Transforming):
         Every state shown passes here, so this is where undo's history records it.
         """
         self.history.record(self.view)
+        if self.keeper is not None:
+            self.keeper.changed()
         steps_panel.refresh(self)
         self.api._setView(view.dumps(self.view))
 

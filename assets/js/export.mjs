@@ -149,7 +149,43 @@ export function exporting(db) {
     return rows;
   }
 
-  return { exportCopy, exportJson, exportParquet, exportRows, workerFile, download };
+  // A table's rows as Parquet for a workspace (app/ui/shell/keeping.py), on a
+  // connection of its own and deaf to Cancel (the person's Cancel is for what
+  // they started). -> {started, done}: `started` resolves once the query runs,
+  // so statements sent after it cannot change what it reads (DuckDB reads one
+  // snapshot per query); `done` resolves to {blob, rows}.
+  let keepConnection = null;
+  function keepParquet(sql, paramsJson) {
+    let started;
+    const running = new Promise((resolve) => { started = resolve; });
+    const done = (async () => {
+      keepConnection ??= await db.database().connect();
+      const writer = new ParquetWriter();
+      const statement = await keepConnection.prepare(sql);
+      try {
+        const reader = await statement.send(...JSON.parse(paramsJson));
+        started();
+        await writer.start();
+        const push = chunked((table) => writer.add(duckdb.arrow.tableToIPC(table, "stream")));
+        let rows = 0;
+        for await (const batch of reader) {
+          await push(batch);
+          rows += batch.numRows;
+        }
+        await push.flush();
+        if (!rows) await writer.add(duckdb.arrow.tableToIPC(await statement.query(...JSON.parse(paramsJson)), "stream"));
+        return { blob: await writer.finish(), rows };
+      } finally {
+        started();
+        writer.close();
+        await statement.close();
+        prewarmParquet();
+      }
+    })();
+    return { started: running, done };
+  }
+
+  return { exportCopy, exportJson, exportParquet, exportRows, workerFile, download, keepParquet };
 }
 
 // Batches gathered up to PARQUET_CHUNK_ROWS, then handed to `flush(table)`.

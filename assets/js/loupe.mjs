@@ -161,6 +161,12 @@ window.loupe = {
   // recipe file; applyRecipe adds a recipe's steps after a table's own, {applied, notFitting: [{step, says, position, why}], message}.
   saveRecipe: (table) => call("saveRecipe", String(table ?? "")),
   applyRecipe: (text, table) => call("applyRecipe", String(text ?? ""), String(table ?? "")),
+  // Workspaces kept on this device (README: Workspaces): this tab's workspace and what it keeps,
+  // every workspace, the view saved now, and Forget everything -> {erased, message}.
+  workspace: () => call("workspace"),
+  workspaces: () => call("workspaces"),
+  saveWorkspace: () => call("saveWorkspace"),
+  forget: () => call("forget"),
   // A link to the view on screen (…#state=…).
   link: () => call("link"),
   // The same calls made for the page around a framed Loupe (assets/js/messages.mjs):

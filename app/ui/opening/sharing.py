@@ -21,7 +21,7 @@ from pyscript import document, window
 
 from app.core import errors, share, view
 from app.core import restore as replaying
-from app.ui.shell import consent, feedback
+from app.ui.shell import consent, feedback, keeping
 from app.ui.shell.dom import by_id, count_up, on, show
 
 STATE_PREFIX = "#state="
@@ -60,12 +60,14 @@ async def from_link(session) -> bool:
     return True
 
 
-async def restore(session, state: dict, trust: str = PERSON) -> dict:
+async def restore(session, state: dict, trust: str = PERSON, kept=None) -> dict:
     """Show the checked view ``state``: open its sources, apply its tables' states; return the view.
 
     ``trust``: who asked (``PERSON``, ``LINK``, ``FROM_PAGE``): what its SQL may do.
+    ``kept``: a workspace's stored tables by entry text (app/core/workspace.py ``restorable``):
+    those read entries come back from this device's storage (app.ui.shell.keeping).
     """
-    restoring = Restoring(session, state, trust)
+    restoring = Restoring(session, state, trust, kept)
     session.restoring = restoring
     window.loupe._holdLink(True)
     await restoring.run()
@@ -134,9 +136,9 @@ async def arrived(session, waited: dict, info: dict) -> None:
 class Restoring:
     """One shared view being restored (``replay``, app/core/restore.py), done on this page."""
 
-    def __init__(self, session, state: dict, trust: str = PERSON):
+    def __init__(self, session, state: dict, trust: str = PERSON, kept=None):
         self.session = session
-        self.replay = replaying.Replay(state, trust)
+        self.replay = replaying.Replay(state, trust, kept)
         self.busy = False  # a round is under way (a file may arrive meanwhile)
         self.again = False  # ... and one more is wanted after it
 
@@ -179,6 +181,8 @@ class Restoring:
         session = self.session
         entry = action["entry"]
         try:
+            if action["do"] == "open" and action.get("kept") is not None:
+                return await keeping.bring_back(session, entry, action["kept"], action["options"])
             if action["do"] == "open":
                 if entry["kind"] == "sample":
                     opening = {"kind": "sample", "url": SAMPLE_URL}

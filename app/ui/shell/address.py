@@ -1,5 +1,6 @@
 """What the page's address asks for at start: a shared view, files, SQL, what to show.
 
+    (the workspace kept on this device comes back first: app/ui/shell/keeping.py)
     #state=…      a shared view (app.ui.opening.sharing restores it; it wins over the rest)
     ?url=         files to open (repeatable), instead of the sample
     ?sql=         SQL to run over them; its rows become the table shown
@@ -21,16 +22,25 @@ _KEYS = ("url", "sql", "view")
 
 
 async def open_first_view(session) -> None:
-    """Open what the address asks for (else the sample) and show it as asked."""
+    """Open the workspace kept on this device, then what the address asks for (else the sample); show it as asked.
+
+    After a reload the address's ``#state=`` is the workspace's own view, so
+    only the workspace is restored; another link is followed on top of it.
+    """
     asked = share.from_address(_params())
-    restored = await sharing.from_link(session)
-    if not restored:
+    linked = str(window.location.hash or "").startswith(sharing.STATE_PREFIX)
+    resumed = session.keeper is not None and await feedback.guarded(session.keeper.restore())
+    restored = False
+    if not (resumed and await _own_link(session)):
+        restored = await sharing.from_link(session)
+    if not restored and not (resumed and linked):
         for url in asked["urls"]:
             absolute = str(window.URL.new(url, window.location.href).href)
-            await feedback.guarded(session.open({"kind": "url", "url": absolute}))
+            if not any(s.get("url") == absolute for s in session.view["sources"]):
+                await feedback.guarded(session.open({"kind": "url", "url": absolute}))
     if not session.tables and session.restoring is None:
         await feedback.guarded(session.open({"kind": "sample", "url": sharing.SAMPLE_URL}))
-    if asked["sql"] and not restored and session.tables:
+    if asked["sql"] and not restored and not (resumed and linked) and session.tables:
         await _run_sql(session, asked["sql"])
     await show(session, asked["show"])
     if asked["problems"]:
@@ -78,6 +88,18 @@ async def _run_now(session, text: str) -> None:
     await panel.run(text, 0, 0, True)
     if panel.failure and session.embedded:
         feedback.error("The SQL in this embed's address failed: " + panel.failure)
+
+
+async def _own_link(session) -> bool:
+    """Whether the address's ``#state=`` is the kept workspace's own view (or there is none): nothing to follow."""
+    fragment = str(window.location.hash or "")
+    if not fragment.startswith(sharing.STATE_PREFIX) or window.loupeKeep.reloaded():
+        return True
+    try:
+        text = str(await window.loupe._unpack(fragment[len(sharing.STATE_PREFIX) :]))
+    except Exception:
+        return False
+    return text == session.keeper.state_text()
 
 
 def _params() -> dict:

@@ -13,7 +13,7 @@ from pyscript.ffi import create_proxy
 
 from app.core import errors, guard, share
 from app.ui.opening import sharing
-from app.ui.panels import code_menu, recipe_menu
+from app.ui.panels import code_menu, recipe_menu, workspace_panel
 
 
 def attach(api, session) -> None:
@@ -48,9 +48,24 @@ def attach(api, session) -> None:
     handlers.applyRecipe = create_proxy(
         _settled(lambda text, table: recipe_menu.apply_recipe(session, str(text), _name(table)))
     )
+    handlers.workspace = create_proxy(_settled(lambda: _now(workspace_panel.report(session))))
+    handlers.workspaces = create_proxy(_settled(lambda: workspace_panel.listed(session)))
+    handlers.saveWorkspace = create_proxy(_settled(lambda: _saved(session)))
+    handlers.forget = create_proxy(_settled(lambda: workspace_panel.forget(session)))
     handlers.link = create_proxy(_settled(lambda: sharing.link(session)))
     handlers.followLink = create_proxy(_settled(lambda: sharing.from_link(session)))
     api._attach(handlers)
+
+
+async def _now(value):
+    return value
+
+
+async def _saved(session) -> dict:
+    """loupe.saveWorkspace(): the view saved now (tests and embedders wait on it); the workspace's report."""
+    if session.keeper is not None:
+        await session.keeper.save()
+    return workspace_panel.report(session)
 
 
 async def _report(session, table: str) -> dict:

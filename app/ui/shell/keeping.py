@@ -1,0 +1,387 @@
+"""Workspaces kept on this device: autosave, restore after a reload, a crash or a restart, Forget everything.
+
+app/core/workspace.py decides what a workspace holds and says it;
+assets/js/keep.mjs (``window.loupeKeep``) stores: the record in IndexedDB,
+the tables as Parquet files in the browser's private file system (OPFS).
+
+- ``start``: this tab's workspace (the one it showed before a reload, else
+  the last one opened, else a new one), its lock taken; a second tab of the
+  same workspace is read-only and says so.
+- ``restore``: its view replayed with the kept tables read from storage
+  (app/core/restore.py ``kept``), so no file is read again.
+- ``read``: a table just opened is written as it was read (its query starts
+  before anything else can change it), then the file it came from.
+- ``changed``: the view (and the grid's scroll) saved shortly after each change.
+
+Where storage is refused or full, Loupe keeps working in memory and says
+what is not kept. An embed keeps nothing: the page around it owns its data.
+"""
+
+import asyncio
+import json
+
+from pyscript import window
+
+from app.core import errors, share, sql, view, workspace
+from app.ui.shell import feedback
+
+SAVE_DELAY_S = 0.3  # a burst of changes (typing a filter) is saved once
+
+
+class Keeper:
+    """The workspace this tab shows, and whether (and why not) it is being kept."""
+
+    def __init__(self, session):
+        self.session = session
+        self.glue = window.loupeKeep
+        self.record = None  # the workspace's record (app/core/workspace.py), None when nothing is kept
+        self.records = []  # every workspace's record, as last read
+        self.on = False  # saving now
+        self.why = ""  # why not, in words (empty when saving)
+        self.read_only = False  # another tab holds this workspace
+        self.limit = workspace.DEFAULT_LIMIT
+        self.restored = []  # tables brought back from storage at start
+        self.paused = False  # a table is being read again under a passing name: save after
+        self._saving = False
+        self._again = False
+
+    # --- start ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Find and lock this tab's workspace; say so when nothing can be kept."""
+        if self.session.embedded:
+            self.why = "An embedded Loupe keeps nothing on this device."
+            return
+        refused = str(await self.glue.available())
+        if refused:
+            self.why = workspace.REFUSED_MESSAGE
+            feedback.notice(self.why)
+            return
+        await self.reload_records()
+        wanted = str(self.glue.tabWorkspace() or "") or await self._meta("current") or ""
+        record = self._find(wanted)
+        if record is None:
+            record = workspace.new_record(new_id(), workspace.fresh_name(self.records), _now())
+            await self._put(record)
+        self.record = record
+        if await self.glue.lock(record["id"]):
+            self.on = True
+        else:
+            self.read_only = True
+            self.why = workspace.SECOND_TAB_MESSAGE
+            feedback.notice(self.why)
+        self.glue.setTabWorkspace(record["id"])
+        if self.on:
+            await self.glue.setMeta("current", json.dumps(record["id"]))
+        limit = await self._meta("limit")
+        if isinstance(limit, int) and limit > 0:
+            self.limit = limit
+
+    async def reload_records(self) -> list:
+        """Every workspace's record, read again (a damaged one is left out and said)."""
+        out = []
+        for raw in json.loads(str(await self.glue.records())):
+            try:
+                out.append(workspace.checked(raw))
+            except errors.StateError as failure:
+                name = raw.get("name") if isinstance(raw, dict) else None
+                feedback.notice(str(failure) + (" (" + str(name) + ")" if name else ""))
+        self.records = out
+        return out
+
+    def state_text(self):
+        """The view state the workspace last kept (JSON text), or None."""
+        return None if self.record is None else self.record.get("state")
+
+    async def restore(self) -> bool:
+        """Bring the workspace's tables and view back; True if it had any."""
+        record = self.record
+        if record is None or not record.get("state"):
+            return False
+        try:
+            state = view.loads(record["state"])
+        except errors.StateError as failure:
+            feedback.error("This workspace's view could not be read back (" + str(failure) + "); it starts empty.")
+            return False
+        if not state["sources"]:
+            return False
+        present = [pair[0] for pair in json.loads(str(await self.glue.files(record["id"])))]
+        found = workspace.restorable(record, present)
+        if self.on:
+            leftovers = workspace.unused_files(record, present)
+            if leftovers:
+                await self.glue.drop(record["id"], json.dumps(leftovers))
+        from app.ui.opening import sharing  # imported here: sharing drives the session, which holds this
+
+        self.restored = []
+        await sharing.restore(self.session, state, sharing.PERSON, found["kept"])
+        if found["problems"]:
+            feedback.error(" ".join(found["problems"]))
+        return True
+
+    # --- reading back ------------------------------------------------------------------
+
+    async def file(self, name):
+        """The kept file ``name`` of this workspace (a File), or None."""
+        if self.record is None or not name:
+            return None
+        found = await self.glue.file(self.record["id"], name)
+        return None if found is None else found
+
+    # --- keeping what is opened -------------------------------------------------------------
+
+    async def read(self, table: str) -> None:
+        """``table`` was just read: start keeping it (returns once its rows can no longer change under it)."""
+        if not self.on:
+            return
+        entry = _read_entry(self.session.view, table)
+        if entry is None:
+            return
+        blob = self.session.blobs.get(table)
+        size = int(blob.size) if blob is not None else 0
+        if size > self.limit:
+            feedback.notice(workspace.over_limit_message(entry["name"], size, self.limit))
+            return
+        self.record, name = workspace.file_names(self.record, ".parquet")
+        info = self.session.tables[table]
+        item = {
+            "entry": workspace.entry_text(entry),
+            "file": name,
+            "source": None,
+            "table": table,
+            "name": entry["name"],
+            "rows": info["rows"],
+            "columns": info["columns"],
+            "sheets": self.session.sheets.get(table) or [],
+            "bytes": 0,
+            "complete": False,
+        }
+        try:
+            job = await self.session.engine.keep_parquet(*sql.select_all(table))
+        except errors.LoupeError as failure:
+            feedback.notice(workspace.not_kept_message(table, str(failure)))
+            return
+        self.record = workspace.with_kept(self.record, item)
+        await self._put(self.record)
+        keep_source = entry["kind"] in share.LOCAL and blob is not None
+        self.session.spawn(self._finish(job, name, table, blob if keep_source else None))
+
+    def reread(self, old_table: str, table: str) -> None:
+        """``old_table``'s read became ``table``'s (Read as… read it under a passing name)."""
+        entry = _read_entry(self.session.view, table)
+        if self.record is None or entry is None:
+            return
+        for item in self.record["kept"]:
+            if item["table"] == old_table:
+                changed = dict(item)
+                changed.update(entry=workspace.entry_text(entry), table=table)
+                self.record = workspace.with_kept(workspace.without_kept(self.record, [item]), changed)
+
+    async def _finish(self, job, name: str, table: str, source) -> None:
+        engine = self.session.engine
+        workspace_id = self.record["id"]
+        try:
+            parquet, rows = await engine.kept(job)
+            written = int(await self.glue.write(workspace_id, name, parquet))
+        except Exception as failure:
+            await self._not_kept(name, table, _reason(failure))
+            return
+        self._update(name, {"complete": True, "rows": rows, "bytes": written})
+        await self._put(self.record)
+        if source is None:
+            return
+        copy = name.replace(".parquet", ".source")
+        try:
+            copied = int(await self.glue.write(workspace_id, copy, source))
+        except Exception:
+            return  # the table is kept; Read as… after a reload will ask for the file
+        self._update(name, {"source": copy, "source_bytes": copied})
+        await self._put(self.record)
+
+    async def _not_kept(self, name: str, table: str, why: str) -> None:
+        if self.record is None:
+            return
+        gone = [k for k in self.record["kept"] if k["file"] == name]
+        self.record = workspace.without_kept(self.record, gone)
+        try:
+            await self.glue.drop(self.record["id"], json.dumps([name]))
+        except Exception:
+            pass  # nothing was written, or the storage is gone: nothing to delete
+        feedback.notice(workspace.not_kept_message(table, why))
+        await self._put(self.record)
+
+    def _update(self, name: str, fields: dict) -> None:
+        if self.record is None:
+            return
+        for item in self.record["kept"]:
+            if item["file"] == name:
+                item.update(fields)
+
+    # --- saving the view ------------------------------------------------------------------
+
+    def changed(self) -> None:
+        """The view changed (or the grid scrolled): save it shortly."""
+        if not self.on or self.record is None:
+            return
+        if self._saving:
+            self._again = True
+            return
+        self._saving = True
+        asyncio.create_task(self._save_soon())
+
+    async def _save_soon(self) -> None:
+        try:
+            self._again = True
+            while self._again and self.on:
+                self._again = False
+                await asyncio.sleep(SAVE_DELAY_S)
+                await self.save()
+        except Exception as failure:  # storage full or gone: keep working in memory
+            self.stop(workspace.not_kept_message("This workspace", _reason(failure)))
+        finally:
+            self._saving = False
+
+    async def save(self) -> None:
+        """Save the view now, and delete the files of tables no longer open."""
+        if not self.on or self.record is None:
+            return
+        if self.paused:
+            self._again = True
+            return
+        state = self.session.view
+        if state["active"] is not None and state["active"] in state["tables"]:
+            state = view.with_offset(state, self.session.grid.first_in_sight())
+        self.record = workspace.with_state(self.record, view.dumps(state), _now())
+        dropped = [k for k in workspace.keeping(self.record, state)["drop"] if k.get("complete")]
+        if dropped:
+            self.record = workspace.without_kept(self.record, dropped)
+            names = [k["file"] for k in dropped] + [k["source"] for k in dropped if k.get("source")]
+            await self.glue.drop(self.record["id"], json.dumps(names))
+        await self._put(self.record)
+
+    def stop(self, why: str) -> None:
+        """Keep nothing more from now on, and say ``why``."""
+        self.on = False
+        self.why = why
+        feedback.notice(why)
+
+    # --- Forget everything ----------------------------------------------------------------------
+
+    async def forget(self) -> dict:
+        """Erase everything Loupe stored on this device; ``{erased: counts, message}``."""
+        self.on = False
+        erased = json.loads(str(await self.glue.forget()))
+        self.record = None
+        self.records = []
+        message = workspace.forget_report(erased)
+        self.why = "Nothing is kept on this device since Forget everything; reload the page to keep work again."
+        return {"erased": erased, "message": message}
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _find(self, workspace_id: str):
+        for record in self.records:
+            if record["id"] == workspace_id:
+                return record
+        return None
+
+    async def _put(self, record: dict) -> None:
+        await self.glue.put(json.dumps(record))
+        self.records = [r for r in self.records if r["id"] != record["id"]] + [record]
+
+    async def _meta(self, key: str):
+        return json.loads(str(await self.glue.meta(key)))
+
+
+def _read_entry(state: dict, table: str):
+    """The read entry that made ``table`` (the last one of that name), or None."""
+    found = None
+    for entry in state["log"]:
+        if entry["op"] == "read" and entry["table"] == table:
+            found = entry
+    return found
+
+
+def _now() -> int:
+    return int(window.Date.now())
+
+
+def new_id() -> str:
+    return "w" + str(_now()) + str(int(window.Math.random() * 1000000))
+
+
+def _reason(failure) -> str:
+    from app.engine import wasm
+
+    name = wasm.js_name(failure)
+    message = wasm.js_message(failure)
+    return (name + ": " if name and name not in message else "") + message
+
+
+async def bring_back(session, entry: dict, item: dict, options: dict) -> dict:
+    """Make the table of the read ``entry`` from its kept copy ``item``, and log ``entry``; ``{table}``.
+
+    The rows come from the workspace's Parquet file; each column gets back the
+    type it was read with; the file it was read from, if kept, is held for
+    Read as… and Sheets…. Raises OpenError (worded) when storage cannot give it back.
+    """
+    from app.core import loading
+    from app.engine import wasm
+    from app.ui.shell import progress
+
+    keeper = session.keeper
+    table = str((options or {}).get("table") or entry["table"])
+    stored = await keeper.file(item["file"])
+    if stored is None:
+        raise errors.OpenError(
+            "“" + entry["table"] + "” is no longer in this device's storage: open " + entry["name"] + " again."
+        )
+    async with session._one_load:
+        session._loading = True
+        progress.start("Bringing back " + table + " from this device…")
+        try:
+            await session.engine.insert_parquet(table, stored, lambda rows, total: progress.rows(table, rows, total))
+            session.engine.prewarm_parquet()
+            info = await wasm.run(loading.describe(table), session.engine)
+            await _same_types(session.engine, table, info["columns"], item.get("columns") or [])
+            info = await wasm.run(loading.describe(table), session.engine)
+        except errors.Cancelled:
+            await session.engine.execute(*sql.drop_table(table))
+            raise
+        except Exception as failure:
+            await session.engine.execute(*sql.drop_table(table))
+            raise errors.OpenError(
+                "“"
+                + table
+                + "” could not be read back from this device ("
+                + str(failure)
+                + "): open "
+                + entry["name"]
+                + " again."
+            )
+        finally:
+            session._loading = False
+            progress.done()
+    logged = dict(entry)
+    logged["table"] = table
+    session.view = view.with_entry(session.view, logged)
+    session.tables[table] = {"table": table, "rows": info["rows"], "columns": info["columns"]}
+    session.files[table] = []
+    session.blobs[table] = await keeper.file(item.get("source"))
+    session.sheets[table] = item.get("sheets") or []
+    keeper.restored.append(table)
+    session._publish()
+    await session.render()
+    return {"table": table}
+
+
+async def _same_types(engine, table: str, now: list, wanted: list) -> None:
+    """Give each column of ``table`` the type it was kept with, where the Parquet round trip changed it."""
+    had = {c["name"]: c["type"] for c in wanted}
+    for column in now:
+        target = had.get(column["name"])
+        if target and target != column["type"] and ";" not in target:
+            try:
+                await engine.execute(*sql.alter_type(table, column["name"], target))
+            except errors.LoupeError:
+                pass  # the values stay in the type they came back with
