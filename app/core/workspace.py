@@ -110,9 +110,10 @@ def keeping(record: dict, state: dict) -> dict:
     """What to write and delete so that ``record`` keeps what the view ``state`` reads.
 
     ``{"write": [read entries not kept yet], "drop": [kept items no longer read]}``.
-    An item written only in part counts as not kept: it is written again.
+    An item written only in part counts as not kept. The sample is never
+    kept: it is part of Loupe, offline too.
     """
-    wanted = [(entry_text(e), e) for e in read_entries(state)]
+    wanted = [(entry_text(e), e) for e in read_entries(state) if e["kind"] != "sample"]
     texts = set(text for text, _ in wanted)
     kept = set(k["entry"] for k in record["kept"] if k.get("complete"))
     write = [entry for text, entry in wanted if text not in kept]
@@ -301,10 +302,30 @@ REFUSED_MESSAGE = (
     "This browser does not let Loupe keep anything here (a private window does not): "
     "your work stays open in this tab and is lost when it closes."
 )
-SECOND_TAB_MESSAGE = (
-    "This workspace is open in another tab, so this tab shows it read-only: what you do here is not kept. "
-    "Choose New workspace to keep work from this tab."
-)
+
+
+def second_tab_message(busy: str, fresh: str) -> str:
+    """Words for a tab whose workspace ``busy`` is open in another tab, so it keeps its work in ``fresh``."""
+    return (
+        "“"
+        + busy
+        + "” is open in another tab, so this tab keeps its work in a new workspace, “"
+        + fresh
+        + "”. Kept here (at the bottom) lists both; open one there to switch."
+    )
+
+
+def is_empty(record: dict) -> bool:
+    """Whether ``record`` keeps nothing: no table kept, and no table but the sample in its view."""
+    if record["kept"]:
+        return False
+    if not record.get("state"):
+        return True
+    try:
+        state = view.loads(record["state"])
+    except errors.LoupeError:
+        return False  # damaged: kept for the person to see, not cleared silently
+    return all(s["kind"] == "sample" for s in state["sources"])
 
 
 def forget_report(erased: dict) -> str:

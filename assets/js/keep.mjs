@@ -8,8 +8,8 @@
 //     a swap file and replace the file only on close(), so a tab killed
 //     mid-write leaves no half file, only none (the record says it was not
 //     complete);
-//   - one Web Lock per workspace, held while the page lives: a second tab of
-//     the same workspace does not get it and stays read-only;
+//   - one Web Lock per workspace, held while the page lives: a second tab
+//     does not get it and starts a workspace of its own;
 //   - storage estimate and persistence; Forget everything.
 // Nothing here sends a byte anywhere: every call stays on this device.
 
@@ -156,15 +156,25 @@ window.loupeKeep = {
     }
   },
 
-  // Hold workspace `id`'s lock while this page lives; false if another tab holds it.
-  lock(id) {
-    if (!navigator.locks) return Promise.resolve(true); // nothing to coordinate with: one tab at a time
+  // Hold workspace `id`'s lock while this page lives; false if another tab
+  // holds it. `waitMs` > 0 waits that long for it (after a reload the page
+  // before may still be letting go); 0 takes it only if it is free now.
+  lock(id, waitMs = 0) {
+    if (!navigator.locks) return Promise.resolve(true); // nothing to coordinate with
     return new Promise((resolve, reject) => {
-      navigator.locks.request(`loupe-workspace-${id}`, { ifAvailable: true }, (lock) => {
+      const options = waitMs > 0 ? { signal: AbortSignal.timeout(waitMs) } : { ifAvailable: true };
+      navigator.locks.request(`loupe-workspace-${id}`, options, (lock) => {
         resolve(lock !== null);
         return lock === null ? undefined : new Promise(() => {}); // kept until the page closes
-      }).catch(reject);
+      }).catch((error) => (error?.name === "TimeoutError" || error?.name === "AbortError" ? resolve(false) : reject(error)));
     });
+  },
+
+  // The workspaces whose lock some tab holds now: JSON [id].
+  async held() {
+    const state = await navigator.locks?.query?.().catch(() => null);
+    const names = (state?.held ?? []).map((lock) => lock.name).filter((name) => name?.startsWith("loupe-workspace-"));
+    return JSON.stringify(names.map((name) => name.slice("loupe-workspace-".length)));
   },
 
   // {usage, quota, persisted}: what the browser says, or nulls where it does not.

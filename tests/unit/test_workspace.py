@@ -10,7 +10,8 @@ import json
 import pytest
 
 from app.core import errors, restore, view, workspace
-from tests.unit.test_restore import Page, engines, link  # noqa: F401 (engines: the fixture)
+from app.engine.native import NativeEngine
+from tests.unit.test_restore import Page, link
 
 
 class Device:
@@ -99,6 +100,19 @@ def restarted(engines, device):
     replay = restore.Replay(link(view.loads(record["state"])), restore.PERSON, found["kept"])
     page.drive(replay)
     return page, replay, found
+
+
+@pytest.fixture
+def engines():
+    made = []
+
+    def make():
+        made.append(NativeEngine())
+        return made[-1]
+
+    yield make
+    for engine in made:
+        engine.close()
 
 
 @pytest.fixture
@@ -314,3 +328,23 @@ def test_a_workspace_record_survives_json_and_the_restore_reads_it(engines, devi
     text = json.dumps(device.record)
     again = workspace.checked(json.loads(text))
     assert again == device.record
+
+
+def test_a_workspace_keeping_nothing_but_the_sample_is_empty(engines, device):
+    assert workspace.is_empty(device.record)
+    page = Page(engines())
+    page.here = view.add_source(page.here, "seattle_weather", "sample", "seattle-weather.csv", "./s.csv")
+    device.save(page)
+    assert workspace.is_empty(device.record)
+    page.open("file", "notes.csv")
+    device.save(page)
+    assert not workspace.is_empty(device.record)  # a table it did not keep still waits for its file
+    assert not workspace.is_empty(dict(device.record, state="{damaged"))
+    assert not workspace.is_empty(sender_with_work(engines, Device(device.folder)) and device.record)
+
+
+def test_a_second_tab_is_told_where_its_work_is_kept():
+    said = workspace.second_tab_message("Sales", "Workspace 2")
+    assert said.startswith(
+        "“Sales” is open in another tab, so this tab keeps its work in a new workspace, “Workspace 2”."
+    )

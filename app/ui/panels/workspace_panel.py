@@ -32,8 +32,6 @@ def summarize(session) -> None:
     keeper = session.keeper
     if keeper is None or keeper.record is None:
         by_id("workspace-name").textContent = "nothing kept"
-    elif keeper.read_only:
-        by_id("workspace-name").textContent = keeper.record["name"] + " (read-only here)"
     elif not keeper.on:
         by_id("workspace-name").textContent = keeper.record["name"] + " (not kept)"
     else:
@@ -205,7 +203,6 @@ def report(session) -> dict:
         "id": keeper.record["id"],
         "name": keeper.record["name"],
         "kept": keeper.on,
-        "readOnly": keeper.read_only,
         "why": keeper.why,
         "restored": list(keeper.restored),
         "tables": tables,
@@ -231,7 +228,7 @@ def _row(session, row: dict):
     line.append(name)
     line.append(el("td", str(row["tables"]), "num"))
     line.append(el("td", row["size"], "num"))
-    line.append(el("td", str(window.Date.new(row["opened"]).toLocaleString()) if row["opened"] else "—"))
+    line.append(el("td", str(window.Date.new(float(row["opened"])).toLocaleString()) if row["opened"] else "—"))
     actions = el("td", None, "workspace-row-actions")
     workspace_id = row["id"]
     if not row["current"]:

@@ -5,8 +5,9 @@ assets/js/keep.mjs (``window.loupeKeep``) stores: the record in IndexedDB,
 the tables as Parquet files in the browser's private file system (OPFS).
 
 - ``start``: this tab's workspace (the one it showed before a reload, else
-  the last one opened, else a new one), its lock taken; a second tab of the
-  same workspace is read-only and says so.
+  the last one opened, else a new one), its lock taken; a tab whose
+  workspace another tab holds starts a new one and says so (two tabs never
+  write one workspace).
 - ``restore``: its view replayed with the kept tables read from storage
   (app/core/restore.py ``kept``), so no file is read again.
 - ``read``: a table just opened is written as it was read (its query starts
@@ -26,6 +27,7 @@ from app.core import errors, share, sql, view, workspace
 from app.ui.shell import feedback
 
 SAVE_DELAY_S = 0.3  # a burst of changes (typing a filter) is saved once
+RELOAD_WAIT_MS = 3000  # after a reload, how long the page before may take to let go of the workspace
 
 
 class Keeper:
@@ -38,7 +40,6 @@ class Keeper:
         self.records = []  # every workspace's record, as last read
         self.on = False  # saving now
         self.why = ""  # why not, in words (empty when saving)
-        self.read_only = False  # another tab holds this workspace
         self.limit = workspace.DEFAULT_LIMIT
         self.restored = []  # tables brought back from storage at start
         self.paused = False  # a table is being read again under a passing name: save after
@@ -57,25 +58,45 @@ class Keeper:
             self.why = workspace.REFUSED_MESSAGE
             feedback.notice(self.why)
             return
-        await self.reload_records()
-        wanted = str(self.glue.tabWorkspace() or "") or await self._meta("current") or ""
-        record = self._find(wanted)
-        if record is None:
+        records = await self.reload_records()
+        await self._clear_empty(records, str(self.glue.tabWorkspace() or ""))
+        record, got = await self._claim()
+        if record is None or not got:
+            busy = record
             record = workspace.new_record(new_id(), workspace.fresh_name(self.records), _now())
             await self._put(record)
+            got = await self.glue.lock(record["id"], 0)
+            if busy is not None:
+                feedback.notice(workspace.second_tab_message(busy["name"], record["name"]))
         self.record = record
-        if await self.glue.lock(record["id"]):
-            self.on = True
-        else:
-            self.read_only = True
-            self.why = workspace.SECOND_TAB_MESSAGE
-            feedback.notice(self.why)
+        self.on = bool(got)
+        if not self.on:
+            self.why = "Another tab holds this workspace; nothing from this tab is kept."
         self.glue.setTabWorkspace(record["id"])
         if self.on:
             await self.glue.setMeta("current", json.dumps(record["id"]))
         limit = await self._meta("limit")
         if isinstance(limit, int) and limit > 0:
             self.limit = limit
+
+    async def _claim(self) -> tuple:
+        """``(record, locked)``: the workspace this tab had before a reload, else the last one opened."""
+        own = self._find(str(self.glue.tabWorkspace() or ""))
+        if own is not None:
+            return own, bool(await self.glue.lock(own["id"], RELOAD_WAIT_MS))
+        last = self._find(str(await self._meta("current") or ""))
+        if last is not None:
+            return last, bool(await self.glue.lock(last["id"], 0))
+        return None, False
+
+    async def _clear_empty(self, records: list, own: str) -> None:
+        """Delete the workspaces that keep nothing and no tab has open (left by tabs that kept nothing)."""
+        held = json.loads(str(await self.glue.held()))
+        for record in records:
+            if record["id"] != own and record["id"] not in held and workspace.is_empty(record):
+                await self.glue.dropFolder(record["id"])
+                await self.glue.remove(record["id"])
+        self.records = [r for r in records if r["id"] == own or r["id"] in held or not workspace.is_empty(r)]
 
     async def reload_records(self) -> list:
         """Every workspace's record, read again (a damaged one is left out and said)."""
@@ -135,8 +156,8 @@ class Keeper:
         if not self.on:
             return
         entry = _read_entry(self.session.view, table)
-        if entry is None:
-            return
+        if entry is None or entry["kind"] == "sample":
+            return  # the sample is part of Loupe itself (offline too): nothing to keep
         blob = self.session.blobs.get(table)
         size = int(blob.size) if blob is not None else 0
         if size > self.limit:
