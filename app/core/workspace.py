@@ -31,8 +31,9 @@ from app.core import display, errors, view
 
 VERSION = 1
 MARK = "workspace"
+MB = 1000 * 1000
 # Files larger than this are not copied into storage without asking (the person may change it).
-DEFAULT_LIMIT = 1024 * 1024 * 1024
+DEFAULT_LIMIT = 1000 * MB
 # The first workspace's name, and the stem of new ones ("Workspace 2", ...).
 FIRST_NAME = "Workspace"
 DAMAGED_RECORD = "This workspace's record is damaged and could not be read."
@@ -250,6 +251,17 @@ def checked_name(name, records: list, workspace_id: str) -> str:
         if record["name"] == text and record["id"] != workspace_id:
             raise errors.StateError("Another workspace is called “" + text + "”; choose another name.")
     return text
+
+
+def checked_limit(text) -> int:
+    """The ``Keep files up to … MB`` field as bytes; StateError saying what to type if it is not a whole number ≥ 1."""
+    try:
+        megabytes = int(str(text).strip())
+    except ValueError:
+        megabytes = 0
+    if megabytes < 1:
+        raise errors.StateError("Type a whole number of megabytes, 1 or more, in Keep files up to.")
+    return megabytes * MB
 
 
 def bytes_words(count: int) -> str:

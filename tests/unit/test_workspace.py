@@ -348,3 +348,16 @@ def test_a_second_tab_is_told_where_its_work_is_kept():
     assert said.startswith(
         "“Sales” is open in another tab, so this tab keeps its work in a new workspace, “Workspace 2”."
     )
+
+
+@pytest.mark.parametrize(
+    "text, limit", [("1", 1_000_000), (" 2048 ", 2_048_000_000), ("1000", workspace.DEFAULT_LIMIT)]
+)
+def test_the_size_limit_is_read_in_megabytes(text, limit):
+    assert workspace.checked_limit(text) == limit
+
+
+@pytest.mark.parametrize("text", ["", "0", "-5", "1.5", "lots", None])
+def test_a_size_limit_that_is_not_a_whole_number_is_refused_in_words(text):
+    with pytest.raises(errors.StateError, match="whole number of megabytes"):
+        workspace.checked_limit(text)

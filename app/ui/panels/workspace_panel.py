@@ -24,6 +24,7 @@ def wire(session) -> None:
     on(by_id("workspace-new"), "click", lambda event: session.spawn(new_workspace(session)))
     on(by_id("workspace-forget"), "click", lambda event: session.spawn(ask_forget(session)))
     on(by_id("workspace-persist"), "click", lambda event: session.spawn(_persist(session)))
+    on(by_id("workspace-limit"), "change", lambda event: session.spawn(_set_limit(session, str(event.target.value))))
     summarize(session)
 
 
@@ -60,6 +61,7 @@ async def refresh(session) -> None:
         estimate.get("usage"), estimate.get("quota"), estimate.get("persisted")
     )
     show(by_id("workspace-persist"), not estimate.get("persisted"))
+    by_id("workspace-limit").value = str(keeper.limit // workspace.MB)
     records = await keeper.reload_records()
     rows = by_id("workspace-rows")
     clear(rows)
@@ -278,6 +280,18 @@ def _find(records: list, workspace_id: str) -> dict:
 def _switch(workspace_id: str) -> None:
     window.loupeKeep.setTabWorkspace(workspace_id)
     window.location.href = str(window.location.pathname)
+
+
+async def _set_limit(session, text: str) -> None:
+    """The size above which a file is not copied into storage (``Keep files up to … MB``)."""
+    try:
+        limit = workspace.checked_limit(text)
+    except errors.StateError as failure:
+        by_id("workspace-said").textContent = str(failure)
+        return
+    session.keeper.limit = limit
+    await window.loupeKeep.setMeta("limit", json.dumps(limit))
+    by_id("workspace-said").textContent = "Files up to " + workspace.bytes_words(limit) + " are kept from now on."
 
 
 async def _persist(session) -> None:

@@ -36,7 +36,7 @@ async def open_first_view(session) -> None:
     if not restored and not (resumed and linked):
         for url in asked["urls"]:
             absolute = str(window.URL.new(url, window.location.href).href)
-            if not any(s.get("url") == absolute for s in session.view["sources"]):
+            if not (resumed and any(s.get("url") == absolute for s in session.view["sources"])):
                 await feedback.guarded(session.open({"kind": "url", "url": absolute}))
     if not session.tables and session.restoring is None:
         await feedback.guarded(session.open({"kind": "sample", "url": sharing.SAMPLE_URL}))
