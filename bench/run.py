@@ -8,7 +8,8 @@
 Peers are minimal pages in bench/peers/ served by the same server:
 - ``duckdb-wasm``: raw DuckDB-WASM (the engine floor);
 - ``pyodide-sqlite``: Pyodide + Python's csv module into sqlite3 (Datasette Lite's approach);
-- ``pyscript-pyodide``: a plain PyScript + Pyodide page (the start-up floor of Python apps).
+- ``pyscript-pyodide``: a plain PyScript + Pyodide page (the start-up floor of Python apps);
+- ``keep-formats``: one table kept in OPFS as Parquet, Arrow IPC and a DuckDB file (``restore``).
 
 Cold scenarios use a fresh browser context per iteration (empty HTTP cache,
 no service worker); warm ones reload in the same context. Prints a Markdown
@@ -19,7 +20,10 @@ change of field, summary or filter), ``embeds`` (three embeds in a page of
 another origin: ready, heap, Pyodide requests) and ``steps`` (a derived column,
 find and replace, fill, undo, a join and a pivot on big tables, against raw
 DuckDB-WASM running the same SQL) and ``code`` (a 20-step recipe exported to
-each target, against the same printer on native CPython); ``--only`` picks one.
+each target, against the same printer on native CPython) and ``restore`` (a
+1M-row CSV table and flights-3M back from the browser's storage after a
+restart, against opening the file again and raw DuckDB-WASM, and the storage
+format: Parquet, Arrow IPC or a DuckDB file in OPFS); ``--only`` picks one.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ import code_export  # noqa: E402
 import embeds  # noqa: E402
 import explore  # noqa: E402
 import opening  # noqa: E402
+import restore  # noqa: E402
 import spreadsheets  # noqa: E402
 import start  # noqa: E402
 import steps  # noqa: E402
@@ -67,6 +72,7 @@ GROUPS = {
     "steps": "transform steps on big tables",
     "spreadsheets": "opening workbooks",
     "code": "export as code",
+    "restore": "workspaces: big tables back from storage after a restart",
 }
 
 
@@ -93,6 +99,8 @@ def measure(iterations: int, groups: list[str]) -> tuple[list[dict], dict]:
                 spreadsheets.run(browser, base, samples)
             if "code" in groups:
                 code_export.run(browser, base, samples)
+            if "restore" in groups:
+                restore.run(browser, base, samples)
         browser.close()
     server.shutdown()
     return samples.rows(), {k: int(statistics.median(v)) for k, v in transfer.items() if v}

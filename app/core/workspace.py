@@ -175,6 +175,23 @@ def restorable(record: dict, present: list) -> dict:
     return {"kept": kept, "problems": problems}
 
 
+def waiting_message(names: list) -> str:
+    """What to tell a person whose workspace waits for files it could not keep (``names``, each once)."""
+    distinct = []  # type: list
+    for name in names:
+        if name not in distinct:
+            distinct.append(name)
+    if not distinct:
+        return ""
+    quoted = ", ".join(_quoted(name) for name in distinct)
+    return (
+        "This workspace has tables that were not kept on this device: open "
+        + quoted
+        + " again (Open file…, or drop it here) and their steps apply. Until then your changes are not saved; "
+        + "Forget this view goes on without them."
+    )
+
+
 def unused_files(record: dict, present: list) -> list:
     """The files in the workspace's folder that ``record`` does not refer to (a crash's leftovers)."""
     used = set()

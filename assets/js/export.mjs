@@ -149,17 +149,18 @@ export function exporting(db) {
     return rows;
   }
 
-  // A table's rows as Parquet for a workspace (app/ui/shell/keeping.py), on a
-  // connection of its own and deaf to Cancel (the person's Cancel is for what
-  // they started). -> {started, done}: `started` resolves once the query runs,
-  // so statements sent after it cannot change what it reads (DuckDB reads one
-  // snapshot per query); `done` resolves to {blob, rows}.
-  let keepConnection = null;
+  // A table's rows as Parquet for a workspace (app/ui/shell/keeping.py), each
+  // on a connection of its own (a workbook's sheets are kept at once, and a
+  // second streamed query would end the first) and deaf to Cancel (the
+  // person's Cancel is for what they started). -> {started, done}: `started`
+  // resolves once the query runs, so statements sent after it cannot change
+  // what it reads (DuckDB reads one snapshot per query); `done` resolves to
+  // {blob, rows}.
   function keepParquet(sql, paramsJson) {
     let started;
     const running = new Promise((resolve) => { started = resolve; });
     const done = (async () => {
-      keepConnection ??= await db.database().connect();
+      const keepConnection = await db.database().connect();
       const writer = new ParquetWriter();
       const statement = await keepConnection.prepare(sql);
       try {
@@ -179,9 +180,11 @@ export function exporting(db) {
         started();
         writer.close();
         await statement.close();
+        await keepConnection.close();
         prewarmParquet();
       }
     })();
+    done.catch(() => started()); // a job that failed before its query ran is not waited for
     return { started: running, done };
   }
 

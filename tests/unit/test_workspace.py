@@ -361,3 +361,11 @@ def test_the_size_limit_is_read_in_megabytes(text, limit):
 def test_a_size_limit_that_is_not_a_whole_number_is_refused_in_words(text):
     with pytest.raises(errors.StateError, match="whole number of megabytes"):
         workspace.checked_limit(text)
+
+
+def test_a_workspace_waiting_for_files_names_each_once_and_says_what_to_do():
+    said = workspace.waiting_message(["book.xlsx", "book.xlsx", "big.csv"])
+    assert said.startswith(
+        "This workspace has tables that were not kept on this device: open “book.xlsx”, “big.csv” again"
+    )
+    assert "not saved" in said and workspace.waiting_message([]) == ""

@@ -19,7 +19,7 @@ The Share… drawer shows the link to the current view and copies it.
 
 from pyscript import document, window
 
-from app.core import errors, share, view
+from app.core import errors, share, view, workspace
 from app.core import restore as replaying
 from app.ui.shell import consent, feedback, keeping
 from app.ui.shell.dom import by_id, count_up, on, show
@@ -139,6 +139,7 @@ class Restoring:
     def __init__(self, session, state: dict, trust: str = PERSON, kept=None):
         self.session = session
         self.replay = replaying.Replay(state, trust, kept)
+        self.workspace = kept is not None  # this tab's own workspace coming back, not a link
         self.busy = False  # a round is under way (a file may arrive meanwhile)
         self.again = False  # ... and one more is wanted after it
 
@@ -225,7 +226,8 @@ class Restoring:
         names = [entry["name"] for entry in replay.awaited]
         box = by_id("waiting")
         if names:
-            by_id("waiting-text").textContent = share.waiting_message(names)
+            waiting = workspace.waiting_message if self.workspace else share.waiting_message
+            by_id("waiting-text").textContent = waiting(names)
             show(box, True)
         else:
             show(box, False)

@@ -266,8 +266,10 @@ class Keeper:
         """Save the view now, and delete the files of tables no longer open."""
         if not self.on or self.record is None:
             return
-        if self.paused:
-            self._again = True
+        if self.paused or self.session.restoring is not None:
+            # a table read under a passing name, or a view still coming back (or waiting for a file):
+            # saving now would keep a view without the tables not back yet, and delete their files
+            self._again = self.paused
             return
         state = self.session.view
         if state["active"] is not None and state["active"] in state["tables"]:
