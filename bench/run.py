@@ -19,7 +19,7 @@ facets, group-by and jumps in big files), ``charts`` (a chart redrawn after a
 change of field, summary or filter), ``embeds`` (three embeds in a page of
 another origin: ready, heap, Pyodide requests) and ``steps`` (a derived column,
 find and replace, fill, undo, a join and a pivot on big tables, against raw
-DuckDB-WASM running the same SQL) and ``code`` (a 20-step recipe exported to
+DuckDB-WASM running the same SQL), ``code`` (a 20-step recipe exported to
 each target, against the same printer on native CPython) and ``restore`` (a
 1M-row CSV table and flights-3M back from the browser's storage after a
 restart, against opening the file again and raw DuckDB-WASM, and the storage

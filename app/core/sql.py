@@ -215,6 +215,12 @@ def alter_type(table: str, column: str, type_name: str) -> tuple:
     )
 
 
+def create_empty(table: str, columns: list) -> tuple:
+    """A new ``table`` with ``columns`` (``[{name, type}]``, types as DESCRIBE names them) and no rows."""
+    listed = ", ".join(quote_ident(c["name"]) + " " + c["type"] for c in columns)
+    return "CREATE TABLE " + quote_ident(table) + " (" + listed + ")", []
+
+
 def drop_table(table: str) -> tuple:
     """Drop ``table`` if it exists."""
     return "DROP TABLE IF EXISTS " + quote_ident(table), []

@@ -192,6 +192,26 @@ def waiting_message(names: list) -> str:
     )
 
 
+def read_ahead(state: dict, kept: dict) -> list:
+    """The kept items to read into the engine before the log is replayed, the table on screen first.
+
+    ``kept``: ``restorable``'s items by entry text. An item whose table's name
+    an earlier entry of the log uses (a table of that name read before, closed
+    or made by SQL) waits for its turn, so the replay finds names as they were.
+    """
+    named = set()
+    out = []
+    still_open = set(entry_text(e) for e in read_entries(state))  # a read closed later is not worth reading ahead
+    for entry in state["log"]:
+        text = entry_text(entry) if entry["op"] == "read" else None
+        item = kept.get(text) if text in still_open else None
+        if item is not None and entry["table"] not in named:
+            out.append(item)
+        named.update(_names_in(entry))
+    active = state.get("active")
+    return [i for i in out if i["table"] == active] + [i for i in out if i["table"] != active]
+
+
 def unused_files(record: dict, present: list) -> list:
     """The files in the workspace's folder that ``record`` does not refer to (a crash's leftovers)."""
     used = set()
@@ -392,6 +412,11 @@ def _well_formed(item) -> bool:
         if not isinstance(item.get(key), str):
             return False
     return isinstance(item.get("columns", []), list)
+
+
+def _names_in(entry: dict) -> list:
+    names = [entry.get("table"), entry.get("to")] + list(entry.get("made") or []) + list(entry.get("dropped") or [])
+    return [n for n in names if isinstance(n, str)]
 
 
 def _sorted(value):

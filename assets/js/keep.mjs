@@ -17,6 +17,7 @@ const DATABASE = "loupe";
 const WORKSPACES = "workspaces";
 const META = "meta";
 const ROOT = "loupe-workspaces";
+const RUNTIME_DATABASES = "IDBMap/";
 
 let opened = null;
 
@@ -221,6 +222,9 @@ window.loupeKeep = {
     }
     if (indexedDB.databases) {
       for (const { name } of await indexedDB.databases()) {
+        // The Python runtime's own (PyScript's file-system map, Pyodide's package cache) hold no data and
+        // stay open in its worker: deleting them would wait for it forever.
+        if (name.startsWith(RUNTIME_DATABASES)) continue;
         await new Promise((resolve) => {
           const request = indexedDB.deleteDatabase(name);
           request.onsuccess = request.onerror = request.onblocked = () => resolve();

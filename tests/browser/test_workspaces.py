@@ -19,6 +19,18 @@ SALES = "region,amount,day\n" + "\n".join(
 )
 
 
+# Every message the page shows, in order (one box shows one at a time).
+SAID = """window.said = [];
+new MutationObserver(() => {
+    const text = document.getElementById('error-text')?.textContent;
+    if (text && window.said.at(-1) !== text) window.said.push(text);
+}).observe(document, {subtree: true, childList: true, characterData: true});"""
+
+
+def said(page) -> str:
+    return " | ".join(page.evaluate("window.said"))
+
+
 class Profile:
     """A browser profile on disk; ``start()`` launches Chromium on it (a restart), ``stop()`` closes it."""
 
@@ -36,6 +48,7 @@ class Profile:
         self.context.on("request", lambda request: _requests["urls"].append(request.url))  # the privacy check
         if offline:
             self.context.set_offline(True)
+        self.context.add_init_script(SAID)
         if init_script:
             self.context.add_init_script(init_script)
         page = self.context.pages[0] if self.context.pages else self.context.new_page()
@@ -66,6 +79,12 @@ def profile(browser, tmp_path):
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     return samples.build(tmp_path_factory.mktemp("samples"))
+
+
+def booted(page):
+    page.wait_for_function("window.loupe !== undefined")
+    page.evaluate("loupe.ready")
+    page.wait_for_selector("#grid tbody tr[data-row]")
 
 
 def settled(page):
@@ -119,6 +138,7 @@ def snapshot(page):
 def test_work_comes_back_after_a_restart_from_storage_online_and_offline(profile, base_url, files):
     page = profile.start(base_url)
     page.evaluate(WAIT_FOR_CONTROL)  # the app itself is cached for offline use
+    close_tab(page, "seattle_weather")  # the sample leaves the log: then nothing at all is read from a file
     page.evaluate(f"loupe.open({{name: 'sales.csv', text: {json.dumps(SALES)}}})")
     page.set_input_files("#file-input", str(files["weather.parquet"]))
     page.wait_for_function("loupe.tables().some(t => t.table === 'weather')")
@@ -133,7 +153,6 @@ def test_work_comes_back_after_a_restart_from_storage_online_and_offline(profile
     page.evaluate("""loupe.setTableState('sales', {filters: [{column: 'region', op: 'in', value: ['north']}],
         sort: [['amount', 'desc']], chart: {kind: 'bar', x: 'region', y: 'amount', aggregate: 'sum'}})""")
     page.locator("#chart-panel").wait_for(state="visible")
-    close_tab(page, "seattle_weather")  # the sample: then nothing at all is opened from a file or an address
     report = all_kept(page, 4)
     assert sorted(t["name"] for t in report["tables"]) == [
         "sales.csv",
@@ -164,23 +183,23 @@ def test_work_comes_back_after_a_restart_from_storage_online_and_offline(profile
 
 def test_read_as_after_a_restart_reads_the_kept_file_and_keeps_the_new_reading(profile, base_url):
     page = profile.start(base_url)
-    page.evaluate("loupe.open({name: 'semi.csv', text: 'a;b\\n1;x\\n2;y\\n'})")
+    page.evaluate("loupe.open({name: 'colon.csv', text: 'a;b\\n1;x\\n2;y\\n'})")
     all_kept(page, 1)
     profile.stop()
     page = profile.start(base_url)
-    restored(page, ["semi"])
+    restored(page, ["colon"])
     assert [c["name"] for c in page.evaluate("loupe.tables()")[-1]["columns"]] == ["a", "b"]
     page.locator("#read-as summary").click()
     page.locator("#read-header").select_option("false")
     page.locator("#read-as-form button").click()
     page.wait_for_function("document.getElementById('source-summary').textContent.includes('no header')")
-    assert page.evaluate("loupe.query('SELECT count(*) FROM semi')")["rows"] == [[3]]
+    assert page.evaluate("loupe.query('SELECT count(*) FROM colon')")["rows"] == [[3]]
     all_kept(page, 1)
     assert counter(page, "loads") == 1  # Read as… read the kept copy of the file; nothing was asked for
     profile.stop()
     page = profile.start(base_url)
-    restored(page, ["semi"])
-    assert page.evaluate("loupe.query('SELECT count(*) FROM semi')")["rows"] == [[3]]  # the new reading came back
+    restored(page, ["colon"])
+    assert page.evaluate("loupe.query('SELECT count(*) FROM colon')")["rows"] == [[3]]  # the new reading came back
     assert "no header" in page.locator("#source-summary").inner_text()
 
 
@@ -211,12 +230,13 @@ def test_a_second_tab_keeps_its_work_in_a_workspace_of_its_own(profile, base_url
     all_kept(first, 1)
     second = profile.new_page(base_url)
     settled(second)
-    said = second.locator("#error-text, #notice-text, #status").all_inner_texts()
     mine = first.evaluate("loupe.workspace()")
     theirs = second.evaluate("loupe.workspace()")
     assert theirs["id"] != mine["id"] and theirs["kept"] and mine["kept"]
     assert [t["table"] for t in second.evaluate("loupe.tables()")] == ["seattle_weather"]
-    assert any("is open in another tab" in text for text in said) or "is open in another tab" in second.content()
+    assert "“Workspace” is open in another tab, so this tab keeps its work in a new workspace, “Workspace 2”" in said(
+        second
+    )
     second.evaluate("loupe.open({name: 'theirs.csv', text: 'b\\n2\\n'})")
     all_kept(second, 1)
     first.evaluate("loupe.open({name: 'more.csv', text: 'c\\n3\\n'})")
@@ -263,7 +283,7 @@ def test_storage_refused_works_in_memory_and_says_so(profile, base_url):
     assert "does not let Loupe keep anything" in page.locator("#workspace-status").inner_text()
 
 
-STORAGE_AREAS = """async () => {
+STORAGE_AREAS = """async (marker) => {
     const files = [];
     const walk = async (dir, path) => {
         for await (const [name, handle] of dir.entries()) {
@@ -272,38 +292,71 @@ STORAGE_AREAS = """async () => {
         }
     };
     await walk(await navigator.storage.getDirectory(), '/');
-    const databases = (await indexedDB.databases()).map(d => d.name);
+    // Every record of every IndexedDB database the page can open, searched for the person's data.
+    const text = async (value) => {
+        if (value instanceof Blob) return await value.text();
+        if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return new TextDecoder().decode(value);
+        try { return JSON.stringify(value) ?? ''; } catch { return String(value); }
+    };
+    const databases = [];
+    let found = false;
+    for (const {name} of await indexedDB.databases()) {
+        databases.push(name);
+        const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+        for (const store of db.objectStoreNames) {
+            const values = await new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
+            for (const value of values) if ((await text(value)).includes(marker)) found = true;
+        }
+        db.close();
+    }
     const cached = [];
     for (const name of await caches.keys()) {
-        if (name.startsWith('loupe-')) continue;
+        if (name.startsWith('loupe-')) {  // the app itself: searched too
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) if (request.url.includes(marker)) found = true;
+            continue;
+        }
         cached.push(name);
     }
-    return {files, databases, local: localStorage.length, session: sessionStorage.length, cached};
+    const local = localStorage.length, session = sessionStorage.length;
+    for (const store of [localStorage, sessionStorage]) {
+        for (let i = 0; i < store.length; i++) if ((store.getItem(store.key(i)) || '').includes(marker)) found = true;
+    }
+    return {files, databases, local, session, cached, found};
 }"""
+
+MARKER = "zebra-7781-secret"
 
 
 def test_forget_everything_erases_every_byte_and_says_what(profile, base_url):
     page = profile.start(base_url)
-    page.evaluate(f"loupe.open({{name: 'secret.csv', text: {json.dumps(SALES)}}})")
+    secret = SALES.replace("north", MARKER)
+    page.evaluate(f"loupe.open({{name: 'secret.csv', text: {json.dumps(secret)}}})")
     all_kept(page, 1)
     page.evaluate("caches.open('data-cache').then(c => c.put('/x', new Response('secret')))")
-    run_in_editor(page, "SELECT 1 AS history_entry")
-    before = page.evaluate(STORAGE_AREAS)
-    assert before["files"] and "loupe" in before["databases"] and before["local"] >= 1
+    run_in_editor(page, f"SELECT '{MARKER}' AS history_entry")
+    page.evaluate("loupe.pythonReady")  # Python's own storage exists too
+    before = page.evaluate(STORAGE_AREAS, MARKER)
+    assert before["files"] and "loupe" in before["databases"] and before["local"] >= 1 and before["found"]
     page.locator("#workspace-summary").click()
     page.locator("#workspace-list").wait_for()
     assert axe_violations(page) == []
+    page.screenshot(path=str(profile.folder.parent / "workspace-drawer.png"))
     page.locator("#workspace-forget").click()
     page.locator("#consent-yes").click()
     page.wait_for_function(
         "document.getElementById('workspace-said').textContent.startsWith('Erased from this device')"
     )
-    said = page.locator("#workspace-said").inner_text()
-    assert "1 workspace" in said and "kept files" in said and "cache of downloaded data" in said
-    assert page.evaluate(STORAGE_AREAS) == {"files": [], "databases": [], "local": 0, "session": 0, "cached": []}
+    said_now = page.locator("#workspace-said").inner_text()
+    assert "1 workspace" in said_now and "kept files" in said_now and "cache of downloaded data" in said_now
+    after = page.evaluate(STORAGE_AREAS, MARKER)
+    assert after["files"] == [] and after["local"] == 0 and after["session"] == 0 and after["cached"] == []
+    assert not after["found"]  # nothing of the person's data in any storage the page can reach
+    # what is left is the Python runtime's own (PyScript's file-system map, Pyodide's package cache): no data
+    assert all(name.startswith("IDBMap/") for name in after["databases"]), after["databases"]
     assert page.evaluate("loupe.query('SELECT count(*) FROM secret')")["rows"] == [[2000]]  # this tab keeps it
     page.evaluate("loupe.open({name: 'after.csv', text: 'a\\n1\\n'})")
-    assert page.evaluate(STORAGE_AREAS)["files"] == []  # nothing more is kept after it
+    assert page.evaluate(STORAGE_AREAS, MARKER)["files"] == []  # nothing more is kept after it
     again = page.evaluate("loupe.forget()")
     assert again["message"].startswith("Nothing of yours was stored")
     profile.stop()
@@ -327,15 +380,17 @@ def test_workspaces_are_listed_renamed_duplicated_switched_and_deleted(profile, 
     page.get_by_role("button", name="Duplicate Alpha work").click()
     page.wait_for_function("document.querySelectorAll('#workspace-rows tr').length === 2")
     assert sorted(w["name"] for w in page.evaluate("loupe.workspaces()")) == ["Alpha work", "Alpha work (copy)"]
-    page.get_by_role("button", name="New workspace").click()
-    page.wait_for_function("loupe.workspace && document.getElementById('workspace-name').textContent === 'Workspace'")
-    open_app(page, base_url) if page.url.split("#")[0] != base_url else None
-    page.wait_for_selector("#grid tbody tr[data-row]")
+    with page.expect_navigation():  # a new workspace: the tab reloads into it
+        page.get_by_role("button", name="New workspace").click()
+    booted(page)
+    assert page.locator("#workspace-name").inner_text() == "Workspace"
     assert [t["table"] for t in page.evaluate("loupe.tables()")] == ["seattle_weather"]
     page.locator("#workspace-summary").click()
-    page.get_by_role("button", name="Open Alpha work (copy)").click()
-    page.wait_for_function("document.getElementById('workspace-name').textContent === 'Alpha work (copy)'")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open Alpha work (copy)").click()
+    booted(page)
     restored(page, ["alpha"])
+    assert page.locator("#workspace-name").inner_text() == "Alpha work (copy)"
     assert page.evaluate("loupe.query('SELECT count(*) FROM alpha')")["rows"] == [[2]]
     page.locator("#workspace-summary").click()
     page.get_by_role("button", name="Delete Alpha work", exact=True).click()
@@ -361,5 +416,7 @@ def test_a_damaged_record_opens_what_it_can_and_says_what_to_do(profile, base_ur
     profile.stop()
     page = profile.start(base_url)
     restored(page, ["keep"])
-    assert "damaged" in page.content()
+    page.wait_for_function("window.said.length > 0")
+    assert "This workspace's record is damaged and could not be read." in said(page)
+    assert "“ghost” is no longer in storage" in said(page)
     assert "ghost" not in [t["table"] for t in page.evaluate("loupe.tables()")]

@@ -369,3 +369,29 @@ def test_a_workspace_waiting_for_files_names_each_once_and_says_what_to_do():
         "This workspace has tables that were not kept on this device: open “book.xlsx”, “big.csv” again"
     )
     assert "not saved" in said and workspace.waiting_message([]) == ""
+
+
+def test_tables_read_ahead_are_the_kept_ones_whose_names_nothing_earlier_uses_the_shown_one_first(engines, device):
+    page = Page(engines())
+    page.open("file", "notes.csv")
+    device.keep(page, "notes")
+    page.open("url", "sales.csv", "https://example.org/sales.csv")
+    device.keep(page, "sales")
+    page.here = view.activate(page.here, "sales")
+    found = workspace.restorable(device.record, device.present())
+    assert [i["table"] for i in workspace.read_ahead(page.here, found["kept"])] == ["sales", "notes"]
+    page.do({"op": "close", "table": "notes"})
+    page.open("file", "notes.csv")  # another "notes": an earlier entry names it, so it waits for its turn
+    device.keep(page, "notes")
+    found = workspace.restorable(device.record, device.present())
+    assert [i["table"] for i in workspace.read_ahead(page.here, found["kept"])] == ["sales"]
+
+
+def test_a_kept_table_without_rows_is_made_from_its_columns(engines):
+    from app.core import sql
+
+    engine = engines()
+    engine.execute(
+        *sql.create_empty("empty one", [{"name": "when", "type": "DATE"}, {"name": "n", "type": "DECIMAL(18,3)"}])
+    )
+    assert engine.execute('DESCRIBE "empty one"')["rows"][1][:2] == ["n", "DECIMAL(18,3)"]

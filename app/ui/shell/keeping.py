@@ -42,6 +42,8 @@ class Keeper:
         self.why = ""  # why not, in words (empty when saving)
         self.limit = workspace.DEFAULT_LIMIT
         self.restored = []  # tables brought back from storage at start
+        self.damaged = []  # what was wrong with damaged records, said once the page is up
+        self.ahead = {}  # kept file -> {done: Event, failure}: read into the engine ahead of the replay
         self.paused = False  # a table is being read again under a passing name: save after
         self._saving = False
         self._again = False
@@ -70,11 +72,13 @@ class Keeper:
                 feedback.notice(workspace.second_tab_message(busy["name"], record["name"]))
         self.record = record
         self.on = bool(got)
+        if record["kept"]:
+            self.session.engine.prewarm_parquet()  # the Parquet reader compiled while the page starts
         if not self.on:
             self.why = "Another tab holds this workspace; nothing from this tab is kept."
         self.glue.setTabWorkspace(record["id"])
         if self.on:
-            await self.glue.setMeta("current", json.dumps(record["id"]))
+            await self._current()
         limit = await self._meta("limit")
         if isinstance(limit, int) and limit > 0:
             self.limit = limit
@@ -99,14 +103,16 @@ class Keeper:
         self.records = [r for r in records if r["id"] == own or r["id"] in held or not workspace.is_empty(r)]
 
     async def reload_records(self) -> list:
-        """Every workspace's record, read again (a damaged one is left out and said)."""
+        """Every workspace's record, read again (a damaged one is left out, and said once in ``damaged``)."""
         out = []
         for raw in json.loads(str(await self.glue.records())):
             try:
                 out.append(workspace.checked(raw))
             except errors.StateError as failure:
                 name = raw.get("name") if isinstance(raw, dict) else None
-                feedback.notice(str(failure) + (" (" + str(name) + ")" if name else ""))
+                said = str(failure) + (" (" + str(name) + ")" if isinstance(name, str) else "")
+                if said not in self.damaged:
+                    self.damaged.append(said)
         self.records = out
         return out
 
@@ -115,7 +121,15 @@ class Keeper:
         return None if self.record is None else self.record.get("state")
 
     async def restore(self) -> bool:
-        """Bring the workspace's tables and view back; True if it had any."""
+        """Bring the workspace's tables and view back; True if it had any. Says what could not come back."""
+        said = list(self.damaged)
+        try:
+            return await self._restore(said)
+        finally:
+            if said:
+                feedback.error(" ".join(said))
+
+    async def _restore(self, said: list) -> bool:
         record = self.record
         if record is None or not record.get("state"):
             return False
@@ -135,10 +149,37 @@ class Keeper:
         from app.ui.opening import sharing  # imported here: sharing drives the session, which holds this
 
         self.restored = []
+        said.extend(found["problems"])
+        ahead = workspace.read_ahead(state, found["kept"])
+        for item in ahead:
+            self.ahead[item["file"]] = {"done": asyncio.Event(), "failure": None}
+        if ahead:
+            self.session.spawn(self._read_ahead(ahead, state.get("active")))
         await sharing.restore(self.session, state, sharing.PERSON, found["kept"])
-        if found["problems"]:
-            feedback.error(" ".join(found["problems"]))
         return True
+
+    async def _read_ahead(self, items: list, active) -> None:
+        """Read kept tables into the engine while the log replays (it may first fetch an address or the sample).
+
+        The table on screen comes first, and its first rows are drawn as soon as they are in.
+        """
+        for item in items:
+            slot = self.ahead[item["file"]]
+            try:
+                stored = await self.file(item["file"])
+                if stored is None:
+                    raise errors.OpenError("“" + item["table"] + "” is no longer in this device's storage.")
+                first = [item["table"] == active]
+
+                def on_group(rows, total, table=item["table"], first=first):
+                    if first[0]:
+                        first[0] = False
+                        self.session.spawn(_first_rows(self.session, table))
+
+                await insert_kept(self.session.engine, item["table"], stored, item, on_group)
+            except Exception as failure:
+                slot["failure"] = failure
+            slot["done"].set()
 
     # --- reading back ------------------------------------------------------------------
 
@@ -182,8 +223,10 @@ class Keeper:
         except errors.LoupeError as failure:
             feedback.notice(workspace.not_kept_message(table, str(failure)))
             return
-        self.record = workspace.with_kept(self.record, item)
-        await self._put(self.record)
+        self.record = workspace.with_kept(
+            workspace.with_state(self.record, view.dumps(self.session.view), _now()), item
+        )
+        await self._put(self.record)  # with the view that reads it: a crash now names it and waits for its file
         keep_source = entry["kind"] in share.LOCAL and blob is not None
         self.session.spawn(self._finish(job, name, table, blob if keep_source else None))
 
@@ -275,6 +318,7 @@ class Keeper:
         if state["active"] is not None and state["active"] in state["tables"]:
             state = view.with_offset(state, self.session.grid.first_in_sight())
         self.record = workspace.with_state(self.record, view.dumps(state), _now())
+        await self._current()
         dropped = [k for k in workspace.keeping(self.record, state)["drop"] if k.get("complete")]
         if dropped:
             self.record = workspace.without_kept(self.record, dropped)
@@ -307,6 +351,10 @@ class Keeper:
             if record["id"] == workspace_id:
                 return record
         return None
+
+    async def _current(self) -> None:
+        """Make this workspace the one a new tab (or the browser after a restart) opens: the last worked on."""
+        await self.glue.setMeta("current", json.dumps(self.record["id"]))
 
     async def _put(self, record: dict) -> None:
         await self.glue.put(json.dumps(record))
@@ -354,20 +402,27 @@ async def bring_back(session, entry: dict, item: dict, options: dict) -> dict:
 
     keeper = session.keeper
     table = str((options or {}).get("table") or entry["table"])
-    stored = await keeper.file(item["file"])
-    if stored is None:
-        raise errors.OpenError(
-            "“" + entry["table"] + "” is no longer in this device's storage: open " + entry["name"] + " again."
-        )
+    ahead = keeper.ahead.pop(item["file"], None)
     async with session._one_load:
         session._loading = True
         progress.start("Bringing back " + table + " from this device…")
         try:
-            await session.engine.insert_parquet(table, stored, lambda rows, total: progress.rows(table, rows, total))
-            session.engine.prewarm_parquet()
+            if ahead is not None:  # read into the engine already, or being read
+                await ahead["done"].wait()
+                if ahead["failure"] is not None:
+                    raise ahead["failure"]
+                if table != item["table"]:
+                    await session.engine.execute(*sql.rename_table(item["table"], table))
+            else:
+                stored = await keeper.file(item["file"])
+                if stored is None:
+                    raise errors.OpenError("“" + entry["table"] + "” is no longer in this device's storage.")
+                await insert_kept(
+                    session.engine, table, stored, item, lambda rows, total: progress.rows(table, rows, total)
+                )
             info = await wasm.run(loading.describe(table), session.engine)
-            await _same_types(session.engine, table, info["columns"], item.get("columns") or [])
-            info = await wasm.run(loading.describe(table), session.engine)
+            if await _same_types(session.engine, table, info["columns"], item.get("columns") or []):
+                info = await wasm.run(loading.describe(table), session.engine)
         except errors.Cancelled:
             await session.engine.execute(*sql.drop_table(table))
             raise
@@ -398,13 +453,41 @@ async def bring_back(session, entry: dict, item: dict, options: dict) -> dict:
     return {"table": table}
 
 
-async def _same_types(engine, table: str, now: list, wanted: list) -> None:
-    """Give each column of ``table`` the type it was kept with, where the Parquet round trip changed it."""
+async def insert_kept(engine, table: str, stored, item: dict, on_group) -> None:
+    """Make ``table`` from the kept Parquet file ``stored`` (a kept table without rows from its columns)."""
+    if not item.get("rows"):
+        await engine.execute(*sql.create_empty(table, item.get("columns") or []))
+        return
+    await engine.insert_parquet(table, stored, on_group)
+    engine.prewarm_parquet()
+
+
+async def _first_rows(session, table: str) -> None:
+    """Draw the first rows of ``table`` while the rest of the workspace comes back (nothing shown yet)."""
+    from app.core import loading, query
+    from app.engine import wasm
+
+    if session.view["active"] is not None:
+        return  # something is on screen already
+    try:
+        info = await wasm.run(loading.describe(table), session.engine)
+        result = await session.engine.execute(*query.page(table, {}, info["columns"], 0, 200))
+    except errors.LoupeError:
+        return
+    if session.view["active"] is None:
+        session._draw_partial(table, info["columns"], result["rows"], table + " — bringing back the rest…")
+
+
+async def _same_types(engine, table: str, now: list, wanted: list) -> bool:
+    """Give each column of ``table`` the type it was kept with, where the Parquet round trip changed it; True if any."""
     had = {c["name"]: c["type"] for c in wanted}
+    changed = False
     for column in now:
         target = had.get(column["name"])
         if target and target != column["type"] and ";" not in target:
             try:
                 await engine.execute(*sql.alter_type(table, column["name"], target))
+                changed = True
             except errors.LoupeError:
                 pass  # the values stay in the type they came back with
+    return changed
