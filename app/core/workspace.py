@@ -202,9 +202,13 @@ def read_ahead(state: dict, kept: dict) -> list:
     named = set()
     out = []
     still_open = set(entry_text(e) for e in read_entries(state))  # a read closed later is not worth reading ahead
-    for entry in state["log"]:
+    last = {}  # entry text -> the index of its last read (the one a kept item is the table of)
+    for index, entry in enumerate(state["log"]):
+        if entry["op"] == "read":
+            last[entry_text(entry)] = index
+    for index, entry in enumerate(state["log"]):
         text = entry_text(entry) if entry["op"] == "read" else None
-        item = kept.get(text) if text in still_open else None
+        item = kept.get(text) if text in still_open and last[text] == index else None
         if item is not None and entry["table"] not in named:
             out.append(item)
         named.update(_names_in(entry))
