@@ -154,17 +154,18 @@ class Keeper:
         for item in ahead:
             self.ahead[item["file"]] = {"done": asyncio.Event(), "failure": None}
         if ahead:
-            self.session.spawn(self._read_ahead(ahead, state.get("active")))
+            slots = [(item, self.ahead[item["file"]]) for item in ahead]
+            self.session.spawn(self._read_ahead(slots, state.get("active")))
         await sharing.restore(self.session, state, sharing.PERSON, found["kept"])
         return True
 
-    async def _read_ahead(self, items: list, active) -> None:
+    async def _read_ahead(self, slots: list, active) -> None:
         """Read kept tables into the engine while the log replays (it may first fetch an address or the sample).
 
-        The table on screen comes first, and its first rows are drawn as soon as they are in.
+        ``slots``: ``(item, {done, failure})`` in order; the replay waits on ``done`` (app.ui.shell.keeping
+        ``bring_back``). The table on screen comes first, and its first rows are drawn as soon as they are in.
         """
-        for item in items:
-            slot = self.ahead[item["file"]]
+        for item, slot in slots:
             try:
                 stored = await self.file(item["file"])
                 if stored is None:
