@@ -208,9 +208,12 @@ window.loupeKeep = {
   // Resolves to JSON counts of what was there.
   async forget() {
     const erased = { workspaces: 0, files: 0, bytes: 0, settings: 0, databases: 0, caches: 0 };
-    try {
-      erased.workspaces = JSON.parse(await window.loupeKeep.records()).length;
-    } catch { /* no database: nothing to count */ }
+    const existing = indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [DATABASE];
+    if (existing.includes(DATABASE)) { // counted without making it again once erased
+      try {
+        erased.workspaces = JSON.parse(await window.loupeKeep.records()).length;
+      } catch { /* unreadable: nothing to count */ }
+    }
     if (opened) {
       (await opened.catch(() => null))?.close();
       opened = null;
