@@ -4,7 +4,7 @@ A workspace is one record (the page keeps it in IndexedDB) and a folder of
 files (the browser's private file system, OPFS):
 
     {"loupe": "workspace", "version": 1, "id": "w1a2b3", "name": "Workspace 1",
-     "created": 1764870000000, "opened": 1764870000000,   # milliseconds since 1970
+     "created": "2026-12-04T18:25:42.000Z", "opened": "…",   # ISO 8601 times (UTC): they sort as text
      "state": "{...}",             # the view state as JSON text (app/core/view.py), steps and all
      "kept": [                     # one per read entry of the log: the table as it was read
          {"entry": "{...}",        # the read entry, as canonical JSON (``entry_text``)
@@ -39,8 +39,8 @@ FIRST_NAME = "Workspace"
 DAMAGED_RECORD = "This workspace's record is damaged and could not be read."
 
 
-def new_record(workspace_id: str, name: str, now: int) -> dict:
-    """An empty workspace named ``name``, created and opened at ``now`` (ms)."""
+def new_record(workspace_id: str, name: str, now: str) -> dict:
+    """An empty workspace named ``name``, created and opened at ``now`` (an ISO 8601 time)."""
     return {
         "loupe": MARK,
         "version": VERSION,
@@ -73,9 +73,11 @@ def checked(record) -> dict:
     out["kept"] = [dict(k) for k in record.get("kept") or [] if _well_formed(k)]
     if not isinstance(out.get("state"), str):
         out["state"] = None
-    for key in ("created", "opened", "next"):
-        if not isinstance(out.get(key), int):
-            out[key] = 1 if key == "next" else 0
+    for key in ("created", "opened"):
+        if not isinstance(out.get(key), str):
+            out[key] = ""
+    if not isinstance(out.get("next"), int):
+        out["next"] = 1
     return out
 
 
@@ -145,7 +147,7 @@ def without_kept(record: dict, items: list) -> dict:
     return out
 
 
-def with_state(record: dict, state_text: str, now: int) -> dict:
+def with_state(record: dict, state_text: str, now: str) -> dict:
     """``record`` holding the view state ``state_text`` (JSON), last opened at ``now``."""
     out = dict(record)
     out["state"] = state_text
@@ -251,14 +253,14 @@ def listing(records: list, current: str) -> list:
     ``size`` in words.
     """
     rows = []
-    for record in sorted(records, key=lambda r: -int(r.get("opened") or 0)):
+    for record in sorted(records, key=lambda r: str(r.get("opened") or ""), reverse=True):
         rows.append(
             {
                 "id": record["id"],
                 "name": record["name"],
                 "tables": len(tables_of(record)),
                 "size": bytes_words(size_of(record)),
-                "opened": record.get("opened") or 0,
+                "opened": record.get("opened") or "",
                 "current": record["id"] == current,
             }
         )
@@ -317,10 +319,10 @@ def bytes_words(count: int) -> str:
 
 
 def storage_words(used, quota, persisted) -> str:
-    """The storage line: what Loupe uses of the browser's quota, and whether it may be cleared."""
+    """The storage line: what Loupe uses of the quota (its offline copy too), and whether it may be cleared."""
     if used is None or quota is None:
         return "This browser does not say how much storage Loupe may use."
-    line = bytes_words(int(used)) + " used of " + bytes_words(int(quota)) + " this browser allows here"
+    line = "Loupe uses " + bytes_words(int(used)) + " of the " + bytes_words(int(quota)) + " this browser allows it"
     if persisted:
         return line + "; kept until you delete it."
     return line + "; the browser may clear it when the device runs short of space."

@@ -19,7 +19,7 @@ class Device:
 
     def __init__(self, folder):
         self.folder = folder
-        self.record = workspace.new_record("w1", "Workspace", 1000)
+        self.record = workspace.new_record("w1", "Workspace", "2026-12-04T10:00:00.000Z")
 
     def keep(self, page, table, complete=True):
         """Write ``table`` of ``page`` as it is now (the page does this right after reading it)."""
@@ -41,7 +41,7 @@ class Device:
         return item
 
     def save(self, page):
-        self.record = workspace.with_state(self.record, view.dumps(page.here), 2000)
+        self.record = workspace.with_state(self.record, view.dumps(page.here), "2026-12-04T11:00:00.000Z")
 
     def present(self):
         return sorted(p.name for p in self.folder.iterdir())
@@ -264,7 +264,7 @@ def test_a_record_with_malformed_parts_keeps_what_can_be_read():
 
 def test_the_list_shows_newest_first_with_counts_and_sizes(engines, device):
     page = sender_with_work(engines, device)
-    other = workspace.new_record("w2", "Older", 10)
+    other = workspace.new_record("w2", "Older", "2026-11-30T09:00:00.000Z")
     rows = workspace.listing([other, device.record], "w1")
     assert [r["name"] for r in rows] == ["Workspace", "Older"]
     assert rows[0]["tables"] == len(page.here["sources"]) == 3 and rows[0]["current"] and not rows[1]["current"]
@@ -273,7 +273,7 @@ def test_the_list_shows_newest_first_with_counts_and_sizes(engines, device):
 
 
 def test_names_are_fresh_checked_and_copies_say_so():
-    records = [workspace.new_record("a", "Workspace", 1), workspace.new_record("b", "Workspace 2", 1)]
+    records = [workspace.new_record("a", "Workspace", "t"), workspace.new_record("b", "Workspace 2", "t")]
     assert workspace.fresh_name(records) == "Workspace 3" and workspace.fresh_name([]) == "Workspace"
     assert workspace.copy_name(records, "Workspace") == "Workspace (copy)"
     assert workspace.checked_name("  Sales  ", records, "a") == "Sales"
@@ -307,7 +307,7 @@ def test_bytes_are_said_as_a_person_reads_them(count, words):
 def test_storage_quota_persistence_and_refusals_are_said():
     assert workspace.storage_words(None, None, False).startswith("This browser does not say")
     line = workspace.storage_words(2_500_000, 10_000_000_000, True)
-    assert line == "2.5 MB used of 10.0 GB this browser allows here; kept until you delete it."
+    assert line == "Loupe uses 2.5 MB of the 10.0 GB this browser allows it; kept until you delete it."
     assert "may clear it" in workspace.storage_words(1, 2, False)
     assert "full" in workspace.not_kept_message("t", "QuotaExceededError: the quota has been exceeded")
     assert "(SecurityError: no)" in workspace.not_kept_message("t", "SecurityError: no")

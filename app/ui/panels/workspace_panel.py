@@ -78,7 +78,7 @@ async def new_workspace(session) -> None:
         return
     await keeper.save()
     records = await keeper.reload_records()
-    record = workspace.new_record(keeping.new_id(), workspace.fresh_name(records), int(window.Date.now()))
+    record = workspace.new_record(keeping.new_id(), workspace.fresh_name(records), keeping.now())
     await window.loupeKeep.put(json.dumps(record))
     _switch(record["id"])
 
@@ -116,7 +116,7 @@ async def duplicate(session, workspace_id: str) -> None:
     copy = dict(source)
     copy["id"] = keeping.new_id()
     copy["name"] = workspace.copy_name(records, source["name"])
-    copy["created"] = copy["opened"] = int(window.Date.now())
+    copy["created"] = copy["opened"] = keeping.now()
     try:
         await window.loupeKeep.copyFolder(workspace_id, copy["id"])
     except Exception as failure:
@@ -149,7 +149,7 @@ async def delete(session, workspace_id: str) -> None:
     await window.loupeKeep.remove(workspace_id)
     if current:
         others = [r for r in records if r["id"] != workspace_id]
-        fresh = workspace.new_record(keeping.new_id(), workspace.fresh_name(others), int(window.Date.now()))
+        fresh = workspace.new_record(keeping.new_id(), workspace.fresh_name(others), keeping.now())
         await window.loupeKeep.put(json.dumps(fresh))
         _switch(fresh["id"])
         return
@@ -230,7 +230,7 @@ def _row(session, row: dict):
     line.append(name)
     line.append(el("td", str(row["tables"]), "num"))
     line.append(el("td", row["size"], "num"))
-    line.append(el("td", str(window.Date.new(float(row["opened"])).toLocaleString()) if row["opened"] else "—"))
+    line.append(el("td", str(window.Date.new(row["opened"]).toLocaleString()) if row["opened"] else "—"))
     actions = el("td", None, "workspace-row-actions")
     workspace_id = row["id"]
     if not row["current"]:

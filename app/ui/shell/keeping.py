@@ -65,7 +65,7 @@ class Keeper:
         record, got = await self._claim()
         if record is None or not got:
             busy = record
-            record = workspace.new_record(new_id(), workspace.fresh_name(self.records), _now())
+            record = workspace.new_record(new_id(), workspace.fresh_name(self.records), now())
             await self._put(record)
             got = await self.glue.lock(record["id"], 0)
             if busy is not None:
@@ -224,9 +224,7 @@ class Keeper:
         except errors.LoupeError as failure:
             feedback.notice(workspace.not_kept_message(table, str(failure)))
             return
-        self.record = workspace.with_kept(
-            workspace.with_state(self.record, view.dumps(self.session.view), _now()), item
-        )
+        self.record = workspace.with_kept(workspace.with_state(self.record, view.dumps(self.session.view), now()), item)
         await self._put(self.record)  # with the view that reads it: a crash now names it and waits for its file
         keep_source = entry["kind"] in share.LOCAL and blob is not None
         self.session.spawn(self._finish(job, name, table, blob if keep_source else None))
@@ -318,7 +316,7 @@ class Keeper:
         state = self.session.view
         if state["active"] is not None and state["active"] in state["tables"]:
             state = view.with_offset(state, self.session.grid.first_in_sight())
-        self.record = workspace.with_state(self.record, view.dumps(state), _now())
+        self.record = workspace.with_state(self.record, view.dumps(state), now())
         await self._current()
         dropped = [k for k in workspace.keeping(self.record, state)["drop"] if k.get("complete")]
         if dropped:
@@ -374,12 +372,16 @@ def _read_entry(state: dict, table: str):
     return found
 
 
-def _now() -> int:
-    return int(window.Date.now())
+def now() -> str:
+    """The time now as ISO 8601 text (MicroPython's floats cannot hold milliseconds since 1970)."""
+    return str(window.Date.new().toISOString())
 
 
 def new_id() -> str:
-    return "w" + str(_now()) + str(int(window.Math.random() * 1000000))
+    try:
+        return "w-" + str(window.crypto.randomUUID())
+    except Exception:  # not a secure context (plain http on another host): a random enough id
+        return "w-" + str(window.Math.random())[2:] + str(window.Math.random())[2:]
 
 
 def _reason(failure) -> str:
