@@ -27,6 +27,7 @@ from app.core import errors, share, sql, view, workspace
 from app.ui.shell import feedback
 
 SAVE_DELAY_S = 0.3  # a burst of changes (typing a filter) is saved once
+FIRST_ROWS_WAIT_S = 2  # at most this long the replay waits for the table on screen to show its first rows
 RELOAD_WAIT_MS = 3000  # after a reload, how long the page before may take to let go of the workspace
 
 
@@ -153,13 +154,21 @@ class Keeper:
         ahead = workspace.read_ahead(state, found["kept"])
         for item in ahead:
             self.ahead[item["file"]] = {"done": asyncio.Event(), "failure": None}
+        shown = asyncio.Event()  # the table on screen has its first rows drawn (or will not)
         if ahead:
             slots = [(item, self.ahead[item["file"]]) for item in ahead]
-            self.session.spawn(self._read_ahead(slots, state.get("active")))
+            self.session.spawn(self._read_ahead(slots, state.get("active"), shown))
+            if ahead[0]["table"] == state.get("active"):
+                # its first rows before anything else takes the engine (the replay may read the sample first);
+                # polled: MicroPython's wait_for fails under PyScript's top-level coroutine
+                waited = 0.0
+                while not shown.is_set() and waited < FIRST_ROWS_WAIT_S:
+                    await asyncio.sleep(0.02)
+                    waited += 0.02
         await sharing.restore(self.session, state, sharing.PERSON, found["kept"])
         return True
 
-    async def _read_ahead(self, slots: list, active) -> None:
+    async def _read_ahead(self, slots: list, active, shown) -> None:
         """Read kept tables into the engine while the log replays (it may first fetch an address or the sample).
 
         ``slots``: ``(item, {done, failure})`` in order; the replay waits on ``done`` (app.ui.shell.keeping
@@ -172,15 +181,16 @@ class Keeper:
                     raise errors.OpenError("“" + item["table"] + "” is no longer in this device's storage.")
                 first = [item["table"] == active]
 
-                def on_group(rows, total, table=item["table"], first=first):
+                def on_group(rows, total, item=item, first=first):
                     if first[0]:
                         first[0] = False
-                        self.session.spawn(_first_rows(self.session, table))
+                        self.session.spawn(_first_rows(self.session, item, shown))
 
                 await insert_kept(self.session.engine, item["table"], stored, item, on_group)
             except Exception as failure:
                 slot["failure"] = failure
             slot["done"].set()
+            shown.set()  # drawn, or not to be: the replay goes on either way
 
     # --- reading back ------------------------------------------------------------------
 
@@ -465,20 +475,21 @@ async def insert_kept(engine, table: str, stored, item: dict, on_group) -> None:
     engine.prewarm_parquet()
 
 
-async def _first_rows(session, table: str) -> None:
-    """Draw the first rows of ``table`` while the rest of the workspace comes back (nothing shown yet)."""
-    from app.core import loading, query
-    from app.engine import wasm
+async def _first_rows(session, item: dict, shown) -> None:
+    """Draw the first rows of the kept ``item``'s table while the rest comes back, if nothing is shown yet."""
+    from app.core import query, types
 
-    if session.view["active"] is not None:
-        return  # something is on screen already
+    table = item["table"]
     try:
-        info = await wasm.run(loading.describe(table), session.engine)
-        result = await session.engine.execute(*query.page(table, {}, info["columns"], 0, 200))
+        if session.view["active"] is None:  # nothing on screen yet
+            columns = types.describe_columns(item.get("columns") or [])
+            result = await session.engine.execute(*query.page(table, {}, columns, 0, 200))
+            if session.view["active"] is None:
+                session._draw_partial(table, columns, result["rows"], table + " — bringing back the rest…")
     except errors.LoupeError:
-        return
-    if session.view["active"] is None:
-        session._draw_partial(table, info["columns"], result["rows"], table + " — bringing back the rest…")
+        pass
+    finally:
+        shown.set()
 
 
 async def _same_types(engine, table: str, now: list, wanted: list) -> bool:
