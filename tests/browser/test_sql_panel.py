@@ -282,8 +282,8 @@ def test_history_survives_a_reload_and_puts_a_query_back(app, base_url):
     for query in ("SELECT 1 AS one", "SELECT 2 AS two", "SELECT   1 AS one"):
         type_sql(app, query)
         run(app)
-    open_app(app, base_url)
-    open_sql(app)
+    open_app(app, base_url)  # the same tab: its workspace comes back, the editor open as it was
+    app.locator("#sql-panel .cm-content").wait_for()
     app.click("#sql-history summary")
     items = app.locator("#sql-history .sql-history-item")
     assert items.all_inner_texts() == ["SELECT 1 AS one", "SELECT 2 AS two"]  # one line each
