@@ -10,6 +10,13 @@ from app.core import bins
 NULL_TEXT = "NULL"
 
 
+def listed(items: list) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def thousands(n) -> str:
     """``1461`` -> ``'1,461'`` (MicroPython's format has no ',' option)."""
     text = str(int(n))

@@ -200,7 +200,7 @@ def changes_message(name: str, changes: list) -> str:
             "In '"
             + name
             + "', "
-            + _quoted_list(markers)
+            + display.listed(markers)
             + (" marks" if len(markers) == 1 else " mark")
             + " missing values ("
             + display.thousands(nulls)
@@ -384,12 +384,6 @@ def _all_markers(changes: list) -> list:
             if marker not in out:
                 out.append(marker)
     return out
-
-
-def _quoted_list(items: list) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _columns_with_types(changes: list) -> str:

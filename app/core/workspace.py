@@ -132,6 +132,22 @@ def file_names(record: dict, suffix: str) -> tuple:
     return out, "t" + str(number) + suffix
 
 
+def new_item(entry: dict, file: str, table: str, rows: int, columns: list, sheets=None) -> dict:
+    """A kept table not written yet (``complete`` False): the read ``entry`` whose table goes to ``file``."""
+    return {
+        "entry": entry_text(entry),
+        "file": file,
+        "source": None,
+        "table": table,
+        "name": entry["name"],
+        "rows": rows,
+        "columns": columns,
+        "sheets": sheets or [],
+        "bytes": 0,
+        "complete": False,
+    }
+
+
 def with_kept(record: dict, item: dict) -> dict:
     """``record`` keeping ``item`` (see the module's docstring); an item for the same entry is replaced."""
     out = dict(record)
@@ -234,6 +250,14 @@ def size_of(record: dict) -> int:
     for item in record["kept"]:
         total += int(item.get("bytes") or 0) + int(item.get("source_bytes") or 0)
     return total
+
+
+def find(records: list, workspace_id: str):
+    """The record of ``workspace_id`` among ``records``, or None."""
+    for record in records:
+        if record["id"] == workspace_id:
+            return record
+    return None
 
 
 def tables_of(record: dict) -> list:
@@ -402,7 +426,7 @@ def forget_report(erased: dict) -> str:
         return "Nothing of yours was stored on this device. The tables open in this tab stay until it closes."
     return (
         "Erased from this device: "
-        + _joined(parts)
+        + display.listed(parts)
         + ". Loupe itself stays available offline. The tables open in this tab stay until it closes, and "
         + "nothing more is kept until you reload."
     )
@@ -450,9 +474,3 @@ def _quoted(name: str) -> str:
 
 def _count(n: int, one: str, many: str) -> str:
     return display.thousands(n) + " " + (one if n == 1 else many)
-
-
-def _joined(parts: list) -> str:
-    if len(parts) == 1:
-        return parts[0]
-    return ", ".join(parts[:-1]) + " and " + parts[-1]

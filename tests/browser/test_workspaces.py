@@ -14,6 +14,7 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, _requests
 from helpers import BOOT_TIMEOUT_MS, axe_violations, counter, open_app
 from playwright.sync_api import Error as PlaywrightError
 from test_offline import WAIT_FOR_CONTROL
+from test_view_log import run_in_editor
 
 SALES = "region,amount,day\n" + "\n".join(
     f"{'north south east west'.split()[i % 4]},{i * 1.5},2024-01-{i % 28 + 1:02d}" for i in range(2000)
@@ -110,16 +111,6 @@ def all_kept(page, count):
             return report
         time.sleep(0.2)
     raise AssertionError(f"not every table was kept: {report}")
-
-
-def run_in_editor(page, text):
-    if page.locator("#sql-panel").is_hidden():
-        page.locator("#sql-toggle").click()
-    page.locator("#sql-editor .cm-content").wait_for()
-    runs = int(page.locator("#sql-panel").get_attribute("data-runs") or 0)
-    page.locator("#sql-editor .cm-content").fill(text)
-    page.keyboard.press("Control+Enter")
-    page.wait_for_function(f"Number(document.querySelector('#sql-panel').dataset.runs || 0) > {runs}")
 
 
 def close_tab(page, table):

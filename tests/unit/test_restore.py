@@ -5,7 +5,6 @@ import json
 import pytest
 
 from app.core import errors, loading, migrate, naming, restore, scripts, share, view
-from app.engine.native import NativeEngine
 
 # What each address "reads" as, for these tests: SQL making the table (the loader is not under test here).
 PEOPLE = "https://example.org/people.json"
@@ -16,19 +15,6 @@ ADDRESSES = {
     SALES: "CREATE TABLE {t} AS SELECT * FROM (VALUES (1, 'north', 10.0), (2, 'south', 5.5)) v(id, region, amount)",
     "notes.csv": "CREATE TABLE {t} AS SELECT * FROM (VALUES ('apple', 3.5), ('pear', 1.25)) v(kind, amount)",
 }
-
-
-@pytest.fixture
-def engines():
-    made = []
-
-    def make():
-        made.append(NativeEngine())
-        return made[-1]
-
-    yield make
-    for engine in made:
-        engine.close()
 
 
 class Page:

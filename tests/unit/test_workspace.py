@@ -10,7 +10,6 @@ import json
 import pytest
 
 from app.core import errors, restore, view, workspace
-from app.engine.native import NativeEngine
 from tests.unit.test_restore import Page, link
 
 
@@ -26,17 +25,9 @@ class Device:
         entry = [e for e in page.here["log"] if e["op"] == "read" and e["table"] == table][-1]
         self.record, name = workspace.file_names(self.record, ".parquet")
         page.engine.execute("COPY " + '"' + table + '"' + " TO '" + str(self.folder / name) + "' (FORMAT parquet)")
-        item = {
-            "entry": workspace.entry_text(entry),
-            "file": name,
-            "source": None,
-            "table": table,
-            "name": entry["name"],
-            "rows": page.rows('SELECT count(*) FROM "' + table + '"')[0][0],
-            "columns": page.columns(table),
-            "bytes": (self.folder / name).stat().st_size,
-            "complete": complete,
-        }
+        rows = page.rows('SELECT count(*) FROM "' + table + '"')[0][0]
+        item = workspace.new_item(entry, name, table, rows, page.columns(table))
+        item.update(bytes=(self.folder / name).stat().st_size, complete=complete)
         self.record = workspace.with_kept(self.record, item)
         return item
 
@@ -103,30 +94,23 @@ def restarted(engines, device):
 
 
 @pytest.fixture
-def engines():
-    made = []
-
-    def make():
-        made.append(NativeEngine())
-        return made[-1]
-
-    yield make
-    for engine in made:
-        engine.close()
-
-
-@pytest.fixture
 def device(tmp_path):
     return Device(tmp_path)
 
 
-def sender_with_work(engines, device):
-    """A person's page: a local file and an address opened, a type set, steps, a query kept as a table."""
+def two_kept(engines, device):
+    """A person's page with a local file and an address opened, each kept as it was read."""
     page = Page(engines())
     page.open("file", "notes.csv")
     device.keep(page, "notes")
     page.open("url", "sales.csv", "https://example.org/sales.csv")
     device.keep(page, "sales")
+    return page
+
+
+def sender_with_work(engines, device):
+    """Two tables kept, then a type set, steps, and a query kept as a table."""
+    page = two_kept(engines, device)
     page.do({"op": "type", "table": "sales", "column": "id", "to": "VARCHAR"})
     page.do(
         {
@@ -372,11 +356,7 @@ def test_a_workspace_waiting_for_files_names_each_once_and_says_what_to_do():
 
 
 def test_tables_read_ahead_are_the_kept_ones_whose_names_nothing_earlier_uses_the_shown_one_first(engines, device):
-    page = Page(engines())
-    page.open("file", "notes.csv")
-    device.keep(page, "notes")
-    page.open("url", "sales.csv", "https://example.org/sales.csv")
-    device.keep(page, "sales")
+    page = two_kept(engines, device)
     page.here = view.activate(page.here, "sales")
     found = workspace.restorable(device.record, device.present())
     assert [i["table"] for i in workspace.read_ahead(page.here, found["kept"])] == ["sales", "notes"]

@@ -77,9 +77,7 @@ async def new_workspace(session) -> None:
         feedback.error(keeper.why if keeper is not None else workspace.REFUSED_MESSAGE)
         return
     await keeper.save()
-    records = await keeper.reload_records()
-    record = workspace.new_record(keeping.new_id(), workspace.fresh_name(records), keeping.now())
-    await window.loupeKeep.put(json.dumps(record))
+    record = await keeper.fresh_record(await keeper.reload_records())
     _switch(record["id"])
 
 
@@ -148,9 +146,7 @@ async def delete(session, workspace_id: str) -> None:
     await window.loupeKeep.dropFolder(workspace_id)
     await window.loupeKeep.remove(workspace_id)
     if current:
-        others = [r for r in records if r["id"] != workspace_id]
-        fresh = workspace.new_record(keeping.new_id(), workspace.fresh_name(others), keeping.now())
-        await window.loupeKeep.put(json.dumps(fresh))
+        fresh = await keeper.fresh_record([r for r in records if r["id"] != workspace_id])
         _switch(fresh["id"])
         return
     by_id("workspace-said").textContent = "Deleted “" + record["name"] + "”."
@@ -271,9 +267,9 @@ def _button(text: str, label: str, handler):
 
 
 def _find(records: list, workspace_id: str) -> dict:
-    for record in records:
-        if record["id"] == workspace_id:
-            return record
+    found = workspace.find(records, workspace_id)
+    if found is not None:
+        return found
     raise errors.StateError("That workspace is no longer on this device; it may have been deleted in another tab.")
 
 

@@ -66,8 +66,7 @@ class Keeper:
         record, got = await self._claim()
         if record is None or not got:
             busy = record
-            record = workspace.new_record(new_id(), workspace.fresh_name(self.records), now())
-            await self._put(record)
+            record = await self.fresh_record(self.records)
             got = await self.glue.lock(record["id"], 0)
             if busy is not None:
                 feedback.notice(workspace.second_tab_message(busy["name"], record["name"]))
@@ -86,10 +85,10 @@ class Keeper:
 
     async def _claim(self) -> tuple:
         """``(record, locked)``: the workspace this tab had before a reload, else the last one opened."""
-        own = self._find(str(self.glue.tabWorkspace() or ""))
+        own = workspace.find(self.records, str(self.glue.tabWorkspace() or ""))
         if own is not None:
             return own, bool(await self.glue.lock(own["id"], RELOAD_WAIT_MS))
-        last = self._find(str(await self._meta("current") or ""))
+        last = workspace.find(self.records, str(await self._meta("current") or ""))
         if last is not None:
             return last, bool(await self.glue.lock(last["id"], 0))
         return None, False
@@ -176,9 +175,7 @@ class Keeper:
         """
         for item, slot in slots:
             try:
-                stored = await self.file(item["file"])
-                if stored is None:
-                    raise errors.OpenError("“" + item["table"] + "” is no longer in this device's storage.")
+                stored = await self.stored(item)
                 first = [item["table"] == active]
 
                 def on_group(rows, total, item=item, first=first):
@@ -198,8 +195,20 @@ class Keeper:
         """The kept file ``name`` of this workspace (a File), or None."""
         if self.record is None or not name:
             return None
-        found = await self.glue.file(self.record["id"], name)
-        return None if found is None else found
+        return await self.glue.file(self.record["id"], name)
+
+    async def stored(self, item: dict):
+        """The kept Parquet file of ``item``; OpenError if storage no longer has it."""
+        found = await self.file(item["file"])
+        if found is None:
+            raise errors.OpenError("“" + item["table"] + "” is no longer in this device's storage.")
+        return found
+
+    async def fresh_record(self, records: list) -> dict:
+        """A new, empty workspace with a name not taken among ``records``, stored."""
+        record = workspace.new_record(new_id(), workspace.fresh_name(records), now())
+        await self._put(record)
+        return record
 
     # --- keeping what is opened -------------------------------------------------------------
 
@@ -217,18 +226,7 @@ class Keeper:
             return
         self.record, name = workspace.file_names(self.record, ".parquet")
         info = self.session.tables[table]
-        item = {
-            "entry": workspace.entry_text(entry),
-            "file": name,
-            "source": None,
-            "table": table,
-            "name": entry["name"],
-            "rows": info["rows"],
-            "columns": info["columns"],
-            "sheets": self.session.sheets.get(table) or [],
-            "bytes": 0,
-            "complete": False,
-        }
+        item = workspace.new_item(entry, name, table, info["rows"], info["columns"], self.session.sheets.get(table))
         try:
             job = await self.session.engine.keep_parquet(*sql.select_all(table))
         except errors.LoupeError as failure:
@@ -328,7 +326,10 @@ class Keeper:
             state = view.with_offset(state, self.session.grid.first_in_sight())
         self.record = workspace.with_state(self.record, view.dumps(state), now())
         await self._current()
-        dropped = [k for k in workspace.keeping(self.record, state)["drop"] if k.get("complete")]
+        # Read as… on a restored table reads its kept file: it is deleted only once the new copy is written.
+        dropped = (
+            [] if self.writing else [k for k in workspace.keeping(self.record, state)["drop"] if k.get("complete")]
+        )
         if dropped:
             self.record = workspace.without_kept(self.record, dropped)
             names = [k["file"] for k in dropped] + [k["source"] for k in dropped if k.get("source")]
@@ -354,12 +355,6 @@ class Keeper:
         return {"erased": erased, "message": message}
 
     # --- helpers ---------------------------------------------------------------------------
-
-    def _find(self, workspace_id: str):
-        for record in self.records:
-            if record["id"] == workspace_id:
-                return record
-        return None
 
     async def _current(self) -> None:
         """Make this workspace the one a new tab (or the browser after a restart) opens: the last worked on."""
@@ -427,9 +422,7 @@ async def bring_back(session, entry: dict, item: dict, options: dict) -> dict:
                 if table != item["table"]:
                     await session.engine.execute(*sql.rename_table(item["table"], table))
             else:
-                stored = await keeper.file(item["file"])
-                if stored is None:
-                    raise errors.OpenError("“" + entry["table"] + "” is no longer in this device's storage.")
+                stored = await keeper.stored(item)
                 await insert_kept(
                     session.engine, table, stored, item, lambda rows, total: progress.rows(table, rows, total)
                 )
