@@ -46,6 +46,7 @@ class Keeper:
         self.damaged = []  # what was wrong with damaged records, said once the page is up
         self.ahead = {}  # kept file -> {done: Event, failure}: read into the engine ahead of the replay
         self.paused = False  # a table is being read again under a passing name: save after
+        self.writing = 0  # tables being written: no kept file is deleted meanwhile (one may be read from it)
         self._saving = False
         self._again = False
 
@@ -235,6 +236,7 @@ class Keeper:
         self.record = workspace.with_kept(workspace.with_state(self.record, view.dumps(self.session.view), now()), item)
         await self._put(self.record)  # with the view that reads it: a crash now names it and waits for its file
         keep_source = entry["kind"] in share.LOCAL and blob is not None
+        self.writing += 1
         self.session.spawn(self._finish(job, name, table, blob if keep_source else None))
 
     def reread(self, old_table: str, table: str) -> None:
@@ -249,6 +251,13 @@ class Keeper:
                 self.record = workspace.with_kept(workspace.without_kept(self.record, [item]), changed)
 
     async def _finish(self, job, name: str, table: str, source) -> None:
+        try:
+            await self._write(job, name, table, source)
+        finally:
+            self.writing -= 1
+            self.changed()  # files it held back from deletion may go now
+
+    async def _write(self, job, name: str, table: str, source) -> None:
         engine = self.session.engine
         workspace_id = self.record["id"]
         try:
